@@ -1,0 +1,80 @@
+/*
+ * rtconfig.h - build-time configuration of the rtsim kernel.
+ *
+ * Every knob is guarded by #ifndef so a project can override it on the
+ * compiler command line (-DRT_NAME_MAX=8) or by including its own values
+ * before this file.  The defaults model RT-Thread 4.1.x with the options
+ * the memory-management chapter of the manual assumes.
+ */
+#ifndef RT_CONFIG_H__
+#define RT_CONFIG_H__
+
+#include <stdint.h>
+
+/* Kernel object names: RT_NAME_MAX bytes, not necessarily NUL-terminated
+ * when a name is exactly that long (as RT-Thread). */
+#ifndef RT_NAME_MAX
+#define RT_NAME_MAX 16
+#endif
+
+/* Alignment of every heap block and pool block.  8 on a 64-bit host (the
+ * native flavour behaves like RT-Thread on a 64-bit target), 4 on ILP32
+ * (a 32-bit MCU: the numbers of the RT-Thread manual). */
+#ifndef RT_ALIGN_SIZE
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define RT_ALIGN_SIZE 8
+#else
+#define RT_ALIGN_SIZE 4
+#endif
+#endif
+
+#ifndef RT_THREAD_PRIORITY_MAX
+#define RT_THREAD_PRIORITY_MAX 32
+#endif
+
+#ifndef RT_TICK_PER_SECOND
+#define RT_TICK_PER_SECOND 1000
+#endif
+
+/* Idle thread stack (bookkeeping only: host threads have host stacks). */
+#ifndef IDLE_THREAD_STACK_SIZE
+#define IDLE_THREAD_STACK_SIZE 256
+#endif
+
+/* The "main" thread RT-Thread creates to run the application. */
+#ifndef RT_MAIN_THREAD_STACK_SIZE
+#define RT_MAIN_THREAD_STACK_SIZE 2048
+#endif
+#ifndef RT_MAIN_THREAD_PRIORITY
+#define RT_MAIN_THREAD_PRIORITY (RT_THREAD_PRIORITY_MAX / 3)
+#endif
+
+#ifndef RT_CONSOLEBUF_SIZE
+#define RT_CONSOLEBUF_SIZE 256
+#endif
+
+/* Kernel features.  The simulator always builds all of them; the macros
+ * exist so application code written for RT-Thread compiles unchanged. */
+#define RT_USING_HOOK
+#define RT_HOOK_USING_FUNC_PTR
+#define RT_USING_IDLE_HOOK
+#define RT_USING_TIMER_SOFT_NOT_USED
+#define RT_USING_SEMAPHORE
+#define RT_USING_MUTEX
+#define RT_USING_EVENT
+#define RT_USING_MEMPOOL
+#define RT_USING_HEAP
+#define RT_USING_SMALL_MEM
+#define RT_USING_MEMHEAP
+#define RT_USING_SLAB
+#define RT_USING_DEVICE_NOT_USED
+#define RT_USING_COMPONENTS_INIT
+#define RT_USING_USER_MAIN
+#define RT_USING_FINSH
+#define FINSH_USING_MSH
+#define RT_USING_UTEST
+#define RT_DEBUG
+#define RT_DEBUG_CONTEXT_CHECK 1
+#define RT_USING_CONSOLE
+
+#endif /* RT_CONFIG_H__ */

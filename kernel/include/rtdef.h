@@ -1,0 +1,332 @@
+/*
+ * rtdef.h - RT-Thread's basic types, error codes, list nodes and kernel
+ * object structures (4.1.x names and layouts).
+ *
+ * Freestanding: only <stddef.h>, <stdint.h>, <stdbool.h>, <stdarg.h> and
+ * <limits.h> may be included anywhere under kernel/.
+ */
+#ifndef RT_DEF_H__
+#define RT_DEF_H__
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <limits.h>
+
+#include "rtconfig.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RT_VERSION      4L
+#define RT_SUBVERSION   1L
+#define RT_REVISION     1L
+#define RTTHREAD_VERSION ((RT_VERSION * 10000) + (RT_SUBVERSION * 100) + RT_REVISION)
+
+/* ------------------------------------------------------------------ types */
+typedef int8_t      rt_int8_t;
+typedef int16_t     rt_int16_t;
+typedef int32_t     rt_int32_t;
+typedef int64_t     rt_int64_t;
+typedef uint8_t     rt_uint8_t;
+typedef uint16_t    rt_uint16_t;
+typedef uint32_t    rt_uint32_t;
+typedef uint64_t    rt_uint64_t;
+typedef int         rt_bool_t;
+typedef long        rt_base_t;      /* native word, signed */
+typedef unsigned long rt_ubase_t;   /* native word, unsigned; holds a pointer */
+typedef rt_base_t   rt_err_t;
+typedef rt_uint32_t rt_time_t;
+typedef rt_uint32_t rt_tick_t;
+typedef rt_base_t   rt_flag_t;
+typedef rt_ubase_t  rt_size_t;
+typedef rt_base_t   rt_ssize_t;
+typedef rt_ubase_t  rt_dev_t;
+typedef rt_base_t   rt_off_t;
+
+#define RT_TRUE     1
+#define RT_FALSE    0
+#define RT_NULL     ((void *)0)
+
+#define RT_UINT8_MAX    0xffu
+#define RT_UINT16_MAX   0xffffu
+#define RT_UINT32_MAX   0xffffffffu
+#define RT_TICK_MAX     RT_UINT32_MAX
+
+#define RT_SEM_VALUE_MAX    RT_UINT16_MAX
+#define RT_MUTEX_VALUE_MAX  RT_UINT16_MAX
+#define RT_MUTEX_HOLD_MAX   RT_UINT8_MAX
+
+/* ------------------------------------------------------ compiler helpers */
+#define RT_SECTION(x)   __attribute__((section(x)))
+#define RT_UNUSED       __attribute__((unused))
+#define RT_USED         __attribute__((used))
+#define ALIGN(n)        __attribute__((aligned(n)))
+#define RT_WEAK         __attribute__((weak))
+#define rt_inline       static __inline
+#define RT_NORETURN     __attribute__((noreturn))
+
+/* --------------------------------------------------------- error codes */
+#define RT_EOK          0   /* no error */
+#define RT_ERROR        1   /* a generic error */
+#define RT_ETIMEOUT     2   /* timed out */
+#define RT_EFULL        3   /* the resource is full */
+#define RT_EEMPTY       4   /* the resource is empty */
+#define RT_ENOMEM       5   /* no memory */
+#define RT_ENOSYS       6   /* no system */
+#define RT_EBUSY        7   /* busy */
+#define RT_EIO          8   /* IO error */
+#define RT_EINTR        9   /* interrupted system call */
+#define RT_EINVAL       10  /* invalid argument */
+
+/* ------------------------------------------------------------ alignment */
+/* Round up / down to a multiple of `align`, which must be a power of two. */
+#define RT_ALIGN(size, align)       (((size) + (align) - 1) & ~((align) - 1))
+#define RT_ALIGN_DOWN(size, align)  ((size) & ~((align) - 1))
+
+/* ----------------------------------------------------------------- lists */
+struct rt_list_node
+{
+    struct rt_list_node *next;
+    struct rt_list_node *prev;
+};
+typedef struct rt_list_node rt_list_t;
+
+struct rt_slist_node
+{
+    struct rt_slist_node *next;
+};
+typedef struct rt_slist_node rt_slist_t;
+
+/* ---------------------------------------------------------- kernel objects */
+/* The RT_Object_Class_Static bit marks objects placed by rt_object_init
+ * (the caller owns the memory) as opposed to rt_object_allocate. */
+enum rt_object_class_type
+{
+    RT_Object_Class_Null          = 0x00,
+    RT_Object_Class_Thread        = 0x01,
+    RT_Object_Class_Semaphore     = 0x02,
+    RT_Object_Class_Mutex         = 0x03,
+    RT_Object_Class_Event         = 0x04,
+    RT_Object_Class_MailBox       = 0x05,
+    RT_Object_Class_MessageQueue  = 0x06,
+    RT_Object_Class_MemHeap       = 0x07,
+    RT_Object_Class_MemPool       = 0x08,
+    RT_Object_Class_Device        = 0x09,
+    RT_Object_Class_Timer         = 0x0a,
+    RT_Object_Class_Module        = 0x0b,
+    RT_Object_Class_Memory        = 0x0c,
+    RT_Object_Class_Unknown       = 0x0e,
+    RT_Object_Class_Static        = 0x80
+};
+
+struct rt_object
+{
+    char        name[RT_NAME_MAX];  /* not NUL-terminated at full length */
+    rt_uint8_t  type;               /* class, | RT_Object_Class_Static */
+    rt_uint8_t  flag;               /* class-specific flags */
+    rt_list_t   list;               /* node in the class's object list */
+};
+typedef struct rt_object *rt_object_t;
+
+struct rt_object_information
+{
+    enum rt_object_class_type type;
+    rt_list_t                 object_list;
+    rt_size_t                 object_size;
+};
+
+/* ------------------------------------------------------------------ timer */
+#define RT_TIMER_FLAG_DEACTIVATED   0x0
+#define RT_TIMER_FLAG_ACTIVATED     0x1
+#define RT_TIMER_FLAG_ONE_SHOT      0x0
+#define RT_TIMER_FLAG_PERIODIC      0x2
+#define RT_TIMER_FLAG_HARD_TIMER    0x0
+#define RT_TIMER_FLAG_SOFT_TIMER    0x4
+
+#define RT_TIMER_CTRL_SET_TIME      0x0
+#define RT_TIMER_CTRL_GET_TIME      0x1
+#define RT_TIMER_CTRL_SET_ONESHOT   0x2
+#define RT_TIMER_CTRL_SET_PERIODIC  0x3
+#define RT_TIMER_CTRL_GET_STATE     0x4
+#define RT_TIMER_CTRL_GET_REMAIN_TIME 0x5
+
+#define RT_TIMER_SKIP_LIST_LEVEL    1
+#define RT_TIMER_SKIP_LIST_MASK     0x3
+
+struct rt_timer
+{
+    struct rt_object parent;
+    rt_list_t   row[RT_TIMER_SKIP_LIST_LEVEL];  /* node in the sorted timer list */
+    void      (*timeout_func)(void *parameter);
+    void       *parameter;
+    rt_tick_t   init_tick;      /* period / timeout in ticks */
+    rt_tick_t   timeout_tick;   /* absolute tick of expiry */
+};
+typedef struct rt_timer *rt_timer_t;
+
+/* ----------------------------------------------------------------- thread */
+#define RT_THREAD_INIT          0x00
+#define RT_THREAD_READY         0x01
+#define RT_THREAD_SUSPEND       0x02
+#define RT_THREAD_RUNNING       0x03
+#define RT_THREAD_BLOCK         RT_THREAD_SUSPEND
+#define RT_THREAD_CLOSE         0x04
+#define RT_THREAD_STAT_MASK     0x07
+
+#define RT_THREAD_STAT_YIELD        0x08
+#define RT_THREAD_STAT_YIELD_MASK   RT_THREAD_STAT_YIELD
+
+#define RT_THREAD_CTRL_STARTUP          0x00
+#define RT_THREAD_CTRL_CLOSE            0x01
+#define RT_THREAD_CTRL_CHANGE_PRIORITY  0x02
+#define RT_THREAD_CTRL_INFO             0x03
+#define RT_THREAD_CTRL_BIND_CPU         0x04
+
+struct rt_thread
+{
+    /* rt_object-compatible head */
+    char        name[RT_NAME_MAX];
+    rt_uint8_t  type;
+    rt_uint8_t  flags;
+    rt_list_t   list;
+
+    rt_list_t   tlist;          /* ready list or an object's suspend list */
+
+    void       *sp;             /* port context (the simulator's host thread) */
+    void       *entry;
+    void       *parameter;
+    void       *stack_addr;
+    rt_uint32_t stack_size;
+
+    rt_err_t    error;          /* wait result and errno */
+    rt_uint8_t  stat;
+
+    rt_uint8_t  current_priority;
+    rt_uint8_t  init_priority;
+    rt_uint32_t number_mask;
+
+    rt_ubase_t  init_tick;      /* time slice */
+    rt_ubase_t  remaining_tick;
+
+    struct rt_timer thread_timer;   /* the thread's own timeout timer */
+
+    void (*cleanup)(struct rt_thread *tid);
+    rt_ubase_t  user_data;
+
+    /* rtsim extensions (not in RT-Thread): what the thread waits on, for
+     * deadlock reports and list_thread. */
+    struct rt_object *wait_object;
+    rt_tick_t   wait_since;
+};
+typedef struct rt_thread *rt_thread_t;
+
+/* -------------------------------------------------------------------- IPC */
+#define RT_IPC_FLAG_FIFO    0x00    /* waiters wake first-in first-out */
+#define RT_IPC_FLAG_PRIO    0x01    /* waiters wake by priority */
+
+#define RT_IPC_CMD_UNKNOWN  0x00
+#define RT_IPC_CMD_RESET    0x01
+
+#define RT_WAITING_FOREVER  -1
+#define RT_WAITING_NO       0
+
+struct rt_ipc_object
+{
+    struct rt_object parent;
+    rt_list_t suspend_thread;
+};
+
+struct rt_semaphore
+{
+    struct rt_ipc_object parent;
+    rt_uint16_t value;
+    rt_uint16_t reserved;
+};
+typedef struct rt_semaphore *rt_sem_t;
+
+struct rt_mutex
+{
+    struct rt_ipc_object parent;
+    rt_uint16_t value;
+    rt_uint8_t  original_priority;
+    rt_uint8_t  hold;
+    struct rt_thread *owner;
+};
+typedef struct rt_mutex *rt_mutex_t;
+
+#define RT_EVENT_FLAG_AND   0x01
+#define RT_EVENT_FLAG_OR    0x02
+#define RT_EVENT_FLAG_CLEAR 0x04
+
+struct rt_event
+{
+    struct rt_ipc_object parent;
+    rt_uint32_t set;
+};
+typedef struct rt_event *rt_event_t;
+
+/* ------------------------------------------------------------ memory pool */
+struct rt_mempool
+{
+    struct rt_object parent;
+
+    void       *start_address;      /* first byte of the pool's memory */
+    rt_size_t   size;               /* bytes of pool memory */
+    rt_size_t   block_size;         /* user bytes per block (aligned) */
+    rt_uint8_t *block_list;         /* head of the free-block list */
+    rt_size_t   block_total_count;
+    rt_size_t   block_free_count;
+
+    rt_list_t   suspend_thread;     /* threads waiting for a block */
+    rt_size_t   suspend_thread_count;   /* always equals the list's length */
+};
+typedef struct rt_mempool *rt_mp_t;
+
+/* ------------------------------------------------------------ heap object */
+/* Base of every heap algorithm object (RT_Object_Class_Memory). */
+struct rt_memory
+{
+    struct rt_object parent;
+    const char *algorithm;          /* "small", "small-classic", "slab", "tlsf" */
+    rt_ubase_t  address;            /* start of the managed range */
+    rt_size_t   total;              /* bytes the algorithm can hand out */
+    rt_size_t   used;               /* bytes in use, headers included */
+    rt_size_t   max;                /* peak of used */
+};
+typedef struct rt_memory *rt_mem_t;
+typedef rt_mem_t rt_smem_t;
+typedef rt_mem_t rt_slab_t;
+typedef rt_mem_t rt_tlsf_t;
+
+/* ---------------------------------------------------------------- memheap */
+struct rt_memheap_item
+{
+    rt_uint32_t magic;                  /* 0x1EA01EA0 | used bit */
+    struct rt_memheap *pool_ptr;        /* owning heap */
+    struct rt_memheap_item *next;       /* physical successor */
+    struct rt_memheap_item *prev;       /* physical predecessor */
+    struct rt_memheap_item *next_free;  /* free-list links */
+    struct rt_memheap_item *prev_free;
+};
+
+struct rt_memheap
+{
+    struct rt_object parent;
+    void       *start_addr;
+    rt_size_t   pool_size;
+    rt_size_t   available_size;
+    rt_size_t   max_used_size;
+    struct rt_memheap_item *block_list;
+    struct rt_memheap_item *free_list;
+    struct rt_memheap_item  free_header;
+    struct rt_semaphore     lock;
+    rt_bool_t   locked;
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RT_DEF_H__ */

@@ -1,0 +1,371 @@
+/*
+ * rtthread.h - RT-Thread's kernel API (4.1.x names and semantics).
+ *
+ * Conventions used in the comments below:
+ *   ISR: yes   - may be called from an interrupt handler.
+ *   blocks     - may suspend the calling thread (never from an ISR; doing
+ *                so is reported and stops the run).
+ *   O(...)     - time complexity in the stated quantity.
+ * Functions that RT-Thread guards with RT_ASSERT report a misuse (NULL or
+ * wrong-type object, static object deleted, ...) through rt_assert_handler,
+ * which in the simulator prints the failed expression, the function and the
+ * line, and stops the run with RT_SIM_EASSERT.
+ */
+#ifndef RT_THREAD_H__
+#define RT_THREAD_H__
+
+#include "rtconfig.h"
+#include "rtdef.h"
+#include "rtservice.h"
+#include "rtmm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ============================================================ debugging */
+void rt_assert_handler(const char *ex, const char *func, rt_size_t line);
+void rt_assert_set_hook(void (*hook)(const char *ex, const char *func, rt_size_t line));
+
+#define RT_ASSERT(EX)                                                   \
+    do {                                                                \
+        if (!(EX))                                                      \
+            rt_assert_handler(#EX, __func__, (rt_size_t)__LINE__);      \
+    } while (0)
+
+/* Context checks (RT_DEBUG_CONTEXT_CHECK): a call that may block, made
+ * from an interrupt or before the scheduler started, is reported. */
+void rt_debug_not_in_interrupt(const char *func);
+void rt_debug_in_thread_context(const char *func);
+void rt_debug_scheduler_available(const char *func, rt_bool_t need_check);
+#define RT_DEBUG_NOT_IN_INTERRUPT       rt_debug_not_in_interrupt(__func__)
+#define RT_DEBUG_IN_THREAD_CONTEXT      rt_debug_in_thread_context(__func__)
+#define RT_DEBUG_SCHEDULER_AVAILABLE(need_check) \
+    rt_debug_scheduler_available(__func__, need_check)
+
+#define RT_DEBUG_LOG(type, message) do { if (type) rt_kprintf message; } while (0)
+
+/* Hook call: RT-Thread's RT_OBJECT_HOOK_CALL with function pointers. */
+#define RT_OBJECT_HOOK_CALL(func, argv) \
+    do { if ((func) != RT_NULL) func argv; } while (0)
+
+/* ====================================================== kernel objects */
+/* Re-initialise every object container to empty (called at boot). */
+void rt_system_object_init(void);
+struct rt_object_information *rt_object_get_information(enum rt_object_class_type type);
+int  rt_object_get_length(enum rt_object_class_type type);
+int  rt_object_get_pointers(enum rt_object_class_type type, rt_object_t *pointers, int maxlen);
+
+/* Static object: the caller owns `object`.  Asserts it is not already in
+ * the class list.  Name copied with strncpy(RT_NAME_MAX); inserted at the
+ * head of the class list (newest first).  O(objects of the class). */
+void rt_object_init(struct rt_object *object, enum rt_object_class_type type, const char *name);
+/* Unlink a static object and set its type to 0.  O(1). */
+void rt_object_detach(rt_object_t object);
+/* Dynamic object from the system heap (zeroed); RT_NULL when out of memory. */
+rt_object_t rt_object_allocate(enum rt_object_class_type type, const char *name);
+/* Unlink and free a dynamic object.  Asserts it is not static. */
+void rt_object_delete(rt_object_t object);
+rt_bool_t rt_object_is_systemobject(rt_object_t object);
+rt_uint8_t rt_object_get_type(rt_object_t object);
+/* First object of the class named `name` (newest first); not from an ISR. */
+rt_object_t rt_object_find(const char *name, rt_uint8_t type);
+
+void rt_object_attach_sethook(void (*hook)(struct rt_object *object));
+void rt_object_detach_sethook(void (*hook)(struct rt_object *object));
+
+/* ============================================================ clock/timer */
+/* Current tick.  Starts at 0 at boot.  ISR: yes.  A thread that polls the
+ * clock in a loop without blocking is treated as burning CPU time: every
+ * RT_SIM config `poll_ticks_after` consecutive calls advance the clock by
+ * one tick (with its tick interrupt), so busy-wait loops terminate. */
+rt_tick_t rt_tick_get(void);
+void rt_tick_set(rt_tick_t tick);
+/* The tick interrupt's body: advance the clock one tick, expire the
+ * current thread's time slice, run due timers.  Called by the port. */
+void rt_tick_increase(void);
+rt_tick_t rt_tick_from_millisecond(rt_int32_t ms);
+rt_tick_t rt_tick_get_millisecond(void);
+
+void rt_system_timer_init(void);
+void rt_system_timer_thread_init(void);
+
+void rt_timer_init(rt_timer_t timer, const char *name,
+                   void (*timeout)(void *parameter), void *parameter,
+                   rt_tick_t time, rt_uint8_t flag);
+rt_err_t rt_timer_detach(rt_timer_t timer);
+rt_timer_t rt_timer_create(const char *name, void (*timeout)(void *parameter),
+                           void *parameter, rt_tick_t time, rt_uint8_t flag);
+rt_err_t rt_timer_delete(rt_timer_t timer);
+/* (Re)start: expires at now + init_tick.  ISR: yes.  O(active timers). */
+rt_err_t rt_timer_start(rt_timer_t timer);
+rt_err_t rt_timer_stop(rt_timer_t timer);
+rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg);
+/* Tick of the earliest active timer, RT_TICK_MAX when none. */
+rt_tick_t rt_timer_next_timeout_tick(void);
+/* Run every timer whose tick has come, in expiry order.  Called by
+ * rt_tick_increase. */
+void rt_timer_check(void);
+
+void rt_timer_enter_sethook(void (*hook)(struct rt_timer *timer));
+void rt_timer_exit_sethook(void (*hook)(struct rt_timer *timer));
+
+/* ================================================================ threads */
+rt_err_t rt_thread_init(struct rt_thread *thread, const char *name,
+                        void (*entry)(void *parameter), void *parameter,
+                        void *stack_start, rt_uint32_t stack_size,
+                        rt_uint8_t priority, rt_uint32_t tick);
+rt_err_t rt_thread_detach(rt_thread_t thread);
+/* Object and stack from the system heap; RT_NULL when out of memory. */
+rt_thread_t rt_thread_create(const char *name, void (*entry)(void *parameter),
+                             void *parameter, rt_uint32_t stack_size,
+                             rt_uint8_t priority, rt_uint32_t tick);
+rt_err_t rt_thread_delete(rt_thread_t thread);
+/* Make an INIT thread ready; reschedules if a thread is running. */
+rt_err_t rt_thread_startup(rt_thread_t thread);
+rt_thread_t rt_thread_self(void);
+rt_thread_t rt_thread_find(char *name);
+/* Give the CPU to the next ready thread of the same priority. */
+rt_err_t rt_thread_yield(void);
+/* Sleep `tick` ticks (blocks).  Returns RT_EOK. */
+rt_err_t rt_thread_delay(rt_tick_t tick);
+rt_err_t rt_thread_delay_until(rt_tick_t *tick, rt_tick_t inc_tick);
+rt_err_t rt_thread_mdelay(rt_int32_t ms);
+rt_err_t rt_thread_sleep(rt_tick_t tick);
+rt_err_t rt_thread_control(rt_thread_t thread, int cmd, void *arg);
+/* Suspend a READY/RUNNING thread (no reschedule: call rt_schedule). */
+rt_err_t rt_thread_suspend(rt_thread_t thread);
+/* Make a SUSPENDed thread ready (no reschedule: call rt_schedule). */
+rt_err_t rt_thread_resume(rt_thread_t thread);
+void rt_thread_timeout(void *parameter);
+/* Thread exit: the end of every thread's entry function comes here. */
+void rt_thread_exit(void);
+
+void rt_thread_suspend_sethook(void (*hook)(rt_thread_t thread));
+void rt_thread_resume_sethook(void (*hook)(rt_thread_t thread));
+void rt_thread_inited_sethook(void (*hook)(rt_thread_t thread));
+
+/* idle */
+void rt_thread_idle_init(void);
+rt_err_t rt_thread_idle_sethook(void (*hook)(void));
+rt_err_t rt_thread_idle_delhook(void (*hook)(void));
+rt_thread_t rt_thread_idle_gethandler(void);
+/* Free the objects and stacks of threads that have ended. */
+void rt_thread_defunct_execute(void);
+
+/* ============================================================= scheduler */
+void rt_system_scheduler_init(void);
+void rt_system_scheduler_start(void);
+/* Switch to the highest-priority ready thread if it should run now. */
+void rt_schedule(void);
+void rt_schedule_insert_thread(struct rt_thread *thread);
+void rt_schedule_remove_thread(struct rt_thread *thread);
+void rt_enter_critical(void);
+void rt_exit_critical(void);
+rt_uint16_t rt_critical_level(void);
+void rt_scheduler_sethook(void (*hook)(rt_thread_t from, rt_thread_t to));
+
+extern rt_uint32_t rt_thread_ready_priority_group;
+
+/* ============================================================ interrupts */
+void rt_interrupt_enter(void);
+void rt_interrupt_leave(void);
+rt_uint8_t rt_interrupt_get_nest(void);
+void rt_interrupt_enter_sethook(void (*hook)(void));
+void rt_interrupt_leave_sethook(void (*hook)(void));
+
+/* ======================================================== kernel services */
+rt_err_t rt_get_errno(void);
+void rt_set_errno(rt_err_t no);
+int *_rt_errno(void);
+
+void *rt_memset(void *src, int c, rt_ubase_t n);
+void *rt_memcpy(void *dst, const void *src, rt_ubase_t count);
+void *rt_memmove(void *dest, const void *src, rt_size_t n);
+rt_int32_t rt_memcmp(const void *cs, const void *ct, rt_size_t count);
+char *rt_strdup(const char *s);
+char *rt_strstr(const char *str1, const char *str2);
+rt_int32_t rt_strcasecmp(const char *a, const char *b);
+char *rt_strncpy(char *dest, const char *src, rt_size_t n);
+rt_int32_t rt_strncmp(const char *cs, const char *ct, rt_size_t count);
+rt_int32_t rt_strcmp(const char *cs, const char *ct);
+rt_size_t rt_strlen(const char *src);
+rt_size_t rt_strnlen(const char *s, rt_ubase_t maxlen);
+
+rt_int32_t rt_vsnprintf(char *buf, rt_size_t size, const char *fmt, va_list args);
+rt_int32_t rt_snprintf(char *buf, rt_size_t size, const char *format, ...);
+rt_int32_t rt_sprintf(char *buf, const char *format, ...);
+rt_int32_t rt_vsprintf(char *dest, const char *format, va_list arg_ptr);
+/* Formatted output to the console (the port's rt_hw_console_output).
+ * Returns the number of characters written.  ISR: yes. */
+int rt_kprintf(const char *fmt, ...);
+void rt_kputs(const char *str);
+void rt_show_version(void);
+
+/* ================================================================ IPC */
+rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8_t flag);
+rt_err_t rt_sem_detach(rt_sem_t sem);
+rt_sem_t rt_sem_create(const char *name, rt_uint32_t value, rt_uint8_t flag);
+rt_err_t rt_sem_delete(rt_sem_t sem);
+/* Take: RT_EOK, -RT_ETIMEOUT, or -RT_ERROR when the semaphore is
+ * detached/deleted while waiting.  blocks (unless time == 0). */
+rt_err_t rt_sem_take(rt_sem_t sem, rt_int32_t time);
+rt_err_t rt_sem_trytake(rt_sem_t sem);
+/* Release: wakes the first waiter (FIFO or by priority).  ISR: yes. */
+rt_err_t rt_sem_release(rt_sem_t sem);
+rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg);
+
+rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag);
+rt_err_t rt_mutex_detach(rt_mutex_t mutex);
+rt_mutex_t rt_mutex_create(const char *name, rt_uint8_t flag);
+rt_err_t rt_mutex_delete(rt_mutex_t mutex);
+/* Recursive; priority inheritance while a higher-priority thread waits. */
+rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time);
+rt_err_t rt_mutex_trytake(rt_mutex_t mutex);
+rt_err_t rt_mutex_release(rt_mutex_t mutex);
+rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg);
+
+rt_err_t rt_event_init(rt_event_t event, const char *name, rt_uint8_t flag);
+rt_err_t rt_event_detach(rt_event_t event);
+rt_event_t rt_event_create(const char *name, rt_uint8_t flag);
+rt_err_t rt_event_delete(rt_event_t event);
+rt_err_t rt_event_send(rt_event_t event, rt_uint32_t set);
+rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
+                       rt_int32_t timeout, rt_uint32_t *recved);
+rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg);
+
+/* ========================================================= memory pools */
+rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
+                    rt_size_t size, rt_size_t block_size);
+rt_err_t rt_mp_detach(struct rt_mempool *mp);
+rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_size);
+rt_err_t rt_mp_delete(rt_mp_t mp);
+void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time);
+void rt_mp_free(void *block);
+void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block));
+void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block));
+
+/* ========================================================== system heap */
+void rt_system_heap_init(void *begin_addr, void *end_addr);
+void *rt_malloc(rt_size_t size);
+void rt_free(void *ptr);
+void *rt_realloc(void *ptr, rt_size_t newsize);
+void *rt_calloc(rt_size_t count, rt_size_t size);
+void *rt_malloc_align(rt_size_t size, rt_size_t align);
+void rt_free_align(void *ptr);
+void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
+void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size));
+void rt_free_sethook(void (*hook)(void *ptr));
+#ifdef RT_USING_SLAB
+void *rt_page_alloc(rt_size_t npages);
+void rt_page_free(void *addr, rt_size_t npages);
+#endif
+
+/* small memory (4.1.0+ layout) */
+rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size);
+rt_err_t rt_smem_detach(rt_smem_t m);
+void *rt_smem_alloc(rt_smem_t m, rt_size_t size);
+void *rt_smem_realloc(rt_smem_t m, void *rmem, rt_size_t newsize);
+void rt_smem_free(void *rmem);
+
+/* slab */
+rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size);
+rt_err_t rt_slab_detach(rt_slab_t m);
+void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages);
+void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages);
+void *rt_slab_alloc(rt_slab_t m, rt_size_t size);
+void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size);
+void rt_slab_free(rt_slab_t m, void *ptr);
+
+/* memheap */
+rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
+                         void *start_addr, rt_size_t size);
+rt_err_t rt_memheap_detach(struct rt_memheap *heap);
+void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size);
+void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize);
+void rt_memheap_free(void *ptr);
+void rt_memheap_info(struct rt_memheap *heap, rt_size_t *total,
+                     rt_size_t *used, rt_size_t *max_used);
+
+/* TLSF-class O(1) heap (an rtsim addition, same object API as small mem) */
+rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size);
+rt_err_t rt_tlsf_detach(rt_tlsf_t m);
+void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size);
+void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size);
+void rt_tlsf_free(rt_tlsf_t m, void *ptr);
+
+/* =========================================== components, shell, version */
+int rt_components_init(void);
+void rt_components_board_init(void);
+
+/* Automatic initialisation (INIT_*_EXPORT): functions registered at program
+ * load and called by the simulator's boot in level order (board, prev,
+ * device, component, env, app), each level in registration order. */
+typedef int (*init_fn_t)(void);
+struct rt_init_desc
+{
+    const char *fn_name;
+    init_fn_t   fn;
+    int         level;
+    struct rt_init_desc *next;
+};
+void rt_init_register(struct rt_init_desc *desc);
+
+#define RT_INIT_EXPORT__(fn, lvl)                                          \
+    static struct rt_init_desc __rt_init_desc_##fn = { #fn, fn, lvl, RT_NULL }; \
+    __attribute__((constructor)) static void __rt_init_reg_##fn(void)       \
+    { rt_init_register(&__rt_init_desc_##fn); }
+
+#define INIT_BOARD_EXPORT(fn)       RT_INIT_EXPORT__(fn, 1)
+#define INIT_PREV_EXPORT(fn)        RT_INIT_EXPORT__(fn, 2)
+#define INIT_DEVICE_EXPORT(fn)      RT_INIT_EXPORT__(fn, 3)
+#define INIT_COMPONENT_EXPORT(fn)   RT_INIT_EXPORT__(fn, 4)
+#define INIT_ENV_EXPORT(fn)         RT_INIT_EXPORT__(fn, 5)
+#define INIT_APP_EXPORT(fn)         RT_INIT_EXPORT__(fn, 6)
+
+/* Shell commands (finsh/msh): MSH_CMD_EXPORT registers `command` under its
+ * own name.  The command may be `int cmd(int argc, char **argv)` or
+ * `void cmd(void)`; both are called as the former. */
+typedef long (*syscall_func)(void);
+struct finsh_syscall
+{
+    const char   *name;
+    const char   *desc;
+    syscall_func  func;
+    struct finsh_syscall *next;
+};
+void rt_msh_register(struct finsh_syscall *call);
+struct finsh_syscall *rt_msh_find(const char *name);
+struct finsh_syscall *rt_msh_first(void);
+/* Run one command line (split on blanks) through the registered commands.
+ * Returns the command's result, or -RT_ENOSYS when unknown. */
+int rt_msh_exec(const char *cmdline);
+
+#define RT_MSH_EXPORT__(cmd, name_str, desc_str)                            \
+    static struct finsh_syscall __fsym_##cmd =                              \
+        { name_str, desc_str, (syscall_func)(void (*)(void))(cmd), RT_NULL }; \
+    __attribute__((constructor)) static void __fsym_reg_##cmd(void)         \
+    { rt_msh_register(&__fsym_##cmd); }
+
+#define MSH_CMD_EXPORT(command, desc)               RT_MSH_EXPORT__(command, #command, #desc)
+#define MSH_CMD_EXPORT_ALIAS(command, alias, desc)  RT_MSH_EXPORT__(command, #alias, #desc)
+#define FINSH_FUNCTION_EXPORT(name, desc)           RT_MSH_EXPORT__(name, #name, #desc)
+#define FINSH_FUNCTION_EXPORT_ALIAS(name, alias, desc) RT_MSH_EXPORT__(name, #alias, #desc)
+
+/* RT-Thread's msh commands that inspect the kernel (kernel/cmd.c). */
+long list_thread(void);
+long list_sem(void);
+long list_mutex(void);
+long list_timer(void);
+long list_mempool(void);
+long list_memheap(void);
+long list_mem(void);
+long list_memory(void);
+int cmd_free(int argc, char **argv);
+int memtrace(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RT_THREAD_H__ */

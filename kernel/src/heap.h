@@ -1,0 +1,39 @@
+/*
+ * heap.h - the seam between the system heap API (kheap.c: rt_malloc and
+ * friends, locking, hooks, statistics) and the heap algorithms.
+ *
+ * Adding an algorithm = writing one `struct rt_heap_algorithm` and listing
+ * it in kheap.c's table.  Every function here is called with the heap lock
+ * held (or before the scheduler starts); none of them may block or print.
+ */
+#ifndef RTSIM_HEAP_H__
+#define RTSIM_HEAP_H__
+
+#include <rtthread.h>
+
+struct rt_heap_algorithm
+{
+    const char *name;   /* as chosen by rt_sim_config.heap: "smallmem", ... */
+    /* Manage [begin, begin + size).  Returns the heap handle, or RT_NULL
+     * when the range is too small (the algorithm has already explained why
+     * with rt_kprintf, as RT-Thread does). */
+    void *(*init)(const char *name, void *begin, rt_size_t size);
+    /* Add another RAM region to the same heap.  RT_NULL for single-region
+     * algorithms. */
+    rt_err_t (*add_region)(void *heap, const char *name, void *begin, rt_size_t size);
+    void  (*detach)(void *heap);
+    void *(*alloc)(void *heap, rt_size_t size);
+    void *(*realloc)(void *heap, void *ptr, rt_size_t newsize);
+    void  (*free)(void *heap, void *ptr);
+    void  (*info)(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
+    int   (*check)(void *heap);
+    void  (*walk)(void *heap, rt_mem_walk_fn fn, void *ctx);
+};
+
+extern const struct rt_heap_algorithm rt_heap_smallmem;
+extern const struct rt_heap_algorithm rt_heap_smallmem_classic;
+extern const struct rt_heap_algorithm rt_heap_slab;
+extern const struct rt_heap_algorithm rt_heap_memheap;
+extern const struct rt_heap_algorithm rt_heap_tlsf;
+
+#endif

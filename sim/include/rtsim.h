@@ -1,0 +1,125 @@
+/*
+ * rtsim.h - the simulator's control surface (prefix rt_sim_).
+ *
+ *     struct rt_sim_config cfg;
+ *     rt_sim_config_init(&cfg);
+ *     cfg.heap = "slab";
+ *     int rc = rt_sim_run(&cfg, app_main, arg);
+ *
+ * rt_sim_run boots a fresh kernel on the chosen board, runs app_main(arg)
+ * as the thread "main", schedules until every thread has ended, then tears
+ * everything down (host threads joined, arena freed).  It may be called any
+ * number of times in one process, but not from two host threads at once and
+ * not from inside a run.
+ */
+#ifndef RT_SIM_H__
+#define RT_SIM_H__
+
+#include <stdio.h>
+#include <rtthread.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------- results of rt_sim_run */
+#define RT_SIM_OK           0   /* every thread ended; nothing was wrong */
+#define RT_SIM_EDEADLOCK    2   /* threads remain, all blocked, no event can come */
+#define RT_SIM_EASSERT      3   /* RT_ASSERT or a context check failed (API misuse) */
+#define RT_SIM_EMEMORY      4   /* a memory error was detected (checked mode) */
+#define RT_SIM_ELEAK        5   /* blocks leaked and cfg.leaks_fail is set */
+#define RT_SIM_ETICKLIMIT   6   /* virtual time reached cfg.tick_limit */
+#define RT_SIM_ECONFIG      7   /* bad board, board file or heap name */
+#define RT_SIM_ESTOPPED     8   /* the program called rt_sim_stop() with no code */
+
+/* Order in which rt_mp_free hands a block to waiting threads. */
+#define RT_SIM_MP_WAKE_LIFO 0   /* RT-Thread 4.1: newest waiter first (default) */
+#define RT_SIM_MP_WAKE_FIFO 1   /* RT-Thread 5.x: oldest waiter first */
+
+struct rt_sim_config
+{
+    /* A built-in board by name ("stm32f407", "stm32f429-disco",
+     * "stm32f103c8") or the path of a board file.  Default "stm32f407". */
+    const char *board;
+    /* System heap algorithm: "smallmem" (default), "smallmem-classic",
+     * "slab", "memheap", "tlsf". */
+    const char *heap;
+    /* Seed of every pseudo-random choice the simulator makes (and of the
+     * C library's rand() as seen by the program).  Default 1. */
+    unsigned long seed;
+    /* Busy-wait detection: after this many consecutive rt_tick_get() calls
+     * by a thread that does not block, the clock advances one tick.
+     * Default 16; 0 disables (a busy-wait loop then never ends). */
+    unsigned int poll_ticks_after;
+    /* Stop the run with RT_SIM_ETICKLIMIT when virtual time reaches this
+     * tick.  0 = no limit.  Default 0. */
+    rt_tick_t tick_limit;
+    /* Real-time pacing: 0 = pure virtual time (default); r > 0 makes one
+     * tick take (1 / RT_TICK_PER_SECOND) / r wall seconds while idle.
+     * Changes when events happen, never their order. */
+    double realtime;
+    /* Console: every rt_kprintf output goes to console(console_ctx, text);
+     * NULL = stdout. */
+    void (*console)(void *ctx, const char *text);
+    void *console_ctx;
+    /* Scheduler and allocator trace, one event per line (docs/trace.md);
+     * NULL = none. */
+    FILE *trace;
+    /* RT_SIM_MP_WAKE_LIFO (default) or RT_SIM_MP_WAKE_FIFO. */
+    int mp_wake_order;
+    /* Print the deadlock / assert reports to this stream; NULL = stderr. */
+    FILE *report;
+    /* Leaked blocks at the end of a run fail it (RT_SIM_ELEAK). */
+    int leaks_fail;
+};
+
+/* Fill cfg with the defaults above. */
+void rt_sim_config_init(struct rt_sim_config *cfg);
+
+/* Run app_main(arg) as the thread "main" on a freshly booted kernel.
+ * cfg NULL = defaults.  Returns one of the RT_SIM_* codes; anything but
+ * RT_SIM_OK comes with a report on cfg->report. */
+int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg);
+
+/* Raise an interrupt: isr(param) runs as an interrupt handler (inside
+ * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
+ * the same tick run in the order they were raised, after that tick's
+ * timers.  May be called before rt_sim_run (applies to the next run) or
+ * from inside a run.  Returns 0, or -1 when out of memory. */
+int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
+
+/* Stop the current run now with `code` (returned by rt_sim_run; 0 means
+ * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
+RT_NORETURN void rt_sim_stop(int code);
+
+/* Nonzero while a run is in progress. */
+int rt_sim_running(void);
+
+/* The run's random generator (seeded from cfg.seed), deterministic. */
+unsigned long rt_sim_rand(void);
+
+/* ------------------------------------------------------------ RAM map */
+struct rt_sim_region
+{
+    const char   *name;     /* "SRAM", "CCM", "SDRAM" ... */
+    unsigned long base;     /* target address of the first byte */
+    rt_size_t     size;     /* bytes */
+    rt_size_t     zi_size;  /* .data + .bss at the start (first region) */
+    unsigned char *host;    /* host memory backing the region */
+};
+/* Regions of the running board, in board order; NULL when i is out of range. */
+const struct rt_sim_region *rt_sim_region(int i);
+int rt_sim_region_count(void);
+const char *rt_sim_board_name(void);
+/* Target address of a host pointer into the RAM map; host pointers
+ * elsewhere are returned unchanged (and flagged by rt_sim_is_target). */
+unsigned long rt_sim_target_addr(const void *p);
+int rt_sim_is_target(const void *p);
+/* Host pointer for a target address, NULL if it is not in any region. */
+void *rt_sim_host_addr(unsigned long target);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RT_SIM_H__ */
