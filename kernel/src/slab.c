@@ -18,7 +18,9 @@
  *                   the runs form one address-ordered singly linked list.
  *   usage table:    one 32-bit entry {type:2, size:30} per page:
  *                   FREE; SMALL (size = page's offset inside its zone);
- *                   LARGE on the first page of a large block (size = pages).
+ *                   LARGE on the first page of a large block (size = pages);
+ *                   RAW (rtsim) on the first page of a run handed out by
+ *                   rt_slab_page_alloc (size = pages).
  *
  * --------------------------------------------------------------- algorithm
  *
@@ -61,8 +63,9 @@
  * stays; otherwise alloc + copy + free.  Large blocks always move.
  *
  * rtsim changes, none visible to a correct program: the usage table is
- * zeroed at init and a freed large block's entry becomes FREE again (so the
- * table describes every page); realloc of a small chunk to 16 KiB or more
+ * zeroed at init, a freed large block's entry becomes FREE again, and runs
+ * from rt_slab_page_alloc are marked RAW (so the table describes every
+ * page; raw pages do not count in `used`, as in RT-Thread); realloc of a small chunk to 16 KiB or more
  * does not print RT-Thread's "Unexpected byte count".
  *
  * ------------------------------------------------ complexity, fragmentation
@@ -86,7 +89,8 @@
  * I3  The usage table: every page of a free run is FREE; scanning the
  *     pages after the table, each is the start of a zone (SMALL, offset 0,
  *     followed by offsets 1..zone_page_cnt-1), the first page of a large
- *     block (LARGE/n, inside the heap, n-1 FREE entries after it), or a
+ *     block or raw run (LARGE/n or RAW/n, inside the heap, n-1 FREE
+ *     entries after it), or a
  *     FREE page of a free run (their count equals the runs' total).
  * I4  Every zone header: magic 0x51AB51AB (live) or 0xFFFFFFFF (cached
  *     empty); a live zone's class, chunk size, base offset and nmax agree
@@ -119,6 +123,7 @@
 #define PAGE_TYPE_FREE          0x00
 #define PAGE_TYPE_SMALL         0x01
 #define PAGE_TYPE_LARGE         0x02
+#define PAGE_TYPE_RAW           0x03    /* rtsim: pages from rt_slab_page_alloc */
 
 struct rt_slab_chunk
 {
@@ -182,9 +187,8 @@ static rt_size_t slab_usage_pages(const struct rt_slab *slab)
 
 /* ---------------------------------------------------------- page allocator */
 
-void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
+static void *slab_pages_take(struct rt_slab *slab, rt_size_t npages)
 {
-    struct rt_slab *slab = (struct rt_slab *)m;
     struct rt_slab_page **prev;
     struct rt_slab_page *b;
 
@@ -210,9 +214,8 @@ void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
     return b;
 }
 
-void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
+static void slab_pages_give(struct rt_slab *slab, void *addr, rt_size_t npages)
 {
-    struct rt_slab *slab = (struct rt_slab *)m;
     struct rt_slab_page *n = PAGE_AT(addr);
     struct rt_slab_page **prev;
     struct rt_slab_page *b;
@@ -251,6 +254,32 @@ void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
     n->page = npages;
     n->next = b;
     *prev = n;
+}
+
+/* The public page calls mark the run RAW in the usage table (an rtsim
+ * addition: RT-Thread leaves such pages undescribed) so that walk and check
+ * can tell them from free pages. */
+void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
+{
+    struct rt_slab *slab = (struct rt_slab *)m;
+    void *pages = slab_pages_take(slab, npages);
+    if (pages != RT_NULL)
+    {
+        struct rt_slab_memusage *kup = slab_kup(slab, pages);
+        kup->type = PAGE_TYPE_RAW;
+        kup->size = (rt_uint32_t)npages;
+    }
+    return pages;
+}
+
+void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
+{
+    struct rt_slab *slab = (struct rt_slab *)m;
+    RT_ASSERT(addr != RT_NULL);
+    struct rt_slab_memusage *kup = slab_kup(slab, addr);
+    kup->type = PAGE_TYPE_FREE;
+    kup->size = 0;
+    slab_pages_give(slab, addr, npages);
 }
 
 /* -------------------------------------------------------------- init/detach */
@@ -310,9 +339,9 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
     slab->zone_page_cnt = probe.zone_page_cnt;
 
     slab->page_list = RT_NULL;
-    rt_slab_page_free(&slab->parent, (void *)begin_align, npages);
+    slab_pages_give(slab, (void *)begin_align, npages);
 
-    slab->memusage = rt_slab_page_alloc(&slab->parent, table_pages);
+    slab->memusage = slab_pages_take(slab, table_pages);
     rt_memset(slab->memusage, 0, table_pages * RT_MM_PAGE_SIZE);
     return &slab->parent;
 }
@@ -380,7 +409,7 @@ static void slab_note_used(struct rt_slab *slab, rt_size_t bytes)
 static void *slab_alloc_large(struct rt_slab *slab, rt_size_t size)
 {
     rt_size_t npages = RT_ALIGN(size, RT_MM_PAGE_SIZE) >> RT_MM_PAGE_BITS;
-    void *pages = rt_slab_page_alloc(&slab->parent, npages);
+    void *pages = slab_pages_take(slab, npages);
     if (pages == RT_NULL)
         return RT_NULL;
 
@@ -428,7 +457,7 @@ static void *slab_zone_new(struct rt_slab *slab, int zi, rt_size_t chunk)
     }
     else
     {
-        z = rt_slab_page_alloc(&slab->parent, slab->zone_page_cnt);
+        z = slab_pages_take(slab, slab->zone_page_cnt);
         if (z == RT_NULL)
             return RT_NULL;
         struct rt_slab_memusage *kup = slab_kup(slab, z);
@@ -504,7 +533,7 @@ static void slab_zone_retire(struct rt_slab *slab, struct rt_slab_zone *z)
             kup->type = PAGE_TYPE_FREE;
             kup->size = 0;
         }
-        rt_slab_page_free(&slab->parent, z, slab->zone_page_cnt);
+        slab_pages_give(slab, z, slab->zone_page_cnt);
     }
 }
 
@@ -522,17 +551,18 @@ void rt_slab_free(rt_slab_t m, void *ptr)
         kup->type = PAGE_TYPE_FREE;
         kup->size = 0;
         slab->parent.used -= npages * RT_MM_PAGE_SIZE;
-        rt_slab_page_free(m, ptr, npages);
+        slab_pages_give(slab, ptr, npages);
         return;
     }
 
     struct rt_slab_zone *z = slab_zone_of(slab, ptr, kup);
-    if (z->z_magic != SLAB_MAGIC)
+    if (kup->type != PAGE_TYPE_SMALL || z->z_magic != SLAB_MAGIC)
     {
         rt_kprintf("slab free %p: no live slab zone holds this address "
                    "(zone magic 0x%08x, expected 0x%08x)\n",
-                   ptr, (unsigned)z->z_magic, (unsigned)SLAB_MAGIC);
-        RT_ASSERT(z->z_magic == SLAB_MAGIC);
+                   ptr, kup->type == PAGE_TYPE_SMALL ? (unsigned)z->z_magic : 0u,
+                   (unsigned)SLAB_MAGIC);
+        RT_ASSERT(kup->type == PAGE_TYPE_SMALL && z->z_magic == SLAB_MAGIC);
         return;
     }
 
@@ -687,7 +717,8 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
                 && slab_walk_chunks(slab, z, fn, ctx))
                 return 1;
         }
-        else if (kup->type == PAGE_TYPE_LARGE && kup->size > 0 && i + kup->size <= npages)
+        else if ((kup->type == PAGE_TYPE_LARGE || kup->type == PAGE_TYPE_RAW)
+                 && kup->size > 0 && i + kup->size <= npages)
         {
             span = kup->size;
             if (slab_emit(fn, ctx, page, 0, span * RT_MM_PAGE_SIZE, RT_TRUE, RT_MEM_BLOCK_PAGES, slab))
@@ -827,14 +858,15 @@ static int slab_check_pages(const struct rt_slab *slab, rt_size_t free_pages)
             i++;
             continue;
         }
-        if (kup->type == PAGE_TYPE_LARGE)
+        if (kup->type == PAGE_TYPE_LARGE || kup->type == PAGE_TYPE_RAW)
         {
             if (kup->size == 0 || i + kup->size > npages)
                 return 3;
             for (rt_size_t p = 1; p < kup->size; p++)
                 if (slab->memusage[i + p].type != PAGE_TYPE_FREE)
                     return 3;
-            used += (rt_size_t)kup->size * RT_MM_PAGE_SIZE;
+            if (kup->type == PAGE_TYPE_LARGE)
+                used += (rt_size_t)kup->size * RT_MM_PAGE_SIZE;
             i += kup->size;
             continue;
         }
