@@ -61,6 +61,9 @@
  *     goes back to the page allocator (its pages become FREE).
  * Realloc: NULL allocates, 0 frees.  A chunk whose class does not change
  * stays; otherwise alloc + copy + free.  Large blocks always move.
+ * System heap: the "slab" entry (rt_heap_slab) remembers its slab, and
+ * rt_page_alloc/rt_page_free hand out its pages (RT_NULL / no-op when the
+ * system heap is another algorithm).
  *
  * rtsim changes, none visible to a correct program: the usage table is
  * zeroed at init, a freed large block's entry becomes FREE again, and runs
@@ -105,6 +108,7 @@
  *
  * rt_slab_check returns the number of the first broken invariant.
  */
+#include <rthw.h>
 #include "heap.h"
 
 #define RT_MM_PAGE_SIZE         4096
@@ -802,8 +806,8 @@ static int slab_check_live_zone(const struct rt_slab *slab, const struct rt_slab
     if (z->z_zoneindex >= SLAB_NZONES)
         return 4;
     rt_size_t chunk = z->z_chunksize;
-    rt_size_t probe = chunk;
-    if (chunk == 0 || chunk >= slab->zone_limit || slab_zoneindex(&probe) != (int)z->z_zoneindex
+    rt_size_t probe = chunk - 1;    /* rounds up to chunk in its own class */
+    if (chunk == 0 || chunk > slab->zone_limit || slab_zoneindex(&probe) != (int)z->z_zoneindex
         || probe != chunk)
         return 4;
     rt_uint32_t off = slab_zone_offset(chunk);
@@ -943,14 +947,44 @@ int rt_slab_check(rt_slab_t m)
 
 /* ================================================ "slab" as the system heap */
 
+/* The slab serving as the system heap, for rt_page_alloc/rt_page_free. */
+static rt_slab_t slab_system;
+
 static void *slab_sys_init(const char *name, void *begin, rt_size_t size)
 {
-    return rt_slab_init(name, begin, size);
+    rt_slab_t m = rt_slab_init(name, begin, size);
+    if (m != RT_NULL)
+        slab_system = m;
+    return m;
 }
 
 static void slab_sys_detach(void *heap)
 {
+    if (heap == slab_system)
+        slab_system = RT_NULL;
     rt_slab_detach((rt_slab_t)heap);
+}
+
+/* Whole pages from the system heap when it is slab (RT-Thread 4.1 keeps
+ * these under the heap lock; the page allocator never blocks, so masking
+ * interrupts is enough here).  RT_NULL when the system heap is not slab. */
+void *rt_page_alloc(rt_size_t npages)
+{
+    if (slab_system == RT_NULL)
+        return RT_NULL;
+    rt_base_t level = rt_hw_interrupt_disable();
+    void *pages = rt_slab_page_alloc(slab_system, npages);
+    rt_hw_interrupt_enable(level);
+    return pages;
+}
+
+void rt_page_free(void *addr, rt_size_t npages)
+{
+    if (slab_system == RT_NULL || addr == RT_NULL)
+        return;
+    rt_base_t level = rt_hw_interrupt_disable();
+    rt_slab_page_free(slab_system, addr, npages);
+    rt_hw_interrupt_enable(level);
 }
 
 static void *slab_sys_alloc(void *heap, rt_size_t size)
