@@ -30,7 +30,8 @@ long list_memheap(void)
 
     for (rt_list_t *node = info->object_list.next; node != &info->object_list; node = node->next)
     {
-        struct rt_memheap *mh = rt_list_entry(node, struct rt_memheap, parent.list);
+        struct rt_memheap *mh = (struct rt_memheap *)(void *)
+            ((char *)node - offsetof(struct rt_memheap, parent.list));
 
         rt_kprintf("%-*.*s %-010d %-013d %-05d\n", maxlen, RT_NAME_MAX, mh->parent.name,
                    (int)mh->pool_size, (int)mh->max_used_size, (int)mh->available_size);

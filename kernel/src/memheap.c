@@ -102,7 +102,7 @@
 #define ITEM_IS_USED(item)  (((item)->magic & MEMHEAP_USED) != 0)
 #define ITEM_SIZE(item)     ((rt_size_t)((rt_uint8_t *)(item)->next - (rt_uint8_t *)(item)) - MEMHEAP_HDR)
 #define ITEM_DATA(item)     ((void *)((rt_uint8_t *)(item) + MEMHEAP_HDR))
-#define DATA_ITEM(ptr)      ((struct rt_memheap_item *)((rt_uint8_t *)(ptr) - MEMHEAP_HDR))
+#define DATA_ITEM(ptr)      ((struct rt_memheap_item *)(void *)((rt_uint8_t *)(ptr) - MEMHEAP_HDR))
 
 /* ------------------------------------------------------------ list helpers */
 
@@ -537,7 +537,7 @@ static int memheap_check_physical(struct rt_memheap *heap, rt_size_t *free_block
     const rt_uint8_t *lo = (const rt_uint8_t *)heap->start_addr;
     const rt_uint8_t *tail = lo + heap->pool_size - MEMHEAP_HDR;
     struct rt_memheap_item *item = heap->block_list;
-    struct rt_memheap_item *prev = (struct rt_memheap_item *)tail;
+    struct rt_memheap_item *prev = (struct rt_memheap_item *)(rt_ubase_t)tail;
     rt_bool_t prev_free = RT_FALSE;
 
     *free_blocks = 0;
@@ -686,7 +686,8 @@ static void *memheap_sys_alloc(void *heap, rt_size_t size)
     RT_ASSERT(info != RT_NULL);
     for (rt_list_t *node = info->object_list.next; node != &info->object_list; node = node->next)
     {
-        struct rt_memheap *other = rt_list_entry(node, struct rt_memheap, parent.list);
+        struct rt_memheap *other = (struct rt_memheap *)(void *)
+            ((char *)node - offsetof(struct rt_memheap, parent.list));
         if (other == first)
             continue;
         ptr = rt_memheap_alloc(other, size);

@@ -176,7 +176,7 @@ struct rt_slab
 };
 
 #define PAGE_AT(addr)       ((struct rt_slab_page *)(addr))
-#define PAGES_AFTER(p, n)   ((struct rt_slab_page *)((rt_uint8_t *)(p) + (rt_size_t)(n) * RT_MM_PAGE_SIZE))
+#define PAGES_AFTER(p, n)   ((struct rt_slab_page *)(void *)((rt_uint8_t *)(p) + (rt_size_t)(n) * RT_MM_PAGE_SIZE))
 
 static struct rt_slab_memusage *slab_kup(struct rt_slab *slab, const void *addr)
 {
@@ -708,7 +708,7 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
 
         if (kup->type == PAGE_TYPE_SMALL && kup->size == 0 && i + slab->zone_page_cnt <= npages)
         {
-            struct rt_slab_zone *z = (struct rt_slab_zone *)page;
+            struct rt_slab_zone *z = (struct rt_slab_zone *)(void *)page;
             rt_bool_t live = z->z_magic == SLAB_MAGIC;
             rt_size_t off = live ? (rt_size_t)(z->z_baseptr - page) : sizeof(*z);
             span = slab->zone_page_cnt;
@@ -880,7 +880,7 @@ static int slab_check_pages(const struct rt_slab *slab, rt_size_t free_pages)
             if (slab->memusage[i + p].type != PAGE_TYPE_SMALL || slab->memusage[i + p].size != p)
                 return 3;
 
-        const struct rt_slab_zone *z = (const struct rt_slab_zone *)page;
+        const struct rt_slab_zone *z = (const struct rt_slab_zone *)(const void *)page;
         if (z->z_magic == SLAB_ZONE_FREE_MAGIC)
         {
             cached++;
