@@ -138,11 +138,3 @@ int sim_board_load(const char *name_or_path, struct sim_board *out, FILE *err)
     return -1;
 }
 
-/* Provisional: board files arrive with sim/boardfile.c, which replaces
- * this definition (delete it then). */
-int sim_board_parse_file(const char *path, struct sim_board *out, FILE *err)
-{
-    (void)out;
-    fprintf(err, "%s: board files are not supported by this build\n", path);
-    return -1;
-}

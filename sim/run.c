@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "heap.h"
 
 void rt_sim_config_init(struct rt_sim_config *cfg)
 {
@@ -168,6 +169,7 @@ static int board_heap_init(void)
 static void register_commands(void)
 {
     rt_msh_builtin_register();
+    rt_mem_cmd_register();
 }
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
