@@ -314,17 +314,17 @@ static rt_bool_t memheap_block_ok(const struct rt_memheap_item *item, const void
 {
     if (item->magic != (MEMHEAP_MAGIC | MEMHEAP_USED))
     {
-        rt_kprintf("memheap free %p: bad magic 0x%08x (expected 0x%08x): "
+        rt_kprintf("memheap free 0x%08lx: bad magic 0x%08x (expected 0x%08x): "
                    "not a used memheap block, freed twice, or overwritten\n",
-                   ptr, (unsigned)item->magic, (unsigned)(MEMHEAP_MAGIC | MEMHEAP_USED));
+                   (unsigned long)rt_mem_target_addr(ptr), (unsigned)item->magic, (unsigned)(MEMHEAP_MAGIC | MEMHEAP_USED));
         RT_ASSERT(item->magic == (MEMHEAP_MAGIC | MEMHEAP_USED));
         return RT_FALSE;
     }
     if ((item->next->magic & MEMHEAP_MASK) != MEMHEAP_MAGIC)
     {
-        rt_kprintf("memheap free %p: the header after this %d-byte block has magic 0x%08x: "
+        rt_kprintf("memheap free 0x%08lx: the header after this %d-byte block has magic 0x%08x: "
                    "the block was written past its end\n",
-                   ptr, (int)ITEM_SIZE(item), (unsigned)item->next->magic);
+                   (unsigned long)rt_mem_target_addr(ptr), (int)ITEM_SIZE(item), (unsigned)item->next->magic);
         RT_ASSERT((item->next->magic & MEMHEAP_MASK) == MEMHEAP_MAGIC);
         return RT_FALSE;
     }

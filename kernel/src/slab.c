@@ -308,8 +308,8 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
     if (begin_align >= end_align)
     {
         rt_kprintf("slab init errr. wrong address[0x%lx - 0x%lx]\n",
-                   (unsigned long)(rt_ubase_t)begin_addr,
-                   (unsigned long)((rt_ubase_t)begin_addr + size));
+                   (unsigned long)rt_mem_target_addr(begin_addr),
+                   (unsigned long)rt_mem_target_addr(begin_addr) + (unsigned long)size);
         return RT_NULL;
     }
 
@@ -562,9 +562,9 @@ void rt_slab_free(rt_slab_t m, void *ptr)
     struct rt_slab_zone *z = slab_zone_of(slab, ptr, kup);
     if (kup->type != PAGE_TYPE_SMALL || z->z_magic != SLAB_MAGIC)
     {
-        rt_kprintf("slab free %p: no live slab zone holds this address "
+        rt_kprintf("slab free 0x%08lx: no live slab zone holds this address "
                    "(zone magic 0x%08x, expected 0x%08x)\n",
-                   ptr, kup->type == PAGE_TYPE_SMALL ? (unsigned)z->z_magic : 0u,
+                   (unsigned long)rt_mem_target_addr(ptr), kup->type == PAGE_TYPE_SMALL ? (unsigned)z->z_magic : 0u,
                    (unsigned)SLAB_MAGIC);
         RT_ASSERT(kup->type == PAGE_TYPE_SMALL && z->z_magic == SLAB_MAGIC);
         return;
