@@ -11,8 +11,10 @@
  *
  *   zone (zone_size bytes, zone_size/4096 pages, page-aligned):
  *   |struct rt_slab_zone|pad|chunk 0|chunk 1|chunk 2| ... |chunk nmax-1|
- *                           ^ z_baseptr (aligned to the chunk size when the
- *                             chunk size is a power of two, else to 8)
+ *                           ^ z_baseptr (offset aligned to the chunk size
+ *                             when it is a power of two, else to 8; zones
+ *                             are page-aligned, so a power-of-two chunk is
+ *                             aligned to its size up to 4096)
  *
  *   free page run:  the first page of a run holds {next run, page count};
  *                   the runs form one address-ordered singly linked list.
