@@ -614,6 +614,81 @@ static void body_list(void *arg)
 
 static void test_list_memheap(void **state) { run_ok(body_list); }
 
+
+/* --------------------------------------- RT-Thread's memheap_tc, in kind */
+
+/* What RT-Thread's examples/utest/testcases/kernel/memheap_tc.c does: a
+ * 64 KiB memheap inside a block from rt_malloc_align, 40 slots, sizes
+ * below 64 KiB / 40, 100000 rounds of free+alloc or realloc on a slot that
+ * holds a block, then detach and rt_free_align.  It asserts nothing but
+ * must not crash; we also check the heap and each block's contents. */
+static void body_memheap_tc(void *arg)
+{
+    enum { HEAP = 64 * 1024, SLICES = 40, ROUNDS = 100000 };
+    struct rt_memheap heap1;
+    struct slot s[SLICES] = { { 0 } };
+    uint64_t rng = 2019;
+
+    unsigned char *start = rt_malloc_align(HEAP, 4);
+    TU_EXPECT(start != NULL);
+    if (start == NULL)
+        return;
+    TU_EXPECT_INT(rt_memheap_init(&heap1, "heap1", start, HEAP), RT_EOK);
+    for (int i = 0; i < SLICES; i++)
+    {
+        s[i].n = tu_rand(&rng) % (HEAP / SLICES);
+        s[i].p = rt_memheap_alloc(&heap1, s[i].n);
+        s[i].tag = (unsigned char)i;
+        if (s[i].p)
+            fill(&s[i]);
+        else
+            s[i].n = 0;
+    }
+    for (int round = 0; round < ROUNDS && tu_failures() == 0; round++)
+    {
+        rt_size_t n = tu_rand(&rng) % (HEAP / SLICES);
+        struct slot *x = &s[tu_rand(&rng) % SLICES];
+        unsigned op = (unsigned)(tu_rand(&rng) % 2);
+        if (x->p == NULL)
+            continue;
+        if (!intact(x))
+            tu_fail(__FILE__, __LINE__, "memheap_tc: contents changed at round %d", round);
+        unsigned char *q;
+        if (op == 0)
+        {
+            rt_memheap_free(x->p);
+            q = rt_memheap_alloc(&heap1, n);
+        }
+        else
+        {
+            q = rt_memheap_realloc(&heap1, x->p, n);
+            if (q != NULL)
+            {
+                rt_size_t keep = n < x->n ? n : x->n;
+                for (rt_size_t i = 0; i < keep; i++)
+                    if (q[i] != x->tag)
+                    {
+                        tu_fail(__FILE__, __LINE__, "memheap_tc: realloc lost data");
+                        break;
+                    }
+            }
+        }
+        x->p = q;
+        x->n = q ? n : 0;
+        x->tag++;
+        if (q)
+            fill(x);
+        if (round % 1000 == 0)
+            TU_EXPECT_INT(rt_memheap_check(&heap1), 0);
+    }
+    TU_EXPECT_INT(rt_memheap_check(&heap1), 0);
+    TU_EXPECT_INT(rt_memheap_detach(&heap1), RT_EOK);
+    rt_free_align(start);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+}
+
+static void test_rtthread_memheap_tc(void **state) { run_ok(body_memheap_tc); }
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +702,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_system_regions),
         cmocka_unit_test(test_board_memheap),
         cmocka_unit_test(test_list_memheap),
+        cmocka_unit_test(test_rtthread_memheap_tc),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

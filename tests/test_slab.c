@@ -561,6 +561,160 @@ static void test_system_slab(void **state)
     assert_int_equal(tu_run(&cfg, body_system_slab, NULL), RT_SIM_OK);
 }
 
+
+/* ------------------------------------------ RT-Thread's slab_tc, in kind */
+
+/* What RT-Thread 4.1's examples/utest/testcases/kernel/slab_tc.c does: a
+ * 1 MiB slab over rt_malloc'ed memory filled with 0xAA; (a) 60 % allocs
+ * of (2..6) records, 40 % frees of the newest, freeing half of everything
+ * when an alloc fails; (b) a table of one slot per 1 MiB / record, random
+ * reallocs of 0..4 records, contents checked on every move.  RT-Thread
+ * runs each for 10 s of ticks; here a fixed number of rounds. */
+struct tc_ctx { rt_list_t node; rt_size_t size; rt_uint8_t magic; };
+
+static int tc_intact(const struct tc_ctx *c, rt_size_t upto)
+{
+    const unsigned char *b = (const unsigned char *)&c[1];
+    for (rt_size_t i = 0; upto > sizeof *c && i < upto - sizeof *c; i++)
+        if (b[i] != c->magic)
+            return 0;
+    return 1;
+}
+
+static void body_slab_tc(void *arg)
+{
+    enum { SIZE = 1024 * 1024, ROUNDS = 120000 };
+    uint64_t rng = 1014;
+    rt_list_t head;
+    rt_size_t count = 0;
+
+    unsigned char *buf = rt_malloc(SIZE);
+    TU_EXPECT(buf != NULL);
+    if (buf == NULL)
+        return;
+    TU_EXPECT_INT((uintptr_t)buf % RT_ALIGN_SIZE, 0);
+    memset(buf, 0xAA, SIZE);
+    rt_slab_t heap = rt_slab_init("slab_tc", buf, SIZE);
+    TU_EXPECT(heap != NULL);
+
+    /* (a) alloc / free */
+    rt_list_init(&head);
+    int refusals = 0;
+    for (int round = 0; round < ROUNDS && tu_failures() == 0; round++)
+    {
+        if (tu_rand(&rng) % 10 >= 4)
+        {
+            rt_size_t size = (tu_rand(&rng) % 5 + 2) * sizeof(struct tc_ctx);
+            struct tc_ctx *c = rt_slab_alloc(heap, size);
+            if (c == NULL)
+            {
+                refusals++;
+                rt_size_t target = count / 2;
+                while (count != target)
+                {
+                    c = rt_list_first_entry(&head, struct tc_ctx, node);
+                    rt_list_remove(&c->node);
+                    TU_EXPECT(tc_intact(c, c->size));
+                    memset(c, 0xAA, c->size);
+                    rt_slab_free(heap, c);
+                    count--;
+                }
+                TU_EXPECT_INT(rt_slab_check(heap), 0);
+                continue;
+            }
+            memset(c, 0, size);
+            rt_list_init(&c->node);
+            c->size = size;
+            c->magic = (rt_uint8_t)tu_rand(&rng);
+            memset(&c[1], c->magic, size - sizeof *c);
+            rt_list_insert_after(&head, &c->node);
+            count++;
+        }
+        else if (!rt_list_isempty(&head))
+        {
+            struct tc_ctx *c = rt_list_first_entry(&head, struct tc_ctx, node);
+            rt_list_remove(&c->node);
+            TU_EXPECT(tc_intact(c, c->size));
+            memset(c, 0xAA, c->size);
+            rt_slab_free(heap, c);
+            count--;
+        }
+    }
+    TU_EXPECT(refusals > 0);        /* the heap did fill up */
+    while (!rt_list_isempty(&head))
+    {
+        struct tc_ctx *c = rt_list_first_entry(&head, struct tc_ctx, node);
+        rt_list_remove(&c->node);
+        TU_EXPECT(tc_intact(c, c->size));
+        rt_slab_free(heap, c);
+        count--;
+    }
+    TU_EXPECT_INT(count, 0);
+    TU_EXPECT_INT(heap->used, 0);
+    TU_EXPECT_INT(rt_slab_check(heap), 0);
+    rt_slab_detach(heap);
+
+    /* (b) realloc */
+    struct rc { rt_size_t size; rt_uint8_t magic; };
+    memset(buf, 0xAA, SIZE);
+    heap = rt_slab_init("slab_tc", buf, SIZE);
+    rt_size_t slots = SIZE / (RT_ALIGN(sizeof(struct rc), RT_ALIGN_SIZE) + RT_ALIGN_SIZE);
+    struct rc **tab = rt_slab_alloc(heap, slots * sizeof *tab);
+    TU_EXPECT(tab != NULL);
+    memset(tab, 0, slots * sizeof *tab);
+    for (int round = 0; round < ROUNDS && tu_failures() == 0; round++)
+    {
+        rt_size_t size = (tu_rand(&rng) % 5) * sizeof(struct rc);
+        rt_size_t idx = tu_rand(&rng) % slots;
+        struct rc *c = rt_slab_realloc(heap, tab[idx], size);
+        if (c == NULL)
+        {
+            if (size == 0)
+                tab[idx] = NULL;
+            else
+                for (rt_size_t i = 0; i < slots; i++)
+                    if (tab[i] && tu_rand(&rng) % 2)
+                    {
+                        rt_slab_realloc(heap, tab[i], 0);
+                        tab[i] = NULL;
+                    }
+            continue;
+        }
+        if (tab[idx] != NULL)
+        {
+            rt_size_t keep = c->size < size ? c->size : size;
+            const unsigned char *b = (const unsigned char *)&c[1];
+            for (rt_size_t i = 0; keep > sizeof *c && i < keep - sizeof *c; i++)
+                if (b[i] != c->magic)
+                {
+                    tu_fail(__FILE__, __LINE__, "slab_tc realloc lost data");
+                    break;
+                }
+        }
+        c->magic = (rt_uint8_t)tu_rand(&rng);
+        c->size = size;
+        if (size > sizeof *c)
+            memset(&c[1], c->magic, size - sizeof *c);
+        tab[idx] = c;
+    }
+    for (rt_size_t i = 0; i < slots; i++)
+        if (tab[i])
+            rt_slab_realloc(heap, tab[i], 0);
+    rt_slab_free(heap, tab);
+    TU_EXPECT_INT(heap->used, 0);
+    TU_EXPECT_INT(rt_slab_check(heap), 0);
+    rt_slab_detach(heap);
+    rt_free(buf);
+}
+
+static void test_rtthread_slab_tc(void **state)
+{
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.board = "stm32f429-disco";
+    assert_int_equal(tu_run(&cfg, body_slab_tc, NULL), RT_SIM_OK);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +729,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_free),
         cmocka_unit_test_setup(test_stress, setup),
         cmocka_unit_test(test_system_slab),
+        cmocka_unit_test(test_rtthread_slab_tc),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
