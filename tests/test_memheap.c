@@ -689,6 +689,44 @@ static void body_memheap_tc(void *arg)
 
 static void test_rtthread_memheap_tc(void **state) { run_ok(body_memheap_tc); }
 
+
+/* ------------------------------------------------------------- locking */
+
+static struct rt_memheap lock_heap;
+
+static void lock_waiter(void *arg)
+{
+    tu_log("B:alloc");
+    void *p = rt_memheap_alloc(&lock_heap, 64);     /* blocks on lock_heap.lock */
+    tu_log("B:got");
+    TU_EXPECT(p != NULL);
+    rt_memheap_free(p);
+}
+
+/* The heap's semaphore really excludes: a higher-priority thread that
+ * allocates while the lock is held waits until it is released. */
+static void body_lock(void *arg)
+{
+    rt_memheap_init(&lock_heap, "locked", arena[0], 1024);
+    TU_EXPECT_INT(rt_sem_take(&lock_heap.lock, RT_WAITING_FOREVER), RT_EOK);
+    rt_thread_t b = rt_thread_create("B", lock_waiter, NULL, 1024, RT_MAIN_THREAD_PRIORITY - 1, 10);
+    TU_EXPECT(b != NULL);
+    rt_thread_startup(b);       /* B runs at once and blocks */
+    tu_log("main:release");
+    rt_sem_release(&lock_heap.lock);
+    tu_log("main:after");
+    TU_EXPECT_INT(rt_memheap_check(&lock_heap), 0);
+    EXPECT_SHAPE(&lock_heap, "F%lu T", U(1024 - 2 * HDR));
+    rt_memheap_detach(&lock_heap);
+}
+
+static void test_lock(void **state)
+{
+    tu_log_reset();
+    run_ok(body_lock);
+    assert_string_equal(tu_log_text(), "B:alloc main:release B:got main:after");
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +741,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_board_memheap),
         cmocka_unit_test(test_list_memheap),
         cmocka_unit_test(test_rtthread_memheap_tc),
+        cmocka_unit_test(test_lock),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
