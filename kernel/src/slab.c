@@ -841,6 +841,31 @@ static int slab_list_has(const struct rt_slab_zone *list, const struct rt_slab_z
     return 0;
 }
 
+/* I6..I8 once the page scan has counted the listed zones of each class,
+ * the cached empty zones and the bytes in use. */
+static int slab_check_lists(const struct rt_slab *slab, const rt_size_t *on_list,
+                            rt_size_t cached, rt_size_t used)
+{
+    for (int c = 0; c < SLAB_NZONES; c++)
+    {
+        rt_size_t n = 0;
+        for (const struct rt_slab_zone *z = slab->zone_array[c]; z != RT_NULL; z = z->z_next)
+            if (++n > on_list[c])
+                return 6;
+        if (n != on_list[c])
+            return 6;
+    }
+    rt_size_t n = 0;
+    for (const struct rt_slab_zone *z = slab->zone_free; z != RT_NULL; z = z->z_next)
+        if (++n > SLAB_ZONE_RELEASE_THRESH || !slab_page_in_heap(slab, z))
+            return 7;
+    if (n != slab->zone_free_cnt || n != cached)
+        return 7;
+    if (slab->parent.used != used || slab->parent.max < used || slab->parent.max > slab->parent.total)
+        return 8;
+    return 0;
+}
+
 /* I3..I8 from a scan of the usage table. */
 static int slab_check_pages(const struct rt_slab *slab, rt_size_t free_pages)
 {
@@ -908,28 +933,7 @@ static int slab_check_pages(const struct rt_slab *slab, rt_size_t free_pages)
     }
     if (seen_free != free_pages)
         return 3;
-
-    /* I6: each class list holds nothing but those zones */
-    for (int c = 0; c < SLAB_NZONES; c++)
-    {
-        rt_size_t n = 0;
-        for (const struct rt_slab_zone *z = slab->zone_array[c]; z != RT_NULL; z = z->z_next)
-            if (++n > on_list[c])
-                return 6;
-        if (n != on_list[c])
-            return 6;
-    }
-    /* I7 */
-    rt_size_t n = 0;
-    for (const struct rt_slab_zone *z = slab->zone_free; z != RT_NULL; z = z->z_next)
-        if (++n > SLAB_ZONE_RELEASE_THRESH || !slab_page_in_heap(slab, z))
-            return 7;
-    if (n != slab->zone_free_cnt || n != cached)
-        return 7;
-    /* I8 */
-    if (slab->parent.used != used || slab->parent.max < used || slab->parent.max > slab->parent.total)
-        return 8;
-    return 0;
+    return slab_check_lists(slab, on_list, cached, used);
 }
 
 int rt_slab_check(rt_slab_t m)
