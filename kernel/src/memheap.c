@@ -177,6 +177,10 @@ static void memheap_unlock(struct rt_memheap *heap)
 
 static rt_size_t memheap_round(rt_size_t size)
 {
+    /* A request near the top of the address space must stay huge (and
+     * fail), not wrap around to a small size in RT_ALIGN. */
+    if (size > RT_ALIGN_DOWN((rt_size_t)-1, RT_ALIGN_SIZE))
+        return RT_ALIGN_DOWN((rt_size_t)-1, RT_ALIGN_SIZE);
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     return size < MEMHEAP_MINIALLOC ? MEMHEAP_MINIALLOC : size;
 }
@@ -387,7 +391,12 @@ static rt_bool_t memheap_grow(struct rt_memheap *heap, struct rt_memheap_item *i
     struct rt_memheap_item *next = item->next;
 
     RT_ASSERT(next > item);     /* never the tail */
-    if (ITEM_IS_USED(next) || ITEM_SIZE(next) + oldsize <= newsize + MEMHEAP_MINIALLOC)
+    if (ITEM_IS_USED(next))
+        return RT_FALSE;
+    /* room <= newsize + MINIALLOC, written so that a huge newsize cannot
+     * wrap around (room is bounded by the pool). */
+    rt_size_t room = ITEM_SIZE(next) + oldsize;
+    if (room <= newsize || room - newsize <= MEMHEAP_MINIALLOC)
         return RT_FALSE;
 
     /* |item old|HDR next free .....|   becomes   |item new .....|HDR rest| */
