@@ -178,8 +178,7 @@ struct case_run
 {
     const struct utest_tc_export *tc;
     int started;        /* the "started" line was printed */
-    int verdict_given;  /* a PASSED or FAILED line was printed */
-    int failed;         /* an assertion, init or cleanup failed */
+    const char *failed; /* why the case failed, NULL when it did not */
     int finished;       /* the "finished" line was printed */
 };
 
@@ -198,7 +197,7 @@ static void case_body(struct case_run *r)
     if (tc->init != RT_NULL && tc->init() != RT_EOK)
     {
         ut_line('E', "[  FAILED  ] [ result   ] testcase init (%s)", tc->name);
-        r->failed = r->verdict_given = 1;
+        r->failed = "init did not return RT_EOK";
         goto finished;
     }
     if (tc->tc != RT_NULL)
@@ -214,19 +213,19 @@ static void case_body(struct case_run *r)
         else
         {
             ut_line('E', "[  FAILED  ] [ result   ] testcase (%s)", tc->name);
-            r->failed = 1;
+            r->failed = "an assertion failed";
         }
     }
     else
     {
         ut_line('E', "[  FAILED  ] [ result   ] testcase (%s)", tc->name);
-        r->failed = 1;
+        r->failed = "no case function";
     }
-    r->verdict_given = 1;
     if (tc->cleanup != RT_NULL && tc->cleanup() != RT_EOK)
     {
         ut_line('E', "[  FAILED  ] [ result   ] testcase cleanup (%s)", tc->name);
-        r->failed = 1;
+        if (!r->failed)
+            r->failed = "cleanup did not return RT_EOK";
     }
 finished:
     ut_line('I', "[----------] [ testcase ] (%s) finished", tc->name);
@@ -276,9 +275,11 @@ static int run_one(const struct rt_sim_utest_options *opt,
     r.tc = tc;
     if (cfg.tick_limit == 0 && opt->timeout_scale > 0 && tc->run_timeout > 0)
     {
+        /* The case may use its whole timeout: tick `ticks` itself is
+         * still allowed, the run stops when the clock reaches ticks + 1. */
         unsigned long long ticks = (unsigned long long)tc->run_timeout * opt->timeout_scale
                                    * RT_TICK_PER_SECOND;
-        cfg.tick_limit = ticks >= RT_TICK_MAX ? RT_TICK_MAX - 1 : (rt_tick_t)ticks;
+        cfg.tick_limit = ticks >= RT_TICK_MAX - 1 ? RT_TICK_MAX - 1 : (rt_tick_t)ticks + 1;
     }
 
     if (opt->case_starts)
@@ -300,7 +301,8 @@ static int run_one(const struct rt_sim_utest_options *opt,
     }
     if (r.failed)
     {
-        snprintf(why, why_size, "%s", "an assertion, init or cleanup failed");
+        snprintf(why, why_size, "%s (%lu failed assertion%s)", r.failed,
+                 case_assert_failures, case_assert_failures == 1 ? "" : "s");
         return 1;
     }
     if (case_assert_failures != 0)
@@ -439,7 +441,7 @@ static int utest_run(int argc, char **argv)
         r.tc = n->tc;
         case_body(&r);
         run++;
-        failed += r.failed || case_assert_failures != 0;
+        failed += r.failed != NULL || case_assert_failures != 0;
     }
     if (run == 0 && pattern)
     {

@@ -59,12 +59,16 @@ void utest_assert_buf(const char *a, const char *b, rt_size_t sz, rt_bool_t equa
     utest_assert_buf((const char *)(a), (const char *)(b), (sz), RT_FALSE,  \
                      __FILE__, __LINE__, __func__, "buf equal")
 
-/* min <= value <= max (both ends included). */
+/* min <= value <= max (both ends included); `value` is evaluated once
+ * (RT-Thread's macro evaluates it twice). */
+#define UTEST_IN_RANGE__(value, min, max)                                   \
+    __extension__ ({ __typeof__(value) utest_v__ = (value);                 \
+                     utest_v__ >= (min) && utest_v__ <= (max); })
 #define uassert_in_range(value, min, max)                                   \
-    __utest_assert(((value) >= (min)) && ((value) <= (max)),                \
+    __utest_assert(UTEST_IN_RANGE__(value, min, max),                       \
                    "(" #value ") not in range(" #min "," #max ")")
 #define uassert_not_in_range(value, min, max)                               \
-    __utest_assert(!(((value) >= (min)) && ((value) <= (max))),             \
+    __utest_assert(!UTEST_IN_RANGE__(value, min, max),                      \
                    "(" #value ") in range(" #min "," #max ")")
 
 #ifdef __cplusplus
