@@ -85,6 +85,9 @@ static void ut_line(char letter, const char *fmt, ...)
     ut_out("\n");
     if (msg != small)
         free(msg);
+    /* A case that crashes the host process (a NULL dereference after a
+     * failed allocation) must not take its log lines with it. */
+    fflush(stdout);
 }
 
 /* ------------------------------------------------------ registration */
