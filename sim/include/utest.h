@@ -100,16 +100,17 @@ void utest_tc_register(struct utest_tc_node *node);
 const struct utest_tc_node *utest_tc_first(void);
 
 /* Register `testcase` under `name`.  Once per source file, at file scope,
- * followed by a semicolon, as in RT-Thread. */
+ * followed by a semicolon, as in RT-Thread (the semicolon completes the
+ * harmless declaration `struct utest_tc_node;` the macro ends with). */
 #define UTEST_TC_EXPORT(testcase, name, init, cleanup, timeout)             \
     static const struct utest_tc_export _utest_testcase =                   \
         { name, timeout, init, testcase, cleanup };                         \
-    static struct utest_tc_node _utest_tc_node__;                           \
+    static struct utest_tc_node _utest_tc_node__ = { &_utest_testcase, RT_NULL }; \
     __attribute__((constructor)) static void _utest_tc_register__(void)     \
     {                                                                       \
         utest_tc_register(&_utest_tc_node__);                               \
     }                                                                       \
-    static struct utest_tc_node _utest_tc_node__ = { &_utest_testcase, RT_NULL }
+    struct utest_tc_node
 
 /* Run one unit of the case; when one of its assertions failed, return
  * from the calling case function at once (later units are skipped). */
