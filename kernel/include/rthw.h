@@ -64,6 +64,12 @@ void rt_hw_console_output(const char *str);
  * return. */
 RT_NORETURN void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line);
 
+/* ------------------------------------------------------------------- boot */
+/* Put every kernel global back to its power-on state (object containers,
+ * scheduler, timers, tick, hooks).  The port calls it before each boot, so
+ * one process can boot the kernel again and again. */
+void rt_kernel_reset(void);
+
 /* ------------------------------------------------------------------ trace */
 enum rt_trace_event
 {

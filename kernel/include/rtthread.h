@@ -340,6 +340,9 @@ struct finsh_syscall *rt_msh_first(void);
 /* Run one command line (split on blanks) through the registered commands.
  * Returns the command's result, or -RT_ENOSYS when unknown. */
 int rt_msh_exec(const char *cmdline);
+/* Register the kernel's own commands (help, version, list_thread, list_sem,
+ * list_mutex, list_timer); the simulator does it at every boot. */
+void rt_msh_builtin_register(void);
 
 #define RT_MSH_EXPORT__(cmd, name_str, desc_str)                            \
     static struct finsh_syscall __fsym_##cmd =                              \
