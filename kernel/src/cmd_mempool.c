@@ -67,7 +67,9 @@ long list_mempool(void)
     const char *title = "mempool";
     struct mp_row row;
 
-    rt_kprintf("%-*.s block total free suspend thread\n", RT_NAME_MAX, title);
+    /* RT-Thread writes the title with "%-*.s"; its printf ignores a zero
+     * precision, so the title shows.  "%-*s" prints the same with ours. */
+    rt_kprintf("%-*s block total free suspend thread\n", RT_NAME_MAX, title);
     for (int i = 0; i < RT_NAME_MAX; i++)
         rt_kprintf("-");
     rt_kprintf(" ----  ----  ---- --------------\n");
