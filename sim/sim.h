@@ -69,6 +69,7 @@ struct sim_state
     unsigned char *region_mem[SIM_BOARD_MAX_REGIONS];
 
     unsigned long long rand_state;
+    int cpu;                        /* core every context is pinned to, or -1 */
 };
 
 extern struct sim_state sim;
