@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,38 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Passes per second of the baton between this thread and a new one; with
+ * `one_core` both run on the core this thread is on (the simulator keeps
+ * all its threads on one core too). */
+static double baton_rate(int one_core)
+{
+    struct baton b = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, n_ops };
+    pthread_attr_t attr;
+    cpu_set_t old_set, set;
+    check(pthread_attr_init(&attr), "pthread_attr_init");
+    check(pthread_getaffinity_np(pthread_self(), sizeof old_set, &old_set), "getaffinity");
+    if (one_core)
+    {
+        int cpu = sched_getcpu();
+        CPU_ZERO(&set);
+        CPU_SET(cpu < 0 ? 0 : cpu, &set);
+        check(pthread_setaffinity_np(pthread_self(), sizeof set, &set), "setaffinity");
+        check(pthread_attr_setaffinity_np(&attr, sizeof set, &set), "attr_setaffinity");
+    }
+    struct timespec t0;
+    pthread_t other;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    check(pthread_create(&other, &attr, baton_other, &b), "pthread_create");
+    baton_run(&b, 0);
+    check(pthread_join(other, NULL), "pthread_join");
+    double s = seconds_since(&t0);
+    check(pthread_setaffinity_np(pthread_self(), sizeof old_set, &old_set), "setaffinity");
+    check(pthread_attr_destroy(&attr), "pthread_attr_destroy");
+    check(pthread_mutex_destroy(&b.lock), "mutex_destroy");
+    check(pthread_cond_destroy(&b.cond), "cond_destroy");
+    return (double)(2 * n_ops) / s;
+}
+
 static int run_wake(void)
 {
     struct rt_sim_config cfg;
@@ -224,21 +257,17 @@ static int run_wake(void)
         fprintf(stderr, "bench: run failed (%d)\n", rc);
         return 1;
     }
-
-    struct baton b = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, n_ops };
-    pthread_t other;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    check(pthread_create(&other, NULL, baton_other, &b), "pthread_create");
-    baton_run(&b, 0);
-    check(pthread_join(other, NULL), "pthread_join");
-    double cv_s = seconds_since(&t0);
-
     double mp_rate = (double)handovers / mp_s;
-    double cv_rate = (double)(2 * n_ops) / cv_s;
-    printf("mempool blocked hand-overs: %ld in %.3f s = %.0f /s (%ld of them to a blocked waiter)\n",
-           handovers, mp_s, mp_rate, blocked_waits);
-    printf("pthread cond-var baton passes: %ld in %.3f s = %.0f /s\n", 2 * n_ops, cv_s, cv_rate);
-    printf("ratio mempool / baton: %.2f\n", mp_rate / cv_rate);
+    double cv_any = baton_rate(0);
+    double cv_one = baton_rate(1);
+
+    printf("mempool blocked hand-overs: %ld in %.3f s = %.0f /s (%ld to a blocked waiter;"
+           " 3 emulated context switches each)\n", handovers, mp_s, mp_rate, blocked_waits);
+    printf("pthread cond-var baton, any core: %.0f passes/s; ratio mempool/baton %.2f\n",
+           cv_any, mp_rate / cv_any);
+    printf("pthread cond-var baton, one core: %.0f passes/s; ratio mempool/baton %.2f\n",
+           cv_one, mp_rate / cv_one);
+    printf("per emulated switch vs one-core baton pass: %.2f\n", 3 * mp_rate / cv_one);
     return 0;
 }
 
