@@ -818,6 +818,16 @@ static void misuse_isr(void *arg)
     rt_thread_delay(10);
 }
 
+static void misuse_locked_scheduler(void *arg)
+{
+    (void)arg;
+    rt_mp_init(&pool, "lck", pool_mem, 8 + WORD, 8);
+    (void)rt_mp_alloc(&pool, 0);
+    rt_enter_critical();
+    (void)rt_mp_alloc(&pool, 5);
+    rt_exit_critical();
+}
+
 static void misuse_detach_dynamic(void *arg)
 {
     (void)arg;
@@ -854,6 +864,7 @@ static void test_misuse_is_reported(void **state)
         { "null pool", misuse_null, "rt_mp_alloc" },
         { "wrong type", misuse_type, "rt_mp_alloc" },
         { "block in ISR", misuse_isr, "rt_mp_alloc" },
+        { "block, scheduler locked", misuse_locked_scheduler, "rt_mp_alloc" },
         { "detach dynamic", misuse_detach_dynamic, "rt_mp_detach" },
         { "delete static", misuse_delete_static, "rt_mp_delete" },
         { "double free", misuse_double_free, "rt_mp_free" },

@@ -43,16 +43,17 @@
  *     returns the block freed last (LIFO reuse, cache-warm).
  * R4  time == 0 on an empty pool fails at once: RT_NULL, errno
  *     -RT_ETIMEOUT.  Allowed in an interrupt handler.
- * R5  time != 0 on an empty pool suspends the caller on suspend_thread
- *     (never from an interrupt, never before the scheduler runs: reported
- *     by RT_DEBUG_IN_THREAD_CONTEXT).  time < 0 waits forever; time > 0
- *     starts the thread's own timer.  After every wake-up the waiter
- *     re-checks the pool (another thread may have taken the block between
- *     the free and the waiter running) and, for time > 0, waits again only
- *     for what is left of its timeout; when nothing is left it fails as in
- *     R4.  A wake-up with an error (-RT_ETIMEOUT from the timer, -RT_ERROR
- *     from detach/delete) returns RT_NULL at once; thread->error, which
- *     rt_get_errno() reports, holds the reason.
+ * R5  time != 0 on an empty pool suspends the caller on suspend_thread.
+ *     Never from an interrupt, before the scheduler runs or with the
+ *     scheduler locked: RT_DEBUG_SCHEDULER_AVAILABLE reports it.  time < 0
+ *     waits forever; time > 0 starts the thread's own timer.  After every
+ *     wake-up the waiter re-checks the pool (another thread may have taken
+ *     the block between the free and the waiter running) and, for
+ *     time > 0, waits again only for what is left of its timeout; when
+ *     nothing is left it fails as in R4.  A wake-up with an error
+ *     (-RT_ETIMEOUT from the timer, -RT_ERROR from detach/delete) returns
+ *     RT_NULL at once; thread->error, which rt_get_errno() reports, holds
+ *     the reason.
  * R6  Wake order.  A free wakes the waiter at the head of suspend_thread.
  *     RT-Thread 4.1 (the default) inserts new waiters at the head, so the
  *     newest waiter is woken first (LIFO); RT-Thread 5.x inserts at the
@@ -384,7 +385,9 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
             return RT_NULL;
         }
 
-        RT_DEBUG_IN_THREAD_CONTEXT;
+        /* Not from an ISR, not before the scheduler runs, not with the
+         * scheduler locked (the wait would return at once, still queued). */
+        RT_DEBUG_SCHEDULER_AVAILABLE(RT_TRUE);
         struct rt_thread *thread = rt_thread_self();
         struct mp_wait wait;
         rt_tick_t slept_from = rt_tick_get_raw();
