@@ -45,12 +45,6 @@ void sim_fatal_errno(const char *what, int rc)
     abort();
 }
 
-#define CHECK_PT(call)                              \
-    do {                                            \
-        int rc_ = (call);                           \
-        if (rc_ != 0)                               \
-            sim_fatal_errno(#call, rc_);            \
-    } while (0)
 
 void sim_report(const char *fmt, ...)
 {
@@ -151,7 +145,8 @@ static void *ctx_start(void *arg)
         rt_thread_t self = rt_thread_self();
         char name[16];
         snprintf(name, sizeof name, "%.*s", RT_NAME_MAX, self->name);
-        pthread_setname_np(pthread_self(), name);
+        /* Only a name for debuggers: failing to set it changes nothing. */
+        (void)pthread_setname_np(pthread_self(), name);
 
         c->entry(c->param);
         c->texit();

@@ -83,6 +83,15 @@ RT_NORETURN void sim_end_run(int code);
 void sim_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sim_fatal_errno(const char *what, int rc);
 
+/* Every pthread call's result is checked: a failure is a bug in the
+ * simulator or an exhausted host, reported and fatal. */
+#define CHECK_PT(call)                              \
+    do {                                            \
+        int rc_ = (call);                           \
+        if (rc_ != 0)                               \
+            sim_fatal_errno(#call, rc_);            \
+    } while (0)
+
 /* trace.c */
 void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sim_object_class_name(const struct rt_object *obj);
