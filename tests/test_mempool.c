@@ -7,6 +7,8 @@
  * Everything that touches the kernel runs inside rt_sim_run; inside the
  * run only TU_EXPECT / tu_log are used, cmocka asserts come after.
  */
+#define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include "testutil.h"
@@ -877,6 +879,99 @@ static void test_misuse_is_reported(void **state)
     }
 }
 
+/* ------------------------------------------- deadlock report and trace */
+
+static void starving(void *arg)
+{
+    (void)arg;
+    (void)rt_mp_alloc(&pool, RT_WAITING_FOREVER);
+}
+
+static void deadlock_main(void *arg)
+{
+    (void)arg;
+    rt_mp_init(&pool, "empty", pool_mem, 8 + WORD, 8);
+    (void)rt_mp_alloc(&pool, 0);
+    rt_thread_delay(3);
+    spawn("hungry", starving, RT_NULL, 20);
+}
+
+static void test_deadlock_report_names_the_pool(void **state)
+{
+    (void)state;
+    assert_int_equal(run(deadlock_main, NULL, 0), RT_SIM_EDEADLOCK);
+    const char *r = tu_report();
+    const char *line = strstr(r, "hungry");
+    if (!line || !strstr(line, "mempool \"empty\""))
+        fail_msg("report: %s", r);
+    char since[32];
+    snprintf(since, sizeof since, " 3  mempool");     /* waits since tick 3 */
+    assert_non_null(strstr(line, since));
+}
+
+static char *trace_text;
+static size_t trace_len;
+
+static void trace_waiter(void *arg)
+{
+    rt_mp_t mp = arg;
+    void *p = rt_mp_alloc(mp, RT_WAITING_FOREVER);
+    rt_mp_free(p);
+}
+
+static void trace_main(void *arg)
+{
+    (void)arg;
+    rt_mp_t mp = rt_mp_create("tr", 1, 16);
+    void *p = rt_mp_alloc(mp, 0);
+    spawn("W", trace_waiter, mp, 5);         /* higher than main: waits at once */
+    rt_mp_free(p);                            /* W preempts main inside the free */
+    p = rt_mp_alloc(mp, 0);
+    TU_EXPECT(rt_mp_alloc(mp, 0) == RT_NULL);
+    rt_mp_free(p);
+    rt_mp_delete(mp);
+}
+
+/* Position of `needle` in the trace after `from`, or fail. */
+static const char *after(const char *from, const char *needle)
+{
+    const char *p = strstr(from, needle);
+    if (!p)
+        fail_msg("\"%s\" not found in order in the trace:\n%s", needle, trace_text);
+    return p + strlen(needle);
+}
+
+static void test_trace_order(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    FILE *f = open_memstream(&trace_text, &trace_len);
+    assert_non_null(f);
+    cfg.trace = f;
+    t_used = 0;
+    run_fn = trace_main;
+    run_fifo = 0;
+    int rc = tu_run(&cfg, run_trampoline, NULL);
+    fclose(f);
+    assert_int_equal(rc, RT_SIM_OK);
+    /* The free is traced before the wake-up and the switch it causes; W's
+     * own allocation and free come before main runs on. */
+    const char *p = after(trace_text, " main mp-alloc pool=tr addr=0x");
+    p = after(p, " W suspend thread=W");
+    p = after(p, " main mp-free pool=tr addr=0x");
+    p = after(p, " main ready thread=W");
+    p = after(p, "switch to=W");
+    p = after(p, " W mp-alloc pool=tr addr=0x");
+    p = after(p, " W mp-free pool=tr addr=0x");
+    p = after(p, "switch to=main");
+    /* A failed time-0 request is traced with address 0. */
+    p = after(p, " main mp-alloc pool=tr addr=0x");
+    p = after(p, " main mp-alloc pool=tr addr=0x00000000\n");
+    p = after(p, " main mp-free pool=tr addr=0x");
+    free(trace_text);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +991,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_list_mempool),
         cmocka_unit_test(test_check_invariants),
         cmocka_unit_test(test_misuse_is_reported),
+        cmocka_unit_test(test_deadlock_report_names_the_pool),
+        cmocka_unit_test(test_trace_order),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
