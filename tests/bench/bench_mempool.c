@@ -137,11 +137,9 @@ static void wake_thread(void *arg)
     long rounds = (long)(rt_ubase_t)arg;
     for (long i = 0; i < rounds; i++)
     {
-        rt_size_t waiting_before = wake_pool.suspend_thread_count;
         void *b = rt_mp_alloc(&wake_pool, RT_WAITING_FOREVER);
         if (b == RT_NULL)
             rt_kprintf("bench: alloc failed\n");
-        (void)waiting_before;
         rt_thread_yield();          /* the other thread blocks in rt_mp_alloc */
         if (wake_pool.suspend_thread_count == 1)
             blocked_waits++;
@@ -154,11 +152,10 @@ static void wake_thread(void *arg)
 static void wake_main(void *arg)
 {
     (void)arg;
-    rt_mp_init(&wake_pool, "baton", wake_pool_mem, sizeof wake_pool_mem, 8);
-    /* One block only: anything beyond the first stride stays unused. */
-    wake_pool.block_total_count = wake_pool.block_free_count = 1;
-    wake_pool.block_list = wake_pool_mem;
-    *(rt_uint8_t **)(void *)wake_pool_mem = RT_NULL;
+    /* Exactly one block: 8 bytes and its header word. */
+    rt_mp_init(&wake_pool, "baton", wake_pool_mem, 8 + sizeof(void *), 8);
+    if (wake_pool.block_total_count != 1)
+        rt_kprintf("bench: pool has %d blocks\n", (int)wake_pool.block_total_count);
 
     rt_thread_t a = rt_thread_create("ping", wake_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
     rt_thread_t b = rt_thread_create("pong", wake_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
