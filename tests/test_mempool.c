@@ -265,11 +265,25 @@ static const struct waiter timed[] = {
     { "w1", 0, 3 }, { "w2", 2, 7 }, { "w3", 0, 10 },
 };
 
+/* An interrupt at the tick of a timeout runs after that tick's timers:
+ * it sees the count and the list agree too. */
+static void isr_observe(void *param)
+{
+    rt_size_t expected = (rt_size_t)(rt_ubase_t)param;
+    TU_EXPECT_INT(pool.suspend_thread_count, expected);
+    TU_EXPECT_INT(rt_list_len(&pool.suspend_thread), expected);
+    TU_EXPECT_INT(rt_mp_check(&pool), 0);
+    tu_log("isr%u", (unsigned)rt_tick_get());
+}
+
 static void timeouts_main(void *arg)
 {
     (void)arg;
     rt_mp_init(&pool, "tmo", pool_mem, 8 + WORD, 8);
     void *only = rt_mp_alloc(&pool, 0);
+    rt_sim_irq_at(3, isr_observe, (void *)2);
+    rt_sim_irq_at(9, isr_observe, (void *)1);
+    rt_sim_irq_at(10, isr_observe, (void *)0);
     for (int i = 0; i < 3; i++)
         spawn(timed[i].name, timed_waiter, (void *)&timed[i], 20);
 
@@ -295,7 +309,7 @@ static void test_timeout_ticks(void **state)
 {
     (void)state;
     assert_int_equal(run(timeouts_main, NULL, 0), RT_SIM_OK);
-    assert_string_equal(tu_log_text(), "w1@3 w2@9 w3@10");
+    assert_string_equal(tu_log_text(), "isr3 w1@3 isr9 w2@9 isr10 w3@10");
 }
 
 /* A waiter woken by a free whose block is taken before it runs waits
