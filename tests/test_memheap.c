@@ -594,8 +594,10 @@ static void body_list(void *arg)
     list_memheap();
 
     char want[1024];
+    /* RT-Thread's printf does not let a zero precision shorten "%-*.s":
+     * the title shows, padded to RT_NAME_MAX. */
     snprintf(want, sizeof want,
-             "%-*.s  pool size  max used size available size\n"
+             "%-*s  pool size  max used size available size\n"
              "%.*s ---------- ------------- --------------\n"
              "%-*.*s %-10d %-13d %-5d\n"
              "%-*.*s %-10d %-13d %-5d\n",
