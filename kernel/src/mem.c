@@ -77,14 +77,18 @@
  *   I6  No two neighbouring blocks are both free (merging is complete).
  *   I7  lfree is the lowest free block, or heap_end when none is free.
  *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total.
+ *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
+ *       block counts its header, which total leaves out: RT-Thread's `free`
+ *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
  *
  * Deliberate differences from RT-Thread 4.1.x: the owner mask is full
  * width (4.1's 0xFFFFFFFE drops the upper half of 64-bit addresses); there
  * is no padding word on 64-bit (the current upstream layout); the sentinel's
  * prev is never rewritten (4.1 sometimes rewrites it, nothing reads it);
  * a failed validation in free returns without touching the heap when the
- * assert handler returns.
+ * assert handler returns; a size within RT_ALIGN_SIZE of the largest
+ * rt_size_t is refused before rounding (4.1 rounds it to 0 and hands out a
+ * minimum block, or frees the block in realloc).
  */
 #include <rtthread.h>
 #include "heap.h"
@@ -301,6 +305,8 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
+    if (size > m->mem_size_aligned)     /* before RT_ALIGN can wrap around */
+        return RT_NULL;
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     if (size < MIN_SIZE_ALIGNED)
         size = MIN_SIZE_ALIGNED;
@@ -386,6 +392,8 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         return RT_NULL;
     }
 
+    if (newsize > m->mem_size_aligned)  /* before RT_ALIGN can wrap around */
+        return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
     if (newsize > m->mem_size_aligned)
         return RT_NULL;
@@ -490,7 +498,7 @@ int rt_smem_check(rt_smem_t heap)
 
     /* I8 */
     if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total)
+        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
         return 8;
     return 0;
 }

@@ -52,7 +52,9 @@
  *   I6  No two neighbouring blocks are both free.
  *   I7  lfree is the lowest free block, or heap_end when none is free.
  *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total.
+ *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
+ *       block counts its header, which total leaves out: RT-Thread's `free`
+ *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
  */
 #include <rtthread.h>
 #include "heap.h"
@@ -317,6 +319,8 @@ void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
+    if (size > m->mem_size_aligned)         /* before RT_ALIGN can wrap */
+        return RT_NULL;
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     if (size > m->mem_size_aligned)         /* C1: before the raise */
         return RT_NULL;
@@ -368,6 +372,8 @@ void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         RT_ASSERT(cls_is_heap(m));
         return RT_NULL;
     }
+    if (newsize > m->mem_size_aligned)      /* before RT_ALIGN can wrap */
+        return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
     if (newsize > m->mem_size_aligned)
         return RT_NULL;
@@ -468,7 +474,7 @@ int rt_smem_classic_check(rt_smem_t heap)
         return 7;
 
     if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total)
+        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
         return 8;
     return 0;
 }
