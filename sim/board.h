@@ -51,4 +51,5 @@ int sim_board_parse_file(const char *path, struct sim_board *out, FILE *err);
  * its region, heap region valid).  Returns 0 or -1 with a message on err. */
 int sim_board_validate(const struct sim_board *b, const char *origin, FILE *err);
 
+
 #endif

@@ -51,6 +51,9 @@ void rt_hw_context_release(void *sp);
  * but no event can ever come. */
 void rt_hw_cpu_idle(void);
 
+/* The tick counter as the kernel sees it (no busy-wait accounting). */
+rt_tick_t rt_tick_get_raw(void);
+
 /* The clock was read without blocking (busy-wait detection, see
  * rt_tick_get).  Called with interrupts unmasked from thread context. */
 void rt_hw_tick_polled(void);

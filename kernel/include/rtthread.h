@@ -103,6 +103,8 @@ rt_err_t rt_timer_stop(rt_timer_t timer);
 rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg);
 /* Tick of the earliest active timer, RT_TICK_MAX when none. */
 rt_tick_t rt_timer_next_timeout_tick(void);
+/* Number of active timers. */
+int rt_timer_active_count(void);
 /* Run every timer whose tick has come, in expiry order.  Called by
  * rt_tick_increase. */
 void rt_timer_check(void);

@@ -187,7 +187,6 @@ rt_tick_t rt_timer_next_timeout_tick(void)
     return next;
 }
 
-int rt_timer_active_count(void);
 int rt_timer_active_count(void)
 {
     return (int)rt_list_len(&timer_list[0]);
