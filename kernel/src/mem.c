@@ -66,8 +66,8 @@
  *       "small", heap_ptr = the aligned address after the control block,
  *       address = heap_ptr, total = mem_size_aligned, heap_end at offset
  *       mem_size_aligned + SIZEOF_STRUCT_MEM.
- *   I2  The sentinel is used, owned by this heap, and its next and prev are
- *       its own offset.
+ *   I2  The sentinel is used, owned by this heap, and its next is its own
+ *       offset (its prev is scratch: plug_holes rewrites it, as upstream).
  *   I3  Every block header on the chain holds this heap's address with no
  *       flag bits other than bit 0.
  *   I4  The chain from offset 0 strictly ascends, every capacity is a
@@ -83,9 +83,7 @@
  *
  * Deliberate differences from RT-Thread 4.1.x: the owner mask is full
  * width (4.1's 0xFFFFFFFE drops the upper half of 64-bit addresses); there
- * is no padding word on 64-bit (the current upstream layout); the sentinel's
- * prev is never rewritten (4.1 sometimes rewrites it, nothing reads it);
- * a failed validation in free returns without touching the heap when the
+ * is no padding word on 64-bit (the current upstream layout);  * a failed validation in free returns without touching the heap when the
  * assert handler returns; a size within RT_ALIGN_SIZE of the largest
  * rt_size_t is refused before rounding (4.1 rounds it to 0 and hands out a
  * minimum block, or frees the block in realloc).
@@ -146,7 +144,7 @@ rt_inline void smem_set_prev(struct rt_small_mem *m, rt_size_t off, rt_size_t pr
 }
 
 /* Is m a live small-mem heap object (static, class Memory)? */
-static rt_bool_t smem_is_heap(const struct rt_small_mem *m)
+rt_inline rt_bool_t smem_is_heap(const struct rt_small_mem *m)
 {
     return m != RT_NULL &&
            m->parent.parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
@@ -168,10 +166,13 @@ static void smem_split(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt
 
 /* Merge the free block `mem` with a free successor and a free predecessor.
  *   before: [prev free][mem free][next free]
- *   after:  [prev free ........................]  */
-static void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
+ *   after:  [prev free ........................]
+ * Like RT-Thread it rewrites the successor's prev link even when that is
+ * the sentinel (nothing reads the sentinel's prev). */
+rt_inline void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
 {
-    struct rt_small_mem_item *nmem = smem_item(m, mem->next);
+    rt_uint8_t *base = m->heap_ptr;
+    struct rt_small_mem_item *nmem = (struct rt_small_mem_item *)(base + mem->next);
     struct rt_small_mem_item *pmem;
 
     if (mem != nmem && !MEM_ISUSED(nmem) && nmem != m->heap_end)
@@ -180,62 +181,90 @@ static void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
             m->lfree = mem;
         nmem->pool_ptr = 0;
         mem->next = nmem->next;
-        smem_set_prev(m, nmem->next, smem_off(m, mem));
+        ((struct rt_small_mem_item *)(base + nmem->next))->prev = (rt_size_t)((rt_uint8_t *)mem - base);
     }
 
-    pmem = smem_item(m, mem->prev);
+    pmem = (struct rt_small_mem_item *)(base + mem->prev);
     if (pmem != mem && !MEM_ISUSED(pmem))
     {
         if (m->lfree == mem)
             m->lfree = pmem;
         mem->pool_ptr = 0;
         pmem->next = mem->next;
-        smem_set_prev(m, mem->next, smem_off(m, pmem));
+        ((struct rt_small_mem_item *)(base + mem->next))->prev = (rt_size_t)((rt_uint8_t *)pmem - base);
     }
 }
 
-/* R2: the first free block from lfree with capacity >= size, or NULL. */
-static struct rt_small_mem_item *find_fit(struct rt_small_mem *m, rt_size_t size)
+/* R2: the first free block from lfree with capacity >= size, or NULL.
+ * This loop is where the allocator spends its time, so it visits two
+ * blocks per round: the compiler can then keep both offsets in registers
+ * and a used block costs six instructions instead of seven.  Each visit is
+ * the same test: offset <= total - size, then free and big enough. */
+rt_inline int smem_fits(const struct rt_small_mem_item *mem, rt_size_t ptr, rt_size_t next,
+                        rt_size_t need)
+{
+    return !MEM_ISUSED(mem) && next - ptr >= need;
+}
+
+rt_inline struct rt_small_mem_item *find_fit(struct rt_small_mem *m, rt_size_t size)
 {
     rt_uint8_t *base = m->heap_ptr;
     rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t ptr;
+    rt_size_t need = size + SIZEOF_STRUCT_MEM;    /* header + data */
+    rt_size_t ptr = smem_off(m, m->lfree);
 
-    for (ptr = smem_off(m, m->lfree); ptr <= limit;)
+    if (ptr > limit)
+        return RT_NULL;
+    for (;;)
     {
-        struct rt_small_mem_item *mem = (struct rt_small_mem_item *)(base + ptr);
-        rt_size_t next = mem->next;
+        struct rt_small_mem_item *a = (struct rt_small_mem_item *)(base + ptr);
+        rt_size_t next = a->next;
+        struct rt_small_mem_item *b;
 
-        if (!MEM_ISUSED(mem) && next - (ptr + SIZEOF_STRUCT_MEM) >= size)
-            return mem;
-        ptr = next;
+        if (smem_fits(a, ptr, next, need))
+            return a;
+        if (next > limit)
+            return RT_NULL;
+        b = (struct rt_small_mem_item *)(base + next);
+        ptr = b->next;
+        if (smem_fits(b, next, ptr, need))
+            return b;
+        if (ptr > limit)
+            return RT_NULL;
     }
-    return RT_NULL;
 }
 
 /* R3 + R4: hand out `mem` for `size` bytes, splitting when worthwhile. */
-static void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t size)
+rt_inline void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t size)
 {
     rt_size_t ptr = smem_off(m, mem);
+    rt_size_t used = m->parent.used;
+    struct rt_small_mem_item *lfree;
 
     if (mem->next - (ptr + SIZEOF_STRUCT_MEM) >= size + SIZEOF_STRUCT_MEM + MIN_SIZE_ALIGNED)
     {
         smem_split(m, mem, ptr + SIZEOF_STRUCT_MEM + size);
-        m->parent.used += size + SIZEOF_STRUCT_MEM;
+        used += size + SIZEOF_STRUCT_MEM;
     }
     else
     {
-        m->parent.used += mem->next - ptr;
+        used += mem->next - ptr;
     }
-    if (m->parent.max < m->parent.used)
-        m->parent.max = m->parent.used;
+    m->parent.used = used;
+    if (m->parent.max < used)
+        m->parent.max = used;
 
     mem->pool_ptr = MEM_USED(m);
 
-    if (mem == m->lfree)
+    lfree = m->lfree;
+    if (mem == lfree)
     {
-        while (MEM_ISUSED(m->lfree) && m->lfree != m->heap_end)
-            m->lfree = smem_item(m, m->lfree->next);
+        rt_uint8_t *base = m->heap_ptr;
+        struct rt_small_mem_item *end = m->heap_end;
+
+        while (MEM_ISUSED(lfree) && lfree != end)
+            lfree = (struct rt_small_mem_item *)(base + lfree->next);
+        m->lfree = lfree;
     }
 }
 
@@ -321,43 +350,42 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
     return (rt_uint8_t *)mem + SIZEOF_STRUCT_MEM;
 }
 
-/* The heap owning the used block whose data starts at rmem, after every
- * cheap check RT-Thread makes; RT_NULL (having reported through RT_ASSERT)
- * when one fails. */
-static struct rt_small_mem *smem_owner(void *rmem)
+/* R5's validation, the fast path: is rmem the data of a used block of a
+ * live heap, inside it, followed by a header of the same heap?  Reads the
+ * header (as RT-Thread does); writes nothing. */
+rt_inline struct rt_small_mem *smem_owner_fast(void *rmem)
 {
-    struct rt_small_mem_item *mem;
-    struct rt_small_mem *m;
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    struct rt_small_mem *m = MEM_POOL(mem);
+    rt_uint8_t *next;
 
-    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
-    {
-        RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0 || !MEM_ISUSED(mem) || !smem_is_heap(m) ||
+        (rt_uint8_t *)mem < m->heap_ptr || mem >= m->heap_end)
         return RT_NULL;
-    }
-    mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
-    if (!MEM_ISUSED(mem))
-    {
-        RT_ASSERT(MEM_ISUSED(mem));
+    next = m->heap_ptr + mem->next;
+    if (next <= (rt_uint8_t *)mem || next > (rt_uint8_t *)m->heap_end ||
+        MEM_POOL((struct rt_small_mem_item *)next) != m)
         return RT_NULL;
-    }
-    m = MEM_POOL(mem);
-    if (!smem_is_heap(m))
-    {
-        RT_ASSERT(smem_is_heap(m));
-        return RT_NULL;
-    }
-    if ((rt_uint8_t *)rmem < m->heap_ptr || (rt_uint8_t *)rmem >= (rt_uint8_t *)m->heap_end)
-    {
-        RT_ASSERT((rt_uint8_t *)rmem >= m->heap_ptr && (rt_uint8_t *)rmem < (rt_uint8_t *)m->heap_end);
-        return RT_NULL;
-    }
-    if (mem->next <= smem_off(m, mem) || mem->next > smem_end_off(m) ||
-        MEM_POOL(smem_item(m, mem->next)) != m)
-    {
-        RT_ASSERT(MEM_POOL(smem_item(m, mem->next)) == m);
-        return RT_NULL;
-    }
     return m;
+}
+
+/* The slow path after smem_owner_fast said no: name the first failed
+ * check through RT_ASSERT, as RT-Thread's asserts would. */
+static void smem_report_bad(void *rmem)
+{
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    struct rt_small_mem *m = MEM_POOL(mem);
+
+    RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
+        return;
+    RT_ASSERT(MEM_ISUSED(mem));
+    RT_ASSERT(smem_is_heap(m));
+    if (!MEM_ISUSED(mem) || !smem_is_heap(m))
+        return;
+    RT_ASSERT((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end);
+    RT_ASSERT(MEM_POOL(smem_item(m, mem->next)) == m);
+    RT_ASSERT(smem_owner_fast(rmem) != RT_NULL);
 }
 
 void rt_smem_free(void *rmem)
@@ -367,9 +395,12 @@ void rt_smem_free(void *rmem)
 
     if (rmem == RT_NULL)
         return;
-    m = smem_owner(rmem);
+    m = smem_owner_fast(rmem);
     if (m == RT_NULL)
+    {
+        smem_report_bad(rmem);
         return;
+    }
 
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
     mem->pool_ptr = MEM_FREED(m);
@@ -405,9 +436,10 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (rmem == RT_NULL)
         return rt_smem_alloc(heap, newsize);
 
-    if (smem_owner(rmem) != m)
+    if (smem_owner_fast(rmem) != m)
     {
-        RT_ASSERT(smem_owner(rmem) == m);
+        smem_report_bad(rmem);
+        RT_ASSERT(smem_owner_fast(rmem) == m);
         return RT_NULL;
     }
 
@@ -463,8 +495,7 @@ int rt_smem_check(rt_smem_t heap)
     end = smem_end_off(m);
 
     /* I2 */
-    if (m->heap_end->pool_ptr != MEM_USED(m) || m->heap_end->next != end ||
-        m->heap_end->prev != end)
+    if (m->heap_end->pool_ptr != MEM_USED(m) || m->heap_end->next != end)
         return 2;
 
     /* I3..I7 in one pass along the chain. */
