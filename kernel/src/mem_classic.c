@@ -130,7 +130,7 @@ static void cls_split(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t
 
 /*   before: [prev free][mem free][next free]
  *   after:  [prev free ........................]  */
-static void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
+rt_inline void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
 {
     struct heap_mem *nmem = cls_item(m, mem->next);
     struct heap_mem *pmem;
@@ -153,26 +153,41 @@ static void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
     }
 }
 
-/* C2: strict bound. */
-static struct heap_mem *cls_find_fit(struct rt_smem_classic *m, rt_size_t size)
+/* C2: strict bound.  Two blocks per round, as in mem.c's find_fit. */
+rt_inline int cls_fits(const struct heap_mem *mem, rt_size_t ptr, rt_size_t next, rt_size_t need)
+{
+    return !mem->used && next - ptr >= need;
+}
+
+rt_inline struct heap_mem *cls_find_fit(struct rt_smem_classic *m, rt_size_t size)
 {
     rt_uint8_t *base = m->heap_ptr;
     rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t ptr;
+    rt_size_t need = size + SIZEOF_STRUCT_MEM;
+    rt_size_t ptr = cls_off(m, m->lfree);
 
-    for (ptr = cls_off(m, m->lfree); ptr < limit;)
+    if (ptr >= limit)
+        return RT_NULL;
+    for (;;)
     {
-        struct heap_mem *mem = (struct heap_mem *)(base + ptr);
-        rt_size_t next = mem->next;
+        struct heap_mem *a = (struct heap_mem *)(base + ptr);
+        rt_size_t next = a->next;
+        struct heap_mem *b;
 
-        if (!mem->used && next - (ptr + SIZEOF_STRUCT_MEM) >= size)
-            return mem;
-        ptr = next;
+        if (cls_fits(a, ptr, next, need))
+            return a;
+        if (next >= limit)
+            return RT_NULL;
+        b = (struct heap_mem *)(base + next);
+        ptr = b->next;
+        if (cls_fits(b, next, ptr, need))
+            return b;
+        if (ptr >= limit)
+            return RT_NULL;
     }
-    return RT_NULL;
 }
 
-static void cls_mark_used(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t size)
+rt_inline void cls_mark_used(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t size)
 {
     rt_size_t ptr = cls_off(m, mem);
 
@@ -250,7 +265,7 @@ static void cls_report_bad_block(struct heap_mem *mem)
 }
 
 /* The header of the used block at rmem, or RT_NULL after reporting. */
-static struct heap_mem *cls_used_block(struct rt_smem_classic *m, void *rmem)
+rt_inline struct heap_mem *cls_used_block(struct rt_smem_classic *m, void *rmem)
 {
     struct heap_mem *mem;
 

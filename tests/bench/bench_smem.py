@@ -29,11 +29,11 @@ def collect(exe, trace, heap, func):
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
         if res.returncode != 0:
             sys.exit("bench_smem.py: %s failed:\n%s%s" % (exe, res.stdout, res.stderr))
-        m = re.search(r"alloc=(\d+) free=(\d+)", res.stdout)
+        m = re.search(r"alloc=(\d+) free=(\d+) big=(\d+)", res.stdout)
         with open(out) as f:
             text = f.read()
         tot = re.search(r"^(?:totals|summary):\s*(\d+)", text, re.M)
-        return int(tot.group(1)), int(m.group(1)), int(m.group(2))
+        return int(tot.group(1)), int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
 def main():
@@ -50,9 +50,12 @@ def main():
     print("heap %s: instructions per call (callgrind Ir, inclusive)" % heap)
     print("%-10s %8s %10s %8s %10s" % ("trace", "allocs", "Ir/alloc", "frees", "Ir/free"))
     for t in traces:
-        ia, na, nf = collect(exe, t, heap, fa)
-        ifr, _, _ = collect(exe, t, heap, ff)
+        ia, na, nf, nb = collect(exe, t, heap, fa)
+        ifr, _, _, _ = collect(exe, t, heap, ff)
         print("%-10s %8d %10.0f %8d %10.1f" % (t, na, ia / na, nf, ifr / nf))
+        if nb:
+            ib, _, _, _ = collect(exe, t, heap, "bench_big_alloc")
+            print("%-10s %8d %10.0f %8s %10s" % (t + "-big", nb, ib / nb, "", ""))
 
 
 if __name__ == "__main__":
