@@ -174,11 +174,10 @@ static void register_commands(void)
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
 {
-    if (pthread_mutex_lock(&sim_lock) != 0)
-        return RT_SIM_ECONFIG;
+    CHECK_PT(pthread_mutex_lock(&sim_lock));
     if (sim.running)
     {
-        pthread_mutex_unlock(&sim_lock);
+        CHECK_PT(pthread_mutex_unlock(&sim_lock));
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
         return RT_SIM_ECONFIG;
     }
@@ -200,8 +199,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     app_arg = arg;
 
     sim_self = &sim.host;
-    if (pthread_cond_init(&sim.host.cond, NULL) != 0)
-        sim_fatal_errno("pthread_cond_init", 0);
+    CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
     sim.running = 1;
 
@@ -256,11 +254,11 @@ out:
         sim.irqs = e->next;
         free(e);
     }
-    pthread_cond_destroy(&sim.host.cond);
+    CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;
     sim_self = NULL;
     int rc = sim.result;
-    pthread_mutex_unlock(&sim_lock);
+    CHECK_PT(pthread_mutex_unlock(&sim_lock));
     return rc;
 }
