@@ -327,16 +327,23 @@ static void test_init_twice(void **state)
     assert_string_equal(tu_log_text(), "");
 }
 
-static void isr_malloc(void *param)
+static void *isr_block;
+
+static void isr_heap_call(void *param)
 {
-    (void)param;
-    rt_malloc(16);
+    switch ((int)(uintptr_t)param)
+    {
+    case 0: rt_malloc(16); break;
+    case 1: rt_free(isr_block); break;
+    case 2: rt_realloc(isr_block, 64); break;
+    default: rt_calloc(2, 8); break;
+    }
 }
 
 static void isr_main(void *arg)
 {
-    (void)arg;
-    rt_sim_irq_at(3, isr_malloc, RT_NULL);
+    isr_block = rt_malloc(32);
+    rt_sim_irq_at(3, isr_heap_call, arg);
     rt_thread_delay(10);
     tu_log("not reached");
 }
@@ -344,11 +351,132 @@ static void isr_main(void *arg)
 static void test_isr_misuse(void **state)
 {
     (void)state;
+    static const char *const fn[] = { "rt_malloc", "rt_free", "rt_realloc", "rt_malloc" };
+    for (int i = 0; i < 4; i++)
+    {
+        char expect[80];
+        tu_console_reset();
+        tu_log_reset();
+        assert_int_equal(tu_run(NULL, isr_main, (void *)(uintptr_t)i), RT_SIM_EASSERT);
+        snprintf(expect, sizeof expect, "Function[%s] shall not be used in ISR", fn[i]);
+        assert_non_null(strstr(tu_console(), expect));
+        assert_string_equal(tu_log_text(), "");
+    }
+}
+
+/* ------------------------------------------------ realloc, walk, trace */
+static int count_blocks(const struct rt_mem_block *b, void *ctx)
+{
+    int *n = ctx;
+    n[b->kind]++;
+    if (b->kind == RT_MEM_BLOCK_DATA && b->used)
+        n[RT_MEM_BLOCK_PAGES + 1]++;
+    return 0;
+}
+
+static void realloc_main(void *arg)
+{
+    (void)arg;
+    unsigned char *p = rt_realloc(RT_NULL, 10);
+    TU_EXPECT(p != RT_NULL);
+    memcpy(p, "123456789", 10);
+    unsigned char *q = rt_realloc(p, 5000);
+    TU_EXPECT(q != RT_NULL && memcmp(q, "123456789", 10) == 0);
+    unsigned char *r = rt_realloc(q, 16);          /* big shrink: in place */
+    TU_EXPECT(r == q);
+    TU_EXPECT(rt_realloc(r, (rt_size_t)-1) == RT_NULL);
+    TU_EXPECT(memcmp(r, "123456789", 10) == 0);
+    TU_EXPECT(rt_realloc(r, 0) == RT_NULL);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+
+    int n[8] = { 0 };
+    rt_system_heap_walk(count_blocks, n);
+    TU_EXPECT_INT(n[RT_MEM_BLOCK_CONTROL], 1);
+    TU_EXPECT_INT(n[RT_MEM_BLOCK_SENTINEL], 1);
+    TU_EXPECT(n[RT_MEM_BLOCK_DATA] >= 3);           /* main's object, stack, the rest */
+
+    /* a heap of our own: memtrace shows it (newest first), names blank */
+    static unsigned char own[2048] __attribute__((aligned(16)));
+    rt_smem_t m = rt_smem_init("own", own, sizeof own);
+    void *x = rt_smem_alloc(m, 100);
     tu_console_reset();
-    tu_log_reset();
-    assert_int_equal(tu_run(NULL, isr_main, NULL), RT_SIM_EASSERT);
-    assert_non_null(strstr(tu_console(), "Function[rt_malloc] shall not be used in ISR"));
-    assert_string_equal(tu_log_text(), "");
+    rt_msh_exec("memtrace own");
+    rt_smem_free(x);
+    rt_smem_detach(m);
+}
+
+static void test_realloc_walk(void **state)
+{
+    (void)state;
+    FILE *trace;
+    char *text = NULL;
+    size_t len = 0;
+    struct rt_sim_config cfg;
+
+    tu_config(&cfg);
+    trace = open_memstream(&text, &len);
+    cfg.trace = trace;
+    assert_int_equal(tu_run(&cfg, realloc_main, NULL), RT_SIM_OK);
+    fclose(trace);
+    assert_non_null(strstr(text, "malloc heap=heap size=2048 addr=0x200"));
+    assert_non_null(strstr(text, "realloc heap=heap size=5000"));
+    free(text);
+
+    const char *out = tu_console();
+    assert_non_null(strstr(out, "name    : own\n"));
+    assert_null(strstr(out, "name    : heap\n"));
+    char expect[64];
+    snprintf(expect, sizeof expect, "%5lu]     \n", (unsigned long)RT_ALIGN(100, A));
+    assert_non_null(strstr(out, expect));
+}
+
+/* --------------------------------------------- RT-Thread's dynmem sample
+ * The behaviour of the kernel sample "dynmem_sample" (the same steps in
+ * our own words): double the request until rt_malloc fails. */
+static void dynmem_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0;; i++)
+    {
+        char *ptr = rt_malloc((rt_size_t)1 << i);
+        if (ptr != RT_NULL)
+        {
+            rt_kprintf("get memory :%d byte\n", 1 << i);
+            rt_free(ptr);
+            rt_kprintf("free memory :%d byte\n", 1 << i);
+        }
+        else
+        {
+            rt_kprintf("try to get %d byte memory failed!\n", 1 << i);
+            return;
+        }
+    }
+}
+
+static void test_dynmem_sample(void **state)
+{
+    (void)state;
+    static const struct { const char *board; int last_ok; } cases[] = {
+        { "stm32f407", 65536 }, { "stm32f103c8", 8192 }, { "stm32f429-disco", 4194304 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    {
+        struct rt_sim_config cfg;
+        char expect[4096] = "", line[80];
+        tu_config(&cfg);
+        cfg.board = cases[c].board;
+        tu_console_reset();
+        assert_int_equal(tu_run(&cfg, dynmem_main, NULL), RT_SIM_OK);
+        int i;
+        for (i = 1; i <= cases[c].last_ok; i *= 2)
+        {
+            snprintf(line, sizeof line, "get memory :%d byte\nfree memory :%d byte\n", i, i);
+            strcat(expect, line);
+        }
+        snprintf(line, sizeof line, "try to get %d byte memory failed!\n", i);
+        strcat(expect, line);
+        assert_string_equal(tu_console(), expect);
+    }
 }
 
 static void double_free_main(void *arg)
@@ -500,6 +628,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_shell),
         cmocka_unit_test(test_init_twice),
         cmocka_unit_test(test_isr_misuse),
+        cmocka_unit_test(test_realloc_walk),
+        cmocka_unit_test(test_dynmem_sample),
         cmocka_unit_test(test_double_free),
         cmocka_unit_test(test_double_free_classic),
         cmocka_unit_test(test_foreign_free),
