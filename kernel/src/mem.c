@@ -175,7 +175,10 @@ rt_inline void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
     struct rt_small_mem_item *nmem = (struct rt_small_mem_item *)(base + mem->next);
     struct rt_small_mem_item *pmem;
 
-    if (mem != nmem && !MEM_ISUSED(nmem) && nmem != m->heap_end)
+    /* RT-Thread also tests nmem != mem and nmem != heap_end; neither can
+     * hold here: next > offset for every block (I4) and the sentinel is
+     * always marked used (I2). */
+    if (!MEM_ISUSED(nmem))
     {
         if (m->lfree == nmem)
             m->lfree = mem;
@@ -392,22 +395,36 @@ void rt_smem_free(void *rmem)
 {
     struct rt_small_mem_item *mem;
     struct rt_small_mem *m;
+    rt_uint8_t *base;
+    rt_ubase_t pool;
+    rt_size_t off, next, end;
 
     if (rmem == RT_NULL)
         return;
-    m = smem_owner_fast(rmem);
-    if (m == RT_NULL)
-    {
-        smem_report_bad(rmem);
-        return;
-    }
 
+    /* R5's validation, inline: every value read here is reused below. */
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    pool = mem->pool_ptr;
+    m = (struct rt_small_mem *)(pool & MEM_MASK);
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0 || (pool & 1) == 0 || !smem_is_heap(m))
+        goto bad;
+    base = m->heap_ptr;
+    end = smem_end_off(m);
+    off = (rt_size_t)((rt_uint8_t *)mem - base);    /* wraps when mem < base */
+    next = mem->next;
+    if (off >= end || next <= off || next > end ||
+        MEM_POOL((struct rt_small_mem_item *)(base + next)) != m)
+        goto bad;
+
     mem->pool_ptr = MEM_FREED(m);
     if (mem < m->lfree)
         m->lfree = mem;
-    m->parent.used -= mem->next - smem_off(m, mem);
+    m->parent.used -= next - off;
     plug_holes(m, mem);
+    return;
+
+bad:
+    smem_report_bad(rmem);
 }
 
 void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
