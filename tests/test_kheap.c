@@ -508,20 +508,47 @@ static void test_double_free_classic(void **state)
     assert_non_null(strstr(tu_console(), ", used flag: 0, magic code: 0x1ea0\n"));
 }
 
+/* The assert stops the run, so the heap is checked from the assert hook,
+ * which runs just before the simulator takes over. */
+static int heap_after_assert = -1;
+
+static void check_heap_hook(const char *ex, const char *func, rt_size_t line)
+{
+    (void)ex;
+    (void)func;
+    (void)line;
+    heap_after_assert = rt_system_heap_check();
+}
+
 static void foreign_free_main(void *arg)
 {
-    (void)arg;
     static long not_heap[8];
-    rt_free(&not_heap[4]);
+    unsigned char *p = rt_malloc(64);
+    memset(p, 0xAB, 64);
+    rt_assert_set_hook(check_heap_hook);
+    switch ((int)(uintptr_t)arg)
+    {
+    case 0: rt_free(&not_heap[4]); break;           /* not from the heap */
+    case 1: rt_free(p + 16); break;                 /* inside a block */
+    case 2: rt_free(p + 1); break;                  /* misaligned */
+    case 3: rt_realloc(p + 16, 8); break;           /* realloc of a non-block */
+    default: rt_free(p); rt_free(p); break;         /* twice */
+    }
     tu_log("not reached");
 }
 
 static void test_foreign_free(void **state)
 {
     (void)state;
-    tu_log_reset();
-    assert_int_equal(tu_run(NULL, foreign_free_main, NULL), RT_SIM_EASSERT);
-    assert_string_equal(tu_log_text(), "");
+    for (int i = 0; i < 5; i++)
+    {
+        tu_log_reset();
+        heap_after_assert = -1;
+        assert_int_equal(tu_run(NULL, foreign_free_main, (void *)(uintptr_t)i), RT_SIM_EASSERT);
+        assert_string_equal(tu_log_text(), "");
+        assert_int_equal(heap_after_assert, 0);     /* reported before any write */
+        rt_assert_set_hook(RT_NULL);
+    }
 }
 
 static void small_init_main(void *arg)
