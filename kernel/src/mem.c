@@ -67,7 +67,8 @@
  *       address = heap_ptr, total = mem_size_aligned, heap_end at offset
  *       mem_size_aligned + SIZEOF_STRUCT_MEM.
  *   I2  The sentinel is used, owned by this heap, and its next is its own
- *       offset (its prev is scratch: plug_holes rewrites it, as upstream).
+ *       offset (its prev is scratch: plug_holes rewrites it, as upstream;
+ *       plug_holes relies on the sentinel being marked used).
  *   I3  Every block header on the chain holds this heap's address with no
  *       flag bits other than bit 0.
  *   I4  The chain from offset 0 strictly ascends, every capacity is a
@@ -83,7 +84,8 @@
  *
  * Deliberate differences from RT-Thread 4.1.x: the owner mask is full
  * width (4.1's 0xFFFFFFFE drops the upper half of 64-bit addresses); there
- * is no padding word on 64-bit (the current upstream layout);  * a failed validation in free returns without touching the heap when the
+ * is no padding word on 64-bit (the current upstream layout); a failed
+ * validation in free or realloc returns without touching the heap when the
  * assert handler returns; a size within RT_ALIGN_SIZE of the largest
  * rt_size_t is refused before rounding (4.1 rounds it to 0 and hands out a
  * minimum block, or frees the block in realloc).
@@ -288,7 +290,8 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
         end_align <= 2 * SIZEOF_STRUCT_MEM || end_align - 2 * SIZEOF_STRUCT_MEM < start_addr)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)begin_addr, (rt_ubase_t)begin_addr + size);
+                   (rt_uint32_t)rt_mem_target_addr(begin_addr),
+                   (rt_uint32_t)(rt_mem_target_addr(begin_addr) + size));
         return RT_NULL;
     }
 

@@ -226,7 +226,8 @@ static rt_smem_t cls_init_at(struct rt_smem_classic *m, const char *name,
         end_align - 2 * SIZEOF_STRUCT_MEM < begin_align)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)report_begin, (rt_ubase_t)report_begin + report_size);
+                   (rt_uint32_t)rt_mem_target_addr(report_begin),
+                   (rt_uint32_t)(rt_mem_target_addr(report_begin) + report_size));
         return RT_NULL;
     }
 
@@ -259,7 +260,7 @@ static void cls_report_bad_block(struct heap_mem *mem)
 {
     rt_kprintf("to free a bad data block:\n");
     rt_kprintf("mem: 0x%08x, used flag: %d, magic code: 0x%04x\n",
-               rt_mem_target_addr(mem), mem->used, mem->magic);
+               (rt_uint32_t)rt_mem_target_addr(mem), mem->used, mem->magic);
     RT_ASSERT(mem->used);
     RT_ASSERT(mem->magic == HEAP_MAGIC);
 }
@@ -305,7 +306,8 @@ rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t siz
         (rt_ubase_t)begin_addr + size < (rt_ubase_t)begin_addr)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)begin_addr, (rt_ubase_t)begin_addr + size);
+                   (rt_uint32_t)rt_mem_target_addr(begin_addr),
+                   (rt_uint32_t)(rt_mem_target_addr(begin_addr) + size));
         return RT_NULL;
     }
     return cls_init_at(m, name, start, (rt_ubase_t)begin_addr + size, begin_addr, size);
