@@ -174,13 +174,13 @@ static void register_commands(void)
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
 {
-    CHECK_PT(pthread_mutex_lock(&sim_lock));
-    if (sim.running)
+    if (sim_self)
     {
-        CHECK_PT(pthread_mutex_unlock(&sim_lock));
+        /* Called from a simulated thread: it holds the CPU lock already. */
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
         return RT_SIM_ECONFIG;
     }
+    CHECK_PT(pthread_mutex_lock(&sim_lock));
 
     struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */
     memset(&sim, 0, sizeof sim);

@@ -313,9 +313,20 @@ static void stopper(void *arg)
     rt_sim_stop(42);
 }
 
+static int nested_rc;
+
+static void nested(void *arg)
+{
+    (void)arg;
+    nested_rc = rt_sim_run(NULL, nested, NULL);
+}
+
 static void test_stop_and_bad_config(void **state)
 {
     (void)state;
+    nested_rc = -1;
+    assert_int_equal(tu_run(NULL, nested, RT_NULL), RT_SIM_OK);
+    assert_int_equal(nested_rc, RT_SIM_ECONFIG);
     assert_int_equal(tu_run(NULL, stopper, RT_NULL), 42);
     struct rt_sim_config cfg;
     tu_config(&cfg);
