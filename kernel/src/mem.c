@@ -394,6 +394,37 @@ static void smem_report_bad(void *rmem)
     RT_ASSERT(smem_owner_fast(rmem) != RT_NULL);
 }
 
+/* Is rmem the data of a used block of heap m?  Checks the range and the
+ * owner word against m before trusting anything else in the header, so a
+ * pointer into the middle of a block, or into another heap, is reported
+ * (RT_ASSERT) without following a garbage owner pointer. */
+static rt_bool_t smem_block_of(struct rt_small_mem *m, void *rmem)
+{
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
+    {
+        RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
+        return RT_FALSE;
+    }
+    if ((rt_uint8_t *)mem < m->heap_ptr || mem >= m->heap_end)
+    {
+        RT_ASSERT((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end);
+        return RT_FALSE;
+    }
+    if (MEM_POOL(mem) != m)
+    {
+        RT_ASSERT(MEM_POOL(mem) == m);
+        return RT_FALSE;
+    }
+    if (smem_owner_fast(rmem) != m)
+    {
+        smem_report_bad(rmem);
+        return RT_FALSE;
+    }
+    return RT_TRUE;
+}
+
 void rt_smem_free(void *rmem)
 {
     struct rt_small_mem_item *mem;
@@ -456,12 +487,8 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (rmem == RT_NULL)
         return rt_smem_alloc(heap, newsize);
 
-    if (smem_owner_fast(rmem) != m)
-    {
-        smem_report_bad(rmem);
-        RT_ASSERT(smem_owner_fast(rmem) == m);
+    if (!smem_block_of(m, rmem))
         return RT_NULL;
-    }
 
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
     ptr = smem_off(m, mem);
@@ -620,20 +647,13 @@ static void *smem_sys_realloc(void *heap, void *ptr, rt_size_t newsize)
     return rt_smem_realloc((rt_smem_t)heap, ptr, newsize);
 }
 
-/* The system heap refuses pointers outside its range before reading any
- * header, so rt_free of a foreign pointer is reported, never followed. */
+/* rt_free: the system heap checks the block against itself first (see
+ * smem_block_of), so a foreign or interior pointer is reported, never
+ * followed.  Only then does rt_smem_free run, with its own checks. */
 static void smem_sys_free(void *heap, void *ptr)
 {
-    struct rt_small_mem *m = (struct rt_small_mem *)heap;
-
-    if (ptr != RT_NULL &&
-        ((rt_uint8_t *)ptr < m->heap_ptr + SIZEOF_STRUCT_MEM ||
-         (rt_uint8_t *)ptr >= (rt_uint8_t *)m->heap_end))
-    {
-        RT_ASSERT((rt_uint8_t *)ptr >= m->heap_ptr + SIZEOF_STRUCT_MEM &&
-                  (rt_uint8_t *)ptr < (rt_uint8_t *)m->heap_end);
+    if (ptr != RT_NULL && !smem_block_of((struct rt_small_mem *)heap, ptr))
         return;
-    }
     rt_smem_free(ptr);
 }
 
