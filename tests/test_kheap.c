@@ -308,6 +308,30 @@ static void test_shell(void **state)
     assert_non_null(strstr(out, "K]     \n"));  /* the free tail */
 }
 
+static void test_shell_classic(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg = cfg_with_heap("smallmem-classic");
+    assert_int_equal(tu_run(&cfg, shell_main, NULL), RT_SIM_OK);
+    const char *out = tu_console();
+    rt_size_t total = HEAP_BYTES - 2 * H;          /* no object inside the range */
+    unsigned long used, max_used;
+    char expect[512];
+
+    assert_true(sscanf(out, "total    : %*d\nused     : %lu\nmaximum  : %lu\n", &used, &max_used) == 2);
+    snprintf(expect, sizeof expect,
+             "total    : %lu\nused     : %lu\nmaximum  : %lu\navailable: %lu\n"
+             "total memory: %lu\nused memory : %lu\nmaximum allocated memory: %lu\n"
+             "total memory: %lu\nused memory : %lu\nmaximum allocated memory: %lu\n"
+             "\nmemory heap address:\nheap_ptr: 0x%08lx\n",
+             (unsigned long)total, used, max_used, (unsigned long)total - used,
+             (unsigned long)total, used, max_used, (unsigned long)total, used, max_used,
+             HEAP_BEGIN);
+    assert_true(strncmp(out, expect, strlen(expect)) == 0);
+    snprintf(expect, sizeof expect, "heap_end: 0x%08lx\n", HEAP_BEGIN + HEAP_BYTES - H);
+    assert_non_null(strstr(out, expect));
+}
+
 /* ------------------------------------------------------------- misuse */
 static void init_twice_main(void *arg)
 {
@@ -653,6 +677,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_stats_classic),
         cmocka_unit_test(test_shell),
+        cmocka_unit_test(test_shell_classic),
         cmocka_unit_test(test_init_twice),
         cmocka_unit_test(test_isr_misuse),
         cmocka_unit_test(test_realloc_walk),
