@@ -47,7 +47,7 @@ typedef rt_base_t   rt_off_t;
 
 #define RT_TRUE     1
 #define RT_FALSE    0
-#define RT_NULL     ((void *)0)
+#define RT_NULL     0
 
 #define RT_UINT8_MAX    0xffu
 #define RT_UINT16_MAX   0xffffu
