@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing (Debian 12,
 # apt), builds the native and ILP32 flavours with -Werror, runs every test
-# plain in both, under Valgrind memcheck and helgrind in the native one,
-# and ends with "N passed, N failed" of its own counting.
+# plain in both, under Valgrind memcheck, helgrind and drd in the native
+# one, then the whole suite again under ASan+UBSan and under TSan, and once
+# with coverage (gcovr report of kernel/), and ends with "N passed, N failed"
+# of its own counting.  CI_QUICK=1 skips the sanitizer, drd and coverage
+# stages (docs/robustness.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -10,7 +13,8 @@ top=$PWD
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(meson ninja-build pkg-config gcc libc6-dev python3 libcmocka-dev valgrind
-          gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386)
+          gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386
+          gcc-riscv64-unknown-elf gcovr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -62,6 +66,57 @@ if [ $ok32 = 1 ]; then
 else
   status=1
   logs+=("ilp32-build=/nonexistent")
+fi
+
+# ---------------------------------------------------------------------------
+# Robustness stages (docs/robustness.md): drd, ASan+UBSan, TSan, coverage.
+if [ "${CI_QUICK:-0}" != 1 ] && [ -f build-ci/build.ninja ]; then
+  stage "drd"
+  meson test -C build-ci --setup=drd --print-errorlogs --num-processes 2 >&2 || status=1
+  logs+=("drd=build-ci/meson-logs/testlog-drd.json")
+fi
+
+# sanitized NAME DIR MESON-OPTIONS... : set up, build and test a flavour.
+sanitized() {
+  local name=$1 dir=$2
+  shift 2
+  stage "$name build"
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" -Dwerror=true -Dbuildtype=debugoptimized "$@" >&2 ||
+      { status=1; logs+=("$name-build=/nonexistent"); return; }
+  fi
+  ninja -C "$dir" >&2 || { status=1; logs+=("$name-build=/nonexistent"); return; }
+  stage "$name tests"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 >&2 || status=1
+  logs+=("$name=$dir/meson-logs/testlog.json")
+}
+
+if [ "${CI_QUICK:-0}" != 1 ]; then
+  # UBSan findings must fail: no recovery, and halt_on_error for good measure.
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  sanitized asan+ubsan build-ci-asan -Db_sanitize=address,undefined \
+    "-Dc_args=-fno-sanitize-recover=all" "-Dc_link_args=-fno-sanitize-recover=all"
+  sanitized tsan build-ci-tsan -Db_sanitize=thread
+
+  # Coverage: the whole suite once more, then gcovr over kernel/ (gcovr.cfg).
+  stage "coverage build"
+  if [ -f build-ci-cov/build.ninja ] || meson setup build-ci-cov -Db_coverage=true -Dbuildtype=debug >&2; then
+    if ninja -C build-ci-cov >&2; then
+      find build-ci-cov -name '*.gcda' -delete
+      stage "coverage tests"
+      meson test -C build-ci-cov --print-errorlogs --num-processes 2 >&2 || status=1
+      logs+=("coverage=build-ci-cov/meson-logs/testlog.json")
+      stage "coverage of kernel/ (gcovr)"
+      gcovr build-ci-cov --txt build-ci-cov/meson-logs/coverage-kernel.txt >&2 ||
+        echo "gcovr failed (report only, not counted)" >&2
+    else
+      status=1; logs+=("coverage-build=/nonexistent")
+    fi
+  else
+    status=1; logs+=("coverage-build=/nonexistent")
+  fi
 fi
 
 python3 "$top/tools/ci_summary.py" "${logs[@]}" || status=1

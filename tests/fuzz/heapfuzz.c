@@ -726,6 +726,71 @@ static const struct hf_heap hf_heap_sys =
     .variant_name = sys_variant_name,
 };
 
+/* ---------------------------------------------------------- memory pool
+ * A fixed-block pool seen as a heap: a request fits when it is 1 ..
+ * block_size bytes; realloc keeps the block while the new size fits.  The
+ * variant picks the block size; the pool takes at most 16 KiB of the arena
+ * (rt_mp_check is O(blocks)).  Never blocks: time 0 (R4). */
+
+static struct rt_mempool hf_mp;
+static const rt_size_t hf_mp_sizes[4] = { 8, 24, 80, 200 };
+
+static const char *mp_variant_name(unsigned v)
+{
+    static const char *const names[4] = { "8", "24", "80", "200" };
+    return names[v % 4];
+}
+
+static int mp_init(void *a, size_t n, unsigned v)
+{
+    rt_ubase_t start = RT_ALIGN((rt_ubase_t)a, RT_ALIGN_SIZE);   /* as a user would */
+    size_t size = n - (size_t)(start - (rt_ubase_t)a);
+
+    if (size > 16 * 1024)
+        size = 16 * 1024;
+    if (rt_mp_init(&hf_mp, "fuzz", (void *)start, size, hf_mp_sizes[v % 4]) != RT_EOK)
+        return 1;
+    if (hf_mp.block_total_count == 0)
+    {
+        rt_mp_detach(&hf_mp);
+        return 1;
+    }
+    return 0;
+}
+static void mp_deinit(void) { rt_mp_detach(&hf_mp); }
+static void *mp_alloc(size_t n)
+{
+    return n == 0 || n > hf_mp.block_size ? NULL : rt_mp_alloc(&hf_mp, RT_WAITING_NO);
+}
+static void mp_free(void *p) { rt_mp_free(p); }
+static void *mp_realloc(void *p, size_t n)
+{
+    if (p == NULL)
+        return mp_alloc(n);
+    if (n == 0)
+    {
+        rt_mp_free(p);
+        return NULL;
+    }
+    return n <= hf_mp.block_size ? p : NULL;
+}
+static int mp_check(void) { return rt_mp_check(&hf_mp); }
+static void mp_walk(rt_mem_walk_fn fn, void *ctx) { rt_mp_walk(&hf_mp, fn, ctx); }
+static void mp_info(size_t *t, size_t *u, size_t *x)
+{
+    *t = hf_mp.block_total_count * hf_mp.block_size;
+    *u = (hf_mp.block_total_count - hf_mp.block_free_count) * hf_mp.block_size;
+    *x = *u;
+}
+
+static const struct hf_heap hf_heap_mempool =
+{
+    .name = "mempool", .init = mp_init, .deinit = mp_deinit, .alloc = mp_alloc,
+    .realloc = mp_realloc, .free = mp_free, .check = mp_check, .walk = mp_walk,
+    .info = mp_info, .expected_used = hf_used_data_minus_extra, .nvariants = 4,
+    .variant_name = mp_variant_name,
+};
+
 /* ------------------------------------------------------------- registry */
 
 const struct hf_heap *const hf_heaps[] =
@@ -735,6 +800,7 @@ const struct hf_heap *const hf_heaps[] =
     &hf_heap_memheap,
     &hf_heap_slab,
     &hf_heap_sys,
+    &hf_heap_mempool,
     NULL,
 };
 
