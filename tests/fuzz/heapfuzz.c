@@ -125,11 +125,6 @@ static void hf_verify(const struct hf_block *b, size_t n)
 
 /* ------------------------------------------------------------- the model */
 
-static int hf_cmp_addr(const void *a, const void *b)
-{
-    const struct hf_block *x = a, *y = b;
-    return x->p < y->p ? -1 : x->p > y->p;
-}
 
 /* Where the walk must find a block: an aligned block from rt_malloc_align
  * keeps the raw pointer in the word below it, inside the same raw block
@@ -143,6 +138,13 @@ static const uint8_t *hf_join_start(const struct hf_block *b)
 static const uint8_t *hf_join_end(const struct hf_block *b)
 {
     return b->p + b->size;
+}
+
+/* Order of the footprints [hf_join_start, hf_join_end). */
+static int hf_cmp_addr(const void *a, const void *b)
+{
+    const uint8_t *x = hf_join_start(a), *y = hf_join_start(b);
+    return x < y ? -1 : x > y;
 }
 
 static void hf_add(uint8_t *p, size_t size, uint8_t kind, size_t align)
@@ -248,7 +250,7 @@ static void hf_check_all(void)
             hf_fail("M1: block id %u (%zu bytes at %p) outside the arena", b->id, b->size, (void *)b->p);
         if ((uintptr_t)b->p % align != 0)
             hf_fail("M1: block id %u at arena+%td not aligned to %zu", b->id, b->p - hf.lo, align);
-        if (i > 0 && sorted[i - 1].p + sorted[i - 1].size > b->p)
+        if (i > 0 && hf_join_end(&sorted[i - 1]) > hf_join_start(b))
             hf_fail("M1: blocks id %u and id %u overlap", sorted[i - 1].id, b->id);
     }
 
