@@ -22,6 +22,15 @@
  *                  at exactly the handler's tick), every block freed once,
  *                  the heap empty and consistent at the end.
  *
+ *   pool_threads   150 threads of random priority wait in rt_mp_alloc on a
+ *                  pool of 8 blocks (forever, or 1..12 ticks); a holder
+ *                  keeps its block 0..2 ticks and has an interrupt handler
+ *                  free it (rt_mp_free from the ISR).  Checks: a failed
+ *                  wait was a timed one and ended exactly at its deadline;
+ *                  no forever-waiter is lost (no deadlock, every round
+ *                  done); allocations + timeouts = attempts; every block
+ *                  back, no waiter left, rt_mp_check clean throughout.
+ *
  * Seeds come from RTSIM_TEST_SEED (tu_seed); a failure prints the seed.
  * RTSIM_STRESS_THREADS caps both thread counts (helgrind and drd runs).
  */
@@ -310,6 +319,142 @@ static void test_irq_frees(void **state)
         fail_msg("irq_frees failed (seed %llu):\n%s", (unsigned long long)seed, tu_report());
 }
 
+/* ========================================================= pool_threads */
+
+#define POOL_BLOCKS      8
+#define POOL_BLOCK_SIZE  48
+#define MAX_POOL_THREADS 150
+#define POOL_ROUNDS      4
+
+struct pool_slot
+{
+    unsigned char *block;
+    unsigned char tag;
+    rt_tick_t due;
+};
+
+struct pool_worker
+{
+    int index;
+    uint64_t rng;
+    int done_rounds;
+    struct pool_slot slot[POOL_ROUNDS];
+};
+
+static int pool_threads = MAX_POOL_THREADS;
+static struct rt_mempool pool;
+static _Alignas(16) unsigned char pool_mem[POOL_BLOCKS * (POOL_BLOCK_SIZE + sizeof(void *))];
+static struct pool_worker pool_workers[MAX_POOL_THREADS];
+static struct rt_semaphore pool_finished;
+static unsigned long pool_allocs, pool_frees, pool_timeouts;
+
+/* Runs as an interrupt handler: verify, give the block back (R7). */
+static void isr_pool_free(void *param)
+{
+    struct pool_slot *s = param;
+
+    TU_EXPECT_INT(rt_tick_get(), s->due);
+    for (int i = 0; i < POOL_BLOCK_SIZE; i++)
+        if (s->block[i] != s->tag)
+        {
+            TU_EXPECT(s->block[i] == s->tag);
+            break;
+        }
+    rt_mp_free(s->block);
+    pool_frees++;
+    TU_EXPECT_INT(rt_mp_check(&pool), 0);
+}
+
+static void pool_worker_entry(void *arg)
+{
+    struct pool_worker *w = arg;
+
+    for (int r = 0; r < POOL_ROUNDS; r++)
+    {
+        /* -1 (forever) one time in four, else 1..12 ticks */
+        rt_int32_t timeout = tu_rand(&w->rng) % 4 == 0 ? RT_WAITING_FOREVER
+                           : 1 + (rt_int32_t)(tu_rand(&w->rng) % 12);
+        rt_tick_t start = rt_tick_get();
+        unsigned char *p = rt_mp_alloc(&pool, timeout);
+        struct pool_slot *s = &w->slot[r];
+
+        TU_EXPECT_INT(rt_mp_check(&pool), 0);
+        if (p == RT_NULL)
+        {
+            /* Only a timed wait may fail, and exactly at its deadline. */
+            TU_EXPECT(timeout != RT_WAITING_FOREVER);
+            TU_EXPECT_INT(rt_tick_get() - start, timeout);
+            pool_timeouts++;
+        }
+        else
+        {
+            pool_allocs++;
+            s->block = p;
+            s->tag = (unsigned char)(w->index * 3 + r);
+            memset(p, s->tag, POOL_BLOCK_SIZE);
+            rt_thread_delay((rt_tick_t)(tu_rand(&w->rng) % 3));
+            s->due = rt_tick_get() + 1 + (rt_tick_t)(tu_rand(&w->rng) % 3);
+            TU_EXPECT_INT(rt_sim_irq_at(s->due, isr_pool_free, s), 0);
+        }
+        w->done_rounds++;
+    }
+    rt_sem_release(&pool_finished);
+}
+
+static void pool_threads_main(void *arg)
+{
+    uint64_t rng = seed ^ 0x27d4eb2fu;
+
+    pool_allocs = pool_frees = pool_timeouts = 0;
+    TU_EXPECT_INT(rt_mp_init(&pool, "spool", pool_mem, sizeof pool_mem, POOL_BLOCK_SIZE), RT_EOK);
+    TU_EXPECT_INT(pool.block_total_count, POOL_BLOCKS);
+    rt_sem_init(&pool_finished, "fin", 0, RT_IPC_FLAG_FIFO);
+
+    for (int i = 0; i < pool_threads; i++)
+    {
+        char name[RT_NAME_MAX];
+        struct pool_worker *w = &pool_workers[i];
+        rt_thread_t t;
+
+        w->index = i;
+        w->rng = rng ^ (uint64_t)(i + 1) * 0x94D049BB133111EBull;
+        w->done_rounds = 0;
+        snprintf(name, sizeof name, "p%d", i);
+        t = rt_thread_create(name, pool_worker_entry, w, 1024,
+                             (rt_uint8_t)(4 + tu_rand(&rng) % 24), 3);
+        TU_EXPECT(t != RT_NULL);
+        if (t != RT_NULL)
+            rt_thread_startup(t);
+    }
+    for (int i = 0; i < pool_threads; i++)
+        TU_EXPECT_INT(rt_sem_take(&pool_finished, RT_WAITING_FOREVER), RT_EOK);
+    /* The last blocks come back from interrupts a few ticks later. */
+    rt_thread_delay(8);
+
+    for (int i = 0; i < pool_threads; i++)
+        TU_EXPECT_INT(pool_workers[i].done_rounds, POOL_ROUNDS);
+    fprintf(stderr, "pool_threads: %lu blocks handed out, %lu timed waits expired\n", pool_allocs, pool_timeouts);
+    TU_EXPECT(pool_allocs > 0);
+    TU_EXPECT_INT(pool_allocs + pool_timeouts, (unsigned long)pool_threads * POOL_ROUNDS);
+    TU_EXPECT_INT(pool_frees, pool_allocs);
+    TU_EXPECT_INT(pool.block_free_count, POOL_BLOCKS);
+    TU_EXPECT_INT(pool.suspend_thread_count, 0);
+    TU_EXPECT_INT(rt_mp_check(&pool), 0);
+    rt_sem_detach(&pool_finished);
+    rt_mp_detach(&pool);
+}
+
+static void test_pool_threads(void **state)
+{
+    struct rt_sim_config cfg;
+
+    tu_config(&cfg);
+    cfg.board = "stm32f429-disco";
+    cfg.seed = (unsigned long)seed;
+    if (tu_run(&cfg, pool_threads_main, NULL) != RT_SIM_OK)
+        fail_msg("pool_threads failed (seed %llu):\n%s", (unsigned long long)seed, tu_report());
+}
+
 static int setup(void **state)
 {
     const char *cap = getenv("RTSIM_STRESS_THREADS");
@@ -319,6 +464,7 @@ static int setup(void **state)
     {
         nthreads = atoi(cap) < MAX_THREADS ? atoi(cap) : MAX_THREADS;
         irq_threads = atoi(cap) < MAX_IRQ_THREADS ? atoi(cap) : MAX_IRQ_THREADS;
+        pool_threads = atoi(cap) < MAX_POOL_THREADS ? atoi(cap) : MAX_POOL_THREADS;
     }
     fprintf(stderr, "stress: seed %llu (RTSIM_TEST_SEED replays another)\n", (unsigned long long)seed);
     return 0;
@@ -332,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_heap_threads_slab),
         cmocka_unit_test(test_heap_threads_memheap),
         cmocka_unit_test(test_irq_frees),
+        cmocka_unit_test(test_pool_threads),
     };
     return cmocka_run_group_tests_name("stress", tests, setup, NULL);
 }
