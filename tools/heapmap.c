@@ -1,0 +1,782 @@
+/*
+ * heapmap.c - snapshots of the heaps (from the kernel's walkers) and the
+ * three ways of drawing them: text, SVG, and an HTML page with a slider.
+ *
+ * A snapshot has one section per board region (its ZI part, the system
+ * heap's blocks and those of heaps made over the whole region) and one per
+ * heap or pool carved out of the system heap.  Blocks carry their target
+ * address, header and data sizes, state, owner and, for free blocks, their
+ * position in the allocator's free list.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rtthread.h>
+#include <rtmm.h>
+#include <rtsim.h>
+
+#include "heapmap.h"
+
+/* ----------------------------------------------------------- collect */
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p)
+    {
+        fprintf(stderr, "rtsim: out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+static struct hm_block *add_block(struct hm_section *s)
+{
+    if (s->nblocks == s->cap)
+    {
+        s->cap = s->cap ? s->cap * 2 : 32;
+        s->blocks = xrealloc(s->blocks, (size_t)s->cap * sizeof *s->blocks);
+    }
+    struct hm_block *b = &s->blocks[s->nblocks++];
+    memset(b, 0, sizeof *b);
+    return b;
+}
+
+static struct hm_section *add_section(struct hm_snapshot *snap)
+{
+    snap->sections = xrealloc(snap->sections, (size_t)(snap->nsections + 1) * sizeof *snap->sections);
+    struct hm_section *s = &snap->sections[snap->nsections++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+struct walk_ctx
+{
+    struct hm_snapshot *snap;
+    int first_section;          /* sections searched for a region match */
+    struct hm_section *only;    /* NULL = put each block in its region's section */
+    hm_owner_fn owner;
+    const char *control_label;
+};
+
+static struct hm_section *region_section(struct walk_ctx *c, unsigned long addr)
+{
+    for (int i = 0; i < rt_sim_region_count(); i++)
+    {
+        const struct rt_sim_region *r = rt_sim_region(i);
+        if (addr >= r->base && addr - r->base < r->size)
+            return &c->snap->sections[c->first_section + i];
+    }
+    return NULL;
+}
+
+static int walk_block(const struct rt_mem_block *mb, void *ctx)
+{
+    struct walk_ctx *c = ctx;
+    unsigned long addr = rt_sim_target_addr(mb->start);
+    struct hm_section *s = c->only ? c->only : region_section(c, addr);
+    if (!s)
+        return 0;
+    struct hm_block *b = add_block(s);
+    b->addr = addr;
+    b->hdr = mb->header_size;
+    b->size = mb->size;
+    b->used = mb->used;
+    switch (mb->kind)
+    {
+    case RT_MEM_BLOCK_SENTINEL: b->kind = HM_END; b->used = 1; break;
+    case RT_MEM_BLOCK_CONTROL:  b->kind = HM_CONTROL; b->used = 1; break;
+    case RT_MEM_BLOCK_ZONE:     b->kind = HM_ZONE; break;
+    case RT_MEM_BLOCK_PAGES:    b->kind = HM_PAGES; break;
+    default:                    b->kind = HM_DATA; break;
+    }
+    if (b->kind == HM_CONTROL)
+        snprintf(b->owner, sizeof b->owner, "%s", c->control_label);
+    else if (b->kind == HM_ZONE)
+        snprintf(b->owner, sizeof b->owner, "slab zone");
+    else if (b->used && (b->kind == HM_DATA || b->kind == HM_PAGES) && c->owner)
+        c->owner(addr + b->hdr, b->owner, b->thread);
+    return 0;
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+    const struct hm_block *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Sort a region's blocks and fill the gaps with "unmanaged" stretches. */
+static void close_gaps(struct hm_section *s)
+{
+    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+    int n = s->nblocks;
+    unsigned long at = s->start;
+    for (int i = 0; i <= n; i++)
+    {
+        unsigned long next = i < n ? s->blocks[i].addr : s->end;
+        if (next > at)
+        {
+            struct hm_block *g = add_block(s);
+            g->addr = at;
+            g->size = next - at;
+            g->kind = HM_UNMANAGED;
+            g->used = 0;
+        }
+        if (i < n)
+        {
+            unsigned long e = s->blocks[i].addr + s->blocks[i].hdr + s->blocks[i].size;
+            if (e > at)
+                at = e;
+        }
+    }
+    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+}
+
+static void number_free_by_address(struct hm_section *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->nblocks; i++)
+        if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA)
+            s->blocks[i].free_order = ++k;
+}
+
+static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr)
+{
+    for (int i = 0; i < snap->nsections; i++)
+        for (int j = 0; j < snap->sections[i].nblocks; j++)
+            if (snap->sections[i].blocks[j].addr == addr)
+                return &snap->sections[i].blocks[j];
+    return NULL;
+}
+
+/* memheap keeps its own free list (LIFO, not address order): number the
+ * free blocks in the order an allocation searches them. */
+static void number_memheap_free_lists(struct hm_snapshot *snap)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
+    if (!info)
+        return;
+    for (rt_list_t *n = info->object_list.next; n != &info->object_list; n = n->next)
+    {
+        struct rt_memheap *h = rt_list_entry(n, struct rt_memheap, parent.list);
+        int k = 0;
+        struct rt_memheap_item *it = h->free_list->next_free;
+        for (; it && it != h->free_list && k < 100000; it = it->next_free)
+        {
+            struct hm_block *b = find_block(snap, rt_sim_target_addr(it));
+            if (b)
+                b->free_order = ++k;
+        }
+    }
+}
+
+static void section_stats_line(struct hm_section *s, unsigned long total, unsigned long used,
+                               const char *extra)
+{
+    unsigned long free_bytes = 0, largest = 0, nfree = 0;
+    for (int i = 0; i < s->nblocks; i++)
+    {
+        const struct hm_block *b = &s->blocks[i];
+        if (!b->used && b->kind == HM_DATA)
+        {
+            free_bytes += b->size;
+            nfree++;
+            if (b->size > largest)
+                largest = b->size;
+        }
+    }
+    snprintf(s->stats, sizeof s->stats,
+             "total %lu, used %lu, free %lu in %lu block%s, largest free %lu%s", total, used,
+             free_bytes, nfree, nfree == 1 ? "" : "s", largest, extra ? extra : "");
+}
+
+static const char *obj_algo(int kind)
+{
+    static const char *const names[] = { "smallmem", "smallmem-classic", "slab", "tlsf",
+                                         "memheap", "pool" };
+    return names[kind];
+}
+
+static void walk_object(const struct hm_object *o, struct walk_ctx *c)
+{
+    switch (o->kind)
+    {
+    case HM_OBJ_SMEM:
+        rt_smem_walk((rt_smem_t)o->handle, walk_block, c);
+        break;
+    case HM_OBJ_CLASSIC:
+        rt_smem_classic_walk((rt_smem_t)o->handle, walk_block, c);
+        break;
+#ifdef RTSIM_HAVE_SLAB
+    case HM_OBJ_SLAB:
+        rt_slab_walk((rt_slab_t)o->handle, walk_block, c);
+        break;
+#endif
+#ifdef RTSIM_HAVE_TLSF
+    case HM_OBJ_TLSF:
+        rt_tlsf_walk((rt_tlsf_t)o->handle, walk_block, c);
+        break;
+#endif
+#ifdef RTSIM_HAVE_MEMHEAP
+    case HM_OBJ_MEMHEAP:
+        rt_memheap_walk((struct rt_memheap *)o->handle, walk_block, c);
+        break;
+#endif
+#ifdef RTSIM_HAVE_MEMPOOL
+    case HM_OBJ_POOL:
+        rt_mp_walk((rt_mp_t)o->handle, walk_block, c);
+        break;
+#endif
+    default:
+        break;
+    }
+}
+
+int hm_object_stats(const struct hm_object *o, unsigned long *free_bytes,
+                    unsigned long *largest, unsigned long *free_blocks,
+                    unsigned long *used, unsigned long *total)
+{
+    struct hm_snapshot tmp = { 0 };
+    struct hm_section *s = add_section(&tmp);
+    struct walk_ctx c = { &tmp, 0, s, NULL, "" };
+    walk_object(o, &c);
+    *free_bytes = *largest = *free_blocks = 0;
+    for (int i = 0; i < s->nblocks; i++)
+    {
+        if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA)
+        {
+            *free_bytes += s->blocks[i].size;
+            (*free_blocks)++;
+            if (s->blocks[i].size > *largest)
+                *largest = s->blocks[i].size;
+        }
+    }
+    *used = *total = 0;
+    if (o->kind == HM_OBJ_POOL)
+    {
+        rt_mp_t mp = o->handle;
+        *total = mp->block_total_count;
+        *used = mp->block_total_count - mp->block_free_count;
+    }
+    else if (o->kind == HM_OBJ_MEMHEAP)
+    {
+        struct rt_memheap *h = o->handle;
+        *total = h->pool_size;
+        *used = h->pool_size - h->available_size;
+    }
+    else
+    {
+        rt_mem_t m = o->handle;
+        *total = m->total;
+        *used = m->used;
+    }
+    hm_release(&tmp);
+    return 0;
+}
+
+static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
+                           hm_owner_fn owner, struct walk_ctx *region_ctx)
+{
+    struct hm_section *s;
+    struct walk_ctx c;
+    if (o->in_region)
+    {
+        c = *region_ctx;
+        c.control_label = o->kind == HM_OBJ_POOL ? "pool" : "heap object";
+        walk_object(o, &c);
+        return;
+    }
+    s = add_section(snap);
+    c = (struct walk_ctx){ snap, 0, s, owner,
+                           o->kind == HM_OBJ_SLAB ? "slab control" : "heap object" };
+    walk_object(o, &c);
+    if (s->nblocks == 0)
+    {
+        snap->nsections--;
+        return;
+    }
+    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+    struct hm_block *last = &s->blocks[s->nblocks - 1];
+    s->start = s->blocks[0].addr;
+    s->end = last->addr + last->hdr + last->size;
+    snprintf(s->title, sizeof s->title, "%s \"%s\" (%s) 0x%08lx..0x%08lx, %lu bytes",
+             o->kind == HM_OBJ_POOL ? "pool" : "heap", o->name, obj_algo(o->kind), s->start,
+             s->end, s->end - s->start);
+    number_free_by_address(s);
+    unsigned long fb, lg, nf, used, total;
+    hm_object_stats(o, &fb, &lg, &nf, &used, &total);
+    if (o->kind == HM_OBJ_POOL)
+    {
+        rt_mp_t mp = o->handle;
+        int k = 0;
+        for (rt_uint8_t *h = mp->block_list; h && k < 100000; h = *(rt_uint8_t **)h)
+        {
+            unsigned long a = rt_sim_target_addr(h);
+            for (int i = 0; i < s->nblocks; i++)
+                if (s->blocks[i].addr == a)
+                    s->blocks[i].free_order = ++k;
+        }
+        int waiting = 0;
+        for (rt_list_t *n = mp->suspend_thread.next; n != &mp->suspend_thread; n = n->next)
+            waiting++;
+        snprintf(s->stats, sizeof s->stats, "%lu blocks of %lu bytes: %lu used, %lu free, "
+                 "%d thread%s waiting", (unsigned long)mp->block_total_count,
+                 (unsigned long)mp->block_size, used, total - used, waiting,
+                 waiting == 1 ? "" : "s");
+    }
+    else
+        section_stats_line(s, total, used, NULL);
+}
+
+static int name_listed(const char *only, const char *name)
+{
+    if (!only)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == only || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+void hm_take(struct hm_snapshot *snap, const char *caption, const struct hm_object *objs,
+             int nobjs, const char *only, hm_owner_fn owner)
+{
+    memset(snap, 0, sizeof *snap);
+    snprintf(snap->caption, sizeof snap->caption, "%s", caption);
+    int nreg = rt_sim_region_count();
+    int show_regions = name_listed(only, "heap");
+    for (int i = 0; i < nreg; i++)
+    {
+        const struct rt_sim_region *r = rt_sim_region(i);
+        struct hm_section *s = add_section(snap);
+        s->start = r->base;
+        s->end = r->base + r->size;
+        snprintf(s->title, sizeof s->title, "%s 0x%08lx..0x%08lx, %lu KiB", r->name, r->base,
+                 r->base + r->size, (unsigned long)r->size / 1024);
+        if (r->zi_size)
+        {
+            struct hm_block *b = add_block(s);
+            b->addr = r->base;
+            b->size = r->zi_size;
+            b->used = 1;
+            b->kind = HM_ZI;
+            snprintf(b->owner, sizeof b->owner, ".data + .bss (ZI)");
+        }
+    }
+    struct walk_ctx rc = { snap, 0, NULL, owner, "heap object" };
+    rt_system_heap_walk(walk_block, &rc);
+    for (int i = 0; i < nobjs; i++)
+        if (objs[i].in_region)
+            object_section(snap, &objs[i], owner, &rc);
+    for (int i = 0; i < nreg; i++)
+    {
+        struct hm_section *s = &snap->sections[i];
+        close_gaps(s);
+        number_free_by_address(s);
+    }
+    /* The system heap's figures go under the first region it uses. */
+    struct rt_memory_stats st;
+    rt_memory_stats(&st);
+    for (int i = 0; i < nreg; i++)
+    {
+        struct hm_section *s = &snap->sections[i];
+        int has_heap = 0;
+        for (int j = 0; j < s->nblocks; j++)
+            if (s->blocks[j].kind != HM_ZI && s->blocks[j].kind != HM_UNMANAGED)
+                has_heap = 1;
+        if (!has_heap)
+            continue;
+        size_t tl = strlen(s->title);
+        snprintf(s->title + tl, sizeof s->title - tl, ": system heap (%s)",
+                 rt_system_heap_algorithm());
+        if (i == 0 || !snap->sections[0].stats[0])
+        {
+            snprintf(s->stats, sizeof s->stats,
+                     "system heap: total %lu, used %lu, free %lu in %lu block%s, "
+                     "largest free %lu", (unsigned long)st.total, (unsigned long)st.used,
+                     (unsigned long)st.free_bytes, (unsigned long)st.free_blocks,
+                     st.free_blocks == 1 ? "" : "s", (unsigned long)st.largest_free);
+            break;
+        }
+    }
+    for (int i = 0; i < nobjs; i++)
+        if (!objs[i].in_region && name_listed(only, objs[i].name))
+            object_section(snap, &objs[i], owner, &rc);
+    number_memheap_free_lists(snap);
+    if (!show_regions)
+    {
+        for (int i = 0; i < nreg; i++)
+            free(snap->sections[i].blocks);
+        memmove(snap->sections, snap->sections + nreg,
+                (size_t)(snap->nsections - nreg) * sizeof *snap->sections);
+        snap->nsections -= nreg;
+    }
+}
+
+void hm_release(struct hm_snapshot *snap)
+{
+    for (int i = 0; i < snap->nsections; i++)
+        free(snap->sections[i].blocks);
+    free(snap->sections);
+    memset(snap, 0, sizeof *snap);
+}
+
+/* -------------------------------------------------------------- text */
+
+struct sbuf
+{
+    char *p;
+    size_t n, cap;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;)
+    {
+        va_start(ap, fmt);
+        int k = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (b->p && b->n + (size_t)k < b->cap)
+        {
+            b->n += (size_t)k;
+            return;
+        }
+        b->cap = (b->cap + (size_t)k + 1) * 2;
+        b->p = xrealloc(b->p, b->cap);
+    }
+}
+
+static const char *kind_word(const struct hm_block *b)
+{
+    switch (b->kind)
+    {
+    case HM_END:       return "end";
+    case HM_CONTROL:   return "ctrl";
+    case HM_ZONE:      return "zone";
+    case HM_PAGES:     return b->used ? "pages" : "free";
+    case HM_ZI:        return "ZI";
+    case HM_UNMANAGED: return "-";
+    default:           return b->used ? "used" : "free";
+    }
+}
+
+char *hm_text(const struct hm_snapshot *snap)
+{
+    struct sbuf b = { 0 };
+    sb_printf(&b, "%s", "");
+    for (int i = 0; i < snap->nsections; i++)
+    {
+        const struct hm_section *s = &snap->sections[i];
+        sb_printf(&b, "  %s\n", s->title);
+        sb_printf(&b, "    %-10s  %-5s %6s + %-7s %s\n", "address", "state", "header", "data",
+                  "owner / free-list position");
+        for (int j = 0; j < s->nblocks; j++)
+        {
+            const struct hm_block *k = &s->blocks[j];
+            char what[80] = "";
+            if (k->kind == HM_UNMANAGED)
+                snprintf(what, sizeof what, "not managed by a heap here");
+            else if (!k->used && k->free_order)
+                snprintf(what, sizeof what, "free list #%d", k->free_order);
+            else if (k->owner[0] && k->thread[0])
+                snprintf(what, sizeof what, "%s (%s)", k->owner, k->thread);
+            else if (k->owner[0] || k->thread[0])
+                snprintf(what, sizeof what, "%s", k->owner[0] ? k->owner : k->thread);
+            if (k->kind == HM_ZI || k->kind == HM_UNMANAGED)
+                sb_printf(&b, "    0x%08lx  %-5s %6s   %-7lu %s\n", k->addr, kind_word(k), "",
+                          k->size, what);
+            else
+                sb_printf(&b, "    0x%08lx  %-5s %6lu + %-7lu %s\n", k->addr, kind_word(k),
+                          k->hdr, k->size, what);
+        }
+        if (s->stats[0])
+            sb_printf(&b, "    %s\n", s->stats);
+    }
+    return b.p;
+}
+
+void hm_print_text(FILE *out, const struct hm_snapshot *snap)
+{
+    char *t = hm_text(snap);
+    fputs(t, out);
+    free(t);
+}
+
+/* --------------------------------------------------------------- SVG */
+
+static void xml_escape(FILE *out, const char *s)
+{
+    for (; *s; s++)
+    {
+        switch (*s)
+        {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:  fputc(*s, out); break;
+        }
+    }
+}
+
+/* Owners' colours: one per thread, picked by a hash of its name so a
+ * thread keeps its colour from step to step and picture to picture. */
+static const char *const palette[] = {
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
+    "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#8cd17d",
+};
+
+static const char *owner_colour(const struct hm_block *b)
+{
+    const char *key = b->thread[0] ? b->thread : b->owner;
+    unsigned h = 5381;
+    for (; *key; key++)
+        h = h * 33 + (unsigned char)*key;
+    return palette[h % (sizeof palette / sizeof palette[0])];
+}
+
+static const char *block_fill(const struct hm_block *b)
+{
+    switch (b->kind)
+    {
+    case HM_ZI:        return "#bab0ac";
+    case HM_UNMANAGED: return "#eeeeee";
+    case HM_CONTROL:   return "#79706e";
+    case HM_END:       return "#000000";
+    case HM_ZONE:      return "#d4a6c8";
+    default:           return b->used ? owner_colour(b) : "#ffffff";
+    }
+}
+
+#define SVG_W     1000
+#define SVG_LEFT  20
+#define SVG_BAR   (SVG_W - 2 * SVG_LEFT)
+#define ROW_H     96
+
+static double xpos(const struct hm_section *s, unsigned long a)
+{
+    double span = (double)(s->end - s->start);
+    return SVG_LEFT + (span > 0 ? (double)(a - s->start) * SVG_BAR / span : 0);
+}
+
+static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *title, int y0)
+{
+    int y = y0;
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"title\">", SVG_LEFT, y + 18);
+    xml_escape(out, title);
+    fputs("</text>\n", out);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"cap\">", SVG_LEFT, y + 38);
+    xml_escape(out, snap->caption);
+    fputs("</text>\n", out);
+    y += 52;
+    for (int i = 0; i < snap->nsections; i++)
+    {
+        const struct hm_section *s = &snap->sections[i];
+        fprintf(out, "<g class=\"region\" data-start=\"0x%08lx\" data-end=\"0x%08lx\">\n",
+                s->start, s->end);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rt\">", SVG_LEFT, y + 14);
+        xml_escape(out, s->title);
+        fputs("</text>\n", out);
+        int by = y + 20, bh = 36;
+        for (int j = 0; j < s->nblocks; j++)
+        {
+            const struct hm_block *b = &s->blocks[j];
+            double x0 = xpos(s, b->addr), x1 = xpos(s, b->addr + b->hdr + b->size);
+            double w = x1 - x0 < 0.5 ? 0.5 : x1 - x0;
+            const char *cls = b->kind == HM_DATA ? (b->used ? "used" : "free")
+                              : kind_word(b);
+            fprintf(out, "<g class=\"block %s\" data-addr=\"0x%08lx\" data-size=\"%lu\">",
+                    strcmp(cls, "-") == 0 ? "unmanaged" : cls, b->addr, b->size);
+            fprintf(out, "<title>0x%08lx: %s, header %lu + data %lu", b->addr, kind_word(b),
+                    b->hdr, b->size);
+            if (b->owner[0] || b->thread[0])
+            {
+                fputs(", ", out);
+                xml_escape(out, b->owner);
+                if (b->thread[0])
+                {
+                    fputs(" (", out);
+                    xml_escape(out, b->thread);
+                    fputs(")", out);
+                }
+            }
+            if (b->free_order)
+                fprintf(out, ", free list #%d", b->free_order);
+            fputs("</title>", out);
+            fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" "
+                    "stroke=\"#555555\" stroke-width=\"0.5\"/>", x0, by, w, bh, block_fill(b));
+            if (b->hdr > 0 && b->kind != HM_END)
+            {
+                double hw = xpos(s, b->addr + b->hdr) - x0;
+                if (hw < 1)
+                    hw = 1;
+                fprintf(out, "<rect class=\"hdr\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+                        "height=\"%d\" fill=\"#222222\"/>", x0, by, hw, bh);
+            }
+            char label[48] = "";
+            if (b->kind == HM_DATA && !b->used && b->free_order)
+                snprintf(label, sizeof label, "#%d", b->free_order);
+            else if (b->kind == HM_ZI)
+                snprintf(label, sizeof label, "ZI");
+            else if (b->used && b->owner[0])
+                snprintf(label, sizeof label, "%s", b->owner);
+            if (label[0] && w > 7.0 * (double)strlen(label) + 6)
+            {
+                fprintf(out, "<text x=\"%.2f\" y=\"%d\" class=\"bl\">", x0 + w / 2, by + 23);
+                xml_escape(out, label);
+                fputs("</text>", out);
+            }
+            fputs("</g>\n", out);
+        }
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\">0x%08lx</text>", SVG_LEFT,
+                by + bh + 14, s->start);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\">0x%08lx</text>\n",
+                SVG_LEFT + SVG_BAR, by + bh + 14, s->end);
+        if (s->stats[0])
+        {
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 110, by + bh + 14);
+            xml_escape(out, s->stats);
+            fputs("</text>\n", out);
+        }
+        fputs("</g>\n", out);
+        y += ROW_H;
+    }
+    /* Legend: one swatch per owning thread, then the fixed kinds. */
+    char seen[32][16];
+    int nseen = 0, lx = SVG_LEFT;
+    fprintf(out, "<g class=\"legend\">\n");
+    for (int i = 0; i < snap->nsections; i++)
+        for (int j = 0; j < snap->sections[i].nblocks; j++)
+        {
+            const struct hm_block *b = &snap->sections[i].blocks[j];
+            if (!b->used || b->kind != HM_DATA || !b->thread[0] || nseen == 32)
+                continue;
+            int dup = 0;
+            for (int k = 0; k < nseen; k++)
+                dup |= strcmp(seen[k], b->thread) == 0;
+            if (dup)
+                continue;
+            snprintf(seen[nseen++], 16, "%s", b->thread);
+            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                    "<text x=\"%d\" y=\"%d\" class=\"lg\">", lx, y + 2, owner_colour(b),
+                    lx + 16, y + 12);
+            xml_escape(out, b->thread);
+            fputs("</text>\n", out);
+            lx += 24 + 7 * (int)strlen(b->thread);
+        }
+    static const char *const fixed[][2] = {
+        { "#ffffff", "free (#n = free-list order)" }, { "#222222", "block header" },
+        { "#bab0ac", "ZI (.data + .bss)" }, { "#79706e", "heap control block" },
+    };
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+    {
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\" "
+                "stroke=\"#555555\" stroke-width=\"0.5\"/><text x=\"%d\" y=\"%d\" class=\"lg\">%s"
+                "</text>\n", lx, y + 2, fixed[k][0], lx + 16, y + 12, fixed[k][1]);
+        lx += 24 + 7 * (int)strlen(fixed[k][1]);
+    }
+    fputs("</g>\n", out);
+}
+
+static int svg_height(const struct hm_snapshot *snap)
+{
+    return 52 + ROW_H * snap->nsections + 24;
+}
+
+static const char svg_style[] =
+    "<style>text{font-family:monospace;font-size:11px;fill:#222}"
+    ".title{font-size:15px;font-weight:bold}.cap{font-size:12px}"
+    ".rt{font-size:12px;font-weight:bold}.bl{text-anchor:middle;fill:#111}"
+    ".ax,.st{font-size:10px;fill:#555}</style>\n";
+
+void hm_write_svg(FILE *out, const struct hm_snapshot *snap, const char *title)
+{
+    int h = svg_height(snap);
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\">\n", SVG_W, h, SVG_W, h);
+    fputs(svg_style, out);
+    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#fafafa\"/>\n", SVG_W, h);
+    svg_body(out, snap, title, 0);
+    fputs("</svg>\n", out);
+}
+
+/* -------------------------------------------------------------- HTML */
+
+static const char html_script[] =
+    "//<![CDATA[\n"
+    "(function () {\n"
+    "  var slider = document.getElementById('step');\n"
+    "  var steps = document.querySelectorAll('.step');\n"
+    "  var caption = document.getElementById('caption');\n"
+    "  function show(i) {\n"
+    "    for (var k = 0; k !== steps.length; k++)\n"
+    "      steps[k].style.display = (k === i) ? 'block' : 'none';\n"
+    "    caption.textContent = 'step ' + i + ' of ' + (steps.length - 1) + ': ' +\n"
+    "                          steps[i].getAttribute('data-caption');\n"
+    "    document.body.setAttribute('data-shown', String(i));\n"
+    "  }\n"
+    "  slider.addEventListener('input', function () { show(Number(slider.value)); });\n"
+    "  document.addEventListener('keydown', function (e) {\n"
+    "    var v = Number(slider.value);\n"
+    "    if (e.key === 'ArrowRight' && v !== steps.length - 1) v++;\n"
+    "    else if (e.key === 'ArrowLeft' && v !== 0) v--;\n"
+    "    else return;\n"
+    "    slider.value = String(v); show(v);\n"
+    "  });\n"
+    "  show(0);\n"
+    "  if (location.hash === '#selftest') {\n"
+    "    var ok = 0;\n"
+    "    for (var i = steps.length - 1; i !== -1; i--) {\n"
+    "      slider.value = String(i);\n"
+    "      slider.dispatchEvent(new Event('input'));\n"
+    "      var shown = 0;\n"
+    "      for (var k = 0; k !== steps.length; k++) if (steps[k].style.display === 'block') shown++;\n"
+    "      if (shown === 1 && steps[i].style.display === 'block' &&\n"
+    "          caption.textContent.indexOf(steps[i].getAttribute('data-caption')) !== -1) ok++;\n"
+    "    }\n"
+    "    document.getElementById('selftest').textContent =\n"
+    "      'selftest: ' + ok + ' of ' + steps.length + ' steps shown';\n"
+    "  }\n"
+    "})();\n"
+    "//]]>\n";
+
+void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char *title,
+                   char *const *texts)
+{
+    fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+          "<meta charset=\"utf-8\"/>\n<title>", out);
+    xml_escape(out, title);
+    fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em;background:#fafafa}\n"
+          "#controls{position:sticky;top:0;background:#fafafa;padding:.5em 0}\n"
+          "#step{width:60%}\npre{font-size:12px;background:#fff;border:1px solid #ddd;"
+          "padding:.5em;overflow:auto}\n</style>\n</head>\n<body>\n<h1>", out);
+    xml_escape(out, title);
+    fprintf(out, "</h1>\n<div id=\"controls\"><input type=\"range\" id=\"step\" min=\"0\" "
+            "max=\"%d\" value=\"0\"/> <span id=\"caption\"></span>"
+            "<p>Drag the slider or use the arrow keys to step through the run.</p></div>\n"
+            "<div id=\"steps\">\n", n > 0 ? n - 1 : 0);
+    for (int i = 0; i < n; i++)
+    {
+        fprintf(out, "<div class=\"step\" id=\"s%d\" data-caption=\"", i);
+        xml_escape(out, snaps[i].caption);
+        fputs("\">\n", out);
+        int h = svg_height(&snaps[i]);
+        fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                "viewBox=\"0 0 %d %d\">\n", SVG_W, h, SVG_W, h);
+        fputs(svg_style, out);
+        svg_body(out, &snaps[i], title, 0);
+        fputs("</svg>\n<pre>", out);
+        if (texts && texts[i])
+            xml_escape(out, texts[i]);
+        fputs("</pre>\n</div>\n", out);
+    }
+    fputs("</div>\n<p id=\"selftest\"></p>\n<script>\n", out);
+    fputs(html_script, out);
+    fputs("</script>\n</body>\n</html>\n", out);
+}
