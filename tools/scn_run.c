@@ -1006,13 +1006,21 @@ static void stmt_headers(const struct scn_stmt *s)
             rt_smem_walk(S.objs[o].handle, hdr_block, &cols[k]);
     }
     echo("%s", s->text);
-    printf("    %-54s %s\n", ncols == 2 ? first : "", ncols == 2 ? second : "");
+    if (ncols == 2)
+        printf("    %-54s %s\n", first, second);
     int rows = cols[0].n > (ncols == 2 ? cols[1].n : 0) ? cols[0].n : cols[1].n;
     if (ncols == 1)
         rows = cols[0].n;
     for (int i = 0; i < rows; i++)
-        printf("    %-54s %s\n", i < cols[0].n ? cols[0].line[i] : "",
-               ncols == 2 && i < cols[1].n ? cols[1].line[i] : "");
+    {
+        char row[200];
+        snprintf(row, sizeof row, "    %-54s %s", i < cols[0].n ? cols[0].line[i] : "",
+                 ncols == 2 && i < cols[1].n ? cols[1].line[i] : "");
+        size_t n = strlen(row);
+        while (n && row[n - 1] == ' ')
+            row[--n] = '\0';
+        printf("%s\n", row);
+    }
     fflush(stdout);
 }
 
