@@ -155,6 +155,15 @@ static int board_heap_init(void)
     unsigned char *begin = sim.region[hr].host + sim.region[hr].zi_size;
     unsigned char *end = sim.region[hr].host + sim.region[hr].size;
     rt_system_heap_init(begin, end);
+    rt_size_t total = 0;
+    rt_memory_info(&total, RT_NULL, RT_NULL);
+    if (total == 0)
+    {
+        sim_report("rtsim: the %s heap cannot be set up in the %zu bytes of %s on board %s "
+                   "(the console says why)\n", sim.cfg.heap, (size_t)(end - begin),
+                   sim.region[hr].name, sim.board.name);
+        return -1;
+    }
     /* The other regions join the heap when the algorithm can use them. */
     for (int i = 0; i < sim.board.nregions; i++)
     {
@@ -170,6 +179,7 @@ static void register_commands(void)
 {
     rt_msh_builtin_register();
     rt_mem_cmd_register();
+    rt_memheap_cmd_register();
 }
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)

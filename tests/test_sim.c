@@ -339,6 +339,14 @@ static void test_stop_and_bad_config(void **state)
     tu_console_reset();
     assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
     assert_contains(tu_report(), "unknown heap algorithm \"buddy\"");
+    /* Slab needs more room than the tiny board has: a clear refusal. */
+    tu_config(&cfg);
+    cfg.heap = "slab";
+    cfg.board = "stm32f103c8";
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
+    assert_contains(tu_report(), "the slab heap cannot be set up in the 16384 bytes of SRAM on board stm32f103c8");
+    assert_contains(tu_console(), "slab needs at least");
 }
 
 /* --------------------------------------------- repeated runs, determinism */
