@@ -134,11 +134,14 @@ static void close_gaps(struct hm_section *s)
     qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
 }
 
+/* Heaps whose free blocks carry headers search them from the lowest
+ * address (small mem's lfree chain, TLSF aside); header-less slab chunks
+ * live on per-zone lists and get no number. */
 static void number_free_by_address(struct hm_section *s)
 {
     int k = 0;
     for (int i = 0; i < s->nblocks; i++)
-        if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA)
+        if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA && s->blocks[i].hdr > 0)
             s->blocks[i].free_order = ++k;
 }
 
@@ -479,6 +482,19 @@ char *hm_text(const struct hm_snapshot *snap)
         {
             const struct hm_block *k = &s->blocks[j];
             char what[80] = "";
+            /* Free slab chunks come by the hundred: one line per run. */
+            int run = 1;
+            while (k->kind == HM_DATA && !k->used && k->hdr == 0 && j + run < s->nblocks &&
+                   s->blocks[j + run].kind == HM_DATA && !s->blocks[j + run].used &&
+                   s->blocks[j + run].hdr == 0 && s->blocks[j + run].size == k->size)
+                run++;
+            if (run > 1)
+            {
+                sb_printf(&b, "    0x%08lx  %-5s %6d x %-7lu free chunks\n", k->addr, "free",
+                          run, k->size);
+                j += run - 1;
+                continue;
+            }
             if (k->kind == HM_UNMANAGED)
                 snprintf(what, sizeof what, "not managed by a heap here");
             else if (!k->used && k->free_order)

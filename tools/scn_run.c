@@ -1013,8 +1013,8 @@ static void stmt_headers(const struct scn_stmt *s)
         rows = cols[0].n;
     for (int i = 0; i < rows; i++)
     {
-        char row[200];
-        snprintf(row, sizeof row, "    %-54s %s", i < cols[0].n ? cols[0].line[i] : "",
+        char row[256];
+        snprintf(row, sizeof row, "    %-54.63s %.63s", i < cols[0].n ? cols[0].line[i] : "",
                  ncols == 2 && i < cols[1].n ? cols[1].line[i] : "");
         size_t n = strlen(row);
         while (n && row[n - 1] == ' ')
