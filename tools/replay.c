@@ -293,7 +293,7 @@ int rtsim_cmd_replay(int argc, char **argv)
         for (int k = 0; k < r->ndiff; k++)
             printf("  %s\n", r->diff[k]);
     }
-    int same = 1;
+    int same = status == 0;
     for (int i = 0; i < n; i++)
         same &= results[i].total_diff == 0;
     if (same && n)

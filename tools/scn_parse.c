@@ -37,17 +37,21 @@ struct lexer
     int failed;
 };
 
+FILE *scn_error_stream;    /* NULL = stderr */
+
 static void perr(struct lexer *lx, int col, const char *fmt, ...)
 {
     va_list ap;
+    FILE *out = scn_error_stream ? scn_error_stream : stderr;
     if (lx->failed)
         return;
     lx->failed = 1;
-    fprintf(stderr, "%s:%d:%d: error: ", lx->file, lx->line, col);
+    fprintf(out, "%s:%d:%d: error: ", lx->file, lx->line, col);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(out, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fputc('\n', out);
+    fflush(out);
 }
 
 static const char *tok_desc(const struct tok *t)
@@ -643,7 +647,7 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
                  "of a typical board)", s->name);
             goto fail;
         }
-        if (expect_word(lx, "prio") || take_num(lx, "a priority (0 = highest)", &s->num[0]))
+        if (expect_word(lx, "prio") || take_num(lx, "a priority, 0 = highest,", &s->num[0]))
             goto fail;
         if (s->num[0] < 0 || s->num[0] >= RT_THREAD_PRIORITY_MAX - 1)
         {

@@ -907,7 +907,7 @@ static void stmt_map(const struct scn_stmt *s)
     if (S.have_picture)
         hm_release(&S.picture);
     char cap[200];
-    snprintf(cap, sizeof cap, "tick %u, %s: after line %d", (unsigned)rt_tick_get_raw(),
+    snprintf(cap, sizeof cap, "tick %u, %s, line %d", (unsigned)rt_tick_get_raw(),
              self_name(), s->line);
     hm_take(&S.picture, cap, S.objs, S.nobjs, s->str, owner_of);
     S.have_picture = 1;

@@ -84,6 +84,7 @@ static void shell_thread(void *arg)
     struct shell_ctx *c = arg;
     char line[1024];
     int lineno = 0, more = 0;
+    rt_show_version();
     for (;;)
     {
         fputs(more ? "...  " : "msh >", stdout);
@@ -142,6 +143,7 @@ int rtsim_cmd_shell(int argc, char **argv)
         return 1;
     struct shell_ctx c = { 0 };
     c.echo = !isatty(0);
+    scn_error_stream = stdout;
     if (scn_session_begin(&so))
         return 1;
     o.cfg.trace = scn_session_trace();
