@@ -95,7 +95,8 @@ check("demo --list names the demos",
 # ------------------------------------------------------- parse errors
 PARSE_ERRORS = [
     ("a = mallok 10", "1:5: error: expected malloc, calloc, realloc or mp_alloc after '=', found \"mallok\""),
-    ("a = malloc", "1:11: error: expected a size in bytes (a number), found end of line"),
+    ("a = malloc", "1:11: error: expected a size in bytes or \"rand MIN MAX\" (a number), found end of line"),
+    ("a = malloc rand 9 3", "1:20: error: the largest size 3 is below the smallest 9"),
     ("a = malloc 10 in", "1:17: error: expected a heap name after \"in\", found end of line"),
     ("a = calloc 3", "1:13: error: expected an element size (a number), found end of line"),
     ("a = realloc 3 4", "1:13: error: expected the variable to resize, found number 3"),
@@ -180,7 +181,7 @@ check("svg: one row per region", s.count('<g class="region"') == 1 and 'data-sta
 check("svg: blocks to scale with headers marked",
       s.count('class="block used"') >= 6 and s.count('class="hdr"') >= 10)
 check("svg: free blocks in free-list order", all(f"free list #{k}" in s for k in range(1, 7)))
-check("svg: owners named and coloured", ">big</text>" in s and "big (main)" in s and 'class="legend"' in s)
+check("svg: owners named and coloured", ">b2</text>" in s and "b2 (main)" in s and 'class="legend"' in s)
 check("svg: ZI and the board's addresses", "ZI (.data + .bss)" in s and "0x20005000" in s)
 check("svg: no host pointers", not re.search(r"0x[0-9a-f]{9,}", s))
 h = open(html).read() if os.path.exists(html) else ""

@@ -278,7 +278,19 @@ static int cmd_run(int argc, char **argv)
     char *text = rtsim_read_file(o.rest);
     if (!text)
         return 2;
-    rc = rtsim_run_text(o.rest, text, &o, o.rest);
+    /* The pictures' title: the file's first line when it is a comment. */
+    char title[160];
+    snprintf(title, sizeof title, "%s", o.rest);
+    if (text[0] == '#')
+    {
+        const char *t = text + 1;
+        if (strncmp(t, " demo:", 6) == 0)
+            t += 6;
+        while (*t == ' ')
+            t++;
+        snprintf(title, sizeof title, "%.*s", (int)strcspn(t, "\n"), t);
+    }
+    rc = rtsim_run_text(o.rest, text, &o, title);
     free(text);
     return rc;
 }

@@ -390,7 +390,21 @@ static int parse_assign(struct lexer *lx, struct scn_stmt **out, char *var)
     if (accept(lx, "malloc"))
     {
         s = new_stmt(lx, SCN_MALLOC);
-        if (take_num(lx, "a size in bytes", &s->num[0]))
+        if (accept(lx, "rand"))
+        {
+            /* malloc rand MIN MAX: a size drawn from the run's seeded generator */
+            s->flag = 1;
+            if (take_num(lx, "the smallest size", &s->num[0]) ||
+                take_num(lx, "the largest size", &s->num[1]))
+                goto fail;
+            if (s->num[1] < s->num[0])
+            {
+                perr(lx, lx->t.col, "the largest size %ld is below the smallest %ld",
+                     s->num[1], s->num[0]);
+                goto fail;
+            }
+        }
+        else if (take_num(lx, "a size in bytes or \"rand MIN MAX\"", &s->num[0]))
             goto fail;
         if (accept(lx, "in") && !(s->name = take_name(lx, "a heap name after \"in\"")))
             goto fail;

@@ -634,12 +634,19 @@ static void stmt_malloc(const struct scn_stmt *s)
         if (o < 0 || is_pool(o))
             return runtime_error(s, "no heap called %s (pools use mp_alloc)", s->name);
     }
+    rt_size_t size = (rt_size_t)s->num[0];
+    char drawn[40] = "";
+    if (s->op == SCN_MALLOC && s->flag)
+    {
+        size = (rt_size_t)(s->num[0] + (long)(rt_sim_rand() % (unsigned long)(s->num[1] - s->num[0] + 1)));
+        snprintf(drawn, sizeof drawn, " (%lu bytes)", (unsigned long)size);
+    }
     if (s->op == SCN_CALLOC)
         p = rt_calloc((rt_size_t)s->num[0], (rt_size_t)s->num[1]);
     else
-        p = o < 0 ? rt_malloc((rt_size_t)s->num[0]) : heap_alloc(o, (rt_size_t)s->num[0]);
+        p = o < 0 ? rt_malloc(size) : heap_alloc(o, size);
     var_set(s->var, VAR_BLOCK, p, o);
-    echo("%s -> %s", s->text, addr_str(p));
+    echo("%s -> %s%s", s->text, addr_str(p), drawn);
     take_step(s, NULL);
 }
 
