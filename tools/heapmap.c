@@ -624,8 +624,10 @@ static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *titl
             if (b->free_order)
                 fprintf(out, ", free list #%d", b->free_order);
             fputs("</title>", out);
-            fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" "
-                    "stroke=\"#555555\" stroke-width=\"0.5\"/>", x0, by, w, bh, block_fill(b));
+            /* Outlines only where they do not drown a narrow block. */
+            fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"%s/>",
+                    x0, by, w, bh, block_fill(b),
+                    w >= 3 ? " stroke=\"#555555\" stroke-width=\"0.5\"" : "");
             if (b->hdr > 0 && b->kind != HM_END)
             {
                 double hw = xpos(s, b->addr + b->hdr) - x0;
