@@ -180,6 +180,7 @@ static void register_commands(void)
     rt_msh_builtin_register();
     rt_mem_cmd_register();
     rt_memheap_cmd_register();
+    rt_mempool_cmd_register();
 }
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
@@ -227,6 +228,9 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     }
 
     rt_kernel_reset();
+    rt_mp_set_wake_order(sim.cfg.mp_wake_order == RT_SIM_MP_WAKE_FIFO);
+    rt_mp_alloc_sethook(RT_NULL);
+    rt_mp_free_sethook(RT_NULL);
     if (setjmp(sim.host_jmp) == 0)
     {
         rt_hw_interrupt_disable();
