@@ -281,6 +281,10 @@ static void take_step(const struct scn_stmt *s, const char *what)
 {
     if (!S.opt.map && !S.opt.svg_path && !S.opt.html_path)
         return;
+    /* Walking the system heap takes its lock, which an interrupt handler
+     * may not: steps inside handlers show up in the next thread's step. */
+    if (rt_interrupt_get_nest() != 0)
+        return;
     char cap[200];
     S.step++;
     snprintf(cap, sizeof cap, "step %d, tick %u, %s: %s", S.step, (unsigned)rt_tick_get_raw(),
@@ -737,6 +741,14 @@ static void stmt_mp_free(const struct scn_stmt *s)
 /* ------------------------------------------------------------- queries */
 
 /* The value of a quantity; returns -1 (and reports) when unknown. */
+static int in_isr(const struct scn_stmt *s)
+{
+    if (rt_interrupt_get_nest() == 0)
+        return 0;
+    runtime_error(s, "not in an interrupt handler: the heap's lock is a mutex");
+    return 1;
+}
+
 static int quantity(const struct scn_stmt *s, long *out)
 {
     const char *q = s->name2;
@@ -748,6 +760,8 @@ static int quantity(const struct scn_stmt *s, long *out)
     if (!s->name || strcmp(s->name, "heap") == 0)
     {
         struct rt_memory_stats st;
+        if (in_isr(s))
+            return -1;
         rt_memory_stats(&st);
         if (strcmp(q, "free") == 0) *out = (long)st.free_bytes;
         else if (strcmp(q, "used") == 0) *out = (long)st.used;
@@ -868,6 +882,8 @@ static void stmt_expect(const struct scn_stmt *s)
 
 static void stmt_check(const struct scn_stmt *s)
 {
+    if (in_isr(s))
+        return;
     int bad = 0;
     int rc = rt_system_heap_check();
     if (rc)
@@ -898,6 +914,8 @@ static void stmt_check(const struct scn_stmt *s)
 
 static void print_stats(const struct scn_stmt *s)
 {
+    if (in_isr(s))
+        return;
     struct hm_snapshot snap;
     hm_take(&snap, "", S.objs, S.nobjs, s->str, owner_of);
     echo("%s", s->text);
@@ -910,6 +928,8 @@ static void print_stats(const struct scn_stmt *s)
 
 static void stmt_map(const struct scn_stmt *s)
 {
+    if (in_isr(s))
+        return;
     echo("%s", s->text);
     if (S.have_picture)
         hm_release(&S.picture);
@@ -924,6 +944,8 @@ static void stmt_map(const struct scn_stmt *s)
 
 static void stmt_board(const struct scn_stmt *s)
 {
+    if (in_isr(s))
+        return;
     echo("%s", s->text);
     struct hm_snapshot snap;
     hm_take(&snap, "", NULL, 0, NULL, NULL);
