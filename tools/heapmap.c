@@ -134,9 +134,15 @@ static void close_gaps(struct hm_section *s)
     qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
 }
 
-/* Heaps whose free blocks carry headers search them from the lowest
- * address (small mem's lfree chain, TLSF aside); header-less slab chunks
- * live on per-zone lists and get no number. */
+/* Small mem searches its free blocks from the lowest address (the lfree
+ * chain), so there address order is free-list order.  Other algorithms
+ * keep lists of their own (memheap: numbered below; TLSF: one per size
+ * class; slab: per zone) and get no address-order numbers. */
+static int address_ordered(const char *algo)
+{
+    return strcmp(algo, "smallmem") == 0 || strcmp(algo, "smallmem-classic") == 0;
+}
+
 static void number_free_by_address(struct hm_section *s)
 {
     int k = 0;
@@ -302,12 +308,14 @@ static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
     }
     qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
     struct hm_block *last = &s->blocks[s->nblocks - 1];
+    int numbered = o->kind == HM_OBJ_SMEM || o->kind == HM_OBJ_CLASSIC;
     s->start = s->blocks[0].addr;
     s->end = last->addr + last->hdr + last->size;
     snprintf(s->title, sizeof s->title, "%s \"%s\" (%s) 0x%08lx..0x%08lx, %lu bytes",
              o->kind == HM_OBJ_POOL ? "pool" : "heap", o->name, obj_algo(o->kind), s->start,
              s->end, s->end - s->start);
-    number_free_by_address(s);
+    if (numbered)
+        number_free_by_address(s);
     unsigned long fb, lg, nf, used, total;
     hm_object_stats(o, &fb, &lg, &nf, &used, &total);
     if (o->kind == HM_OBJ_POOL)
@@ -378,7 +386,8 @@ void hm_take(struct hm_snapshot *snap, const char *caption, const struct hm_obje
     {
         struct hm_section *s = &snap->sections[i];
         close_gaps(s);
-        number_free_by_address(s);
+        if (address_ordered(rt_system_heap_algorithm()))
+            number_free_by_address(s);
     }
     /* The system heap's figures go under the first region it uses. */
     struct rt_memory_stats st;
