@@ -88,6 +88,10 @@ rc, out, err = run(["run", scenario("say \"x\"\n"), "--board", "nosuchboard"])
 check("unknown board exits 2", rc == 2, f"rc={rc} {err[:200]}")
 rc, out, err = run(["run", scenario("say \"x\"\n"), "--check"])
 check("--check is accepted (reserved)", rc == 0, f"rc={rc}")
+rc, out, err = run(["shell"], stdin=b"help\n")
+check("shell help lists kernel, memory and application (MSH_CMD_EXPORT) commands",
+      rc == 0 and all(c in out for c in ["heapmap ", "help ", "list_thread ", "free ",
+                                          "memtrace ", "list_mem "]), out)
 rc, out, err = run(["demo", "--list"])
 check("demo --list names the demos",
       rc == 0 and all(n in out for n in ["heap-init", "split-merge", "fragmentation", "kernel"]))

@@ -311,9 +311,12 @@ static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
     int numbered = o->kind == HM_OBJ_SMEM || o->kind == HM_OBJ_CLASSIC;
     s->start = s->blocks[0].addr;
     s->end = last->addr + last->hdr + last->size;
-    snprintf(s->title, sizeof s->title, "%s \"%s\" (%s) 0x%08lx..0x%08lx, %lu bytes",
-             o->kind == HM_OBJ_POOL ? "pool" : "heap", o->name, obj_algo(o->kind), s->start,
-             s->end, s->end - s->start);
+    if (o->kind == HM_OBJ_POOL)
+        snprintf(s->title, sizeof s->title, "pool \"%s\" 0x%08lx..0x%08lx, %lu bytes", o->name,
+                 s->start, s->end, s->end - s->start);
+    else
+        snprintf(s->title, sizeof s->title, "heap \"%s\" (%s) 0x%08lx..0x%08lx, %lu bytes",
+                 o->name, obj_algo(o->kind), s->start, s->end, s->end - s->start);
     if (numbered)
         number_free_by_address(s);
     unsigned long fb, lg, nf, used, total;
