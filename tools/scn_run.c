@@ -661,16 +661,11 @@ static void stmt_realloc(const struct scn_stmt *s)
         return runtime_error(s, "no heap block called %s", s->name);
     void *old = v->ptr;
     int o = v->obj;
-    char label[40];
+    /* As in C: `b = realloc b N` that fails leaves b NULL and the old block
+     * allocated (and unnamed); the source variable of `c = realloc b N`
+     * keeps its now stale address. */
     void *p = heap_realloc(o, old, (rt_size_t)s->num[0]);
-    if (p != old || s->num[0] == 0)
-        v->ptr = s->num[0] == 0 ? NULL : (p ? p : old);
     var_set(s->var, VAR_BLOCK, p, o);
-    if (p)
-    {
-        snprintf(label, sizeof label, "%s", s->var);
-        owner_set(taddr(p), label, self_name());
-    }
     echo("%s -> %s%s", s->text, addr_str(p),
          p && p == old ? " (in place)" : p ? (old ? " (moved)" : "") :
          s->num[0] == 0 ? " (freed)" : " (old block kept)");
