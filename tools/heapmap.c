@@ -692,6 +692,8 @@ static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *titl
             if (dup)
                 continue;
             snprintf(seen[nseen++], 16, "%s", b->thread);
+            if (lx + 24 + 7 * (int)strlen(b->thread) > SVG_W - 560)
+                continue;   /* no room left on the legend's line */
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     "<text x=\"%d\" y=\"%d\" class=\"lg\">", lx, y + 2, owner_colour(b),
                     lx + 16, y + 12);
