@@ -230,15 +230,15 @@ static void replay_main(void *arg)
 int rtsim_cmd_replay(int argc, char **argv)
 {
     struct rtsim_options o;
-    int rc = rtsim_parse_options(3, argc, argv, 2, &o);
+    int rc = rtsim_parse_options(RTSIM_CMD_REPLAY, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
     if (!o.rest)
-        return rtsim_bad_usage(3, "%s", "replay needs a TRACE file");
+        return rtsim_bad_usage(RTSIM_CMD_REPLAY, "%s", "replay needs a TRACE file");
     if (!o.heap)
-        return rtsim_bad_usage(3, "%s", "replay needs --heap A,B,... (the algorithms to compare)");
+        return rtsim_bad_usage(RTSIM_CMD_REPLAY, "%s", "replay needs --heap A,B,... (the algorithms to compare)");
     if (o.map || o.svg_path || o.html_path || o.trace_path)
-        return rtsim_bad_usage(3, "%s", "replay takes --heap, --board and --seed only");
+        return rtsim_bad_usage(RTSIM_CMD_REPLAY, "%s", "replay takes --heap, --board and --seed only");
     struct event *ev;
     int nev;
     unsigned long counts[3] = { 0, 0, 0 };

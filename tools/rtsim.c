@@ -10,6 +10,17 @@
  *
  * Unknown options and bad values exit with status 2 and a usage message
  * on stderr.
+ *
+ * The files of tools/:
+ *   rtsim.c       this dispatcher and the options every command shares
+ *   scn_parse.c   the scenario language: lexer and parser (scenario.h)
+ *   scn_run.c     runs statements inside a simulation: echo, expectations,
+ *                 owners of blocks (read from the trace), snapshots
+ *   heapmap.c     snapshots from the kernel's walkers; text, SVG, HTML
+ *   shell.c       `rtsim shell`: the msh prompt as the thread "tshell"
+ *   replay.c      `rtsim replay`: a trace's allocations through other heaps
+ *   demo_kernel.c the kernel demo (mutexes: beyond the scenario language)
+ *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
 #include <errno.h>
 #include <stdio.h>
@@ -65,7 +76,7 @@ static void usage(FILE *out, int which)
         return;
     }
     fputs(usages[which], out);
-    if (which != 3)
+    if (which != RTSIM_CMD_REPLAY)
         fputs(common_help, out);
 }
 
@@ -90,8 +101,6 @@ static int parse_ulong(const char *s, unsigned long *out)
 }
 
 /* ---------------------------------------------------------- options */
-
-enum { CMD_DEMO, CMD_RUN, CMD_SHELL, CMD_REPLAY };
 
 static int is_opt(const char *a, const char *name)
 {
@@ -152,7 +161,7 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
             o->check = 0;
         else if (is_opt(a, "--map"))
             o->map = 1;
-        else if (is_opt(a, "--list") && which == CMD_DEMO)
+        else if (is_opt(a, "--list") && which == RTSIM_CMD_DEMO)
             o->list = 1;
         else if (a[0] == '-' && a[1])
             return rtsim_bad_usage(which, "unknown option %s", a);
@@ -161,7 +170,7 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
         else
             o->rest = a;
     }
-    if (which == CMD_SHELL && o->rest)
+    if (which == RTSIM_CMD_SHELL && o->rest)
         return rtsim_bad_usage(which, "unexpected argument %s", o->rest);
     return 0;
 }
@@ -270,11 +279,11 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
 static int cmd_run(int argc, char **argv)
 {
     struct rtsim_options o;
-    int rc = rtsim_parse_options(CMD_RUN, argc, argv, 2, &o);
+    int rc = rtsim_parse_options(RTSIM_CMD_RUN, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
     if (!o.rest)
-        return rtsim_bad_usage(CMD_RUN, "%s", "run needs a scenario FILE");
+        return rtsim_bad_usage(RTSIM_CMD_RUN, "%s", "run needs a scenario FILE");
     char *text = rtsim_read_file(o.rest);
     if (!text)
         return 2;
@@ -298,7 +307,7 @@ static int cmd_run(int argc, char **argv)
 static int cmd_demo(int argc, char **argv)
 {
     struct rtsim_options o;
-    int rc = rtsim_parse_options(CMD_DEMO, argc, argv, 2, &o);
+    int rc = rtsim_parse_options(RTSIM_CMD_DEMO, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
     const struct rtsim_scenario *list = rtsim_scenarios;
@@ -313,7 +322,7 @@ static int cmd_demo(int argc, char **argv)
     int status = 0, found = 0;
     int multi = (o.svg_path || o.html_path) && !o.rest;
     if (multi)
-        return rtsim_bad_usage(CMD_DEMO, "%s", "--svg and --html draw one demo: name it");
+        return rtsim_bad_usage(RTSIM_CMD_DEMO, "%s", "--svg and --html draw one demo: name it");
     for (int i = 0; list[i].name; i++)
     {
         if (!list[i].demo || (o.rest && strcmp(o.rest, list[i].name) != 0))

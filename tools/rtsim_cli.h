@@ -29,6 +29,9 @@ struct rtsim_scenario
 };
 extern const struct rtsim_scenario rtsim_scenarios[];   /* ends with name NULL */
 
+/* Which command's usage a message shows (-1: all of them). */
+enum { RTSIM_CMD_DEMO, RTSIM_CMD_RUN, RTSIM_CMD_SHELL, RTSIM_CMD_REPLAY };
+
 int rtsim_bad_usage(int which, const char *fmt, const char *arg);
 int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_options *o);
 int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const char *title);
@@ -39,9 +42,5 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
 
 int rtsim_cmd_shell(int argc, char **argv);
 int rtsim_cmd_replay(int argc, char **argv);
-
-/* scn_run.c internals the shell uses. */
-FILE *scn_session_trace(void);
-void scn_session_boot_step(void);
 
 #endif

@@ -112,9 +112,14 @@ struct scn_options
 int scn_run(struct scn_program *prog, struct rt_sim_config *cfg,
             const struct scn_options *opt);
 
-/* The state scn_exec works on, for the shell's own run. */
+/* The state scn_exec works on, for the shell's own run: begin before
+ * rt_sim_run (and give the run scn_session_trace() as cfg.trace: owners of
+ * blocks are read from the trace), boot_step first thing in the run (the
+ * map right after boot), end after rt_sim_run (writes the pictures). */
 int  scn_session_begin(const struct scn_options *opt);
-int  scn_session_end(void);     /* writes pictures; returns failures */
+FILE *scn_session_trace(void);
+void scn_session_boot_step(void);
+int  scn_session_end(void);     /* returns the number of failures */
 /* Execute statements in the current simulated thread (or handler). */
 void scn_exec(struct scn_stmt *s);
 /* Expectations that failed so far in this run. */

@@ -1147,14 +1147,11 @@ int scn_session_begin(const struct scn_options *opt)
     return 0;
 }
 
-FILE *scn_session_trace(void);
 FILE *scn_session_trace(void)
 {
     return S.tap;
 }
 
-/* First snapshot of a run: the heap right after boot. */
-void scn_session_boot_step(void);
 void scn_session_boot_step(void)
 {
     take_step(NULL, "boot (heap initialised, main running)");

@@ -135,7 +135,7 @@ static void shell_main(void *arg)
 int rtsim_cmd_shell(int argc, char **argv)
 {
     struct rtsim_options o;
-    int rc = rtsim_parse_options(2, argc, argv, 2, &o);
+    int rc = rtsim_parse_options(RTSIM_CMD_SHELL, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
     struct scn_options so;
