@@ -128,6 +128,7 @@ PARSE_ERRORS = [
     ("heap h smallmem", "1:16: error: expected a size in bytes or \"region NAME\" (a number), found end of line"),
     ("heap h memheap region", "1:22: error: expected a region name of the board (e.g. CCM), found end of line"),
     ("pool p 3", "1:9: error: expected a block size in bytes (a number), found end of line"),
+    ("pool p 0 8", "1:1: error: a pool needs at least one block of at least one byte"),
     ("pool_delete", "1:12: error: expected a pool name, found end of line"),
     ("mp_free", "1:8: error: expected the variable to free, found end of line"),
     ("x = mp_alloc p soon", "1:16: error: expected a timeout in ticks or \"forever\" (a number), found \"soon\""),
@@ -167,7 +168,7 @@ check("runtime errors exit 1 naming file:line",
 path = scenario("thread a prio 5\n  delay 1000000\nend\nexpect deadlock\n", "nodl.rts")
 rc, out, err = run(["run", path])
 check("a run that should deadlock but ends cleanly exits 1",
-      rc == 1 and "expected deadlock" in err, f"rc={rc} {err!r}")
+      rc == 1 and "run outcome: clean end (code 0); the scenario expects: deadlock" in err, f"rc={rc} {err!r}")
 
 # ------------------------------------------------------ SVG and HTML
 svg, html, trace1, trace2 = (os.path.join(tmp, n) for n in ("f.svg", "f.html", "t1.txt", "t2.txt"))

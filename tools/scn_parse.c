@@ -637,6 +637,11 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
             take_num(lx, "a block count", &s->num[0]) ||
             take_num(lx, "a block size in bytes", &s->num[1]))
             goto fail;
+        if (s->num[0] < 1 || s->num[1] < 1)
+        {
+            perr(lx, col, "a pool needs at least one block of at least one byte");
+            goto fail;
+        }
     }
     else if (strcmp(first, "pool_delete") == 0)
     {

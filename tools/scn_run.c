@@ -1231,8 +1231,8 @@ static void scenario_main(void *arg)
 }
 
 static const char *const outcome_names[] = {
-    "ended cleanly", "?", "deadlock", "failed assertion", "memory error", "leak",
-    "tick limit", "bad configuration", "stopped",
+    "clean end", "?", "deadlock", "failed assertion", "memory error", "leak",
+    "tick limit", "bad configuration", "stop",
 };
 
 int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct scn_options *opt)
@@ -1247,7 +1247,7 @@ int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct sc
     int failures = scn_session_end();
     if (rc != prog->expect_outcome)
     {
-        fprintf(stderr, "rtsim: the run ended with %s (code %d), expected %s\n",
+        fprintf(stderr, "rtsim: run outcome: %s (code %d); the scenario expects: %s\n",
                 rc >= 0 && rc <= 8 ? outcome_names[rc] : "?", rc,
                 outcome_names[prog->expect_outcome]);
         return rc == RT_SIM_ECONFIG ? 2 : 1;
