@@ -749,9 +749,18 @@ static const char html_script[] =
     "  function show(i) {\n"
     "    for (var k = 0; k !== steps.length; k++)\n"
     "      steps[k].style.display = (k === i) ? 'block' : 'none';\n"
-    "    caption.textContent = 'step ' + i + ' of ' + (steps.length - 1) + ': ' +\n"
-    "                          steps[i].getAttribute('data-caption');\n"
+    "    caption.textContent = steps[i].getAttribute('data-caption') + ' (' + (i + 1) +\n"
+    "                          ' of ' + steps.length + ')';\n"
     "    document.body.setAttribute('data-shown', String(i));\n"
+    "    var lines = document.querySelectorAll('#log .ll'), last = null;\n"
+    "    for (var j = 0; j !== lines.length; j++) {\n"
+    "      var st = Number(lines[j].getAttribute('data-step'));\n"
+    "      lines[j].style.display = (st > i) ? 'none' : 'inline';\n"
+    "      lines[j].className = (st === i) ? 'll now' : 'll';\n"
+    "      if (st === i) last = lines[j];\n"
+    "    }\n"
+    "    var box = document.getElementById('log');\n"
+    "    if (last) box.scrollTop = Math.max(0, last.offsetTop - box.clientHeight / 2);\n"
     "  }\n"
     "  slider.addEventListener('input', function () { show(Number(slider.value)); });\n"
     "  document.addEventListener('keydown', function (e) {\n"
@@ -761,7 +770,10 @@ static const char html_script[] =
     "    else return;\n"
     "    slider.value = String(v); show(v);\n"
     "  });\n"
-    "  show(0);\n"
+    "  var m = /step=([0-9]+)/.exec(location.hash);\n"
+    "  var first = m ? Math.min(Number(m[1]), steps.length - 1) : 0;\n"
+    "  slider.value = String(first);\n"
+    "  show(first);\n"
     "  if (location.hash === '#selftest') {\n"
     "    var ok = 0;\n"
     "    for (var i = steps.length - 1; i !== -1; i--) {\n"
@@ -779,7 +791,7 @@ static const char html_script[] =
     "//]]>\n";
 
 void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char *title,
-                   char *const *texts)
+                   char *const *texts, const struct hm_log *log)
 {
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\"/>\n<title>", out);
@@ -787,7 +799,8 @@ void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char
     fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em;background:#fafafa}\n"
           "#controls{position:sticky;top:0;background:#fafafa;padding:.5em 0}\n"
           "#step{width:60%}\npre{font-size:12px;background:#fff;border:1px solid #ddd;"
-          "padding:.5em;overflow:auto}\n</style>\n</head>\n<body>\n<h1>", out);
+          "padding:.5em;overflow:auto}\n#log{max-height:18em;position:relative}\n.now{background:#ffeeaa}\n"
+          "</style>\n</head>\n<body>\n<h1>", out);
     xml_escape(out, title);
     fprintf(out, "</h1>\n<div id=\"controls\"><input type=\"range\" id=\"step\" min=\"0\" "
             "max=\"%d\" value=\"0\"/> <span id=\"caption\"></span>"
@@ -808,7 +821,14 @@ void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char
             xml_escape(out, texts[i]);
         fputs("</pre>\n</div>\n", out);
     }
-    fputs("</div>\n<p id=\"selftest\"></p>\n<script>\n", out);
+    fputs("</div>\n<h2>Run log</h2>\n<pre id=\"log\">", out);
+    for (int i = 0; log && i < log->n; i++)
+    {
+        fprintf(out, "<span class=\"ll\" data-step=\"%d\">", log->step_of[i]);
+        xml_escape(out, log->lines[i]);
+        fputs("\n</span>", out);
+    }
+    fputs("</pre>\n<p id=\"selftest\"></p>\n<script>\n", out);
     fputs(html_script, out);
     fputs("</script>\n</body>\n</html>\n", out);
 }

@@ -66,8 +66,17 @@ void hm_release(struct hm_snapshot *snap);
 /* Drawing. */
 void hm_print_text(FILE *out, const struct hm_snapshot *snap);
 void hm_write_svg(FILE *out, const struct hm_snapshot *snap, const char *title);
+/* The run's log for the HTML page: line i was printed during step
+ * step_of[i] (0 = before the first snapshot); the page shows the lines up
+ * to the step the slider is on. */
+struct hm_log
+{
+    char **lines;
+    int *step_of;
+    int n;
+};
 void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char *title,
-                   char *const *texts);
+                   char *const *texts, const struct hm_log *log);
 
 /* Text of a snapshot as a malloc'ed string. */
 char *hm_text(const struct hm_snapshot *snap);

@@ -61,6 +61,8 @@ static struct
     struct hm_snapshot *snaps;
     char **texts;
     int nsnaps, cap_snaps;
+    struct hm_log log;                  /* echo and say lines, for --html */
+    int cap_log;
     struct hm_snapshot picture;         /* the last `map`, drawn by --svg */
     int have_picture;
     int failures;
@@ -232,6 +234,25 @@ static FILE *tap_open(void)
 
 /* ------------------------------------------------------------- output */
 
+/* Keep a printed line for the HTML page's log (only when one is written). */
+static void log_line(const char *text)
+{
+    if (!S.opt.html_path)
+        return;
+    if (S.log.n == S.cap_log)
+    {
+        S.cap_log = S.cap_log ? 2 * S.cap_log : 64;
+        S.log.lines = realloc(S.log.lines, (size_t)S.cap_log * sizeof *S.log.lines);
+        S.log.step_of = realloc(S.log.step_of, (size_t)S.cap_log * sizeof *S.log.step_of);
+        if (!S.log.lines || !S.log.step_of)
+            exit(1);
+    }
+    S.log.lines[S.log.n] = strdup(text);
+    if (!S.log.lines[S.log.n])
+        exit(1);
+    S.log.step_of[S.log.n++] = S.nsnaps;
+}
+
 static void echo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void echo(const char *fmt, ...)
 {
@@ -240,8 +261,12 @@ static void echo(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    printf("[tick %5u] %-10.10s %s\n", (unsigned)rt_tick_get_raw(), self_name(), buf);
+    char line[700];
+    snprintf(line, sizeof line, "[tick %5u] %-10.10s %s", (unsigned)rt_tick_get_raw(),
+             self_name(), buf);
+    printf("%s\n", line);
     fflush(stdout);
+    log_line(line);
 }
 
 static void runtime_error(const struct scn_stmt *s, const char *fmt, ...)
@@ -1095,6 +1120,7 @@ void scn_exec(struct scn_stmt *s)
         case SCN_SAY:
             printf("%s\n", s->str);
             fflush(stdout);
+            log_line(s->str);
             break;
         case SCN_BOARD:   stmt_board(s); break;
         case SCN_MAP:     stmt_map(s); break;
@@ -1188,7 +1214,7 @@ static int write_pictures(void)
         else
         {
             hm_write_html(f, S.snaps, S.nsnaps, S.opt.title ? S.opt.title : "rtsim run",
-                          S.texts);
+                          S.texts, &S.log);
             fclose(f);
         }
     }
@@ -1212,6 +1238,10 @@ int scn_session_end(void)
     for (int i = 0; i < S.nobjs; i++)
         if (S.objs[i].kind == HM_OBJ_MEMHEAP)
             free(S.objs[i].handle);
+    for (int i = 0; i < S.log.n; i++)
+        free(S.log.lines[i]);
+    free(S.log.lines);
+    free(S.log.step_of);
     free(S.snaps);
     free(S.texts);
     free(S.vars);
