@@ -198,7 +198,7 @@ check("html: self-contained (no external resources)",
       not re.search(r'(src|href)\s*=', h) and "http://" not in h.replace(
           'xmlns="http://www.w3.org/2000/svg"', "").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
 check("html: the run's log, each line tagged with its step",
-      '<pre id="log">' in h and '<span class="ll" data-step="0">' in h
+      '<pre id="log">' in h and '<span class="ll" data-step="1">' in h
       and "big = malloc 2048 -&gt; NULL" in h)
 check("html: steps carry captions and text maps",
       'data-caption="step 2, tick 0, main: b1 = malloc 1024"' in h and "free list #1" in h)
