@@ -15,8 +15,11 @@
  *   rtsim.c       this dispatcher and the options every command shares
  *   scn_parse.c   the scenario language: lexer and parser (scenario.h)
  *   scn_run.c     runs statements inside a simulation: echo, expectations,
- *                 owners of blocks (read from the trace), snapshots
- *   heapmap.c     snapshots from the kernel's walkers; text, SVG, HTML
+ *                 snapshots, the run's pictures
+ *   scn_owner.c   who owns each block (read from the trace, plus variables)
+ *   scn_heaps.c   the heap objects a scenario makes, per algorithm
+ *   heapmap.c     snapshots from the kernel's walkers
+ *   heapmap_draw.c  text maps, SVG, the HTML page
  *   shell.c       `rtsim shell`: the msh prompt as the thread "tshell"
  *   replay.c      `rtsim replay`: a trace's allocations through other heaps
  *   demo_kernel.c the kernel demo (mutexes: beyond the scenario language)

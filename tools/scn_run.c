@@ -25,6 +25,7 @@
 
 #include "heapmap.h"
 #include "scenario.h"
+#include "scn_internal.h"
 
 /* -------------------------------------------------------------- state */
 
@@ -38,13 +39,6 @@ struct var
     int obj;            /* index in objs: heap of a block, pool of a pool block; -1 = system heap */
 };
 
-struct owner
-{
-    unsigned long addr;
-    char label[40];
-    char thread[16];
-};
-
 #define MAX_OBJS 16
 
 static struct
@@ -56,8 +50,6 @@ static struct
     int nobjs;
     struct var *vars;
     int nvars, cap_vars;
-    struct owner *owners;
-    int nowners, cap_owners;
     struct hm_snapshot *snaps;
     char **texts;
     int nsnaps, cap_snaps;
@@ -67,74 +59,8 @@ static struct
     int have_picture;
     int failures;
     int step;
-    /* trace tap */
-    FILE *tap;
-    char line[512];
-    size_t line_len;
-    unsigned long last_malloc[2];       /* two latest allocations of the tap */
+    FILE *tap;                          /* the run's trace (scn_owner.c) */
 } S;
-
-static __attribute__((unused)) void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-    {
-        fprintf(stderr, "rtsim: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
-/* ----------------------------------------------------------- owners */
-
-static struct owner *owner_find(unsigned long addr)
-{
-    for (int i = 0; i < S.nowners; i++)
-        if (S.owners[i].addr == addr)
-            return &S.owners[i];
-    return NULL;
-}
-
-static void owner_set(unsigned long addr, const char *label, const char *thread)
-{
-    if (addr == 0)
-        return;
-    struct owner *o = owner_find(addr);
-    if (!o)
-    {
-        if (S.nowners == S.cap_owners)
-        {
-            S.cap_owners = S.cap_owners ? 2 * S.cap_owners : 64;
-            S.owners = realloc(S.owners, (size_t)S.cap_owners * sizeof *S.owners);
-            if (!S.owners)
-                exit(1);
-        }
-        o = &S.owners[S.nowners++];
-        memset(o, 0, sizeof *o);
-        o->addr = addr;
-    }
-    if (label)
-        snprintf(o->label, sizeof o->label, "%s", label);
-    if (thread)
-        snprintf(o->thread, sizeof o->thread, "%s", thread);
-}
-
-static void owner_remove(unsigned long addr)
-{
-    struct owner *o = owner_find(addr);
-    if (o)
-        *o = S.owners[--S.nowners];
-}
-
-static void owner_of(unsigned long data, char label[40], char thread[16])
-{
-    struct owner *o = owner_find(data);
-    if (o)
-    {
-        snprintf(label, 40, "%s", o->label);
-        snprintf(thread, 16, "%s", o->thread);
-    }
-}
 
 static const char *self_name(void)
 {
@@ -145,91 +71,6 @@ static const char *self_name(void)
     snprintf(buf, sizeof buf, "%s%.*s", rt_interrupt_get_nest() ? "isr/" : "", RT_NAME_MAX,
              t->name);
     return buf;
-}
-
-/* ---------------------------------------------------------- trace tap */
-
-static unsigned long key_ul(const char *line, const char *key)
-{
-    const char *p = strstr(line, key);
-    return p ? strtoul(p + strlen(key), NULL, 0) : 0;
-}
-
-static void tap_line(char *line)
-{
-    char ctx[40], event[24];
-    unsigned long tick;
-    if (sscanf(line, "%lu %39s %23s", &tick, ctx, event) != 3)
-        return;
-    const char *thread = strcmp(ctx, "-") == 0 ? "boot" : ctx;
-    if (strcmp(event, "malloc") == 0)
-    {
-        unsigned long a = key_ul(line, " addr=");
-        if (a)
-        {
-            owner_set(a, "", thread);
-            S.last_malloc[0] = S.last_malloc[1];
-            S.last_malloc[1] = a;
-        }
-    }
-    else if (strcmp(event, "realloc") == 0)
-    {
-        unsigned long old = key_ul(line, " old="), a = key_ul(line, " addr=");
-        struct owner *o = old ? owner_find(old) : NULL;
-        char label[40] = "";
-        if (o)
-            snprintf(label, sizeof label, "%s", o->label);
-        if (a && a != old)
-        {
-            owner_remove(old);
-            owner_set(a, label, thread);
-        }
-    }
-    else if (strcmp(event, "free") == 0)
-        owner_remove(key_ul(line, " addr="));
-    else if (strcmp(event, "create") == 0)
-    {
-        /* rt_thread_create allocates the control block, then the stack. */
-        char name[RT_NAME_MAX + 1] = "", label[40];
-        const char *p = strstr(line, " thread=");
-        if (p)
-            sscanf(p + 8, "%16s", name);
-        snprintf(label, sizeof label, "%s tcb", name);
-        if (S.last_malloc[0] && owner_find(S.last_malloc[0]))
-            owner_set(S.last_malloc[0], label, NULL);
-        snprintf(label, sizeof label, "%s stack", name);
-        if (S.last_malloc[1] && owner_find(S.last_malloc[1]))
-            owner_set(S.last_malloc[1], label, NULL);
-        S.last_malloc[0] = S.last_malloc[1] = 0;
-    }
-}
-
-static ssize_t tap_write(void *cookie, const char *buf, size_t n)
-{
-    (void)cookie;
-    if (S.opt.trace)
-        fwrite(buf, 1, n, S.opt.trace);
-    for (size_t i = 0; i < n; i++)
-    {
-        if (buf[i] == '\n')
-        {
-            S.line[S.line_len] = '\0';
-            tap_line(S.line);
-            S.line_len = 0;
-        }
-        else if (S.line_len < sizeof S.line - 1)
-            S.line[S.line_len++] = buf[i];
-    }
-    return (ssize_t)n;
-}
-
-static FILE *tap_open(void)
-{
-    cookie_io_functions_t io = { NULL, tap_write, NULL, NULL };
-    FILE *f = fopencookie(NULL, "w", io);
-    if (f)
-        setvbuf(f, NULL, _IONBF, 0);
-    return f;
 }
 
 /* ------------------------------------------------------------- output */
@@ -323,7 +164,7 @@ static void take_step(const struct scn_stmt *s, const char *what)
             exit(1);
     }
     struct hm_snapshot *snap = &S.snaps[S.nsnaps];
-    hm_take(snap, cap, S.objs, S.nobjs, NULL, owner_of);
+    hm_take(snap, cap, S.objs, S.nobjs, NULL, scn_owner_of);
     S.texts[S.nsnaps] = hm_text(snap);
     if (S.opt.map)
     {
@@ -363,7 +204,7 @@ static struct var *var_set(const char *name, int kind, void *ptr, int obj)
     v->ptr = ptr;
     v->obj = obj;
     if (ptr)
-        owner_set(taddr(ptr), name, self_name());
+        scn_owner_set(taddr(ptr), name, self_name());
     return v;
 }
 
@@ -375,160 +216,6 @@ static int obj_find(const char *name)
     return -1;
 }
 
-static const char *const algo_names[] = { "smallmem", "smallmem-classic", "slab", "tlsf",
-                                          "memheap", "pool" };
-
-/* ------------------------------------------------------- heap objects */
-
-static int algo_kind(const char *algo)
-{
-    for (int i = 0; i < HM_OBJ_POOL; i++)
-        if (strcmp(algo_names[i], algo) == 0)
-            return i;
-    return -1;
-}
-
-static int algo_built(int kind)
-{
-    switch (kind)
-    {
-    case HM_OBJ_SMEM: case HM_OBJ_CLASSIC: return 1;
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB: return 1;
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF: return 1;
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP: return 1;
-#endif
-#ifdef RTSIM_HAVE_MEMPOOL
-    case HM_OBJ_POOL: return 1;
-#endif
-    default: return 0;
-    }
-}
-
-static void *heap_init(int kind, const char *name, void *begin, rt_size_t size)
-{
-    switch (kind)
-    {
-    case HM_OBJ_SMEM:    return rt_smem_init(name, begin, size);
-    case HM_OBJ_CLASSIC: return rt_smem_classic_init(name, begin, size);
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB:    return rt_slab_init(name, begin, size);
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF:    return rt_tlsf_init(name, begin, size);
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP:
-    {
-        struct rt_memheap *h = xcalloc(1, sizeof *h);
-        if (rt_memheap_init(h, name, begin, size) != RT_EOK)
-        {
-            free(h);
-            return NULL;
-        }
-        return h;
-    }
-#endif
-    default:
-        (void)name; (void)begin; (void)size;
-        return NULL;
-    }
-}
-
-static void *heap_alloc(int o, rt_size_t size)
-{
-    void *h = S.objs[o].handle;
-    switch (S.objs[o].kind)
-    {
-    case HM_OBJ_SMEM:    return rt_smem_alloc(h, size);
-    case HM_OBJ_CLASSIC: return rt_smem_classic_alloc(h, size);
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB:    return rt_slab_alloc(h, size);
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF:    return rt_tlsf_alloc(h, size);
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP: return rt_memheap_alloc(h, size);
-#endif
-    default:             return NULL;
-    }
-}
-
-static void *heap_realloc(int o, void *p, rt_size_t size)
-{
-    if (o < 0)
-        return rt_realloc(p, size);
-    void *h = S.objs[o].handle;
-    switch (S.objs[o].kind)
-    {
-    case HM_OBJ_SMEM:    return rt_smem_realloc(h, p, size);
-    case HM_OBJ_CLASSIC: return rt_smem_classic_realloc(h, p, size);
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB:    return rt_slab_realloc(h, p, size);
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF:    return rt_tlsf_realloc(h, p, size);
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP: return rt_memheap_realloc(h, p, size);
-#endif
-    default:             return NULL;
-    }
-}
-
-static void heap_free(int o, void *p)
-{
-    if (o < 0)
-    {
-        rt_free(p);
-        return;
-    }
-    void *h = S.objs[o].handle;
-    switch (S.objs[o].kind)
-    {
-    case HM_OBJ_SMEM:    rt_smem_free(p); break;
-    case HM_OBJ_CLASSIC: rt_smem_classic_free(h, p); break;
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB:    rt_slab_free(h, p); break;
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF:    rt_tlsf_free(h, p); break;
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP: rt_memheap_free(p); break;
-#endif
-    default:             (void)h; break;
-    }
-}
-
-static int obj_check(int o)
-{
-    void *h = S.objs[o].handle;
-    switch (S.objs[o].kind)
-    {
-    case HM_OBJ_SMEM:    return rt_smem_check(h);
-    case HM_OBJ_CLASSIC: return rt_smem_classic_check(h);
-#ifdef RTSIM_HAVE_SLAB
-    case HM_OBJ_SLAB:    return rt_slab_check(h);
-#endif
-#ifdef RTSIM_HAVE_TLSF
-    case HM_OBJ_TLSF:    return rt_tlsf_check(h);
-#endif
-#ifdef RTSIM_HAVE_MEMHEAP
-    case HM_OBJ_MEMHEAP: return rt_memheap_check(h);
-#endif
-#ifdef RTSIM_HAVE_MEMPOOL
-    case HM_OBJ_POOL:    return rt_mp_check(h);
-#endif
-    default:             return 0;
-    }
-}
-
 static int is_pool(int o)
 {
     return o >= 0 && S.objs[o].kind == HM_OBJ_POOL;
@@ -536,12 +223,12 @@ static int is_pool(int o)
 
 static void stmt_heap(const struct scn_stmt *s)
 {
-    int kind = algo_kind(s->str);
+    int kind = scn_algo_kind(s->str);
     if (obj_find(s->name) >= 0)
         return runtime_error(s, "there is already a heap or pool called %s", s->name);
     if (S.nobjs == MAX_OBJS)
         return runtime_error(s, "at most %d heaps and pools", MAX_OBJS);
-    if (!algo_built(kind))
+    if (!scn_algo_built(kind))
         return runtime_error(s, "heap algorithm %s is not in this build of rtsim", s->str);
     void *begin = NULL, *backing = NULL;
     rt_size_t size = 0;
@@ -584,12 +271,12 @@ static void stmt_heap(const struct scn_stmt *s)
                                  (unsigned long)size, s->name);
         char label[40];
         snprintf(label, sizeof label, "heap %s", s->name);
-        owner_set(taddr(backing), label, self_name());
+        scn_owner_set(taddr(backing), label, self_name());
         begin = backing;
     }
     int o = S.nobjs;
     snprintf(S.obj_names[o], sizeof S.obj_names[o], "%s", s->name);
-    void *h = heap_init(kind, S.obj_names[o], begin, size);
+    void *h = scn_heap_init(kind, S.obj_names[o], begin, size);
     if (!h)
     {
         if (!s->flag)
@@ -619,9 +306,9 @@ static void stmt_pool(const struct scn_stmt *s)
                              "blocks of %ld bytes", s->num[0], s->num[1]);
     char label[40];
     snprintf(label, sizeof label, "pool %s", s->name);
-    owner_set(taddr(mp->start_address), label, NULL);
+    scn_owner_set(taddr(mp->start_address), label, NULL);
     snprintf(label, sizeof label, "pool %s object", s->name);
-    owner_set(taddr(mp), label, NULL);
+    scn_owner_set(taddr(mp), label, NULL);
     S.objs[o] = (struct hm_object){ S.obj_names[o], HM_OBJ_POOL, mp, 0 };
     S.obj_backing[o] = NULL;
     S.nobjs++;
@@ -673,7 +360,7 @@ static void stmt_malloc(const struct scn_stmt *s)
     if (s->op == SCN_CALLOC)
         p = rt_calloc((rt_size_t)s->num[0], (rt_size_t)s->num[1]);
     else
-        p = o < 0 ? rt_malloc(size) : heap_alloc(o, size);
+        p = o < 0 ? rt_malloc(size) : scn_heap_alloc(&S.objs[o], size);
     var_set(s->var, VAR_BLOCK, p, o);
     echo("%s -> %s%s", s->text, addr_str(p), drawn);
     take_step(s, NULL);
@@ -689,7 +376,8 @@ static void stmt_realloc(const struct scn_stmt *s)
     /* As in C: `b = realloc b N` that fails leaves b NULL and the old block
      * allocated (and unnamed); the source variable of `c = realloc b N`
      * keeps its now stale address. */
-    void *p = heap_realloc(o, old, (rt_size_t)s->num[0]);
+    void *p = o < 0 ? rt_realloc(old, (rt_size_t)s->num[0])
+                    : scn_heap_realloc(&S.objs[o], old, (rt_size_t)s->num[0]);
     var_set(s->var, VAR_BLOCK, p, o);
     echo("%s -> %s%s", s->text, addr_str(p),
          p && p == old ? " (in place)" : p ? (old ? " (moved)" : "") :
@@ -704,10 +392,13 @@ static void stmt_free(const struct scn_stmt *s)
         return runtime_error(s, "no variable called %s", s->name);
     if (v->kind == VAR_POOL_BLOCK)
         return runtime_error(s, "%s is a pool block: use mp_free", s->name);
-    heap_free(v->obj, v->ptr);
+    if (v->obj < 0)
+        rt_free(v->ptr);
+    else
+        scn_heap_free(&S.objs[v->obj], v->ptr);
     echo("%s (%s)", s->text, addr_str(v->ptr));
     if (v->obj >= 0 && v->ptr)
-        owner_remove(taddr(v->ptr));
+        scn_owner_remove(taddr(v->ptr));
     take_step(s, NULL);
 }
 
@@ -750,7 +441,7 @@ static void stmt_mp_free(const struct scn_stmt *s)
     rt_mp_t mp = S.objs[v->obj].handle;
     int waiting = !rt_list_isempty(&mp->suspend_thread);
     echo("%s (%s)%s", s->text, addr_str(v->ptr), waiting ? ", a waiting thread gets it" : "");
-    owner_remove(taddr(v->ptr));
+    scn_owner_remove(taddr(v->ptr));
     rt_mp_free(v->ptr);
     take_step(s, NULL);
 #else
@@ -807,7 +498,7 @@ static int quantity(const struct scn_stmt *s, long *out)
     }
     if (strcmp(q, "check") == 0)
     {
-        *out = obj_check(o);
+        *out = scn_heap_check(&S.objs[o]);
         return 0;
     }
     unsigned long fb, lg, nf, used, total;
@@ -915,7 +606,7 @@ static void stmt_check(const struct scn_stmt *s)
     {
         if (S.objs[o].kind < 0)
             continue;
-        rc = obj_check(o);
+        rc = scn_heap_check(&S.objs[o]);
         if (rc)
         {
             echo("check: %s: invariant I%d is broken", S.obj_names[o], rc);
@@ -937,7 +628,7 @@ static void print_stats(const struct scn_stmt *s)
     if (in_isr(s))
         return;
     struct hm_snapshot snap;
-    hm_take(&snap, "", S.objs, S.nobjs, s->str, owner_of);
+    hm_take(&snap, "", S.objs, S.nobjs, s->str, scn_owner_of);
     echo("%s", s->text);
     for (int i = 0; i < snap.nsections; i++)
         if (snap.sections[i].stats[0])
@@ -956,7 +647,7 @@ static void stmt_map(const struct scn_stmt *s)
     char cap[200];
     snprintf(cap, sizeof cap, "tick %u, %s, line %d", (unsigned)rt_tick_get_raw(),
              self_name(), s->line);
-    hm_take(&S.picture, cap, S.objs, S.nobjs, s->str, owner_of);
+    hm_take(&S.picture, cap, S.objs, S.nobjs, s->str, scn_owner_of);
     S.have_picture = 1;
     hm_print_text(stdout, &S.picture);
     fflush(stdout);
@@ -1164,7 +855,7 @@ int scn_session_begin(const struct scn_options *opt)
 {
     memset(&S, 0, sizeof S);
     S.opt = *opt;
-    S.tap = tap_open();
+    S.tap = scn_owner_begin(opt->trace);
     if (!S.tap)
     {
         fprintf(stderr, "rtsim: cannot open the trace tap\n");
@@ -1223,8 +914,7 @@ static int write_pictures(void)
 
 int scn_session_end(void)
 {
-    if (S.tap)
-        fclose(S.tap);
+    scn_owner_end();
     S.tap = NULL;
     if (write_pictures())
         S.failures++;
@@ -1245,7 +935,6 @@ int scn_session_end(void)
     free(S.snaps);
     free(S.texts);
     free(S.vars);
-    free(S.owners);
     int f = S.failures;
     memset(&S, 0, sizeof S);
     return f;
