@@ -59,7 +59,12 @@ static void test_statements(void **state)
         "map heap p\n"
         "headers mine other\n"
         "free a\n"
-        "pool_delete p\n";
+        "pool_delete p\n"
+        "sem ready 2\n"
+        "mutex lock\n"
+        "take lock forever\n"
+        "take ready 15\n"
+        "release lock\n";
     struct scn_program prog;
     assert_int_equal(scn_parse("t.rts", text, &prog), 0);
     assert_string_equal(prog.board, "stm32f103c8");
@@ -146,6 +151,18 @@ static void test_statements(void **state)
     assert_int_equal(s->op, SCN_FREE);
     s = s->next;
     assert_int_equal(s->op, SCN_POOL_DELETE);
+    s = s->next;
+    assert_int_equal(s->op, SCN_SEM);
+    assert_int_equal(s->num[0], 2);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MUTEX);
+    s = s->next;
+    assert_int_equal(s->op, SCN_TAKE);
+    assert_int_equal(s->flag, 1);
+    s = s->next;
+    assert_int_equal(s->num[0], 15);
+    s = s->next;
+    assert_int_equal(s->op, SCN_RELEASE);
     assert_null(s->next);
     scn_free(&prog);
 }
@@ -169,6 +186,8 @@ static void test_errors_do_not_leak(void **state)
         "set wake", "set wake up", "set nope 1", "end", "@", "a = ", "free = malloc 1",
         "NULL = malloc 1", "1 = malloc 2", "a ! b", "thread t prio 1\n  free a",
         "irq at 3\n  thread t prio 1\n  end\nend", "a = malloc 12KB",
+        "sem", "sem s", "sem s x", "mutex", "mutex 1", "take", "take m", "take m x",
+        "release", "release m now", "take = malloc 1",
     };
     FILE *f = quiet();
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

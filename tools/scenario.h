@@ -37,6 +37,10 @@ enum scn_op
     SCN_MSH,        /* msh COMMAND LINE */
     SCN_CHECK,      /* check */
     SCN_EXPECT,     /* expect ... */
+    SCN_SEM,        /* sem NAME COUNT */
+    SCN_MUTEX,      /* mutex NAME */
+    SCN_TAKE,       /* take NAME TICKS|forever */
+    SCN_RELEASE,    /* release NAME */
 };
 
 enum scn_expect_kind

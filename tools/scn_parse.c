@@ -256,7 +256,8 @@ static const char *const quantities[] = {
 
 static const char *const statements[] = {
     "say", "board", "map", "stats", "headers", "free", "heap", "pool", "pool_delete",
-    "mp_free", "delay", "thread", "irq", "msh", "check", "expect", "set", "end", NULL
+    "mp_free", "delay", "thread", "irq", "msh", "check", "expect", "set", "end",
+    "sem", "mutex", "take", "release", NULL
 };
 
 /* ------------------------------------------------------- statements */
@@ -649,6 +650,30 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
         if (!(s->name = take_name(lx, "a pool name")))
             goto fail;
     }
+    else if (strcmp(first, "sem") == 0)
+    {
+        s = new_stmt(lx, SCN_SEM);
+        if (!(s->name = take_name(lx, "a name for the semaphore")) ||
+            take_num(lx, "an initial count", &s->num[0]))
+            goto fail;
+    }
+    else if (strcmp(first, "mutex") == 0 || strcmp(first, "release") == 0)
+    {
+        s = new_stmt(lx, first[0] == 'm' ? SCN_MUTEX : SCN_RELEASE);
+        if (!(s->name = take_name(lx, first[0] == 'm' ? "a name for the mutex"
+                                                       : "a semaphore or mutex name")))
+            goto fail;
+    }
+    else if (strcmp(first, "take") == 0)
+    {
+        s = new_stmt(lx, SCN_TAKE);
+        if (!(s->name = take_name(lx, "a semaphore or mutex name")))
+            goto fail;
+        if (accept(lx, "forever"))
+            s->flag = 1;
+        else if (take_num(lx, "a timeout in ticks or \"forever\"", &s->num[0]))
+            goto fail;
+    }
     else if (strcmp(first, "delay") == 0)
     {
         s = new_stmt(lx, SCN_DELAY);
@@ -740,7 +765,8 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
     {
         perr(lx, col, "unknown statement \"%s\": expected say, board, map, stats, headers, "
              "VAR = malloc/calloc/realloc/mp_alloc, free, heap, pool, pool_delete, mp_free, "
-             "delay, thread, irq, msh, check, expect, set or end", first);
+             "sem, mutex, take, release, delay, thread, irq, msh, check, expect, set or end",
+             first);
         return -1;
     }
     if (end_of_line(lx))

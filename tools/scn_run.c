@@ -60,6 +60,8 @@ static struct
     int failures;
     int step;
     FILE *tap;                          /* the run's trace (scn_owner.c) */
+    struct { char name[RT_NAME_MAX + 1]; int is_mutex; void *handle; } ipc[MAX_OBJS];
+    int nipc;
 } S;
 
 static const char *self_name(void)
@@ -764,6 +766,75 @@ static void stmt_headers(const struct scn_stmt *s)
     fflush(stdout);
 }
 
+/* ------------------------------------------------- semaphores, mutexes */
+
+static int ipc_find(const char *name)
+{
+    for (int i = 0; i < S.nipc; i++)
+        if (strcmp(S.ipc[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void stmt_ipc_create(const struct scn_stmt *s)
+{
+    if (ipc_find(s->name) >= 0)
+        return runtime_error(s, "there is already a semaphore or mutex called %s", s->name);
+    if (S.nipc == MAX_OBJS)
+        return runtime_error(s, "at most %d semaphores and mutexes", MAX_OBJS);
+    int i = S.nipc;
+    snprintf(S.ipc[i].name, sizeof S.ipc[i].name, "%s", s->name);
+    S.ipc[i].is_mutex = s->op == SCN_MUTEX;
+    S.ipc[i].handle = S.ipc[i].is_mutex
+        ? (void *)rt_mutex_create(S.ipc[i].name, RT_IPC_FLAG_PRIO)
+        : (void *)rt_sem_create(S.ipc[i].name, (rt_uint32_t)s->num[0], RT_IPC_FLAG_PRIO);
+    if (!S.ipc[i].handle)
+        return runtime_error(s, "no heap room for the object");
+    S.nipc++;
+    echo("%s", s->text);
+}
+
+static void stmt_take(const struct scn_stmt *s)
+{
+    int i = ipc_find(s->name);
+    if (i < 0)
+        return runtime_error(s, "no semaphore or mutex called %s", s->name);
+    rt_int32_t timeout = s->flag ? RT_WAITING_FOREVER : (rt_int32_t)s->num[0];
+    int waits;
+    if (S.ipc[i].is_mutex)
+    {
+        rt_mutex_t m = S.ipc[i].handle;
+        waits = m->owner != RT_NULL && m->owner != rt_thread_self();
+    }
+    else
+        waits = ((rt_sem_t)S.ipc[i].handle)->value == 0;
+    waits = waits && timeout != 0;
+    if (waits)
+        echo("%s: waits", s->text);
+    rt_tick_t t0 = rt_tick_get_raw();
+    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_take(S.ipc[i].handle, timeout)
+                                    : rt_sem_take(S.ipc[i].handle, timeout);
+    unsigned waited = (unsigned)(rt_tick_get_raw() - t0);
+    const char *what = rc == RT_EOK ? "taken" : rc == -RT_ETIMEOUT ? "timed out" : "error";
+    if (waits)
+        echo("%s -> %s after %u tick%s", s->text, what, waited, waited == 1 ? "" : "s");
+    else
+        echo("%s -> %s", s->text, what);
+}
+
+static void stmt_release(const struct scn_stmt *s)
+{
+    int i = ipc_find(s->name);
+    if (i < 0)
+        return runtime_error(s, "no semaphore or mutex called %s", s->name);
+    echo("%s", s->text);
+    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_release(S.ipc[i].handle)
+                                    : rt_sem_release(S.ipc[i].handle);
+    if (rc != RT_EOK)
+        runtime_error(s, "release failed (error %d): %s", (int)rc,
+                      S.ipc[i].is_mutex ? "the mutex is not held by this thread" : "full");
+}
+
 /* ----------------------------------------------------- threads and irqs */
 
 static void thread_entry(void *arg)
@@ -840,6 +911,10 @@ void scn_exec(struct scn_stmt *s)
             break;
         case SCN_CHECK:   stmt_check(s); break;
         case SCN_EXPECT:  stmt_expect(s); break;
+        case SCN_SEM:
+        case SCN_MUTEX:   stmt_ipc_create(s); break;
+        case SCN_TAKE:    stmt_take(s); break;
+        case SCN_RELEASE: stmt_release(s); break;
         }
     }
 }
