@@ -92,6 +92,8 @@ rc, out, err = run(["shell"], stdin=b"help\n")
 check("shell help lists kernel, memory and application (MSH_CMD_EXPORT) commands",
       rc == 0 and all(c in out for c in ["heapmap ", "help ", "list_thread ", "free ",
                                           "memtrace ", "list_mem "]), out)
+rc, out, err = run(["run", "-"], stdin=b"a = malloc 10\nexpect a != NULL\n")
+check("run - reads the scenario from stdin", rc == 0 and "expect a != NULL: ok" in out, err)
 rc, out, err = run(["demo", "--list"])
 check("demo --list names the demos",
       rc == 0 and all(n in out for n in ["heap-init", "split-merge", "fragmentation", "kernel"]))

@@ -3,7 +3,7 @@
  *
  *   rtsim demo [NAME] [options]     guided demos (all of them without NAME)
  *   rtsim demo --list               name the demos
- *   rtsim run FILE [options]        run a scenario (docs/scenarios.md)
+ *   rtsim run FILE|- [options]      run a scenario (docs/scenarios.md; - = stdin)
  *   rtsim shell [options]           an msh prompt; reads stdin
  *   rtsim replay TRACE --heap A,B   replay a trace's allocations through other heaps
  *   rtsim --help | --version | COMMAND --help
@@ -55,7 +55,7 @@ static const char common_help[] =
 static const char *const usages[] = {
     "usage: rtsim demo [NAME] [options]   run a guided demo (all of them without NAME)\n"
     "       rtsim demo --list             list the demos\n",
-    "usage: rtsim run FILE [options]      run a scenario file (docs/scenarios.md);\n"
+    "usage: rtsim run FILE [options]      run a scenario file (docs/scenarios.md; - reads stdin);\n"
     "                                     exit 1 when an expectation fails\n",
     "usage: rtsim shell [options]         msh prompt with RT-Thread's commands and scenario\n"
     "                                     statements, one line at a time (stdin)\n",
@@ -216,6 +216,13 @@ char *rtsim_read_file(const char *path)
         fprintf(stderr, "rtsim: cannot read %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    char *text = rtsim_read_stream(f, path);
+    fclose(f);
+    return text;
+}
+
+char *rtsim_read_stream(FILE *f, const char *what)
+{
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     size_t k;
@@ -231,10 +238,9 @@ char *rtsim_read_file(const char *path)
             buf = nb;
         }
     }
-    fclose(f);
     if (!buf)
     {
-        fprintf(stderr, "rtsim: out of memory\n");
+        fprintf(stderr, "rtsim: out of memory reading %s\n", what);
         return NULL;
     }
     buf[n] = '\0';
@@ -287,7 +293,8 @@ static int cmd_run(int argc, char **argv)
         return rc == 3 ? 0 : rc;
     if (!o.rest)
         return rtsim_bad_usage(RTSIM_CMD_RUN, "%s", "run needs a scenario FILE");
-    char *text = rtsim_read_file(o.rest);
+    char *text = strcmp(o.rest, "-") == 0 ? rtsim_read_stream(stdin, "standard input")
+                                          : rtsim_read_file(o.rest);
     if (!text)
         return 2;
     /* The pictures' title: the file's first line when it is a comment. */
@@ -302,7 +309,10 @@ static int cmd_run(int argc, char **argv)
             t++;
         snprintf(title, sizeof title, "%.*s", (int)strcspn(t, "\n"), t);
     }
-    rc = rtsim_run_text(o.rest, text, &o, title);
+    const char *file = strcmp(o.rest, "-") == 0 ? "<stdin>" : o.rest;
+    if (file != o.rest)
+        snprintf(title, sizeof title, "%s", text[0] == '#' ? title : "rtsim run");
+    rc = rtsim_run_text(file, text, &o, title);
     free(text);
     return rc;
 }

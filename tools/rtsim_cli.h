@@ -37,6 +37,7 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
 int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const char *title);
 void rtsim_close_outputs(struct rtsim_options *o);
 char *rtsim_read_file(const char *path);
+char *rtsim_read_stream(FILE *f, const char *what);
 int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
                    const char *title);
 
