@@ -310,8 +310,8 @@ static int cmd_run(int argc, char **argv)
         snprintf(title, sizeof title, "%.*s", (int)strcspn(t, "\n"), t);
     }
     const char *file = strcmp(o.rest, "-") == 0 ? "<stdin>" : o.rest;
-    if (file != o.rest)
-        snprintf(title, sizeof title, "%s", text[0] == '#' ? title : "rtsim run");
+    if (file != o.rest && text[0] != '#')
+        snprintf(title, sizeof title, "rtsim run");
     rc = rtsim_run_text(file, text, &o, title);
     free(text);
     return rc;
