@@ -92,6 +92,9 @@ rc, out, err = run(["shell"], stdin=b"help\n")
 check("shell help lists kernel, memory and application (MSH_CMD_EXPORT) commands",
       rc == 0 and all(c in out for c in ["heapmap ", "help ", "list_thread ", "free ",
                                           "memtrace ", "list_mem "]), out)
+rc, out, err = run(["shell"], stdin=b"a = malloc 10\nfree a\nfree\n")
+check("shell: `free VAR` is the statement, `free` alone RT-Thread's command",
+      rc == 0 and "tshell     free a (0x" in out and "available:" in out, out)
 rc, out, err = run(["run", "-"], stdin=b"a = malloc 10\nexpect a != NULL\n")
 check("run - reads the scenario from stdin", rc == 0 and "expect a != NULL: ok" in out, err)
 rc, out, err = run(["demo", "--list"])

@@ -93,6 +93,8 @@ int scn_parse(const char *file, const char *text, struct scn_program *prog);
 int scn_parse_lines(const char *file, int first_line, const char *text,
                     struct scn_stmt **first, int *more);
 void scn_free_stmts(struct scn_stmt *s);
+/* Is `word` a statement's first word (say, free, map, ...)? */
+int scn_is_keyword(const char *word);
 /* Where parse errors go (NULL = stderr; the shell shows them on stdout). */
 extern FILE *scn_error_stream;
 void scn_free(struct scn_program *prog);

@@ -260,6 +260,11 @@ static const char *const statements[] = {
     "sem", "mutex", "take", "release", NULL
 };
 
+int scn_is_keyword(const char *word)
+{
+    return known(statements, word);
+}
+
 /* ------------------------------------------------------- statements */
 
 static struct scn_stmt *new_stmt(struct lexer *lx, enum scn_op op)

@@ -5,7 +5,8 @@
  * RT-Thread's finsh, that reads standard input one line at a time.  A line
  * whose first word is a registered command (help, free, list_thread, ...,
  * and anything an application registered with MSH_CMD_EXPORT) runs through
- * rt_msh_exec; any other line is a scenario statement (docs/scenarios.md),
+ * rt_msh_exec, except `free VAR`, the statement; any other line is a
+ * scenario statement (docs/scenarios.md),
  * with `thread` and `irq` blocks read up to their `end`.  Reading stdin
  * holds the whole simulation still, as a console does: threads of lower
  * priority than the shell run only while it waits (`delay N`).
@@ -99,10 +100,14 @@ static void shell_thread(void *arg)
             fputs(line, stdout);
         line[strcspn(line, "\r\n")] = '\0';
         char word[64];
-        first_word(line, word, sizeof word);
+        int wlen = first_word(line, word, sizeof word);
         if (!more && (strcmp(word, "exit") == 0 || strcmp(word, "quit") == 0))
             break;
-        if (!more && word[0] && rt_msh_find(word))
+        /* `free` is both RT-Thread's command and a statement: alone it is
+         * the command, with a variable the statement. */
+        const char *rest = line + strspn(line, " \t") + wlen;
+        int bare = rest[strspn(rest, " \t")] == '\0';
+        if (!more && word[0] && rt_msh_find(word) && (bare || !scn_is_keyword(word)))
         {
             rt_msh_exec(line);
             fflush(stdout);
