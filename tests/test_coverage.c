@@ -159,6 +159,19 @@ static void sleeper(void *arg) { rt_thread_delay(20); }
 static int timer_fired;
 static void timer_cb(void *p) { timer_fired++; }
 
+/* INIT_*_EXPORT: run once per boot, in level order (components.c). */
+static int board_inits, app_inits;
+static int cov_board_init(void) { board_inits++; return 0; }
+static int cov_app_init(void) { TU_EXPECT_INT(board_inits, app_inits + 1); app_inits++; return 0; }
+INIT_BOARD_EXPORT(cov_board_init);
+INIT_APP_EXPORT(cov_app_init);
+
+static void spinner(void *arg)
+{
+    for (int i = 0; i < 3; i++)
+        rt_thread_yield();
+}
+
 static void body_api(void *arg)
 {
     struct rt_semaphore s;
@@ -224,8 +237,27 @@ static void body_api(void *arg)
     TU_EXPECT_INT(th->current_priority, 12);
     rt_thread_delay(1);                             /* it runs and sleeps */
     rt_thread_delay(30);                            /* and ends */
-    rt_thread_suspend_sethook(RT_NULL);
-    rt_thread_resume_sethook(RT_NULL);
+
+    TU_EXPECT(board_inits >= 1 && app_inits == board_inits);
+
+    /* Suspend a ready thread before it runs, then resume it. */
+    th = rt_thread_create("spin", spinner, RT_NULL, 1024, 25, 5);
+    TU_EXPECT(th != RT_NULL);
+    TU_EXPECT_INT(rt_thread_control(th, 0x7f, RT_NULL), -RT_EINVAL);
+    TU_EXPECT_INT(rt_thread_control(th, RT_THREAD_CTRL_STARTUP, RT_NULL), RT_EOK);
+    TU_EXPECT_INT(rt_thread_suspend(th), RT_EOK);
+    TU_EXPECT_INT(rt_thread_suspend(th), -RT_ERROR);
+    TU_EXPECT(suspend_calls >= 1);
+    rt_thread_delay(2);                             /* it stays suspended */
+    TU_EXPECT_INT(rt_thread_resume(th), RT_EOK);
+    TU_EXPECT(resume_calls >= 1);
+    rt_thread_delay(2);                             /* now it runs and ends */
+
+    /* A thread closed through rt_thread_control before it ever ran. */
+    th = rt_thread_create("closed", spinner, RT_NULL, 1024, 25, 5);
+    TU_EXPECT(th != RT_NULL);
+    TU_EXPECT_INT(rt_thread_control(th, RT_THREAD_CTRL_CLOSE, RT_NULL), RT_EOK);
+    rt_thread_delay(1);
 
     rt_timer_init(&tm, "tm", timer_cb, RT_NULL, 10, RT_TIMER_FLAG_PERIODIC);
     t = 4;
@@ -243,11 +275,15 @@ static void body_api(void *arg)
     rt_timer_control(&tm, RT_TIMER_CTRL_GET_REMAIN_TIME, &t);
     rt_timer_stop(&tm);
     rt_timer_detach(&tm);
+    rt_thread_suspend_sethook(RT_NULL);
+    rt_thread_resume_sethook(RT_NULL);
 }
 
 static void test_api(void **state)
 {
-    assert_int_equal(tu_run(NULL, body_api, NULL), RT_SIM_OK);
+    int rc = tu_run(NULL, body_api, NULL);
+    if (rc != RT_SIM_OK)
+        fail_msg("run ended %d:\n%s", rc, tu_report());
 }
 
 int main(void)
