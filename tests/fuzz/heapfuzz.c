@@ -132,7 +132,7 @@ static void hf_verify(const struct hf_block *b, size_t n)
  * it is looked up from that word on. */
 static const uint8_t *hf_join_start(const struct hf_block *b)
 {
-    return b->kind == HF_ALIGNED ? b->p - sizeof(void *) : b->p;
+    return b->kind == HF_ALIGNED && hf.h->align_word_below ? b->p - sizeof(void *) : b->p;
 }
 
 static const uint8_t *hf_join_end(const struct hf_block *b)
@@ -409,7 +409,7 @@ static void op_alloc_align(size_t size, unsigned a)
     {
         if ((uintptr_t)p % align != 0)
             hf_fail("alloc_align(%zu, %zu) returned a misaligned block", size, align);
-        if (p - sizeof(void *) < hf.lo)
+        if (hf.h->align_word_below && p - sizeof(void *) < hf.lo)
             hf_fail("alloc_align(%zu, %zu) returned a block at the arena's start", size, align);
         hf_add(p, size, HF_ALIGNED, align);
     }
@@ -713,7 +713,7 @@ static rt_size_t sys_expected_used(const struct hf_walk_sum *s, size_t total, si
 
     if (strcmp(a, "memheap") == 0)
         return hf_used_total_minus_free(s, total, extra);
-    if (strcmp(a, "slab") == 0 || strcmp(a, "tlsf") == 0)
+    if (strcmp(a, "slab") == 0)
         return hf_used_data_minus_extra(s, total, extra);
     return hf_used_headers(s, total, extra);
 }
@@ -724,9 +724,41 @@ static const struct hf_heap hf_heap_sys =
     .realloc = sys_realloc, .free = sys_free, .alloc_align = sys_alloc_align,
     .free_align = sys_free_align, .check = sys_check, .walk = sys_walk,
     .info = sys_info, .expected_used = sys_expected_used, .nvariants = HF_SYS_NALGOS,
+    .align_word_below = 1,
     .total_slack = 3 * sizeof(void *),
     .variant_name = sys_variant_name,
 };
+
+/* ----------------------------------------------------------------- TLSF
+ * Compiled in when kernel/src/tlsf.c is in the tree (tests/meson.build). */
+#ifdef RTSIM_HAVE_TLSF
+#include <rttlsf.h>
+
+static rt_tlsf_t hf_tlsf;
+
+static int tlsf_init(void *a, size_t n, unsigned v)
+{
+    hf_tlsf = rt_tlsf_init("fuzz", a, n);
+    return hf_tlsf == RT_NULL;
+}
+static void tlsf_deinit(void) { rt_tlsf_detach(hf_tlsf); }
+static void *tlsf_alloc(size_t n) { return rt_tlsf_alloc(hf_tlsf, n); }
+static void *tlsf_realloc(void *p, size_t n) { return rt_tlsf_realloc(hf_tlsf, p, n); }
+static void tlsf_free(void *p) { rt_tlsf_free(hf_tlsf, p); }
+static void *tlsf_alloc_align(size_t n, size_t a) { return rt_tlsf_alloc_align(hf_tlsf, n, a); }
+static int tlsf_check(void) { return rt_tlsf_check(hf_tlsf); }
+static void tlsf_walk(rt_mem_walk_fn fn, void *ctx) { rt_tlsf_walk(hf_tlsf, fn, ctx); }
+static void tlsf_info(size_t *t, size_t *u, size_t *x) { mem_info(hf_tlsf, t, u, x); }
+
+/* I10 of tlsf.c: used counts each used block with its header. */
+static const struct hf_heap hf_heap_tlsf =
+{
+    .name = "tlsf", .init = tlsf_init, .deinit = tlsf_deinit, .alloc = tlsf_alloc,
+    .realloc = tlsf_realloc, .free = tlsf_free, .alloc_align = tlsf_alloc_align,
+    .free_align = tlsf_free, .check = tlsf_check, .walk = tlsf_walk, .info = tlsf_info,
+    .expected_used = hf_used_headers, .nvariants = 1, .variant_name = hf_no_variant,
+};
+#endif
 
 /* ---------------------------------------------------------- memory pool
  * A fixed-block pool seen as a heap: a request fits when it is 1 ..
@@ -803,6 +835,9 @@ const struct hf_heap *const hf_heaps[] =
     &hf_heap_slab,
     &hf_heap_sys,
     &hf_heap_mempool,
+#ifdef RTSIM_HAVE_TLSF
+    &hf_heap_tlsf,
+#endif
     NULL,
 };
 

@@ -69,6 +69,9 @@ struct hf_heap
     /* max_used may exceed total by this much (small mem hands a heap out
      * as one block with its header, which total leaves out). */
     size_t total_slack;
+    /* Aligned blocks keep their raw pointer in the word below them
+     * (rt_malloc_align): that word belongs to the block's footprint. */
+    int align_word_below;
     /* Number of variants init accepts (1 when there is no choice). */
     unsigned nvariants;
     /* Name of a variant, for messages. */
