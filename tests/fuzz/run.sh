@@ -33,7 +33,9 @@ list() { sed -n "/$2 = files(/,/)/p" "$1" | grep -o "'[A-Za-z0-9_/]*\.c'" | tr -
 kernel_src=$(list kernel/meson.build kernel_sources)
 sim_src=$(list sim/meson.build sim_sources)
 status=0
-flags=(${RTSIM_FUZZ_CFLAGS:-} -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+tlsf=()
+[ -f kernel/src/tlsf.c ] && tlsf=(-DRTSIM_HAVE_TLSF)   # as tests/meson.build does
+flags=(${RTSIM_FUZZ_CFLAGS:-} "${tlsf[@]}" -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -fno-omit-frame-pointer -Ikernel/include -Isim/include -Isim -Ikernel/src)
 
 build() {
@@ -61,7 +63,7 @@ fuzz() {
     "$out/fuzz_$t.log" >&2 || true
   [ $rc = 0 ] || { echo "run.sh: $t found a problem (full log: $out/fuzz_$t.log)" >&2; status=1; }
   if [ "${RTSIM_FUZZ_MERGE:-0}" = 1 ]; then
-    "$out/fuzz_$t" -merge=1 "$corpus" "$work" 2>&1 | tail -n 2 >&2
+    "$out/fuzz_$t" -merge=1 -artifact_prefix="$out/crash-$t-" "$corpus" "$work" 2>&1 | tail -n 2 >&2
   fi
 }
 
