@@ -869,7 +869,8 @@ int scn_parse(const char *file, const char *text, struct scn_program *prog)
         for (const char *q = text; *q; q++)
             if (*q == '\n' && q[1])
                 lines++;
-        fprintf(stderr, "%s:%d:1: error: end of file inside the %s block opened at line %d: "
+        fprintf(scn_error_stream ? scn_error_stream : stderr,
+                "%s:%d:1: error: end of file inside the %s block opened at line %d: "
                 "expected \"end\"\n", file, lines + 1, o->op == SCN_THREAD ? "thread" : "irq",
                 o->line);
         return -1;
