@@ -530,11 +530,10 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
             }
             else
             {
-                char *v = xstrdup(lx->t.text);
-                if (key[0] == 'b')
-                    prog->board = v;
-                else
-                    prog->heap = v;
+                /* A later `set` wins; the earlier value is freed. */
+                const char **slot = key[0] == 'b' ? &prog->board : &prog->heap;
+                free((char *)*slot);
+                *slot = xstrdup(lx->t.text);
                 next(lx);
             }
         }
