@@ -9,6 +9,8 @@
  * was expected there.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,11 +149,22 @@ static void next(struct lexer *lx)
         {
             char *end;
             int hex = t->text[0] == '0' && (t->text[1] == 'x' || t->text[1] == 'X');
+            errno = 0;
             t->num = strtol(t->text, &end, hex ? 16 : 10);
+            int too_big = errno == ERANGE;
             if ((*end == 'K' || *end == 'k') && end[1] == '\0')
             {
-                t->num *= 1024;
+                if (t->num > LONG_MAX / 1024)
+                    too_big = 1;        /* the product would overflow a long */
+                else
+                    t->num *= 1024;
                 end++;
+            }
+            if (too_big)
+            {
+                perr(lx, t->col, "number \"%s\" is too large", t->text);
+                t->kind = TK_END;
+                return;
             }
             if (*end)
             {
