@@ -110,7 +110,8 @@ static int cmp_block(const void *a, const void *b)
 /* Sort a region's blocks and fill the gaps with "unmanaged" stretches. */
 static void close_gaps(struct hm_section *s)
 {
-    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+    if (s->nblocks > 0)     /* qsort(NULL, 0, ...) is undefined (UBSan) */
+        qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
     int n = s->nblocks;
     unsigned long at = s->start;
     for (int i = 0; i <= n; i++)
@@ -131,7 +132,8 @@ static void close_gaps(struct hm_section *s)
                 at = e;
         }
     }
-    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+    if (s->nblocks > 0)     /* qsort(NULL, 0, ...) is undefined (UBSan) */
+        qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
 }
 
 /* Small mem searches its free blocks from the lowest address (the lfree
@@ -306,7 +308,8 @@ static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
         snap->nsections--;
         return;
     }
-    qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
+    if (s->nblocks > 0)     /* qsort(NULL, 0, ...) is undefined (UBSan) */
+        qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
     struct hm_block *last = &s->blocks[s->nblocks - 1];
     int numbered = o->kind == HM_OBJ_SMEM || o->kind == HM_OBJ_CLASSIC;
     s->start = s->blocks[0].addr;
