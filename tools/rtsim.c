@@ -268,7 +268,10 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
 {
     struct scn_program prog;
     if (scn_parse(file, text, &prog))
+    {
+        scn_free(&prog);        /* a refused program may hold statements */
         return 2;
+    }
     apply_settings(&prog, o);
     struct scn_options so;
     if (rtsim_open_outputs(o, &so, title))
