@@ -95,12 +95,21 @@ void *rt_sim_host_addr(unsigned long target)
     return NULL;
 }
 
+#define SIM_HOST_PAGE 4096u
+
 static int map_ram(void)
 {
     for (int i = 0; i < sim.board.nregions; i++)
     {
         const struct sim_board_region *r = &sim.board.region[i];
-        unsigned char *mem = malloc(r->size);
+        /* Host and target addresses agree modulo a 4 KiB page, so that what
+         * aligns to pages on the target (slab) lays out the same whatever
+         * the host allocator returns (glibc, ASan, 32-bit). */
+        void *raw = NULL;
+        size_t skew = (size_t)(r->base & (SIM_HOST_PAGE - 1));
+        if (posix_memalign(&raw, SIM_HOST_PAGE, r->size + skew) != 0)
+            raw = NULL;
+        unsigned char *mem = raw ? (unsigned char *)raw + skew : NULL;
         if (!mem)
         {
             sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",
@@ -113,7 +122,7 @@ static int map_ram(void)
             mem[k] = (unsigned char)(0xA5 ^ (k * 31 >> 3));
         if (i == sim.board.zi_region)
             memset(mem, 0, sim.board.zi_size);
-        sim.region_mem[i] = mem;
+        sim.region_mem[i] = (unsigned char *)raw;
         sim.region[i].name = r->name;
         sim.region[i].base = r->base;
         sim.region[i].size = r->size;
