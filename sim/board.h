@@ -43,8 +43,13 @@ const struct sim_board *sim_board_builtin_at(int i);
 /* Resolve a board name or a board file path into *out.  Returns 0, or -1
  * after printing "FILE:LINE: what was expected" (or "unknown board") on err. */
 int sim_board_load(const char *name_or_path, struct sim_board *out, FILE *err);
+/* Parse a board file (format: docs/boards.md) into *out and validate it.
+ * Returns 0, or -1 after printing "FILE:LINE: expected ..." on err
+ * (sim/boardfile.c). */
+int sim_board_parse_file(const char *path, struct sim_board *out, FILE *err);
 /* Check a board's consistency (regions non-empty and disjoint, ZI inside
  * its region, heap region valid).  Returns 0 or -1 with a message on err. */
 int sim_board_validate(const struct sim_board *b, const char *origin, FILE *err);
+
 
 #endif

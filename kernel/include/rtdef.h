@@ -207,6 +207,9 @@ struct rt_thread
     rt_uint8_t  init_priority;
     rt_uint32_t number_mask;
 
+    rt_uint32_t event_set;      /* events waited for, then received */
+    rt_uint8_t  event_info;     /* RT_EVENT_FLAG_AND/OR/CLEAR of the wait */
+
     rt_ubase_t  init_tick;      /* time slice */
     rt_ubase_t  remaining_tick;
 

@@ -51,6 +51,9 @@ void rt_hw_context_release(void *sp);
  * but no event can ever come. */
 void rt_hw_cpu_idle(void);
 
+/* The tick counter as the kernel sees it (no busy-wait accounting). */
+rt_tick_t rt_tick_get_raw(void);
+
 /* The clock was read without blocking (busy-wait detection, see
  * rt_tick_get).  Called with interrupts unmasked from thread context. */
 void rt_hw_tick_polled(void);
@@ -63,6 +66,12 @@ void rt_hw_console_output(const char *str);
 /* A failed RT_ASSERT or context check: report and stop the run.  Does not
  * return. */
 RT_NORETURN void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line);
+
+/* ------------------------------------------------------------------- boot */
+/* Put every kernel global back to its power-on state (object containers,
+ * scheduler, timers, tick, hooks).  The port calls it before each boot, so
+ * one process can boot the kernel again and again. */
+void rt_kernel_reset(void);
 
 /* ------------------------------------------------------------------ trace */
 enum rt_trace_event

@@ -45,6 +45,15 @@ int  rt_smem_check(rt_smem_t m);
 void rt_smem_walk(rt_smem_t m, rt_mem_walk_fn fn, void *ctx);
 int  rt_smem_classic_check(rt_smem_t m);
 void rt_smem_classic_walk(rt_smem_t m, rt_mem_walk_fn fn, void *ctx);
+/* The pre-4.1.0 small mem as an object (kernel/src/mem_classic.c), so a
+ * classic heap and a 4.1 heap can be compared side by side.  Same contract
+ * as rt_smem_init/detach/alloc/realloc/free, except that free takes the
+ * heap (the classic header has no owner pointer). */
+rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t size);
+rt_err_t rt_smem_classic_detach(rt_smem_t m);
+void *rt_smem_classic_alloc(rt_smem_t m, rt_size_t size);
+void *rt_smem_classic_realloc(rt_smem_t m, void *rmem, rt_size_t newsize);
+void rt_smem_classic_free(rt_smem_t m, void *rmem);
 int  rt_memheap_check(struct rt_memheap *heap);
 void rt_memheap_walk(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx);
 int  rt_slab_check(rt_slab_t m);

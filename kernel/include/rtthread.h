@@ -103,6 +103,8 @@ rt_err_t rt_timer_stop(rt_timer_t timer);
 rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg);
 /* Tick of the earliest active timer, RT_TICK_MAX when none. */
 rt_tick_t rt_timer_next_timeout_tick(void);
+/* Number of active timers. */
+int rt_timer_active_count(void);
 /* Run every timer whose tick has come, in expiry order.  Called by
  * rt_tick_increase. */
 void rt_timer_check(void);
@@ -340,6 +342,9 @@ struct finsh_syscall *rt_msh_first(void);
 /* Run one command line (split on blanks) through the registered commands.
  * Returns the command's result, or -RT_ENOSYS when unknown. */
 int rt_msh_exec(const char *cmdline);
+/* Register the kernel's own commands (help, version, list_thread, list_sem,
+ * list_mutex, list_timer); the simulator does it at every boot. */
+void rt_msh_builtin_register(void);
 
 #define RT_MSH_EXPORT__(cmd, name_str, desc_str)                            \
     static struct finsh_syscall __fsym_##cmd =                              \

@@ -30,6 +30,21 @@ struct rt_heap_algorithm
     void  (*walk)(void *heap, rt_mem_walk_fn fn, void *ctx);
 };
 
+/* Register the memory shell commands (free, list_mem, memtrace) with
+ * rt_msh_register; called once by the boot code (kernel/src/cmd_mem.c). */
+void rt_mem_cmd_register(void);
+
+/* Target address of a host pointer, for RT-Thread's own messages that
+ * print block addresses.  kheap.c has a weak identity default; the
+ * simulator (sim/boardfile.c) provides the real translation. */
+rt_ubase_t rt_mem_target_addr(const void *p);
+
+/* The four-character owner name memtrace prints for the block whose data
+ * starts at `data`: the thread that rt_malloc'ed it ("NONE" before the
+ * scheduler runs), four blanks for a free block or one not handed out by
+ * rt_malloc (kernel/src/kheap.c). */
+void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4]);
+
 extern const struct rt_heap_algorithm rt_heap_smallmem;
 extern const struct rt_heap_algorithm rt_heap_smallmem_classic;
 extern const struct rt_heap_algorithm rt_heap_slab;

@@ -1,0 +1,236 @@
+/*
+ * cmd.c - the msh command registry and RT-Thread's kernel-inspection
+ * commands (list_thread, list_sem, list_mutex, list_timer, help), printing
+ * what RT-Thread 4.1's shell prints.  Memory-manager commands live beside
+ * their managers (cmd_mem.c, cmd_mempool.c, cmd_memheap.c).
+ */
+#include "kernel.h"
+
+#define MSH_ARG_MAX 10
+
+static struct finsh_syscall *msh_head;
+
+void rt_msh_register(struct finsh_syscall *call)
+{
+    struct finsh_syscall **pp = &msh_head;
+    while (*pp)
+    {
+        if (*pp == call)
+            return;
+        pp = &(*pp)->next;
+    }
+    call->next = RT_NULL;
+    *pp = call;
+}
+
+struct finsh_syscall *rt_msh_first(void)
+{
+    return msh_head;
+}
+
+struct finsh_syscall *rt_msh_find(const char *name)
+{
+    for (struct finsh_syscall *c = msh_head; c; c = c->next)
+    {
+        if (rt_strcmp(c->name, name) == 0)
+            return c;
+    }
+    return RT_NULL;
+}
+
+int rt_msh_exec(const char *cmdline)
+{
+    char line[RT_CONSOLEBUF_SIZE];
+    char *argv[MSH_ARG_MAX + 1];
+    int argc = 0;
+
+    rt_strncpy(line, cmdline, sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\0';
+    char *p = line;
+    while (*p && argc < MSH_ARG_MAX)
+    {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            p++;
+    }
+    argv[argc] = RT_NULL;
+    if (argc == 0)
+        return 0;
+
+    struct finsh_syscall *call = rt_msh_find(argv[0]);
+    if (call == RT_NULL)
+    {
+        rt_kprintf("%s: command not found.\n", argv[0]);
+        return -RT_ENOSYS;
+    }
+    int (*fn)(int, char **) = (int (*)(int, char **))(void (*)(void))call->func;
+    return fn(argc, argv);
+}
+
+/* ------------------------------------------------------------- helpers */
+static void object_split(int len)
+{
+    while (len--)
+        rt_kprintf("-");
+}
+
+static void show_wait_queue(rt_list_t *list)
+{
+    rt_list_t *node;
+    rt_list_for_each(node, list)
+    {
+        struct rt_thread *thread = rt_list_entry(node, struct rt_thread, tlist);
+        rt_kprintf("%.*s", RT_NAME_MAX, thread->name);
+        if (node->next != list)
+            rt_kprintf("/");
+    }
+}
+
+/* Every object of a class in list order: newest first, as RT-Thread's
+ * list commands print them. */
+#define FOR_EACH_OBJECT(obj, klass)                                            \
+    for (rt_list_t *node_ = rt_object_get_information(klass)->object_list.next; \
+         node_ != &rt_object_get_information(klass)->object_list &&             \
+         ((obj) = rt_list_entry(node_, struct rt_object, list), 1);            \
+         node_ = node_->next)
+
+long list_thread(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s pri  status      sp     stack size max used left tick  error\n", maxlen, "thread");
+    object_split(maxlen);
+    rt_kprintf(" ---  ------- ---------- ----------  ------  ---------- ---\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_Thread)
+    {
+        struct rt_thread *t = (struct rt_thread *)obj;
+        rt_uint8_t stat = t->stat & RT_THREAD_STAT_MASK;
+        rt_kprintf("%-*.*s %3d ", maxlen, RT_NAME_MAX, t->name, t->current_priority);
+        if (stat == RT_THREAD_READY)        rt_kprintf(" ready  ");
+        else if (stat == RT_THREAD_SUSPEND) rt_kprintf(" suspend");
+        else if (stat == RT_THREAD_INIT)    rt_kprintf(" init   ");
+        else if (stat == RT_THREAD_CLOSE)   rt_kprintf(" close  ");
+        else if (stat == RT_THREAD_RUNNING) rt_kprintf(" running");
+
+        /* Host threads run on host stacks: the RT-Thread stack is never
+         * written, so its high-water mark is what its '#' fill shows. */
+        rt_uint8_t *ptr = (rt_uint8_t *)t->stack_addr;
+        while (ptr < (rt_uint8_t *)t->stack_addr + t->stack_size && *ptr == '#')
+            ptr++;
+        rt_ubase_t used = t->stack_size - (rt_ubase_t)(ptr - (rt_uint8_t *)t->stack_addr);
+        rt_kprintf(" 0x%08x 0x%08x    %02d%%   0x%08x %03d\n",
+                   (unsigned)0, (unsigned)t->stack_size,
+                   (int)(used * 100 / (t->stack_size ? t->stack_size : 1)),
+                   (unsigned)t->remaining_tick, (int)t->error);
+    }
+    return 0;
+}
+
+long list_sem(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s v   suspend thread\n", maxlen, "semaphore");
+    object_split(maxlen);
+    rt_kprintf(" --- --------------\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_Semaphore)
+    {
+        struct rt_semaphore *s = (struct rt_semaphore *)obj;
+        if (!rt_list_isempty(&s->parent.suspend_thread))
+        {
+            rt_kprintf("%-*.*s %03d %d:", maxlen, RT_NAME_MAX, obj->name, s->value,
+                       (int)rt_list_len(&s->parent.suspend_thread));
+            show_wait_queue(&s->parent.suspend_thread);
+            rt_kprintf("\n");
+        }
+        else
+        {
+            rt_kprintf("%-*.*s %03d %d\n", maxlen, RT_NAME_MAX, obj->name, s->value,
+                       (int)rt_list_len(&s->parent.suspend_thread));
+        }
+    }
+    return 0;
+}
+
+long list_mutex(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s   owner  hold suspend thread\n", maxlen, "mutex");
+    object_split(maxlen);
+    rt_kprintf(" -------- ---- --------------\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_Mutex)
+    {
+        struct rt_mutex *m = (struct rt_mutex *)obj;
+        rt_kprintf("%-*.*s %-8.*s %04d %d\n", maxlen, RT_NAME_MAX, obj->name,
+                   RT_NAME_MAX, m->owner ? m->owner->name : "(NULL)", m->hold,
+                   (int)rt_list_len(&m->parent.suspend_thread));
+    }
+    return 0;
+}
+
+long list_timer(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s  periodic   timeout       flag\n", maxlen, "timer");
+    object_split(maxlen);
+    rt_kprintf(" ---------- ---------- -----------\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_Timer)
+    {
+        struct rt_timer *t = (struct rt_timer *)obj;
+        rt_kprintf("%-*.*s 0x%08x 0x%08x ", maxlen, RT_NAME_MAX, obj->name,
+                   (unsigned)t->init_tick, (unsigned)t->timeout_tick);
+        if (t->parent.flag & RT_TIMER_FLAG_ACTIVATED)
+            rt_kprintf("activated\n");
+        else
+            rt_kprintf("deactivated\n");
+    }
+    rt_kprintf("current tick:0x%08x\n", (unsigned)rt_tick_get_raw());
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    rt_kprintf("RT-Thread shell commands:\n");
+    for (struct finsh_syscall *c = msh_head; c; c = c->next)
+        rt_kprintf("%-16s - %s\n", c->name, c->desc);
+    rt_kprintf("\n");
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    rt_show_version();
+    return 0;
+}
+
+#define BUILTIN(fn, name, desc) \
+    { name, desc, (syscall_func)(void (*)(void))(fn), RT_NULL }
+
+static struct finsh_syscall builtin_cmds[] = {
+    BUILTIN(cmd_help, "help", "RT-Thread shell help."),
+    BUILTIN(cmd_version, "version", "show RT-Thread version information"),
+    BUILTIN(list_thread, "list_thread", "list thread"),
+    BUILTIN(list_sem, "list_sem", "list semaphore in system"),
+    BUILTIN(list_mutex, "list_mutex", "list mutex in system"),
+    BUILTIN(list_timer, "list_timer", "list timer in system"),
+};
+
+void rt_msh_builtin_register(void)
+{
+    for (rt_size_t i = 0; i < sizeof(builtin_cmds) / sizeof(builtin_cmds[0]); i++)
+        rt_msh_register(&builtin_cmds[i]);
+}

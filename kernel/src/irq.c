@@ -1,0 +1,41 @@
+/*
+ * irq.c - interrupt nesting.  An interrupt handler runs between
+ * rt_interrupt_enter and rt_interrupt_leave; a context switch requested
+ * inside it happens when the outermost handler returns (the port does it).
+ */
+#include "kernel.h"
+
+static volatile rt_uint8_t rt_interrupt_nest;
+static void (*interrupt_enter_hook)(void);
+static void (*interrupt_leave_hook)(void);
+
+void rt_interrupt_enter_sethook(void (*hook)(void)) { interrupt_enter_hook = hook; }
+void rt_interrupt_leave_sethook(void (*hook)(void)) { interrupt_leave_hook = hook; }
+
+void rt_irq_system_reset(void)
+{
+    rt_interrupt_nest = 0;
+    interrupt_enter_hook = RT_NULL;
+    interrupt_leave_hook = RT_NULL;
+}
+
+void rt_interrupt_enter(void)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+    rt_interrupt_nest++;
+    RT_OBJECT_HOOK_CALL(interrupt_enter_hook, ());
+    rt_hw_interrupt_enable(level);
+}
+
+void rt_interrupt_leave(void)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+    RT_OBJECT_HOOK_CALL(interrupt_leave_hook, ());
+    rt_interrupt_nest--;
+    rt_hw_interrupt_enable(level);
+}
+
+rt_uint8_t rt_interrupt_get_nest(void)
+{
+    return rt_interrupt_nest;
+}

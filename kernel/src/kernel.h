@@ -1,0 +1,36 @@
+/*
+ * kernel.h - kernel-internal declarations shared between kernel/src files.
+ */
+#ifndef RTSIM_KERNEL_H__
+#define RTSIM_KERNEL_H__
+
+#include <rthw.h>
+#include <rtthread.h>
+
+/* Power-on resets, one per file with globals; rt_kernel_reset calls all. */
+void rt_kservice_init(void);
+void rt_thread_system_reset(void);
+void rt_irq_system_reset(void);
+void rt_clock_system_reset(void);
+void rt_idle_system_reset(void);
+void rt_components_reset(void);
+
+/* The tick counter without the busy-wait accounting of rt_tick_get:
+ * what the kernel itself uses. */
+rt_tick_t rt_tick_get_raw(void);
+
+/* Scheduler internals. */
+extern rt_thread_t rt_current_thread;
+extern rt_uint8_t rt_current_priority;
+
+/* Suspend `thread` (the caller) on an IPC-style wait list: at the tail
+ * (RT_IPC_FLAG_FIFO) or before the first lower-priority waiter
+ * (RT_IPC_FLAG_PRIO).  Records what it waits on for deadlock reports. */
+rt_err_t rt_ipc_list_suspend(rt_list_t *list, struct rt_thread *thread,
+                             rt_uint8_t flag, struct rt_object *object);
+/* Resume the first waiter of the list (error RT_EOK). */
+rt_err_t rt_ipc_list_resume(rt_list_t *list);
+/* Resume every waiter with -RT_ERROR. */
+rt_err_t rt_ipc_list_resume_all(rt_list_t *list);
+
+#endif

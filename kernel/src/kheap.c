@@ -1,0 +1,565 @@
+/*
+ * kheap.c - the system heap: rt_malloc and friends over the algorithm
+ * chosen at boot, with RT-Thread 4.1.x locking and hooks, plus rtsim's
+ * statistics, checker and walker.
+ *
+ *   application ── rt_malloc / rt_free / rt_realloc / rt_calloc / ...
+ *                        │  context check (no ISR), heap lock, hooks, trace
+ *                        ▼
+ *                 struct rt_heap_algorithm  (heap.h: one table entry each)
+ *                        │
+ *        ┌───────────────┼─────────────────┬──────────┬──────────┐
+ *     smallmem    smallmem-classic        slab     memheap      tlsf
+ *     (mem.c)     (mem_classic.c)
+ *
+ * Rules:
+ *   K1  rt_system_heap_select(name) picks the algorithm before
+ *       rt_system_heap_init; unknown names are refused (-RT_EINVAL).
+ *   K2  rt_system_heap_init(begin, end) aligns end down, asserts
+ *       end > aligned begin, initialises the algorithm as the object "heap"
+ *       over (begin, end_align - begin_align) and creates the heap lock, a
+ *       priority mutex named "heap".  It resets both hooks and every
+ *       statistic.  A second call without rt_system_heap_deinit is an
+ *       error: reported and refused, the heap is left as it was.
+ *   K3  Every call that touches the heap reports a call from an interrupt
+ *       (RT_DEBUG_NOT_IN_INTERRUPT stops the run) and takes the lock only
+ *       when rt_thread_self() != RT_NULL (before the scheduler runs there
+ *       is nobody to exclude), as 4.1 does.
+ *   K4  Hooks, 4.1: the malloc hook runs after every rt_malloc, also when
+ *       it failed, with the caller's size; the free hook runs on every
+ *       rt_free, also rt_free(NULL); rt_realloc runs none.  With
+ *       "smallmem-classic" the pre-4.1 rules apply instead: the malloc
+ *       hook only on success with the rounded size, the free hook after
+ *       the NULL check, and rt_realloc fires them on its malloc/free paths.
+ *   K5  rt_calloc refuses a count * size that overflows (RT-Thread does
+ *       not check; we do).
+ *   K6  rt_malloc_align / rt_free_align as RT-Thread: the raw pointer is
+ *       stored in the word below the aligned one.
+ *   K7  rt_system_heap_deinit forgets everything (algorithm choice, heap,
+ *       lock, hooks, statistics) so the next boot starts fresh.
+ */
+#include <rtthread.h>
+#include <rthw.h>
+#include "heap.h"
+
+/* The algorithms rt_system_heap_select knows, first = default. */
+static const struct rt_heap_algorithm *const kheap_algorithms[] =
+{
+    &rt_heap_smallmem,
+    &rt_heap_smallmem_classic,
+    /* ---- other heap algorithms: one line each below this mark ---- */
+    &rt_heap_tlsf,
+};
+
+#define KHEAP_NALGO (sizeof(kheap_algorithms) / sizeof(kheap_algorithms[0]))
+
+static const struct rt_heap_algorithm *kheap_algo;  /* RT_NULL = default */
+static void *kheap_heap;                            /* the "heap" object */
+static struct rt_mutex kheap_lock_obj;
+static rt_bool_t kheap_lock_ready;
+static rt_size_t kheap_failed_allocs;
+
+static void (*rt_malloc_hook)(void *ptr, rt_size_t size);
+static void (*rt_free_hook)(void *ptr);
+
+/* ---------------------------------------------------------- helpers */
+
+static const struct rt_heap_algorithm *kheap_current(void)
+{
+    return kheap_algo != RT_NULL ? kheap_algo : kheap_algorithms[0];
+}
+
+static rt_bool_t kheap_is_classic(void)
+{
+    return kheap_current() == &rt_heap_smallmem_classic;
+}
+
+/* K3: may this call use the heap?  Reports misuse and says no. */
+static rt_bool_t kheap_usable(const char *func)
+{
+    if (rt_interrupt_get_nest() != 0)
+    {
+        rt_debug_not_in_interrupt(func);
+        return RT_FALSE;
+    }
+    if (kheap_heap == RT_NULL)
+    {
+        rt_assert_handler("system heap initialised", func, (rt_size_t)__LINE__);
+        return RT_FALSE;
+    }
+    return RT_TRUE;
+}
+
+static void kheap_lock(void)
+{
+    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
+        rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
+}
+
+static void kheap_unlock(void)
+{
+    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
+        rt_mutex_release(&kheap_lock_obj);
+}
+
+/* The size the pre-4.1 malloc hook saw: aligned, raised to MIN_SIZE. */
+static rt_size_t kheap_classic_hook_size(rt_size_t size)
+{
+    size = RT_ALIGN(size, RT_ALIGN_SIZE);
+    return size < RT_ALIGN(12, RT_ALIGN_SIZE) ? RT_ALIGN(12, RT_ALIGN_SIZE) : size;
+}
+
+RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
+{
+    return (rt_ubase_t)p;
+}
+
+/* ------------------------------------------------ owner names (memtrace)
+ * RT-Thread with RT_USING_MEMTRACE keeps four name bytes in every block
+ * header.  Our headers stay exactly three words, so the names live here:
+ * an open-addressing table keyed by the data pointer, linear probing,
+ * backward-shift deletion.  When it is full a block is simply not named
+ * (memtrace shows "????").  O(1) expected per operation. */
+#define KHEAP_OWNER_SLOTS 2048u     /* power of two */
+
+struct kheap_owner
+{
+    const void *ptr;
+    char name[4];
+};
+
+static struct kheap_owner kheap_owners[KHEAP_OWNER_SLOTS];
+static rt_size_t kheap_owner_count;
+
+static rt_size_t kheap_owner_hash(const void *p)
+{
+    rt_ubase_t x = (rt_ubase_t)p >> 2;
+
+    x ^= x >> 15;
+    x *= 0x2545F491u;
+    x ^= x >> 13;
+    return (rt_size_t)(x & (KHEAP_OWNER_SLOTS - 1));
+}
+
+static struct kheap_owner *kheap_owner_find(const void *p)
+{
+    rt_size_t i = kheap_owner_hash(p);
+
+    while (kheap_owners[i].ptr != RT_NULL)
+    {
+        if (kheap_owners[i].ptr == p)
+            return &kheap_owners[i];
+        i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
+    }
+    return RT_NULL;
+}
+
+static void kheap_owner_remove(const void *p)
+{
+    struct kheap_owner *e = kheap_owner_find(p);
+    rt_size_t hole, i;
+
+    if (e == RT_NULL)
+        return;
+    hole = (rt_size_t)(e - kheap_owners);
+    kheap_owners[hole].ptr = RT_NULL;
+    kheap_owner_count--;
+    /* Shift later members of the probe run back into the hole. */
+    for (i = (hole + 1) & (KHEAP_OWNER_SLOTS - 1); kheap_owners[i].ptr != RT_NULL;
+         i = (i + 1) & (KHEAP_OWNER_SLOTS - 1))
+    {
+        rt_size_t home = kheap_owner_hash(kheap_owners[i].ptr);
+
+        if (((i - home) & (KHEAP_OWNER_SLOTS - 1)) >= ((i - hole) & (KHEAP_OWNER_SLOTS - 1)))
+        {
+            kheap_owners[hole] = kheap_owners[i];
+            kheap_owners[i].ptr = RT_NULL;
+            hole = i;
+        }
+    }
+}
+
+static void kheap_owner_set(const void *p)
+{
+    struct kheap_owner *e;
+    rt_thread_t t = rt_thread_self();
+    const char *name = t != RT_NULL ? t->name : "NONE";
+    rt_size_t i, n;
+
+    if (p == RT_NULL)
+        return;
+    e = kheap_owner_find(p);
+    if (e == RT_NULL)
+    {
+        if (kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4)
+            return;
+        i = kheap_owner_hash(p);
+        while (kheap_owners[i].ptr != RT_NULL)
+            i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
+        e = &kheap_owners[i];
+        e->ptr = p;
+        kheap_owner_count++;
+    }
+    for (n = 0; n < 4 && name[n] != '\0'; n++)
+        e->name[n] = name[n];
+    for (; n < 4; n++)
+        e->name[n] = ' ';
+}
+
+static void kheap_owner_reset(void)
+{
+    rt_memset(kheap_owners, 0, sizeof(kheap_owners));
+    kheap_owner_count = 0;
+}
+
+void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4])
+{
+    const struct kheap_owner *e = used ? kheap_owner_find(data) : RT_NULL;
+    const char *src = e != RT_NULL ? e->name : (used && kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4 ? "????" : "    ");
+
+    name[0] = src[0];
+    name[1] = src[1];
+    name[2] = src[2];
+    name[3] = src[3];
+}
+
+/* ------------------------------------------------- selection and life */
+
+rt_err_t rt_system_heap_select(const char *name)
+{
+    rt_size_t i;
+
+    if (name == RT_NULL)
+    {
+        kheap_algo = RT_NULL;
+        return RT_EOK;
+    }
+    for (i = 0; i < KHEAP_NALGO; i++)
+    {
+        if (rt_strcmp(kheap_algorithms[i]->name, name) == 0)
+        {
+            kheap_algo = kheap_algorithms[i];
+            return RT_EOK;
+        }
+    }
+    return -RT_EINVAL;
+}
+
+const char *rt_system_heap_algorithm(void)
+{
+    return kheap_current()->name;
+}
+
+void rt_system_heap_init(void *begin_addr, void *end_addr)
+{
+    rt_ubase_t begin_align = RT_ALIGN((rt_ubase_t)begin_addr, RT_ALIGN_SIZE);
+    rt_ubase_t end_align = RT_ALIGN_DOWN((rt_ubase_t)end_addr, RT_ALIGN_SIZE);
+
+    if (kheap_heap != RT_NULL)
+    {
+        rt_kprintf("rt_system_heap_init: the system heap is already initialised\n");
+        RT_ASSERT(kheap_heap == RT_NULL);
+        return;
+    }
+    if (end_align <= begin_align)
+    {
+        RT_ASSERT(end_align > begin_align);
+        return;
+    }
+
+    rt_malloc_hook = RT_NULL;
+    rt_free_hook = RT_NULL;
+    kheap_failed_allocs = 0;
+    kheap_owner_reset();
+
+    kheap_heap = kheap_current()->init("heap", begin_addr, end_align - begin_align);
+    if (kheap_heap == RT_NULL)
+        return;
+    rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
+    kheap_lock_ready = RT_TRUE;
+}
+
+rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
+{
+    const struct rt_heap_algorithm *algo = kheap_current();
+    rt_err_t err;
+
+    if (algo->add_region == RT_NULL)
+        return -RT_ENOSYS;
+    if (!kheap_usable(__func__))
+        return -RT_ERROR;
+    if ((rt_ubase_t)end <= (rt_ubase_t)begin)
+        return -RT_EINVAL;
+    kheap_lock();
+    err = algo->add_region(kheap_heap, name, begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    kheap_unlock();
+    return err;
+}
+
+void rt_system_heap_deinit(void)
+{
+    if (kheap_heap != RT_NULL)
+        kheap_current()->detach(kheap_heap);
+    if (kheap_lock_ready)
+        rt_mutex_detach(&kheap_lock_obj);
+    kheap_heap = RT_NULL;
+    kheap_lock_ready = RT_FALSE;
+    kheap_algo = RT_NULL;
+    kheap_failed_allocs = 0;
+    rt_malloc_hook = RT_NULL;
+    rt_free_hook = RT_NULL;
+    kheap_owner_reset();
+}
+
+/* -------------------------------------------------------------- hooks */
+
+void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size))
+{
+    rt_malloc_hook = hook;
+}
+
+void rt_free_sethook(void (*hook)(void *ptr))
+{
+    rt_free_hook = hook;
+}
+
+/* ------------------------------------------------------ the heap API */
+
+void *rt_malloc(rt_size_t size)
+{
+    void *ptr;
+
+    if (!kheap_usable(__func__))
+        return RT_NULL;
+
+    kheap_lock();
+    ptr = kheap_current()->alloc(kheap_heap, size);
+    if (ptr == RT_NULL && size != 0)
+        kheap_failed_allocs++;
+    kheap_owner_set(ptr);
+    kheap_unlock();
+
+    rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
+    if (!kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
+    else if (ptr != RT_NULL)
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, kheap_classic_hook_size(size)));
+    return ptr;
+}
+
+void rt_free(void *ptr)
+{
+    if (!kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+    if (ptr == RT_NULL)
+        return;
+    if (!kheap_usable(__func__))
+        return;
+    if (kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+
+    rt_hw_trace(RT_TRACE_FREE, kheap_heap, ptr, 0, RT_NULL);
+    kheap_lock();
+    kheap_owner_remove(ptr);
+    kheap_current()->free(kheap_heap, ptr);
+    kheap_unlock();
+}
+
+/* K4, classic: the hooks pre-4.1's rt_realloc fired through its own calls
+ * to rt_malloc and rt_free. */
+static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize)
+{
+    if (newsize == 0)
+    {
+        if (old != RT_NULL)
+            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
+        return;
+    }
+    if (nptr != RT_NULL && nptr != old)
+    {
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (nptr, kheap_classic_hook_size(newsize)));
+        if (old != RT_NULL)
+            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
+    }
+}
+
+void *rt_realloc(void *ptr, rt_size_t newsize)
+{
+    void *nptr;
+
+    if (!kheap_usable(__func__))
+        return RT_NULL;
+
+    kheap_lock();
+    nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
+    if (nptr == RT_NULL && newsize != 0)
+        kheap_failed_allocs++;
+    if (nptr != ptr && (nptr != RT_NULL || newsize == 0))
+    {
+        kheap_owner_remove(ptr);
+        kheap_owner_set(nptr);
+    }
+    kheap_unlock();
+
+    rt_hw_trace(RT_TRACE_REALLOC, kheap_heap, nptr, newsize, ptr);
+    if (kheap_is_classic())
+        kheap_classic_realloc_hooks(ptr, nptr, newsize);
+    return nptr;
+}
+
+void *rt_calloc(rt_size_t count, rt_size_t size)
+{
+    void *p;
+
+    if (size != 0 && count > (rt_size_t)-1 / size)
+    {
+        if (kheap_usable(__func__))
+            kheap_failed_allocs++;
+        return RT_NULL;
+    }
+    p = rt_malloc(count * size);
+    if (p != RT_NULL)
+        rt_memset(p, 0, count * size);
+    return p;
+}
+
+void *rt_malloc_align(rt_size_t size, rt_size_t align)
+{
+    rt_size_t word = sizeof(void *);
+    rt_size_t align_size;
+    rt_ubase_t raw, aligned;
+    void *ptr;
+
+    align = RT_ALIGN(align, word);
+    if (align == 0 || (align & (align - 1)) != 0)
+    {
+        RT_ASSERT(align != 0 && (align & (align - 1)) == 0);
+        return RT_NULL;
+    }
+    if (size > (rt_size_t)-1 - align - word)
+        return RT_NULL;
+    align_size = RT_ALIGN(size, word) + align;
+
+    ptr = rt_malloc(align_size);
+    if (ptr == RT_NULL)
+        return RT_NULL;
+
+    raw = (rt_ubase_t)ptr;
+    if ((raw & (align - 1)) == 0)
+        aligned = raw + align;
+    else
+        aligned = RT_ALIGN(raw, align);
+    *(rt_ubase_t *)(aligned - sizeof(void *)) = raw;
+    return (void *)aligned;
+}
+
+void rt_free_align(void *ptr)
+{
+    if (ptr == RT_NULL)
+        return;
+    rt_free((void *)*(rt_ubase_t *)((rt_ubase_t)ptr - sizeof(void *)));
+}
+
+void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
+{
+    if (kheap_heap == RT_NULL)
+    {
+        if (total)
+            *total = 0;
+        if (used)
+            *used = 0;
+        if (max_used)
+            *max_used = 0;
+        return;
+    }
+    kheap_lock();
+    kheap_current()->info(kheap_heap, total, used, max_used);
+    kheap_unlock();
+}
+
+/* --------------------------------------------- statistics, check, walk */
+
+struct kheap_stats_ctx
+{
+    struct rt_memory_stats *stats;
+    rt_size_t pending;          /* capacity of the previous block if free data */
+    rt_bool_t has_pending;
+};
+
+/* A free block's capacity is what it can serve, except (classic C2) a
+ * block touching heap_end, which serves one alignment step less. */
+static void kheap_stats_commit(struct kheap_stats_ctx *c, rt_bool_t before_sentinel)
+{
+    rt_size_t serve = c->pending;
+
+    if (!c->has_pending)
+        return;
+    if (before_sentinel && kheap_is_classic())
+        serve = serve >= RT_ALIGN_SIZE ? serve - RT_ALIGN_SIZE : 0;
+    if (serve > c->stats->largest_free)
+        c->stats->largest_free = serve;
+    c->has_pending = RT_FALSE;
+}
+
+static int kheap_stats_block(const struct rt_mem_block *b, void *ctx)
+{
+    struct kheap_stats_ctx *c = (struct kheap_stats_ctx *)ctx;
+
+    kheap_stats_commit(c, b->kind == RT_MEM_BLOCK_SENTINEL);
+    if (b->used || (b->kind != RT_MEM_BLOCK_DATA && b->kind != RT_MEM_BLOCK_PAGES))
+        return 0;
+
+    c->stats->free_bytes += b->size;
+    c->stats->free_blocks++;
+    c->pending = b->size;
+    c->has_pending = RT_TRUE;
+    return 0;
+}
+
+void rt_memory_stats(struct rt_memory_stats *stats)
+{
+    struct kheap_stats_ctx ctx;
+
+    if (stats == RT_NULL)
+        return;
+    rt_memset(stats, 0, sizeof(*stats));
+    if (kheap_heap == RT_NULL)
+        return;
+
+    ctx.stats = stats;
+    ctx.pending = 0;
+    ctx.has_pending = RT_FALSE;
+
+    kheap_lock();
+    kheap_current()->info(kheap_heap, &stats->total, &stats->used, &stats->max_used);
+    kheap_current()->walk(kheap_heap, kheap_stats_block, &ctx);
+    kheap_stats_commit(&ctx, RT_FALSE);
+    stats->failed_allocs = kheap_failed_allocs;
+    kheap_unlock();
+
+    stats->min_free_ever = stats->total > stats->max_used ? stats->total - stats->max_used : 0;
+    if (stats->free_bytes != 0)
+        stats->fragmentation_permille = (rt_uint32_t)
+            (1000u - (rt_uint32_t)((rt_uint64_t)stats->largest_free * 1000u / stats->free_bytes));
+}
+
+int rt_system_heap_check(void)
+{
+    int rc;
+
+    if (kheap_heap == RT_NULL)
+        return 0;
+    kheap_lock();
+    rc = kheap_current()->check(kheap_heap);
+    kheap_unlock();
+    return rc;
+}
+
+void rt_system_heap_walk(rt_mem_walk_fn fn, void *ctx)
+{
+    if (kheap_heap == RT_NULL || fn == RT_NULL)
+        return;
+    kheap_lock();
+    kheap_current()->walk(kheap_heap, fn, ctx);
+    kheap_unlock();
+}

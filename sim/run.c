@@ -1,0 +1,266 @@
+/*
+ * run.c - rt_sim_run: boot a fresh kernel on a board, run the program,
+ * tear everything down.
+ *
+ * Boot follows RT-Thread's rtthread_startup(): interrupts masked, board
+ * init (RAM map, system heap from the end of ZI to the end of RAM),
+ * scheduler and timers, the "main" thread (dynamic, from the heap, as
+ * RT-Thread creates it), the idle thread, then the scheduler starts and the
+ * caller's host thread waits for the run to end.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "heap.h"
+
+void rt_sim_config_init(struct rt_sim_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->board = "stm32f407";
+    cfg->heap = "smallmem";
+    cfg->seed = 1;
+    cfg->poll_ticks_after = 16;
+    cfg->tick_limit = 0;
+    cfg->realtime = 0;
+    cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
+}
+
+int rt_sim_running(void)
+{
+    return sim.running;
+}
+
+unsigned long rt_sim_rand(void)
+{
+    /* xorshift64*: small, fast, and the same everywhere. */
+    unsigned long long x = sim.rand_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    sim.rand_state = x;
+    return (unsigned long)((x * 0x2545F4914F6CDD1Dull) >> 33);
+}
+
+/* ---------------------------------------------------------------- RAM map */
+const struct rt_sim_region *rt_sim_region(int i)
+{
+    if (!sim.running || i < 0 || i >= sim.board.nregions)
+        return NULL;
+    return &sim.region[i];
+}
+
+int rt_sim_region_count(void)
+{
+    return sim.running ? sim.board.nregions : 0;
+}
+
+const char *rt_sim_board_name(void)
+{
+    return sim.running ? sim.board.name : NULL;
+}
+
+int rt_sim_is_target(const void *p)
+{
+    const unsigned char *c = p;
+    for (int i = 0; sim.running && i < sim.board.nregions; i++)
+    {
+        if (c >= sim.region[i].host && c < sim.region[i].host + sim.region[i].size)
+            return 1;
+    }
+    return 0;
+}
+
+unsigned long rt_sim_target_addr(const void *p)
+{
+    const unsigned char *c = p;
+    for (int i = 0; sim.running && i < sim.board.nregions; i++)
+    {
+        if (c >= sim.region[i].host && c < sim.region[i].host + sim.region[i].size)
+            return sim.region[i].base + (unsigned long)(c - sim.region[i].host);
+    }
+    return (unsigned long)(uintptr_t)p;
+}
+
+void *rt_sim_host_addr(unsigned long target)
+{
+    for (int i = 0; sim.running && i < sim.board.nregions; i++)
+    {
+        if (target >= sim.region[i].base && target - sim.region[i].base < sim.region[i].size)
+            return sim.region[i].host + (target - sim.region[i].base);
+    }
+    return NULL;
+}
+
+static int map_ram(void)
+{
+    for (int i = 0; i < sim.board.nregions; i++)
+    {
+        const struct sim_board_region *r = &sim.board.region[i];
+        unsigned char *mem = malloc(r->size);
+        if (!mem)
+        {
+            sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",
+                       r->size, r->name);
+            return -1;
+        }
+        /* RAM holds garbage at power-on (deterministic garbage, so runs
+         * repeat); .data + .bss is zeroed by the startup code. */
+        for (size_t k = 0; k < r->size; k++)
+            mem[k] = (unsigned char)(0xA5 ^ (k * 31 >> 3));
+        if (i == sim.board.zi_region)
+            memset(mem, 0, sim.board.zi_size);
+        sim.region_mem[i] = mem;
+        sim.region[i].name = r->name;
+        sim.region[i].base = r->base;
+        sim.region[i].size = r->size;
+        sim.region[i].zi_size = i == sim.board.zi_region ? sim.board.zi_size : 0;
+        sim.region[i].host = mem;
+    }
+    return 0;
+}
+
+static void unmap_ram(void)
+{
+    for (int i = 0; i < SIM_BOARD_MAX_REGIONS; i++)
+    {
+        free(sim.region_mem[i]);
+        sim.region_mem[i] = NULL;
+    }
+    memset(sim.region, 0, sizeof sim.region);
+}
+
+/* ------------------------------------------------------------------ boot */
+static void (*app_entry)(void *);
+static void *app_arg;
+
+static void main_thread_entry(void *parameter)
+{
+    (void)parameter;
+    rt_components_init();
+    app_entry(app_arg);
+}
+
+static int board_heap_init(void)
+{
+    if (rt_system_heap_select(sim.cfg.heap) != RT_EOK)
+    {
+        sim_report("rtsim: unknown heap algorithm \"%s\"; choose smallmem, smallmem-classic, "
+                   "slab, memheap or tlsf\n", sim.cfg.heap);
+        return -1;
+    }
+    int hr = sim.board.heap_region;
+    unsigned char *begin = sim.region[hr].host + sim.region[hr].zi_size;
+    unsigned char *end = sim.region[hr].host + sim.region[hr].size;
+    rt_system_heap_init(begin, end);
+    /* The other regions join the heap when the algorithm can use them. */
+    for (int i = 0; i < sim.board.nregions; i++)
+    {
+        if (i == hr)
+            continue;
+        unsigned char *b = sim.region[i].host + sim.region[i].zi_size;
+        rt_system_heap_add_region(sim.region[i].name, b, sim.region[i].host + sim.region[i].size);
+    }
+    return 0;
+}
+
+static void register_commands(void)
+{
+    rt_msh_builtin_register();
+    rt_mem_cmd_register();
+}
+
+int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
+{
+    if (pthread_mutex_lock(&sim_lock) != 0)
+        return RT_SIM_ECONFIG;
+    if (sim.running)
+    {
+        pthread_mutex_unlock(&sim_lock);
+        fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
+        return RT_SIM_ECONFIG;
+    }
+
+    struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */
+    memset(&sim, 0, sizeof sim);
+    sim.irqs = raised;
+    if (cfg)
+        sim.cfg = *cfg;
+    else
+        rt_sim_config_init(&sim.cfg);
+    if (!sim.cfg.board)
+        sim.cfg.board = "stm32f407";
+    if (!sim.cfg.heap)
+        sim.cfg.heap = "smallmem";
+    sim.rand_state = (unsigned long long)sim.cfg.seed * 0x9E3779B97F4A7C15ull + 1;
+    srand((unsigned)sim.cfg.seed);
+    app_entry = app_main;
+    app_arg = arg;
+
+    sim_self = &sim.host;
+    if (pthread_cond_init(&sim.host.cond, NULL) != 0)
+        sim_fatal_errno("pthread_cond_init", 0);
+    sim_port_reset();
+    sim.running = 1;
+
+    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
+    if (sim_board_load(sim.cfg.board, &sim.board, err) != 0)
+    {
+        fflush(err);
+        sim.result = RT_SIM_ECONFIG;
+        goto out;
+    }
+    if (map_ram() != 0)
+    {
+        sim.result = RT_SIM_ECONFIG;
+        goto out;
+    }
+
+    rt_kernel_reset();
+    if (setjmp(sim.host_jmp) == 0)
+    {
+        rt_hw_interrupt_disable();
+        if (board_heap_init() != 0)
+        {
+            sim.result = RT_SIM_ECONFIG;
+            goto teardown;
+        }
+        register_commands();
+        rt_components_board_init();
+
+        rt_thread_t tid = rt_thread_create("main", main_thread_entry, RT_NULL,
+                                           RT_MAIN_THREAD_STACK_SIZE, RT_MAIN_THREAD_PRIORITY, 20);
+        if (tid == RT_NULL)
+        {
+            sim_report("rtsim: the system heap of board %s cannot hold the main thread\n",
+                       sim.board.name);
+            sim.result = RT_SIM_ECONFIG;
+            goto teardown;
+        }
+        rt_thread_startup(tid);
+        rt_thread_idle_init();
+        rt_system_scheduler_start();
+    }
+
+teardown:
+    sim_self = &sim.host;
+    sim_port_teardown();
+    rt_system_heap_deinit();
+    unmap_ram();
+out:
+    while (sim.irqs)
+    {
+        struct sim_irq *e = sim.irqs;
+        sim.irqs = e->next;
+        free(e);
+    }
+    pthread_cond_destroy(&sim.host.cond);
+    sim.running = 0;
+    sim.booted = 0;
+    sim_self = NULL;
+    int rc = sim.result;
+    pthread_mutex_unlock(&sim_lock);
+    return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * sim.h - internals shared by the files of sim/ (the host port).
+ *
+ * Execution model: one host thread (pthread) per RT-Thread thread, plus the
+ * host thread that called rt_sim_run.  A single mutex, sim.lock, is "the
+ * CPU": whoever holds it runs; everybody else is parked on their own
+ * condition variable waiting for their permit.  A context switch gives the
+ * permit to the next context and parks on its own; the kernel's scheduler
+ * decides who is next, the port only obeys.
+ */
+#ifndef RTSIM_SIM_H__
+#define RTSIM_SIM_H__
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+
+#include <rthw.h>
+#include <rtthread.h>
+#include "rtsim.h"
+#include "board.h"
+
+struct sim_ctx
+{
+    pthread_t       tid;
+    pthread_cond_t  cond;
+    int             permit;     /* set by whoever hands us the CPU */
+    int             kill;       /* teardown: leave instead of running */
+    int             has_thread; /* tid is a live or unjoined pthread */
+    struct sim_ctx *killer;     /* context to hand the CPU back to on kill */
+    void          (*entry)(void *);
+    void           *param;
+    void          (*texit)(void);
+    jmp_buf         exit_jmp;   /* where a leaving thread unwinds to */
+    unsigned        polls;      /* consecutive clock polls (busy-wait) */
+    struct sim_ctx *next;       /* on sim.live or sim.zombies */
+};
+
+struct sim_irq
+{
+    rt_tick_t       tick;
+    void          (*isr)(void *param);
+    void           *param;
+    struct sim_irq *next;
+};
+
+struct sim_state
+{
+    int running;                    /* inside rt_sim_run */
+    int booted;                     /* the scheduler has started */
+    int result;                     /* rt_sim_run's return code */
+    int result_set;
+    struct rt_sim_config cfg;
+
+    struct sim_ctx  host;           /* the rt_sim_run caller */
+    jmp_buf         host_jmp;       /* failure before the scheduler runs */
+    struct sim_ctx *live;           /* contexts whose pthread may run */
+    struct sim_ctx *zombies;        /* ended, waiting to be joined */
+
+    int irq_masked;                 /* PRIMASK */
+    int switch_pending;             /* requested inside an interrupt */
+    rt_ubase_t pend_from, pend_to;
+
+    struct sim_irq *irqs;           /* pending interrupts by tick, then FIFO */
+    unsigned long us_accum;         /* rt_hw_us_delay remainder */
+
+    struct sim_board board;
+    struct rt_sim_region region[SIM_BOARD_MAX_REGIONS];
+    unsigned char *region_mem[SIM_BOARD_MAX_REGIONS];
+
+    unsigned long long rand_state;
+};
+
+extern struct sim_state sim;
+extern pthread_mutex_t sim_lock;
+extern __thread struct sim_ctx *sim_self;
+
+/* port.c */
+void sim_port_reset(void);
+void sim_port_teardown(void);
+RT_NORETURN void sim_end_run(int code);
+void sim_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sim_fatal_errno(const char *what, int rc);
+
+/* trace.c */
+void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sim_object_class_name(const struct rt_object *obj);
+
+#endif

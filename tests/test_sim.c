@@ -1,0 +1,427 @@
+/*
+ * test_sim.c - the simulator: timers and virtual time, interrupts,
+ * busy-wait polling, deadlock reports, API misuse, repeated runs and
+ * deterministic traces.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include <rthw.h>
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected to find \"%s\" in:\n%s", needle, text);
+}
+
+static rt_thread_t spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio)
+{
+    rt_thread_t t = rt_thread_create(name, fn, arg, 512, prio, 10);
+    TU_EXPECT(t != RT_NULL);
+    if (t)
+        rt_thread_startup(t);
+    return t;
+}
+
+/* ---------------------------------------------------------------- timers */
+static int periodic_hits;
+
+static void on_timer(void *p)
+{
+    tu_log("%s@%u", (const char *)p, (unsigned)rt_tick_get());
+    if (strcmp(p, "per") == 0)
+        periodic_hits++;
+}
+
+static void timer_main(void *arg)
+{
+    (void)arg;
+    periodic_hits = 0;
+    struct rt_timer one;
+    rt_timer_init(&one, "one", on_timer, "one", 15, RT_TIMER_FLAG_ONE_SHOT);
+    rt_timer_t per = rt_timer_create("per", on_timer, "per", 10, RT_TIMER_FLAG_PERIODIC);
+    rt_timer_t same = rt_timer_create("same", on_timer, "same", 10, RT_TIMER_FLAG_ONE_SHOT);
+    rt_timer_start(per);
+    rt_timer_start(same);   /* same deadline as per: after it */
+    rt_timer_start(&one);
+    rt_thread_delay(35);
+    TU_EXPECT_INT(periodic_hits, 3);
+    rt_timer_stop(per);
+    TU_EXPECT_INT(rt_timer_stop(per), -RT_ERROR);
+    rt_uint32_t st = 1;
+    rt_timer_control(&one, RT_TIMER_CTRL_GET_STATE, &st);
+    TU_EXPECT_INT(st, RT_TIMER_FLAG_DEACTIVATED);
+    rt_thread_delay(30);
+    TU_EXPECT_INT(periodic_hits, 3);
+    rt_timer_delete(per);
+    rt_timer_delete(same);
+    rt_timer_detach(&one);
+}
+
+static void test_timers_order_and_period(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, timer_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "per@10 same@10 one@15 per@20 per@30");
+}
+
+/* ------------------------------------------------------------ interrupts */
+static struct rt_semaphore irq_sem;
+
+static void isr_release(void *param)
+{
+    (void)param;
+    TU_EXPECT_INT(rt_interrupt_get_nest(), 1);
+    tu_log("isr@%u", (unsigned)rt_tick_get());
+    rt_sem_release(&irq_sem);
+}
+
+static void irq_waiter(void *arg)
+{
+    (void)arg;
+    rt_err_t err = rt_sem_take(&irq_sem, RT_WAITING_FOREVER);
+    tu_log("woke:%d@%u", (int)err, (unsigned)rt_tick_get());
+}
+
+static void irq_main(void *arg)
+{
+    (void)arg;
+    rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
+    spawn("waiter", irq_waiter, RT_NULL, 5);
+    rt_sim_irq_at(1234, isr_release, RT_NULL);
+    rt_thread_delay(2000);
+    tu_log("main@%u", (unsigned)rt_tick_get());
+    rt_sem_detach(&irq_sem);
+}
+
+static void test_irq_at_tick_wakes_thread(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, irq_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "isr@1234 woke:0@1234 main@2000");
+}
+
+/* An interrupt preempts a low-priority busy thread as soon as it is due;
+ * the woken high-priority thread runs before the busy one continues. */
+static volatile int busy_done;
+
+static void busy(void *arg)
+{
+    (void)arg;
+    while (rt_tick_get() < 50)
+        ;
+    tu_log("busy:done@%u", (unsigned)rt_tick_get());
+    busy_done = 1;
+}
+
+static void irq_preempt_main(void *arg)
+{
+    (void)arg;
+    busy_done = 0;
+    rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
+    rt_sim_irq_at(20, isr_release, RT_NULL);
+    spawn("waiter", irq_waiter, RT_NULL, 5);
+    spawn("busy", busy, RT_NULL, 25);
+    rt_thread_delay(100);
+    rt_sem_detach(&irq_sem);
+}
+
+static void test_irq_preempts_busy_thread(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, irq_preempt_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "isr@20 woke:0@20 busy:done@50");
+}
+
+/* Busy-wait: a loop polling the clock ends; few reads do not move it. */
+static void poll_main(void *arg)
+{
+    (void)arg;
+    rt_tick_t a = rt_tick_get(), b = rt_tick_get(), c = rt_tick_get();
+    TU_EXPECT_INT(a, 0);
+    TU_EXPECT_INT(b, 0);
+    TU_EXPECT_INT(c, 0);
+    rt_tick_t start = rt_tick_get();
+    while (rt_tick_get() - start < 3000)
+        ;
+    TU_EXPECT_INT(rt_tick_get(), 3000);
+    rt_hw_us_delay(2500);   /* 2.5 ticks at 1000 Hz */
+    TU_EXPECT_INT(rt_tick_get_raw(), 3002);
+    rt_hw_us_delay(500);
+    TU_EXPECT_INT(rt_tick_get_raw(), 3003);
+}
+
+static void test_busy_wait_and_us_delay(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, poll_main, RT_NULL), RT_SIM_OK);
+}
+
+/* Virtual time: ten threads sleeping in loops reach tick 1,000,000 without
+ * stepping through idle ticks. */
+static int wakeups;
+
+static void sleeper_loop(void *arg)
+{
+    rt_tick_t period = (rt_tick_t)(uintptr_t)arg;
+    while (rt_tick_get() + period <= 1000000)
+    {
+        rt_thread_delay(period);
+        wakeups++;
+    }
+}
+
+static void vt_main(void *arg)
+{
+    (void)arg;
+    wakeups = 0;
+    for (int i = 0; i < 10; i++)
+    {
+        char name[8];
+        rt_snprintf(name, sizeof name, "s%d", i);
+        spawn(name, sleeper_loop, (void *)(uintptr_t)(1000 + 1300 * i), (rt_uint8_t)(5 + i));
+    }
+}
+
+static void test_virtual_time_jumps(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, vt_main, RT_NULL), RT_SIM_OK);
+    int expect = 0;
+    for (int i = 0; i < 10; i++)
+        expect += 1000000 / (1000 + 1300 * i);
+    assert_int_equal(wakeups, expect);
+}
+
+static void forever(void *arg)
+{
+    (void)arg;
+    for (;;)
+        rt_thread_delay(1000);
+}
+
+static void test_tick_limit(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.tick_limit = 5000;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, forever, RT_NULL), RT_SIM_ETICKLIMIT);
+    assert_contains(tu_report(), "tick limit 5000 reached");
+}
+
+/* -------------------------------------------------------------- deadlock */
+static struct rt_semaphore dl_a, dl_b;
+
+static void dl_thread(void *arg)
+{
+    (void)arg;
+    rt_sem_take(&dl_b, RT_WAITING_FOREVER);
+}
+
+static void deadlock_main(void *arg)
+{
+    (void)arg;
+    rt_sem_init(&dl_a, "sem_a", 0, RT_IPC_FLAG_FIFO);
+    rt_sem_init(&dl_b, "sem_b", 0, RT_IPC_FLAG_FIFO);
+    spawn("worker", dl_thread, RT_NULL, 12);
+    rt_thread_delay(7);
+    rt_sem_take(&dl_a, RT_WAITING_FOREVER);
+    tu_log("unreachable");
+}
+
+static void test_deadlock_reported(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, deadlock_main, RT_NULL), RT_SIM_EDEADLOCK);
+    assert_string_equal(tu_log_text(), "");
+    const char *r = tu_report();
+    assert_contains(r, "rtsim: deadlock at tick 7");
+    assert_contains(r, "\n  main              10  suspend      7  semaphore \"sem_a\"\n");
+    assert_contains(r, "\n  worker            12  suspend      0  semaphore \"sem_b\"\n");
+}
+
+/* ------------------------------------------------------------------ misuse */
+struct misuse { const char *what; };
+
+static void isr_blocks(void *param)
+{
+    (void)param;
+    rt_sem_take(&irq_sem, 10);   /* blocking in an interrupt */
+}
+
+static void misuse_main(void *arg)
+{
+    const char *what = arg;
+    if (strcmp(what, "null-sem") == 0)
+        rt_sem_release(RT_NULL);
+    else if (strcmp(what, "wrong-type") == 0)
+    {
+        static struct rt_mutex m;
+        rt_mutex_init(&m, "m", RT_IPC_FLAG_PRIO);
+        rt_sem_release((rt_sem_t)(void *)&m);
+    }
+    else if (strcmp(what, "delete-static") == 0)
+    {
+        static struct rt_semaphore s;
+        rt_sem_init(&s, "s", 0, RT_IPC_FLAG_FIFO);
+        rt_sem_delete(&s);
+    }
+    else if (strcmp(what, "block-in-isr") == 0)
+    {
+        rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
+        rt_sim_irq_at(3, isr_blocks, RT_NULL);
+        rt_thread_delay(10);
+    }
+    tu_log("continued");
+}
+
+static void expect_misuse(const char *what, const char *needle)
+{
+    tu_log_reset();
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, misuse_main, (void *)what), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "");
+    if (!strstr(tu_report(), needle))
+        fail_msg("report for %s lacks \"%s\":\n%s", what, needle, tu_report());
+}
+
+static void test_misuse_reported(void **state)
+{
+    (void)state;
+    expect_misuse("null-sem", "assertion failed: ((sem) != RT_NULL) in rt_sem_release");
+    expect_misuse("wrong-type", "in rt_sem_release");
+    expect_misuse("delete-static", "in rt_sem_delete");
+    expect_misuse("block-in-isr", "assertion failed: (not in interrupt) in rt_sem_take");
+    assert_contains(tu_console(), "Function[rt_sem_take] shall not be used in ISR");
+    assert_contains(tu_report(), "tick 3, in an interrupt");
+}
+
+static void stopper(void *arg)
+{
+    (void)arg;
+    spawn("other", forever, RT_NULL, 15);
+    rt_thread_delay(3);
+    rt_sim_stop(42);
+}
+
+static void test_stop_and_bad_config(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, stopper, RT_NULL), 42);
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.board = "no-such-board";
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
+    assert_contains(tu_report(), "unknown board \"no-such-board\"");
+    tu_config(&cfg);
+    cfg.heap = "buddy";
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
+    assert_contains(tu_report(), "unknown heap algorithm \"buddy\"");
+}
+
+/* --------------------------------------------- repeated runs, determinism */
+static void busy_program(void *arg)
+{
+    (void)arg;
+    rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_PRIO);
+    rt_sim_irq_at(15, isr_release, RT_NULL);
+    spawn("waiter", irq_waiter, RT_NULL, 5);
+    for (int i = 0; i < 3; i++)
+    {
+        void *p = rt_malloc(32 + (rt_sim_rand() % 64));
+        spawn("yield", forever, RT_NULL, 30);   /* lower than main: never runs */
+        rt_thread_delay(10);
+        rt_free(p);
+        rt_thread_t t = rt_thread_find("yield");
+        if (t)
+            rt_thread_delete(t);
+    }
+    rt_sem_detach(&irq_sem);
+}
+
+static char *traced_run(unsigned long seed, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    assert_non_null(f);
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.trace = f;
+    cfg.seed = seed;
+    assert_int_equal(tu_run(&cfg, busy_program, RT_NULL), RT_SIM_OK);
+    fclose(f);
+    return text;
+}
+
+static void test_trace_is_deterministic(void **state)
+{
+    (void)state;
+    size_t la, lb, lc;
+    char *a = traced_run(7, &la), *b = traced_run(7, &lb), *c = traced_run(8, &lc);
+    assert_true(la > 500);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    assert_true(la != lc || memcmp(a, c, la) != 0);   /* the seed matters */
+    assert_contains(a, "15 isr/tidle0 ready thread=waiter");
+    assert_contains(a, "0 - create thread=main prio=10 stack=2048");
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_50_runs(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 50; i++)
+    {
+        tu_log_reset();
+        assert_int_equal(tu_run(NULL, busy_program, RT_NULL), RT_SIM_OK);
+        assert_string_equal(tu_log_text(), "isr@15 woke:0@15");
+    }
+}
+
+static void ms_main(void *arg)
+{
+    (void)arg;
+    TU_EXPECT_INT(rt_tick_from_millisecond(0), 0);
+    TU_EXPECT_INT(rt_tick_from_millisecond(1500), 1500);
+    TU_EXPECT_INT(rt_tick_from_millisecond(-1), (rt_tick_t)RT_WAITING_FOREVER);
+    rt_thread_mdelay(250);
+    TU_EXPECT_INT(rt_tick_get_millisecond(), 250);
+}
+
+static void test_millisecond_conversions(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, ms_main, RT_NULL), RT_SIM_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timers_order_and_period),
+        cmocka_unit_test(test_irq_at_tick_wakes_thread),
+        cmocka_unit_test(test_irq_preempts_busy_thread),
+        cmocka_unit_test(test_busy_wait_and_us_delay),
+        cmocka_unit_test(test_virtual_time_jumps),
+        cmocka_unit_test(test_tick_limit),
+        cmocka_unit_test(test_deadlock_reported),
+        cmocka_unit_test(test_misuse_reported),
+        cmocka_unit_test(test_stop_and_bad_config),
+        cmocka_unit_test(test_trace_is_deterministic),
+        cmocka_unit_test(test_50_runs),
+        cmocka_unit_test(test_millisecond_conversions),
+    };
+    return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}
