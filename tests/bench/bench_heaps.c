@@ -512,8 +512,13 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
             if ((double)c.largest_free / (double)heap_size < r->largest_min)
                 r->largest_min = (double)c.largest_free / (double)heap_size;
             r->largest_end = (double)c.largest_free / (double)heap_size;
-            if (alg->check != NULL && alg->check(heap) != 0)
+            if (alg->check != NULL && r->check_failed == 0 && alg->check(heap) != 0)
+            {
                 r->check_failed = alg->check(heap);
+                fprintf(stderr, "bench: %s on %s, %lu bytes: check() says invariant I%d "
+                        "is broken after operation %lu\n", alg->name, workload,
+                        (unsigned long)heap_size, r->check_failed, (unsigned long)i);
+            }
         }
     }
     for (i = 0; i < o->ids; i++)
