@@ -760,6 +760,108 @@ static void test_constant_steps(void **state)
     assert_int_equal(s1ma.free, 5);
 }
 
+/* ------------------------------------- as the system heap, simulated */
+
+struct sys_walk
+{
+    int regions;
+    int blocks;
+};
+
+static int sys_walk_cb(const struct rt_mem_block *b, void *ctx)
+{
+    struct sys_walk *w = ctx;
+
+    if (b->kind == RT_MEM_BLOCK_CONTROL)
+        w->regions++;
+    else if (b->kind == RT_MEM_BLOCK_DATA)
+        w->blocks++;
+    return 0;
+}
+
+static void churn_thread(void *arg)
+{
+    uintptr_t id = (uintptr_t)arg;
+    unsigned char *p[16];
+    int round, i;
+
+    for (round = 0; round < 8; round++)
+    {
+        for (i = 0; i < 16; i++)
+        {
+            p[i] = rt_malloc(16 + (rt_size_t)((id * 31 + (uintptr_t)i * 17 + (uintptr_t)round) % 300));
+            TU_EXPECT(p[i] != RT_NULL);
+            if (p[i] != RT_NULL)
+                p[i][0] = (unsigned char)(id + (uintptr_t)i);
+        }
+        rt_thread_delay(1);             /* let the others interleave */
+        for (i = 0; i < 16; i++)
+        {
+            if (p[i] != RT_NULL)
+                TU_EXPECT_INT(p[i][0], (unsigned char)(id + (uintptr_t)i));
+            rt_free(p[i]);
+        }
+        TU_EXPECT_INT(rt_system_heap_check(), 0);
+    }
+}
+
+static void sys_heap_main(void *arg)
+{
+    rt_size_t total, used, max_used, used_before;
+    struct sys_walk w = {0, 0};
+    void *p, *q, *big;
+    int i;
+
+    (void)arg;
+    TU_EXPECT_STR(rt_system_heap_algorithm(), "tlsf");
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+    rt_system_heap_walk(sys_walk_cb, &w);
+    TU_EXPECT(w.regions >= 2);          /* SRAM after ZI, plus CCM */
+    rt_memory_info(&total, &used, &max_used);
+    used_before = used;
+
+    p = rt_malloc(100);
+    TU_EXPECT(p != RT_NULL);
+    q = rt_realloc(p, 300);             /* the neighbour is free: in place */
+    TU_EXPECT(q == p);
+    big = rt_malloc(40 * 1024);         /* larger than CCM: from SRAM */
+    TU_EXPECT(big != RT_NULL);
+    p = rt_malloc_align(200, 256);
+    TU_EXPECT(p != RT_NULL && ((uintptr_t)p & 255) == 0);
+    rt_free_align(p);
+    TU_EXPECT(rt_malloc(0) == RT_NULL);
+    TU_EXPECT(rt_malloc((rt_size_t)-8) == RT_NULL);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+
+    for (i = 0; i < 3; i++)
+    {
+        char name[8] = "churn0";
+        rt_thread_t t;
+
+        name[5] = (char)('0' + i);
+        t = rt_thread_create(name, churn_thread, (void *)(uintptr_t)i, 1024, 10, 5);
+        TU_EXPECT(t != RT_NULL);
+        if (t != RT_NULL)
+            rt_thread_startup(t);
+    }
+    rt_thread_delay(50);
+    rt_free(big);
+    rt_free(q);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+    rt_memory_info(&total, &used, &max_used);
+    TU_EXPECT_INT(used, used_before);
+}
+
+static void test_system_heap(void **state)
+{
+    struct rt_sim_config cfg;
+
+    (void)state;
+    tu_config(&cfg);
+    cfg.heap = "tlsf";
+    assert_int_equal(tu_run(&cfg, sys_heap_main, RT_NULL), RT_SIM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_aligned),
         cmocka_unit_test(test_random_stress),
         cmocka_unit_test(test_constant_steps),
+        cmocka_unit_test(test_system_heap),
     };
     return cmocka_run_group_tests_name("tlsf", tests, NULL, NULL);
 }
