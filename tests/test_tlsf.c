@@ -28,9 +28,10 @@
 #define RT_TLSF_COUNT_STEPS 1
 #include "../kernel/src/tlsf.c"
 
+#define MIN_BLK TLSF_MIN_BLOCK      /* 16 ILP32, 24 native (tiny blocks) */
+
 #define W       sizeof(rt_size_t)
 #define A       ((rt_size_t)RT_ALIGN_SIZE)
-#define MIN_BLK RT_ALIGN(4 * W, A)
 
 /* Footprint of a block holding n data bytes (mirrors tlsf.c's R1). */
 static rt_size_t blk(rt_size_t n)
@@ -173,6 +174,11 @@ static void expect_shape(rt_tlsf_t m, const char *fmt, ...)
     assert_string_equal(shape_of(m, &s), want);
 }
 
+static rt_size_t *hdr(void *p)
+{
+    return (rt_size_t *)((char *)p - W);
+}
+
 /* Footprint of the single free block of a fresh heap. */
 static rt_size_t whole_block(rt_tlsf_t m)
 {
@@ -243,6 +249,36 @@ static void test_exact_layout(void **state)
     expect_shape(m, "[ F%lu ]", t);
     assert_int_equal(m->used, 0);
     assert_int_equal(m->max, b1 + b2 + b3);
+    heap_end(m, &a);
+}
+
+/* The smallest free block (tiny, without footer where the native flavour
+ * allows it) is found again from above: freeing its successor merges. */
+static void test_min_blocks_merge(void **state)
+{
+    struct arena a;
+    rt_tlsf_t m = heap_new(&a, 4096);
+    unsigned long t = (unsigned long)whole_block(m), b = (unsigned long)MIN_BLK;
+    void *p1, *p2, *p3, *p4;
+
+    (void)state;
+    assert_int_equal(blk(1), MIN_BLK);
+    p1 = t_alloc(m, 1);
+    p2 = t_alloc(m, 1);
+    p3 = t_alloc(m, 1);
+    p4 = t_alloc(m, 1);
+    t_free(m, p2);
+    expect_shape(m, "[ U%lu F%lu U%lu U%lu F%lu ]", b, b, b, b, t - 4 * b);
+    assert_int_equal(*hdr(p3) & TLSF_PREV_BITS, TLSF_PREV_FREE | TLSF_PREV_TINY);
+    t_free(m, p3);                          /* merges with the block below */
+    expect_shape(m, "[ U%lu F%lu U%lu F%lu ]", b, 2 * b, b, t - 4 * b);
+    p2 = t_alloc(m, 1);                     /* splits it again: tiny tail */
+    expect_shape(m, "[ U%lu U%lu F%lu U%lu F%lu ]", b, b, b, b, t - 4 * b);
+    t_free(m, p4);                          /* merges both ways */
+    expect_shape(m, "[ U%lu U%lu F%lu ]", b, b, t - 2 * b);
+    t_free(m, p1);
+    t_free(m, p2);
+    expect_shape(m, "[ F%lu ]", t);
     heap_end(m, &a);
 }
 
@@ -323,11 +359,6 @@ static void corrupt_setup(struct corrupt_heap *c)
     expect_shape(c->m, "[ U%lu F%lu U%lu U%lu F%lu ]", (unsigned long)blk(40),
                  (unsigned long)blk(40), (unsigned long)blk(40), (unsigned long)blk(40),
                  (unsigned long)(c->m->total - 4 * blk(40)));
-}
-
-static rt_size_t *hdr(void *p)
-{
-    return (rt_size_t *)((char *)p - W);
 }
 
 static void test_corrupt_each_invariant(void **state)
@@ -868,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_init_layout),
         cmocka_unit_test(test_init_too_small),
         cmocka_unit_test(test_exact_layout),
+        cmocka_unit_test(test_min_blocks_merge),
         cmocka_unit_test(test_small_tail_not_split),
         cmocka_unit_test(test_edge_sizes),
         cmocka_unit_test(test_corrupt_each_invariant),

@@ -16,7 +16,7 @@
  *
  *   used block                       free block
  *   +--------------------------+     +--------------------------+
- *   | size | PREV_FREE | USED  |     | size |    0     |   0    |  head
+ *   | size | PREV_TINY PREV_FREE USED |  | size |  0  0  0  |  head
  *   +--------------------------+     +--------------------------+
  *   | data ...                 |     | next   (free list)       |
  *   |                          |     | pprev  (&prev->next or   |
@@ -30,7 +30,11 @@
  * to its header: that is how free() finds the physical predecessor without
  * a prev pointer in every header.  A used block needs no footer and so
  * carries exactly one word of overhead.  The smallest block holds head,
- * next, pprev and footer: MIN_BLOCK = 4 W (16 bytes ILP32, 32 native).
+ * next, pprev and footer: MIN_BLOCK = 4 W = 16 bytes on ILP32.  Where
+ * A >= 8 leaves a third flag bit (native: A = W = 8), a free block of
+ * exactly 3 W ("tiny": head, next, pprev) has no room for a footer;
+ * PREV_TINY (bit 2) in its successor says so, and the predecessor is then
+ * found at a fixed distance.  MIN_BLOCK = 3 W = 24 bytes natively.
  *
  * A heap is one or more regions.  The first region starts with the
  * control block; later regions start with a small region descriptor.
@@ -129,9 +133,11 @@
  *     stepping by sizes from a region's first block lands exactly on its
  *     epilogue.
  * I4  PREV_FREE of every block and epilogue equals "the block below is
- *     free"; it is clear on each region's first block.
+ *     free", and PREV_TINY "... and three words long"; both are clear on
+ *     each region's first block.  (A free block's own PREV bits are
+ *     therefore clear: I5.)
  * I5  no two physically adjacent blocks are both free.
- * I6  the footer of every free block points at its header.
+ * I6  the footer of every free block but a tiny one points at its header.
  * I7  lists: every block on list i lies in a region, is free, has
  *     index(size) == i, and its pprev points at the link that reached it.
  * I8  bitmaps: bit i of col_map is set iff list i is non-empty; bit r of
@@ -149,12 +155,26 @@
 #define TLSF_SL_SHIFT   4u
 #define TLSF_SL_COUNT   (1u << TLSF_SL_SHIFT)
 #define TLSF_SMALL      ((rt_size_t)TLSF_SL_COUNT << TLSF_A_SHIFT)
+/* A free block needs head, next and pprev, plus a footer - except a
+ * block of exactly three words ("tiny"), whose successor says so with
+ * PREV_TINY instead.  That takes a third flag bit, so tiny blocks exist
+ * only when A >= 8 and three words are a multiple of A (the native
+ * 64-bit flavour: 24-byte minimum instead of 32). */
+#if RT_ALIGN_SIZE >= 8 && (3 * __SIZEOF_SIZE_T__) % RT_ALIGN_SIZE == 0
+#define TLSF_PREV_TINY  ((rt_size_t)4)
+#define TLSF_TINY       (3 * TLSF_W)
+#define TLSF_MIN_BLOCK  TLSF_TINY
+#else
+#define TLSF_PREV_TINY  ((rt_size_t)0)
+#define TLSF_TINY       ((rt_size_t)0)
 #define TLSF_MIN_BLOCK  RT_ALIGN(4 * TLSF_W, TLSF_A)
+#endif
 #define TLSF_WORD_BITS  (sizeof(rt_size_t) * CHAR_BIT)
 
 #define TLSF_USED       ((rt_size_t)1)
 #define TLSF_PREV_FREE  ((rt_size_t)2)
-#define TLSF_FLAGS      (TLSF_USED | TLSF_PREV_FREE)
+#define TLSF_PREV_BITS  (TLSF_PREV_FREE | TLSF_PREV_TINY)
+#define TLSF_FLAGS      (TLSF_USED | TLSF_PREV_BITS)
 
 _Static_assert((RT_ALIGN_SIZE & (RT_ALIGN_SIZE - 1)) == 0, "RT_ALIGN_SIZE: power of two");
 _Static_assert(RT_ALIGN_SIZE >= sizeof(rt_size_t), "tlsf needs RT_ALIGN_SIZE >= word");
@@ -219,16 +239,15 @@ rt_inline struct tlsf_block **tlsf_footer(struct tlsf_block *b, rt_size_t size)
     return (struct tlsf_block **)((rt_uint8_t *)b + size - TLSF_W);
 }
 
-rt_inline rt_size_t tlsf_msb(rt_size_t x)
-{
-    return (rt_size_t)(TLSF_WORD_BITS - 1 - (rt_size_t)__builtin_clzl(x));
-}
-
-/* The list a block of `size` bytes is filed in (see the essay). */
+/* The list a block of `size` bytes is filed in (see the essay), written
+ * as msb*16 + (size >> (msb-4)) - const so that it compiles to eight
+ * x86-64 instructions (bsr, lea, shr, shl, lea ...). */
 rt_inline rt_size_t tlsf_index(rt_size_t size)
 {
-    rt_size_t sh = tlsf_msb(size | TLSF_SMALL) - TLSF_SL_SHIFT;
-    return (size >> sh) + ((sh - TLSF_A_SHIFT) << TLSF_SL_SHIFT);
+    rt_size_t msb = (rt_size_t)(__builtin_clzl(size | TLSF_SMALL) ^ (int)(TLSF_WORD_BITS - 1));
+
+    return (size >> (msb - TLSF_SL_SHIFT)) + (msb << TLSF_SL_SHIFT)
+           - ((TLSF_SL_SHIFT + TLSF_A_SHIFT) << TLSF_SL_SHIFT);
 }
 
 /* Bytes of block needed for n data bytes (n <= max_request). */
@@ -255,10 +274,15 @@ rt_inline void tlsf_file(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t si
     struct tlsf_block **slot = &h->heads[idx];
     struct tlsf_block *n = *slot;
 
+    struct tlsf_block *succ = tlsf_at(b, size);
+
     TLSF_STEP();
     b->head = size;
     b->pprev = slot;
-    *tlsf_footer(b, size) = b;
+    if (TLSF_PREV_TINY == 0 || size != TLSF_TINY)
+        *tlsf_footer(b, size) = b;
+    succ->head = (succ->head & ~TLSF_PREV_TINY) | TLSF_PREV_FREE
+                 | (size == TLSF_TINY ? TLSF_PREV_TINY : 0);
     /* (next is stored in each branch: two adjacent stores invite the
      * compiler to pair them through a vector register - 2 extra
      * instructions on x86-64) */
@@ -362,11 +386,11 @@ rt_inline void *tlsf_carve(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t 
     if (rest >= TLSF_MIN_BLOCK)
     {
         TLSF_STEP();
-        tlsf_file(h, tlsf_at(b, need), rest);   /* its successor keeps PREV_FREE */
+        tlsf_file(h, tlsf_at(b, need), rest);
         size = need;
     }
     else
-        tlsf_at(b, size)->head &= ~TLSF_PREV_FREE;
+        tlsf_at(b, size)->head &= ~TLSF_PREV_BITS;
     b->head = size | flags | TLSF_USED;
     h->parent.used += size;
     if (h->parent.used > h->parent.max)
@@ -390,11 +414,11 @@ rt_inline void tlsf_release(struct tlsf_heap *h, struct tlsf_block *b)
         tlsf_unlink(h, next);
         size += next_head;                      /* a free head is its size */
     }
-    else
-        next->head = next_head | TLSF_PREV_FREE;
     if (head & TLSF_PREV_FREE)
     {
-        struct tlsf_block *prev = ((struct tlsf_block **)b)[-1];
+        struct tlsf_block *prev = (head & TLSF_PREV_TINY)
+                                  ? tlsf_at(b, (rt_size_t)0 - TLSF_TINY)
+                                  : ((struct tlsf_block **)b)[-1];
 
         TLSF_STEP();
         tlsf_unlink(h, prev);
@@ -413,7 +437,7 @@ static void tlsf_region_init(struct tlsf_heap *h, struct tlsf_region *r,
     r->next = RT_NULL;
     r->first = first;
     r->end = end;
-    ((struct tlsf_block *)end)->head = TLSF_USED | TLSF_PREV_FREE;
+    ((struct tlsf_block *)end)->head = TLSF_USED;
     tlsf_file(h, (struct tlsf_block *)first, (rt_size_t)(end - first));
     h->parent.total += (rt_size_t)(end - first);
 }
@@ -596,7 +620,7 @@ void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
     {                                           /* R7: grow into the successor */
         tlsf_unlink(h, next);
         have += next_head;
-        tlsf_at(b, have)->head &= ~TLSF_PREV_FREE;
+        tlsf_at(b, have)->head &= ~TLSF_PREV_BITS;
         b->head = have | (b->head & TLSF_FLAGS);
         h->parent.used += next_head;
         if (h->parent.used > h->parent.max)
@@ -642,8 +666,8 @@ void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
         lead = aligned - data;
         b = tlsf_at(front, lead);
         have -= lead;
-        tlsf_file(h, front, lead);
-        flags = TLSF_PREV_FREE;
+        tlsf_file(h, front, lead);              /* sets b's PREV bits */
+        flags = b->head & TLSF_PREV_BITS;
     }
     return tlsf_carve(h, b, have, need, flags);
 }
@@ -755,7 +779,7 @@ static int tlsf_check_regions(const struct tlsf_heap *h)
             || ((first + TLSF_W) & (TLSF_A - 1)) != 0
             || ((end + TLSF_W) & (TLSF_A - 1)) != 0)
             return 2;
-        if ((((const struct tlsf_block *)end)->head & ~TLSF_PREV_FREE) != TLSF_USED)
+        if ((((const struct tlsf_block *)end)->head & ~TLSF_PREV_BITS) != TLSF_USED)
             return 2;
         for (s = &h->region0; s != r; s = s->next)
         {
@@ -778,7 +802,7 @@ rt_inline int tlsf_first_broken(int a, int b)
 static int tlsf_check_blocks(const struct tlsf_region *r, struct tlsf_census *c)
 {
     const rt_uint8_t *p = r->first;
-    rt_bool_t prev_free = RT_FALSE;
+    rt_size_t prev_bits = 0;                    /* what PREV bits should say */
     int broken = 0;
 
     while (p < r->end)
@@ -790,24 +814,26 @@ static int tlsf_check_blocks(const struct tlsf_region *r, struct tlsf_census *c)
         if ((size & (TLSF_A - 1)) != 0 || size < TLSF_MIN_BLOCK
             || size > (rt_size_t)(r->end - p))
             return 3;
-        if (((b->head & TLSF_PREV_FREE) != 0) != prev_free)
+        if ((b->head & TLSF_PREV_BITS) != prev_bits)
             broken = tlsf_first_broken(broken, 4);
         if (is_free)
         {
-            if (prev_free)
+            if (prev_bits != 0)
                 broken = tlsf_first_broken(broken, 5);
-            if (*(struct tlsf_block *const *)(p + size - TLSF_W) != b)
+            if ((TLSF_PREV_TINY == 0 || size != TLSF_TINY)
+                && *(struct tlsf_block *const *)(p + size - TLSF_W) != b)
                 broken = tlsf_first_broken(broken, 6);
             c->free_blocks++;
             c->free_bytes += size;
         }
         c->block_bytes += size;
-        prev_free = is_free;
+        prev_bits = !is_free ? 0
+                    : TLSF_PREV_FREE | (size == TLSF_TINY ? TLSF_PREV_TINY : 0);
         p += size;
     }
     if (p != r->end)
         return 3;
-    if (((((const struct tlsf_block *)p)->head & TLSF_PREV_FREE) != 0) != prev_free)
+    if ((((const struct tlsf_block *)p)->head & TLSF_PREV_BITS) != prev_bits)
         broken = tlsf_first_broken(broken, 4);
     return broken;
 }
