@@ -330,27 +330,6 @@ rt_inline void tlsf_unlink(struct tlsf_heap *h, struct tlsf_block *b)
         tlsf_list_emptied(h, off / sizeof(struct tlsf_block *));
 }
 
-/* The first non-empty list at or above list idx, or -1.  Two
- * find-first-set operations, no loop. */
-rt_inline rt_size_t tlsf_search(const struct tlsf_heap *h, rt_size_t idx)
-{
-    rt_size_t row = idx >> TLSF_SL_SHIFT;
-    rt_uint32_t cols = h->col_map[row] & ((rt_uint32_t)~0u << (idx & (TLSF_SL_COUNT - 1)));
-
-    TLSF_STEP();
-    if (cols == 0)
-    {
-        rt_ubase_t rows = h->row_map & (~(rt_ubase_t)1 << row);
-
-        TLSF_STEP();
-        if (rows == 0)
-            return (rt_size_t)-1;
-        row = (rt_size_t)__builtin_ctzl(rows);
-        cols = h->col_map[row];
-    }
-    return (row << TLSF_SL_SHIFT) + (rt_size_t)__builtin_ctz(cols);
-}
-
 /* R2 + R3's unlink: take a free block of at least `need` bytes off its
  * list, or return RT_NULL. */
 rt_inline struct tlsf_block *tlsf_take(struct tlsf_heap *h, rt_size_t need)
@@ -362,9 +341,25 @@ rt_inline struct tlsf_block *tlsf_take(struct tlsf_heap *h, rt_size_t need)
     TLSF_STEP();
     if (b == RT_NULL || b->head < need)
     {
-        idx = tlsf_search(h, idx + 1);
-        if (idx == (rt_size_t)-1)
-            return RT_NULL;
+        /* The first non-empty list above idx: two find-first-sets. */
+        rt_size_t row;
+        rt_uint32_t cols;
+
+        idx++;
+        row = idx >> TLSF_SL_SHIFT;
+        cols = h->col_map[row] & ((rt_uint32_t)~0u << (idx & (TLSF_SL_COUNT - 1)));
+        TLSF_STEP();
+        if (cols == 0)
+        {
+            rt_ubase_t rows = h->row_map & (~(rt_ubase_t)1 << row);
+
+            TLSF_STEP();
+            if (rows == 0)
+                return RT_NULL;
+            row = (rt_size_t)__builtin_ctzl(rows);
+            cols = h->col_map[row];
+        }
+        idx = (row << TLSF_SL_SHIFT) + (rt_size_t)__builtin_ctz(cols);
         b = h->heads[idx];
     }
     n = b->next;
