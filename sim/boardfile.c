@@ -152,8 +152,13 @@ static int bf_directive(struct bf_state *st, char *line, char **w, int n)
     {
         char *text = strstr(line, "description") + strlen("description");
 
+        size_t len;
+
         while (isspace((unsigned char)*text))
             text++;
+        len = strlen(text);
+        while (len > 0 && isspace((unsigned char)text[len - 1]))
+            text[--len] = '\0';
         return bf_copy_name(st, st->b->description, sizeof(st->b->description), text,
                             "a description of at most 95 characters");
     }

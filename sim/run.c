@@ -155,6 +155,15 @@ static int board_heap_init(void)
     unsigned char *begin = sim.region[hr].host + sim.region[hr].zi_size;
     unsigned char *end = sim.region[hr].host + sim.region[hr].size;
     rt_system_heap_init(begin, end);
+    rt_size_t total = 0;
+    rt_memory_info(&total, RT_NULL, RT_NULL);
+    if (total == 0)
+    {
+        sim_report("rtsim: the %s heap cannot be set up in the %zu bytes of %s on board %s "
+                   "(the console says why)\n", sim.cfg.heap, (size_t)(end - begin),
+                   sim.region[hr].name, sim.board.name);
+        return -1;
+    }
     /* The other regions join the heap when the algorithm can use them. */
     for (int i = 0; i < sim.board.nregions; i++)
     {
@@ -170,18 +179,19 @@ static void register_commands(void)
 {
     rt_msh_builtin_register();
     rt_mem_cmd_register();
+    rt_memheap_cmd_register();
+    rt_mempool_cmd_register();
 }
 
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
 {
-    if (pthread_mutex_lock(&sim_lock) != 0)
-        return RT_SIM_ECONFIG;
-    if (sim.running)
+    if (sim_self)
     {
-        pthread_mutex_unlock(&sim_lock);
+        /* Called from a simulated thread: it holds the CPU lock already. */
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
         return RT_SIM_ECONFIG;
     }
+    CHECK_PT(pthread_mutex_lock(&sim_lock));
 
     struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */
     memset(&sim, 0, sizeof sim);
@@ -200,8 +210,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     app_arg = arg;
 
     sim_self = &sim.host;
-    if (pthread_cond_init(&sim.host.cond, NULL) != 0)
-        sim_fatal_errno("pthread_cond_init", 0);
+    CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
     sim.running = 1;
 
@@ -219,6 +228,9 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     }
 
     rt_kernel_reset();
+    rt_mp_set_wake_order(sim.cfg.mp_wake_order == RT_SIM_MP_WAKE_FIFO);
+    rt_mp_alloc_sethook(RT_NULL);
+    rt_mp_free_sethook(RT_NULL);
     if (setjmp(sim.host_jmp) == 0)
     {
         rt_hw_interrupt_disable();
@@ -256,11 +268,11 @@ out:
         sim.irqs = e->next;
         free(e);
     }
-    pthread_cond_destroy(&sim.host.cond);
+    CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;
     sim_self = NULL;
     int rc = sim.result;
-    pthread_mutex_unlock(&sim_lock);
+    CHECK_PT(pthread_mutex_unlock(&sim_lock));
     return rc;
 }

@@ -69,6 +69,7 @@ struct sim_state
     unsigned char *region_mem[SIM_BOARD_MAX_REGIONS];
 
     unsigned long long rand_state;
+    int cpu;                        /* core every context is pinned to, or -1 */
 };
 
 extern struct sim_state sim;
@@ -81,6 +82,15 @@ void sim_port_teardown(void);
 RT_NORETURN void sim_end_run(int code);
 void sim_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sim_fatal_errno(const char *what, int rc);
+
+/* Every pthread call's result is checked: a failure is a bug in the
+ * simulator or an exhausted host, reported and fatal. */
+#define CHECK_PT(call)                              \
+    do {                                            \
+        int rc_ = (call);                           \
+        if (rc_ != 0)                               \
+            sim_fatal_errno(#call, rc_);            \
+    } while (0)
 
 /* trace.c */
 void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

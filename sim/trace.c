@@ -34,12 +34,16 @@ const char *sim_object_class_name(const struct rt_object *obj)
     }
 }
 
+/* The thread a line is about: normally the running one; a switch line is
+ * written by the thread giving up the CPU. */
+static rt_thread_t trace_context;
+
 void sim_trace_line(const char *event, const char *fmt, ...)
 {
     FILE *out = sim.cfg.trace;
     if (!out)
         return;
-    rt_thread_t cur = sim.booted ? rt_thread_self() : NULL;
+    rt_thread_t cur = trace_context ? trace_context : (sim.booted ? rt_thread_self() : NULL);
     char ctx[RT_NAME_MAX + 8];
     if (!cur)
         snprintf(ctx, sizeof ctx, "-");
@@ -87,7 +91,10 @@ void rt_hw_trace(int event, const void *obj, const void *addr, rt_size_t size, c
         sim_trace_line("exit", "thread=%s", name_of(obj));
         break;
     case RT_TRACE_SWITCH:
+        /* From the boot code (extra = NULL) or from the thread leaving. */
+        trace_context = extra ? (rt_thread_t)(uintptr_t)extra : NULL;
         sim_trace_line("switch", "to=%s", name_of(obj));
+        trace_context = NULL;
         break;
     case RT_TRACE_READY:
         sim_trace_line("ready", "thread=%s", name_of(obj));

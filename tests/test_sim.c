@@ -313,9 +313,20 @@ static void stopper(void *arg)
     rt_sim_stop(42);
 }
 
+static int nested_rc;
+
+static void nested(void *arg)
+{
+    (void)arg;
+    nested_rc = rt_sim_run(NULL, nested, NULL);
+}
+
 static void test_stop_and_bad_config(void **state)
 {
     (void)state;
+    nested_rc = -1;
+    assert_int_equal(tu_run(NULL, nested, RT_NULL), RT_SIM_OK);
+    assert_int_equal(nested_rc, RT_SIM_ECONFIG);
     assert_int_equal(tu_run(NULL, stopper, RT_NULL), 42);
     struct rt_sim_config cfg;
     tu_config(&cfg);
@@ -328,6 +339,14 @@ static void test_stop_and_bad_config(void **state)
     tu_console_reset();
     assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
     assert_contains(tu_report(), "unknown heap algorithm \"buddy\"");
+    /* Slab needs more room than the tiny board has: a clear refusal. */
+    tu_config(&cfg);
+    cfg.heap = "slab";
+    cfg.board = "stm32f103c8";
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, stopper, RT_NULL), RT_SIM_ECONFIG);
+    assert_contains(tu_report(), "the slab heap cannot be set up in the 16384 bytes of SRAM on board stm32f103c8");
+    assert_contains(tu_console(), "slab needs at least");
 }
 
 /* --------------------------------------------- repeated runs, determinism */
@@ -391,6 +410,53 @@ static void test_50_runs(void **state)
     }
 }
 
+/* An interrupt that falls due while interrupts are masked is delivered at
+ * the outermost enable. */
+static void masked_main(void *arg)
+{
+    (void)arg;
+    rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
+    rt_sim_irq_at(2, isr_release, RT_NULL);
+    rt_base_t outer = rt_hw_interrupt_disable();
+    rt_base_t inner = rt_hw_interrupt_disable();
+    rt_hw_us_delay(3000);            /* three ticks pass, masked */
+    tu_log("masked@%u", (unsigned)rt_tick_get_raw());
+    rt_hw_interrupt_enable(inner);
+    tu_log("inner-enabled");
+    rt_hw_interrupt_enable(outer);   /* the handler runs here */
+    tu_log("enabled value=%d", irq_sem.value);
+    rt_sem_detach(&irq_sem);
+}
+
+static void test_irq_delivered_at_outermost_enable(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, masked_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "masked@3 inner-enabled isr@3 enabled value=1");
+}
+
+/* Real-time pacing changes when events happen, never their order. */
+static void test_realtime_keeps_order(void **state)
+{
+    (void)state;
+    size_t la, lb;
+    char *a = traced_run(3, &la);
+    char *b = NULL;
+    FILE *f = open_memstream(&b, &lb);
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.trace = f;
+    cfg.seed = 3;
+    cfg.realtime = 1000.0;   /* one tick = 1 microsecond of wall time */
+    assert_int_equal(tu_run(&cfg, busy_program, RT_NULL), RT_SIM_OK);
+    fclose(f);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+}
+
 static void ms_main(void *arg)
 {
     (void)arg;
@@ -422,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_trace_is_deterministic),
         cmocka_unit_test(test_50_runs),
         cmocka_unit_test(test_millisecond_conversions),
+        cmocka_unit_test(test_irq_delivered_at_outermost_enable),
+        cmocka_unit_test(test_realtime_keeps_order),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

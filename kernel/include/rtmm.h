@@ -61,6 +61,14 @@ void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx);
 int  rt_tlsf_check(rt_tlsf_t m);
 void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx);
 int  rt_mp_check(rt_mp_t mp);
+/* Every block of the pool in address order (header_size = one pointer,
+ * used = its header word holds the pool).  Not from an ISR while the pool
+ * is in use by others: it does not mask interrupts.  O(blocks). */
+void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx);
+/* Which waiter rt_mp_free wakes: 0 = RT-Thread 4.1 (newest first, the
+ * default), nonzero = RT-Thread 5.x (oldest first).  The simulator calls
+ * it at every boot with rt_sim_config.mp_wake_order. */
+void rt_mp_set_wake_order(int fifo);
 
 /* Extended statistics of the system heap, beyond rt_memory_info. */
 struct rt_memory_stats

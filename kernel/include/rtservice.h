@@ -15,7 +15,7 @@ extern "C" {
 
 /* Address of the structure of `type` whose member `member` is at `ptr`. */
 #define rt_container_of(ptr, type, member) \
-    ((type *)((char *)(ptr) - offsetof(type, member)))
+    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 #define RT_LIST_OBJECT_INIT(object) { &(object), &(object) }
 

@@ -4,7 +4,8 @@
  *   free       4.1 format: total / used / maximum / available
  *   list_mem   pre-4.1 format: three lines about the system heap
  *   memtrace   4.1 format: every small-mem heap, one line per block with
- *              its owner's first four name characters
+ *              its owner's first four name characters (a classic heap in
+ *              the pre-4.1 format: list_mem's lines instead of name/total)
  *
  * Addresses are target addresses (rt_mem_target_addr), so the output is
  * the same from run to run.  Owner names come from kheap.c's side table
@@ -21,6 +22,10 @@ int cmd_free(int argc, char **argv)
 
     (void)argc;
     (void)argv;
+    /* RT_USING_MEMHEAP_AS_HEAP: RT-Thread's `free` lists the memheaps. */
+    const char *algo = rt_system_heap_algorithm();
+    if (algo && rt_strcmp(algo, "memheap") == 0)
+        return (int)list_memheap();
     rt_memory_info(&total, &used, &max_used);
     rt_kprintf("total    : %d\n", (int)total);
     rt_kprintf("used     : %d\n", (int)used);
@@ -98,13 +103,24 @@ static void memtrace_heap(struct rt_memory *m)
     ctx.print = RT_FALSE;
     walk(m, memtrace_block, &ctx);
 
-    rt_kprintf("\nmemory heap address:\n");
-    rt_strncpy(name, m->parent.name, RT_NAME_MAX);
-    name[RT_NAME_MAX] = '\0';
-    rt_kprintf("name    : %s\n", name);
-    rt_kprintf("total   : 0x%d\n", (int)m->total);
-    rt_kprintf("used    : 0x%d\n", (int)m->used);
-    rt_kprintf("max_used: 0x%d\n", (int)m->max);
+    if (classic)
+    {
+        /* pre-4.1: the list_mem lines, then the addresses */
+        rt_kprintf("total memory: %d\n", (int)m->total);
+        rt_kprintf("used memory : %d\n", (int)m->used);
+        rt_kprintf("maximum allocated memory: %d\n", (int)m->max);
+        rt_kprintf("\nmemory heap address:\n");
+    }
+    else
+    {
+        rt_kprintf("\nmemory heap address:\n");
+        rt_strncpy(name, m->parent.name, RT_NAME_MAX);
+        name[RT_NAME_MAX] = '\0';
+        rt_kprintf("name    : %s\n", name);
+        rt_kprintf("total   : 0x%d\n", (int)m->total);
+        rt_kprintf("used    : 0x%d\n", (int)m->used);
+        rt_kprintf("max_used: 0x%d\n", (int)m->max);
+    }
     rt_kprintf("heap_ptr: 0x%08x\n", (rt_uint32_t)rt_mem_target_addr((const void *)m->address));
     rt_kprintf("lfree   : 0x%08x\n", (rt_uint32_t)ctx.lfree);
     rt_kprintf("heap_end: 0x%08x\n", (rt_uint32_t)ctx.heap_end);

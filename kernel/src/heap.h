@@ -50,5 +50,7 @@ extern const struct rt_heap_algorithm rt_heap_smallmem_classic;
 extern const struct rt_heap_algorithm rt_heap_slab;
 extern const struct rt_heap_algorithm rt_heap_memheap;
 extern const struct rt_heap_algorithm rt_heap_tlsf;
+void rt_memheap_cmd_register(void);    /* msh list_memheap (cmd_memheap.c) */
+void rt_mempool_cmd_register(void);    /* msh list_mempool (cmd_mempool.c) */
 
 #endif

@@ -48,6 +48,8 @@ static const struct rt_heap_algorithm *const kheap_algorithms[] =
     &rt_heap_smallmem,
     &rt_heap_smallmem_classic,
     /* ---- other heap algorithms: one line each below this mark ---- */
+    &rt_heap_slab,
+    &rt_heap_memheap,
     &rt_heap_tlsf,
 };
 

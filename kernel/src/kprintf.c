@@ -4,7 +4,8 @@
  * rt_vsnprintf understands what RT-Thread's own printf does and what its
  * shell commands use: %d %i %u %x %X %o %c %s %p %%, the flags '-' '0' '+'
  * ' ' '#', a width and a precision (numbers or '*'), and the length
- * modifiers hh h l ll z t.  Output is always NUL-terminated when size > 0;
+ * modifiers hh h l ll z t.  One RT-Thread quirk is kept: a precision of 0
+ * does not shorten a %s (its shell commands rely on it).  Output is always NUL-terminated when size > 0;
  * the return value is the length the full output would have had.
  */
 #include <rthw.h>
@@ -217,7 +218,9 @@ rt_int32_t rt_vsnprintf(char *buf, rt_size_t size, const char *fmt, va_list args
             break;
         }
         case 's':
-            out_string(&o, va_arg(args, const char *), width, prec, flags);
+            /* As RT-Thread's printf: a zero precision ("%-*.s", used by
+             * the list commands for their titles) does not truncate. */
+            out_string(&o, va_arg(args, const char *), width, prec == 0 ? -1 : prec, flags);
             break;
         case '%':
             out_char(&o, '%');

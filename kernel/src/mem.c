@@ -66,8 +66,9 @@
  *       "small", heap_ptr = the aligned address after the control block,
  *       address = heap_ptr, total = mem_size_aligned, heap_end at offset
  *       mem_size_aligned + SIZEOF_STRUCT_MEM.
- *   I2  The sentinel is used, owned by this heap, and its next and prev are
- *       its own offset.
+ *   I2  The sentinel is used, owned by this heap, and its next is its own
+ *       offset (its prev is scratch: plug_holes rewrites it, as upstream;
+ *       plug_holes relies on the sentinel being marked used).
  *   I3  Every block header on the chain holds this heap's address with no
  *       flag bits other than bit 0.
  *   I4  The chain from offset 0 strictly ascends, every capacity is a
@@ -77,14 +78,17 @@
  *   I6  No two neighbouring blocks are both free (merging is complete).
  *   I7  lfree is the lowest free block, or heap_end when none is free.
  *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total.
+ *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
+ *       block counts its header, which total leaves out: RT-Thread's `free`
+ *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
  *
  * Deliberate differences from RT-Thread 4.1.x: the owner mask is full
  * width (4.1's 0xFFFFFFFE drops the upper half of 64-bit addresses); there
- * is no padding word on 64-bit (the current upstream layout); the sentinel's
- * prev is never rewritten (4.1 sometimes rewrites it, nothing reads it);
- * a failed validation in free returns without touching the heap when the
- * assert handler returns.
+ * is no padding word on 64-bit (the current upstream layout); a failed
+ * validation in free or realloc returns without touching the heap when the
+ * assert handler returns; a size within RT_ALIGN_SIZE of the largest
+ * rt_size_t is refused before rounding (4.1 rounds it to 0 and hands out a
+ * minimum block, or frees the block in realloc).
  */
 #include <rtthread.h>
 #include "heap.h"
@@ -142,7 +146,7 @@ rt_inline void smem_set_prev(struct rt_small_mem *m, rt_size_t off, rt_size_t pr
 }
 
 /* Is m a live small-mem heap object (static, class Memory)? */
-static rt_bool_t smem_is_heap(const struct rt_small_mem *m)
+rt_inline rt_bool_t smem_is_heap(const struct rt_small_mem *m)
 {
     return m != RT_NULL &&
            m->parent.parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
@@ -164,74 +168,108 @@ static void smem_split(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt
 
 /* Merge the free block `mem` with a free successor and a free predecessor.
  *   before: [prev free][mem free][next free]
- *   after:  [prev free ........................]  */
-static void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
+ *   after:  [prev free ........................]
+ * Like RT-Thread it rewrites the successor's prev link even when that is
+ * the sentinel (nothing reads the sentinel's prev). */
+rt_inline void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
 {
-    struct rt_small_mem_item *nmem = smem_item(m, mem->next);
+    rt_uint8_t *base = m->heap_ptr;
+    struct rt_small_mem_item *nmem = (struct rt_small_mem_item *)(base + mem->next);
     struct rt_small_mem_item *pmem;
 
-    if (mem != nmem && !MEM_ISUSED(nmem) && nmem != m->heap_end)
+    /* RT-Thread also tests nmem != mem and nmem != heap_end; neither can
+     * hold here: next > offset for every block (I4) and the sentinel is
+     * always marked used (I2). */
+    if (!MEM_ISUSED(nmem))
     {
         if (m->lfree == nmem)
             m->lfree = mem;
         nmem->pool_ptr = 0;
         mem->next = nmem->next;
-        smem_set_prev(m, nmem->next, smem_off(m, mem));
+        ((struct rt_small_mem_item *)(base + nmem->next))->prev = (rt_size_t)((rt_uint8_t *)mem - base);
     }
 
-    pmem = smem_item(m, mem->prev);
+    pmem = (struct rt_small_mem_item *)(base + mem->prev);
     if (pmem != mem && !MEM_ISUSED(pmem))
     {
         if (m->lfree == mem)
             m->lfree = pmem;
         mem->pool_ptr = 0;
         pmem->next = mem->next;
-        smem_set_prev(m, mem->next, smem_off(m, pmem));
+        ((struct rt_small_mem_item *)(base + mem->next))->prev = (rt_size_t)((rt_uint8_t *)pmem - base);
     }
 }
 
-/* R2: the first free block from lfree with capacity >= size, or NULL. */
-static struct rt_small_mem_item *find_fit(struct rt_small_mem *m, rt_size_t size)
+/* R2: the first free block from lfree with capacity >= size, or NULL.
+ * This loop is where the allocator spends its time, so it visits two
+ * blocks per round: the compiler can then keep both offsets in registers
+ * and a used block costs six instructions instead of seven.  Each visit is
+ * the same test: offset <= total - size, then free and big enough. */
+rt_inline int smem_fits(const struct rt_small_mem_item *mem, rt_size_t ptr, rt_size_t next,
+                        rt_size_t need)
+{
+    return !MEM_ISUSED(mem) && next - ptr >= need;
+}
+
+rt_inline struct rt_small_mem_item *find_fit(struct rt_small_mem *m, rt_size_t size)
 {
     rt_uint8_t *base = m->heap_ptr;
     rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t ptr;
+    rt_size_t need = size + SIZEOF_STRUCT_MEM;    /* header + data */
+    rt_size_t ptr = smem_off(m, m->lfree);
 
-    for (ptr = smem_off(m, m->lfree); ptr <= limit;)
+    if (ptr > limit)
+        return RT_NULL;
+    for (;;)
     {
-        struct rt_small_mem_item *mem = (struct rt_small_mem_item *)(base + ptr);
-        rt_size_t next = mem->next;
+        struct rt_small_mem_item *a = (struct rt_small_mem_item *)(base + ptr);
+        rt_size_t next = a->next;
+        struct rt_small_mem_item *b;
 
-        if (!MEM_ISUSED(mem) && next - (ptr + SIZEOF_STRUCT_MEM) >= size)
-            return mem;
-        ptr = next;
+        if (smem_fits(a, ptr, next, need))
+            return a;
+        if (next > limit)
+            return RT_NULL;
+        b = (struct rt_small_mem_item *)(base + next);
+        ptr = b->next;
+        if (smem_fits(b, next, ptr, need))
+            return b;
+        if (ptr > limit)
+            return RT_NULL;
     }
-    return RT_NULL;
 }
 
 /* R3 + R4: hand out `mem` for `size` bytes, splitting when worthwhile. */
-static void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t size)
+rt_inline void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t size)
 {
     rt_size_t ptr = smem_off(m, mem);
+    rt_size_t used = m->parent.used;
+    struct rt_small_mem_item *lfree;
 
     if (mem->next - (ptr + SIZEOF_STRUCT_MEM) >= size + SIZEOF_STRUCT_MEM + MIN_SIZE_ALIGNED)
     {
         smem_split(m, mem, ptr + SIZEOF_STRUCT_MEM + size);
-        m->parent.used += size + SIZEOF_STRUCT_MEM;
+        used += size + SIZEOF_STRUCT_MEM;
     }
     else
     {
-        m->parent.used += mem->next - ptr;
+        used += mem->next - ptr;
     }
-    if (m->parent.max < m->parent.used)
-        m->parent.max = m->parent.used;
+    m->parent.used = used;
+    if (m->parent.max < used)
+        m->parent.max = used;
 
     mem->pool_ptr = MEM_USED(m);
 
-    if (mem == m->lfree)
+    lfree = m->lfree;
+    if (mem == lfree)
     {
-        while (MEM_ISUSED(m->lfree) && m->lfree != m->heap_end)
-            m->lfree = smem_item(m, m->lfree->next);
+        rt_uint8_t *base = m->heap_ptr;
+        struct rt_small_mem_item *end = m->heap_end;
+
+        while (MEM_ISUSED(lfree) && lfree != end)
+            lfree = (struct rt_small_mem_item *)(base + lfree->next);
+        m->lfree = lfree;
     }
 }
 
@@ -252,7 +290,8 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
         end_align <= 2 * SIZEOF_STRUCT_MEM || end_align - 2 * SIZEOF_STRUCT_MEM < start_addr)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)begin_addr, (rt_ubase_t)begin_addr + size);
+                   (rt_uint32_t)rt_mem_target_addr(begin_addr),
+                   (rt_uint32_t)(rt_mem_target_addr(begin_addr) + size));
         return RT_NULL;
     }
 
@@ -301,6 +340,8 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
+    if (size > m->mem_size_aligned)     /* before RT_ALIGN can wrap around */
+        return RT_NULL;
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     if (size < MIN_SIZE_ALIGNED)
         size = MIN_SIZE_ALIGNED;
@@ -315,62 +356,109 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
     return (rt_uint8_t *)mem + SIZEOF_STRUCT_MEM;
 }
 
-/* The heap owning the used block whose data starts at rmem, after every
- * cheap check RT-Thread makes; RT_NULL (having reported through RT_ASSERT)
- * when one fails. */
-static struct rt_small_mem *smem_owner(void *rmem)
+/* R5's validation, the fast path: is rmem the data of a used block of a
+ * live heap, inside it, followed by a header of the same heap?  Reads the
+ * header (as RT-Thread does); writes nothing. */
+rt_inline struct rt_small_mem *smem_owner_fast(void *rmem)
 {
-    struct rt_small_mem_item *mem;
-    struct rt_small_mem *m;
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    struct rt_small_mem *m = MEM_POOL(mem);
+    rt_uint8_t *next;
+
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0 || !MEM_ISUSED(mem) || !smem_is_heap(m) ||
+        (rt_uint8_t *)mem < m->heap_ptr || mem >= m->heap_end)
+        return RT_NULL;
+    next = m->heap_ptr + mem->next;
+    if (next <= (rt_uint8_t *)mem || next > (rt_uint8_t *)m->heap_end ||
+        MEM_POOL((struct rt_small_mem_item *)next) != m)
+        return RT_NULL;
+    return m;
+}
+
+/* The slow path after smem_owner_fast said no: name the first failed
+ * check through RT_ASSERT, as RT-Thread's asserts would. */
+static void smem_report_bad(void *rmem)
+{
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    struct rt_small_mem *m = MEM_POOL(mem);
+
+    RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
+        return;
+    RT_ASSERT(MEM_ISUSED(mem));
+    RT_ASSERT(smem_is_heap(m));
+    if (!MEM_ISUSED(mem) || !smem_is_heap(m))
+        return;
+    RT_ASSERT((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end);
+    RT_ASSERT(MEM_POOL(smem_item(m, mem->next)) == m);
+    RT_ASSERT(smem_owner_fast(rmem) != RT_NULL);
+}
+
+/* Is rmem the data of a used block of heap m?  Checks the range and the
+ * owner word against m before trusting anything else in the header, so a
+ * pointer into the middle of a block, or into another heap, is reported
+ * (RT_ASSERT) without following a garbage owner pointer. */
+static rt_bool_t smem_block_of(struct rt_small_mem *m, void *rmem)
+{
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
 
     if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
     {
         RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
-        return RT_NULL;
+        return RT_FALSE;
     }
-    mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
-    if (!MEM_ISUSED(mem))
+    if ((rt_uint8_t *)mem < m->heap_ptr || mem >= m->heap_end)
     {
-        RT_ASSERT(MEM_ISUSED(mem));
-        return RT_NULL;
+        RT_ASSERT((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end);
+        return RT_FALSE;
     }
-    m = MEM_POOL(mem);
-    if (!smem_is_heap(m))
+    if (MEM_POOL(mem) != m)
     {
-        RT_ASSERT(smem_is_heap(m));
-        return RT_NULL;
+        RT_ASSERT(MEM_POOL(mem) == m);
+        return RT_FALSE;
     }
-    if ((rt_uint8_t *)rmem < m->heap_ptr || (rt_uint8_t *)rmem >= (rt_uint8_t *)m->heap_end)
+    if (smem_owner_fast(rmem) != m)
     {
-        RT_ASSERT((rt_uint8_t *)rmem >= m->heap_ptr && (rt_uint8_t *)rmem < (rt_uint8_t *)m->heap_end);
-        return RT_NULL;
+        smem_report_bad(rmem);
+        return RT_FALSE;
     }
-    if (mem->next <= smem_off(m, mem) || mem->next > smem_end_off(m) ||
-        MEM_POOL(smem_item(m, mem->next)) != m)
-    {
-        RT_ASSERT(MEM_POOL(smem_item(m, mem->next)) == m);
-        return RT_NULL;
-    }
-    return m;
+    return RT_TRUE;
 }
 
 void rt_smem_free(void *rmem)
 {
     struct rt_small_mem_item *mem;
     struct rt_small_mem *m;
+    rt_uint8_t *base;
+    rt_ubase_t pool;
+    rt_size_t off, next, end;
 
     if (rmem == RT_NULL)
         return;
-    m = smem_owner(rmem);
-    if (m == RT_NULL)
-        return;
 
+    /* R5's validation, inline: every value read here is reused below. */
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
+    pool = mem->pool_ptr;
+    m = (struct rt_small_mem *)(pool & MEM_MASK);
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0 || (pool & 1) == 0 || !smem_is_heap(m))
+        goto bad;
+    base = m->heap_ptr;
+    end = smem_end_off(m);
+    off = (rt_size_t)((rt_uint8_t *)mem - base);    /* wraps when mem < base */
+    next = mem->next;
+    if (off >= end || next <= off || next > end ||
+        MEM_POOL((struct rt_small_mem_item *)(base + next)) != m)
+        goto bad;
+
     mem->pool_ptr = MEM_FREED(m);
     if (mem < m->lfree)
         m->lfree = mem;
-    m->parent.used -= mem->next - smem_off(m, mem);
+    m->parent.used -= next - off;
     plug_holes(m, mem);
+    return;
+
+bad:
+    smem_report_bad(rmem);
 }
 
 void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
@@ -386,6 +474,8 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         return RT_NULL;
     }
 
+    if (newsize > m->mem_size_aligned)  /* before RT_ALIGN can wrap around */
+        return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
     if (newsize > m->mem_size_aligned)
         return RT_NULL;
@@ -397,11 +487,8 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (rmem == RT_NULL)
         return rt_smem_alloc(heap, newsize);
 
-    if (smem_owner(rmem) != m)
-    {
-        RT_ASSERT(smem_owner(rmem) == m);
+    if (!smem_block_of(m, rmem))
         return RT_NULL;
-    }
 
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
     ptr = smem_off(m, mem);
@@ -455,8 +542,7 @@ int rt_smem_check(rt_smem_t heap)
     end = smem_end_off(m);
 
     /* I2 */
-    if (m->heap_end->pool_ptr != MEM_USED(m) || m->heap_end->next != end ||
-        m->heap_end->prev != end)
+    if (m->heap_end->pool_ptr != MEM_USED(m) || m->heap_end->next != end)
         return 2;
 
     /* I3..I7 in one pass along the chain. */
@@ -490,7 +576,7 @@ int rt_smem_check(rt_smem_t heap)
 
     /* I8 */
     if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total)
+        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
         return 8;
     return 0;
 }
@@ -561,20 +647,13 @@ static void *smem_sys_realloc(void *heap, void *ptr, rt_size_t newsize)
     return rt_smem_realloc((rt_smem_t)heap, ptr, newsize);
 }
 
-/* The system heap refuses pointers outside its range before reading any
- * header, so rt_free of a foreign pointer is reported, never followed. */
+/* rt_free: the system heap checks the block against itself first (see
+ * smem_block_of), so a foreign or interior pointer is reported, never
+ * followed.  Only then does rt_smem_free run, with its own checks. */
 static void smem_sys_free(void *heap, void *ptr)
 {
-    struct rt_small_mem *m = (struct rt_small_mem *)heap;
-
-    if (ptr != RT_NULL &&
-        ((rt_uint8_t *)ptr < m->heap_ptr + SIZEOF_STRUCT_MEM ||
-         (rt_uint8_t *)ptr >= (rt_uint8_t *)m->heap_end))
-    {
-        RT_ASSERT((rt_uint8_t *)ptr >= m->heap_ptr + SIZEOF_STRUCT_MEM &&
-                  (rt_uint8_t *)ptr < (rt_uint8_t *)m->heap_end);
+    if (ptr != RT_NULL && !smem_block_of((struct rt_small_mem *)heap, ptr))
         return;
-    }
     rt_smem_free(ptr);
 }
 

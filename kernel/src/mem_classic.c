@@ -52,7 +52,9 @@
  *   I6  No two neighbouring blocks are both free.
  *   I7  lfree is the lowest free block, or heap_end when none is free.
  *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total.
+ *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
+ *       block counts its header, which total leaves out: RT-Thread's `free`
+ *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
  */
 #include <rtthread.h>
 #include "heap.h"
@@ -128,7 +130,7 @@ static void cls_split(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t
 
 /*   before: [prev free][mem free][next free]
  *   after:  [prev free ........................]  */
-static void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
+rt_inline void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
 {
     struct heap_mem *nmem = cls_item(m, mem->next);
     struct heap_mem *pmem;
@@ -151,26 +153,41 @@ static void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
     }
 }
 
-/* C2: strict bound. */
-static struct heap_mem *cls_find_fit(struct rt_smem_classic *m, rt_size_t size)
+/* C2: strict bound.  Two blocks per round, as in mem.c's find_fit. */
+rt_inline int cls_fits(const struct heap_mem *mem, rt_size_t ptr, rt_size_t next, rt_size_t need)
+{
+    return !mem->used && next - ptr >= need;
+}
+
+rt_inline struct heap_mem *cls_find_fit(struct rt_smem_classic *m, rt_size_t size)
 {
     rt_uint8_t *base = m->heap_ptr;
     rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t ptr;
+    rt_size_t need = size + SIZEOF_STRUCT_MEM;
+    rt_size_t ptr = cls_off(m, m->lfree);
 
-    for (ptr = cls_off(m, m->lfree); ptr < limit;)
+    if (ptr >= limit)
+        return RT_NULL;
+    for (;;)
     {
-        struct heap_mem *mem = (struct heap_mem *)(base + ptr);
-        rt_size_t next = mem->next;
+        struct heap_mem *a = (struct heap_mem *)(base + ptr);
+        rt_size_t next = a->next;
+        struct heap_mem *b;
 
-        if (!mem->used && next - (ptr + SIZEOF_STRUCT_MEM) >= size)
-            return mem;
-        ptr = next;
+        if (cls_fits(a, ptr, next, need))
+            return a;
+        if (next >= limit)
+            return RT_NULL;
+        b = (struct heap_mem *)(base + next);
+        ptr = b->next;
+        if (cls_fits(b, next, ptr, need))
+            return b;
+        if (ptr >= limit)
+            return RT_NULL;
     }
-    return RT_NULL;
 }
 
-static void cls_mark_used(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t size)
+rt_inline void cls_mark_used(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t size)
 {
     rt_size_t ptr = cls_off(m, mem);
 
@@ -209,7 +226,8 @@ static rt_smem_t cls_init_at(struct rt_smem_classic *m, const char *name,
         end_align - 2 * SIZEOF_STRUCT_MEM < begin_align)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)report_begin, (rt_ubase_t)report_begin + report_size);
+                   (rt_uint32_t)rt_mem_target_addr(report_begin),
+                   (rt_uint32_t)(rt_mem_target_addr(report_begin) + report_size));
         return RT_NULL;
     }
 
@@ -242,13 +260,13 @@ static void cls_report_bad_block(struct heap_mem *mem)
 {
     rt_kprintf("to free a bad data block:\n");
     rt_kprintf("mem: 0x%08x, used flag: %d, magic code: 0x%04x\n",
-               rt_mem_target_addr(mem), mem->used, mem->magic);
+               (rt_uint32_t)rt_mem_target_addr(mem), mem->used, mem->magic);
     RT_ASSERT(mem->used);
     RT_ASSERT(mem->magic == HEAP_MAGIC);
 }
 
 /* The header of the used block at rmem, or RT_NULL after reporting. */
-static struct heap_mem *cls_used_block(struct rt_smem_classic *m, void *rmem)
+rt_inline struct heap_mem *cls_used_block(struct rt_smem_classic *m, void *rmem)
 {
     struct heap_mem *mem;
 
@@ -288,7 +306,8 @@ rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t siz
         (rt_ubase_t)begin_addr + size < (rt_ubase_t)begin_addr)
     {
         rt_kprintf("mem init, error begin address 0x%x, and end address 0x%x\n",
-                   (rt_ubase_t)begin_addr, (rt_ubase_t)begin_addr + size);
+                   (rt_uint32_t)rt_mem_target_addr(begin_addr),
+                   (rt_uint32_t)(rt_mem_target_addr(begin_addr) + size));
         return RT_NULL;
     }
     return cls_init_at(m, name, start, (rt_ubase_t)begin_addr + size, begin_addr, size);
@@ -317,6 +336,8 @@ void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
+    if (size > m->mem_size_aligned)         /* before RT_ALIGN can wrap */
+        return RT_NULL;
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     if (size > m->mem_size_aligned)         /* C1: before the raise */
         return RT_NULL;
@@ -368,6 +389,8 @@ void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         RT_ASSERT(cls_is_heap(m));
         return RT_NULL;
     }
+    if (newsize > m->mem_size_aligned)      /* before RT_ALIGN can wrap */
+        return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
     if (newsize > m->mem_size_aligned)
         return RT_NULL;
@@ -468,7 +491,7 @@ int rt_smem_classic_check(rt_smem_t heap)
         return 7;
 
     if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total)
+        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
         return 8;
     return 0;
 }

@@ -1,0 +1,51 @@
+/*
+ * cmd_memheap.c - the msh command `list_memheap`, as RT-Thread 4.1 prints
+ * it: a title padded to RT_NAME_MAX, a rule, then one row per memheap
+ * object in object-list order (newest first):
+ *
+ *   <name, RT_NAME_MAX wide> <pool size> <max used size> <available size>
+ *
+ * The numbers use RT-Thread's own conversions (%-010d %-013d %-05d), so
+ * the columns line up exactly as on a board.
+ */
+#include <rthw.h>
+#include "heap.h"
+
+static void memheap_cmd_rule(int len)
+{
+    while (len-- > 0)
+        rt_kprintf("-");
+}
+
+long list_memheap(void)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
+    int maxlen = RT_NAME_MAX;
+
+    rt_kprintf("%-*.s  pool size  max used size available size\n", maxlen, "memheap");
+    memheap_cmd_rule(maxlen);
+    rt_kprintf(" ---------- ------------- --------------\n");
+    if (info == RT_NULL)
+        return 0;
+
+    for (rt_list_t *node = info->object_list.next; node != &info->object_list; node = node->next)
+    {
+        struct rt_memheap *mh = (struct rt_memheap *)(void *)
+            ((char *)node - offsetof(struct rt_memheap, parent.list));
+
+        rt_kprintf("%-*.*s %-010d %-013d %-05d\n", maxlen, RT_NAME_MAX, mh->parent.name,
+                   (int)mh->pool_size, (int)mh->max_used_size, (int)mh->available_size);
+    }
+    return 0;
+}
+
+static struct finsh_syscall memheap_cmd_list =
+{
+    "list_memheap", "list memory heap in system", (syscall_func)list_memheap, RT_NULL
+};
+
+void rt_memheap_cmd_register(void)
+{
+    if (rt_msh_find("list_memheap") == RT_NULL)
+        rt_msh_register(&memheap_cmd_list);
+}

@@ -1,0 +1,547 @@
+/*
+ * mempool.c - fixed-size block memory pools (RT-Thread 4.1.x semantics).
+ *
+ * A pool takes one region of memory, cuts it into equal blocks and links
+ * the free ones into a list; an allocation pops the head of that list in
+ * O(1) and a free pushes the block back.  A thread that finds the pool
+ * empty may wait for a block: it is suspended on the pool until another
+ * thread (or an interrupt handler) frees one, or until its timeout expires.
+ *
+ * Layout
+ * ------
+ * Every block is preceded by one pointer-sized header word.  The stride
+ * from one block to the next is block_size + sizeof(void *).
+ *
+ *   start_address                                        start + size
+ *   |                                                               |
+ *   v                                                               v
+ *   +------+-------------+------+-------------+-- ... --+------+-------------+-----+
+ *   | word | block 0     | word | block 1     |         | word | block n-1   |slack|
+ *   +------+-------------+------+-------------+-- ... --+------+-------------+-----+
+ *   |<------ stride ---->|
+ *          ^ user pointer = header + sizeof(void *)
+ *
+ *   header word of a FREE block:      the next free block's header (NULL ends)
+ *   header word of an ALLOCATED block: the owning struct rt_mempool *
+ *
+ * so rt_mp_free(block) finds its pool in the word just below the block.
+ * n = block_total_count = size / stride; the slack (< stride bytes) at the
+ * end is never used.  block_list points at the header word of the first
+ * free block, never at the user pointer.
+ *
+ * Rules
+ * -----
+ * R1  Init: size is rounded down and block_size up to RT_ALIGN_SIZE; the
+ *     count is size / (block_size + sizeof(void *)).  The free list is
+ *     threaded in address order, so a fresh pool hands out its lowest block
+ *     first.  start_address is used as given (as RT-Thread; it is not
+ *     re-aligned).  A region too small for one block gives an empty pool
+ *     (RT-Thread would write before `start`; we write nothing).
+ * R2  Alloc takes the head of the free list and stores the pool's address
+ *     in the block's header word.
+ * R3  Free pushes the block at the head of the free list: the next alloc
+ *     returns the block freed last (LIFO reuse, cache-warm).
+ * R4  time == 0 on an empty pool fails at once: RT_NULL, errno
+ *     -RT_ETIMEOUT.  Allowed in an interrupt handler.
+ * R5  time != 0 on an empty pool suspends the caller on suspend_thread.
+ *     Never from an interrupt, before the scheduler runs or with the
+ *     scheduler locked: RT_DEBUG_SCHEDULER_AVAILABLE reports it.  time < 0
+ *     waits forever; time > 0 starts the thread's own timer.  After every
+ *     wake-up the waiter re-checks the pool (another thread may have taken
+ *     the block between the free and the waiter running) and, for
+ *     time > 0, waits again only for what is left of its timeout; when
+ *     nothing is left it fails as in R4.  A wake-up with an error
+ *     (-RT_ETIMEOUT from the timer, -RT_ERROR from detach/delete) returns
+ *     RT_NULL at once; thread->error, which rt_get_errno() reports, holds
+ *     the reason.
+ * R6  Wake order.  A free wakes the waiter at the head of suspend_thread.
+ *     RT-Thread 4.1 (the default) inserts new waiters at the head, so the
+ *     newest waiter is woken first (LIFO); RT-Thread 5.x inserts at the
+ *     tail (FIFO).  rt_mp_set_wake_order() picks one; the simulator sets it
+ *     at every boot from rt_sim_config.mp_wake_order.  Priority does not
+ *     choose who is woken, only who runs first afterwards.
+ * R7  rt_mp_free wakes at most one waiter and then calls rt_schedule(): a
+ *     woken waiter of higher priority than the freeing thread runs before
+ *     rt_mp_free returns.  From an interrupt the switch happens when the
+ *     outermost handler returns.  rt_mp_free(RT_NULL) does nothing.
+ * R8  rt_mp_detach / rt_mp_delete wake every waiter with -RT_ERROR and do
+ *     not reschedule (as RT-Thread 4.1): a woken waiter runs when the
+ *     caller next blocks or yields.  A woken waiter never touches the pool
+ *     again, so delete may free the pool's memory at once.
+ * R9  Hooks: the alloc hook is called after a successful allocation with
+ *     (pool, user pointer), outside the critical section; the free hook
+ *     before the block is given back.  Trace events RT_TRACE_MP_ALLOC (also
+ *     for an immediate failure, with a NULL block) and RT_TRACE_MP_FREE are
+ *     emitted inside the critical section, so they appear in the trace
+ *     before any switch the operation causes.
+ *
+ * suspend_thread_count
+ * --------------------
+ * RT-Thread up to 4.0.2 kept this counter and let it drift: a waiter that
+ * timed out was unlinked by the kernel's timeout handler without the count
+ * being decremented (PR #3077), and a later free woke a bogus thread.
+ * Here the count changes in the same critical section as the list, at
+ * every instant another thread or handler could observe:
+ *   - the waiter links itself and increments;
+ *   - rt_mp_free / detach / delete unlink the woken thread and decrement;
+ *   - a timeout: while a thread waits with time > 0, its own timer's
+ *     callback is temporarily our mp_wait_timeout, which decrements and
+ *     then calls the kernel's own callback (which unlinks and readies the
+ *     thread), all with interrupts masked; the waiter restores the timer's
+ *     callback when it runs again.
+ * Every decision (is anyone waiting?) still looks at the list, never at
+ * the counter.  Known limit: deleting, detaching or rt_thread_resume()-ing
+ * a thread while it waits on a pool unlinks it without the pool knowing;
+ * rt_mp_check then reports I5 (RT-Thread does not support that either).
+ *
+ * Complexity
+ * ----------
+ * init O(blocks); create O(blocks) + one rt_malloc; alloc and free O(1)
+ * (a free that wakes a waiter: O(1) plus the scheduler); detach/delete
+ * O(waiters); rt_mp_check / rt_mp_walk O(blocks + free blocks + waiters).
+ * No fragmentation: every block is the same size.  The cost is internal
+ * waste (request < block_size) and one header word per block.
+ *
+ * Invariants (rt_mp_check returns the number of the first that fails)
+ * ----------
+ * I1  The pool is a live MemPool object with consistent geometry:
+ *     block_size is a multiple of RT_ALIGN_SIZE, block_total_count ==
+ *     size / (block_size + sizeof(void *)), and block_free_count <=
+ *     block_total_count.
+ * I2  Every link of the free list (block_list and each free block's
+ *     header word) is RT_NULL or the header of a block of this pool: inside
+ *     [start, start + total * stride) and on the stride.
+ * I3  The free list has exactly block_free_count blocks (no cycle).
+ * I4  Every block that is not free holds this pool's address in its header
+ *     word: the blocks whose header word is the pool number exactly
+ *     block_total_count - block_free_count.
+ * I5  The suspend list has exactly suspend_thread_count nodes, each a
+ *     thread object.
+ * I6  No thread is both waiting and ready: every thread on the suspend list
+ *     is SUSPENDed and records this pool as what it waits on.
+ */
+#include <rthw.h>
+#include <rtthread.h>
+#include "kernel.h"
+
+/* ------------------------------------------------------------- settings */
+
+static void (*mp_alloc_hook)(struct rt_mempool *mp, void *block);
+static void (*mp_free_hook)(struct rt_mempool *mp, void *block);
+
+/* 0: RT-Thread 4.1 order (newest waiter first); 1: 5.x order (oldest). */
+static rt_uint8_t mp_wake_fifo;
+
+void rt_mp_set_wake_order(int fifo)
+{
+    mp_wake_fifo = fifo ? 1 : 0;
+}
+
+void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block))
+{
+    mp_alloc_hook = hook;
+}
+
+void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block))
+{
+    mp_free_hook = hook;
+}
+
+/* ------------------------------------------------------------- geometry */
+
+#define MP_WORD sizeof(rt_uint8_t *)
+
+/* The header word at `header`, seen as a link or as an owner.  The cast
+ * goes through void * so that -Wcast-align stays quiet: headers are
+ * pointer-aligned whenever start_address is. */
+rt_inline rt_uint8_t **mp_word(rt_uint8_t *header)
+{
+    return (rt_uint8_t **)(void *)header;
+}
+
+rt_inline rt_size_t mp_stride(const struct rt_mempool *mp)
+{
+    return mp->block_size + MP_WORD;
+}
+
+rt_inline rt_bool_t mp_is_pool(const struct rt_mempool *mp)
+{
+    return (mp->parent.type & ~RT_Object_Class_Static) == RT_Object_Class_MemPool;
+}
+
+/* Is `header` the header word of one of mp's blocks? */
+static rt_bool_t mp_is_block_header(const struct rt_mempool *mp, const rt_uint8_t *header)
+{
+    rt_ubase_t start = (rt_ubase_t)mp->start_address;
+    rt_ubase_t at = (rt_ubase_t)header;
+    rt_size_t stride = mp_stride(mp);
+
+    if (at < start)
+        return RT_FALSE;
+    rt_ubase_t offset = at - start;
+    return offset / stride < mp->block_total_count && offset % stride == 0;
+}
+
+/* Lay the blocks out and thread the free list in address order (R1).
+ * Shared by rt_mp_init and rt_mp_create. */
+static void mp_setup(struct rt_mempool *mp, void *start, rt_size_t size,
+                     rt_size_t block_size)
+{
+    mp->start_address = start;
+    mp->size = RT_ALIGN_DOWN(size, RT_ALIGN_SIZE);
+    mp->block_size = RT_ALIGN(block_size, RT_ALIGN_SIZE);
+    mp->block_total_count = mp->size / mp_stride(mp);
+    mp->block_free_count = mp->block_total_count;
+    rt_list_init(&mp->suspend_thread);
+    mp->suspend_thread_count = 0;
+
+    /* header(0) -> header(1) -> ... -> header(n-1) -> NULL */
+    rt_uint8_t *next = RT_NULL;
+    rt_size_t i = mp->block_total_count;
+    while (i-- > 0)
+    {
+        rt_uint8_t *header = (rt_uint8_t *)start + i * mp_stride(mp);
+        *mp_word(header) = next;
+        next = header;
+    }
+    mp->block_list = next;
+}
+
+/* ------------------------------------------------------------- waiting */
+
+/* What a waiting thread keeps on its own stack while its timer is ours. */
+struct mp_wait
+{
+    struct rt_mempool *mp;
+    struct rt_thread  *thread;
+    void (*kernel_timeout)(void *parameter);    /* the timer's own callback */
+    void  *kernel_parameter;
+};
+
+/* The waiter's timer fired (timer context).  If it still waits on this
+ * pool, drop it from the count and let the kernel's callback unlink and
+ * ready it, all with interrupts masked so that nobody sees the list and
+ * the count disagree.  `wait` lives on the waiter's stack: it is not
+ * touched after the kernel's callback, which may switch to the waiter. */
+static void mp_wait_timeout(void *parameter)
+{
+    struct mp_wait *wait = parameter;
+    void (*kernel_timeout)(void *) = wait->kernel_timeout;
+    void *kernel_parameter = wait->kernel_parameter;
+    struct rt_thread *thread = wait->thread;
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    if (thread->wait_object == &wait->mp->parent &&
+        (thread->stat & RT_THREAD_STAT_MASK) == RT_THREAD_SUSPEND)
+    {
+        wait->mp->suspend_thread_count--;
+        thread->wait_object = RT_NULL;
+        kernel_timeout(kernel_parameter);
+    }
+    rt_hw_interrupt_enable(level);
+}
+
+/* Suspend the calling thread on mp (interrupts masked by the caller). */
+static void mp_wait_begin(struct rt_mempool *mp, struct mp_wait *wait,
+                          struct rt_thread *thread, rt_int32_t time)
+{
+    thread->error = RT_EOK;
+    rt_thread_suspend(thread);
+    if (mp_wake_fifo)
+        rt_list_insert_before(&mp->suspend_thread, &thread->tlist);
+    else
+        rt_list_insert_after(&mp->suspend_thread, &thread->tlist);
+    mp->suspend_thread_count++;
+    thread->wait_object = &mp->parent;
+
+    if (time > 0)
+    {
+        rt_tick_t ticks = (rt_tick_t)time;
+        struct rt_timer *timer = &thread->thread_timer;
+
+        wait->mp = mp;
+        wait->thread = thread;
+        wait->kernel_timeout = timer->timeout_func;
+        wait->kernel_parameter = timer->parameter;
+        timer->timeout_func = mp_wait_timeout;
+        timer->parameter = wait;
+        rt_timer_control(timer, RT_TIMER_CTRL_SET_TIME, &ticks);
+        rt_timer_start(timer);
+    }
+}
+
+/* The waiter runs again (interrupts masked): give the timer back.  The
+ * pool, the timer or detach/delete has already unlinked it. */
+static void mp_wait_end(struct mp_wait *wait, struct rt_thread *thread, rt_int32_t time)
+{
+    if (time > 0)
+    {
+        struct rt_timer *timer = &thread->thread_timer;
+        rt_timer_stop(timer);
+        timer->timeout_func = wait->kernel_timeout;
+        timer->parameter = wait->kernel_parameter;
+    }
+}
+
+/* Wake the waiter at the head of the list with `result` (interrupts
+ * masked).  The count and the list change together. */
+static void mp_wake_first(struct rt_mempool *mp, rt_err_t result)
+{
+    struct rt_thread *thread =
+        rt_list_entry(mp->suspend_thread.next, struct rt_thread, tlist);
+
+    rt_list_remove(&thread->tlist);
+    mp->suspend_thread_count--;
+    thread->wait_object = RT_NULL;
+    thread->error = result;
+    rt_thread_resume(thread);
+}
+
+static void mp_wake_all(struct rt_mempool *mp, rt_err_t result)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+    while (!rt_list_isempty(&mp->suspend_thread))
+        mp_wake_first(mp, result);
+    rt_hw_interrupt_enable(level);
+}
+
+/* ---------------------------------------------------- init and create */
+
+rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
+                    rt_size_t size, rt_size_t block_size)
+{
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(name != RT_NULL);
+    RT_ASSERT(start != RT_NULL);
+    RT_ASSERT(size > 0 && block_size > 0);
+
+    rt_object_init(&mp->parent, RT_Object_Class_MemPool, name);
+    mp_setup(mp, start, size, block_size);
+    return RT_EOK;
+}
+
+rt_err_t rt_mp_detach(struct rt_mempool *mp)
+{
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+    RT_ASSERT(rt_object_is_systemobject(&mp->parent));
+
+    mp_wake_all(mp, -RT_ERROR);
+    rt_object_detach(&mp->parent);
+    return RT_EOK;
+}
+
+rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_size)
+{
+    RT_DEBUG_NOT_IN_INTERRUPT;
+
+    rt_size_t stride = RT_ALIGN(block_size, RT_ALIGN_SIZE) + MP_WORD;
+    if (block_count == 0 || block_size == 0 || block_count > ((rt_size_t)-1) / stride)
+        return RT_NULL;
+
+    struct rt_mempool *mp =
+        (struct rt_mempool *)rt_object_allocate(RT_Object_Class_MemPool, name);
+    if (mp == RT_NULL)
+        return RT_NULL;
+
+    void *start = rt_malloc(stride * block_count);
+    if (start == RT_NULL)
+    {
+        rt_object_delete(&mp->parent);
+        return RT_NULL;
+    }
+    mp_setup(mp, start, stride * block_count, block_size);
+    return mp;
+}
+
+rt_err_t rt_mp_delete(rt_mp_t mp)
+{
+    RT_DEBUG_NOT_IN_INTERRUPT;
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+    RT_ASSERT(rt_object_is_systemobject(&mp->parent) == RT_FALSE);
+
+    mp_wake_all(mp, -RT_ERROR);
+    rt_free(mp->start_address);
+    rt_object_delete(&mp->parent);
+    return RT_EOK;
+}
+
+/* ------------------------------------------------------- alloc and free */
+
+void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
+{
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+
+    rt_base_t level = rt_hw_interrupt_disable();
+    while (mp->block_free_count == 0)
+    {
+        if (time == 0)
+        {
+            rt_hw_trace(RT_TRACE_MP_ALLOC, mp, RT_NULL, mp->block_size, RT_NULL);
+            rt_hw_interrupt_enable(level);
+            rt_set_errno(-RT_ETIMEOUT);
+            return RT_NULL;
+        }
+
+        /* Not from an ISR, not before the scheduler runs, not with the
+         * scheduler locked (the wait would return at once, still queued). */
+        RT_DEBUG_SCHEDULER_AVAILABLE(RT_TRUE);
+        struct rt_thread *thread = rt_thread_self();
+        struct mp_wait wait;
+        rt_tick_t slept_from = rt_tick_get_raw();
+
+        mp_wait_begin(mp, &wait, thread, time);
+        rt_hw_interrupt_enable(level);
+        rt_schedule();
+
+        level = rt_hw_interrupt_disable();
+        mp_wait_end(&wait, thread, time);
+        if (thread->error != RT_EOK)
+        {
+            /* Timed out, or the pool is gone: do not touch mp. */
+            rt_hw_interrupt_enable(level);
+            return RT_NULL;
+        }
+        if (time > 0)
+        {
+            rt_tick_t slept = rt_tick_get_raw() - slept_from;
+            time = slept < (rt_tick_t)time ? time - (rt_int32_t)slept : 0;
+        }
+    }
+
+    /* header -> next   becomes   header = owner (mp) */
+    rt_uint8_t *header = mp->block_list;
+    mp->block_list = *mp_word(header);
+    mp->block_free_count--;
+    *mp_word(header) = (rt_uint8_t *)mp;
+    void *block = header + MP_WORD;
+    rt_hw_trace(RT_TRACE_MP_ALLOC, mp, block, mp->block_size, RT_NULL);
+    rt_hw_interrupt_enable(level);
+
+    RT_OBJECT_HOOK_CALL(mp_alloc_hook, (mp, block));
+    return block;
+}
+
+void rt_mp_free(void *block)
+{
+    if (block == RT_NULL)
+        return;
+
+    rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
+    struct rt_mempool *mp = (struct rt_mempool *)(void *)*mp_word(header);
+
+    /* A block whose word is not a pool was never allocated from one, or
+     * is already free (its word is then a free-list link). */
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+    RT_ASSERT(mp_is_block_header(mp, header));
+
+    RT_OBJECT_HOOK_CALL(mp_free_hook, (mp, block));
+
+    rt_base_t level = rt_hw_interrupt_disable();
+    /* header = owner   becomes   header -> old head; head = header */
+    *mp_word(header) = mp->block_list;
+    mp->block_list = header;
+    mp->block_free_count++;
+    rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
+
+    if (rt_list_isempty(&mp->suspend_thread))
+    {
+        rt_hw_interrupt_enable(level);
+        return;
+    }
+    mp_wake_first(mp, RT_EOK);
+    rt_hw_interrupt_enable(level);
+    rt_schedule();
+}
+
+/* --------------------------------------------------- inspection (rtmm.h) */
+
+/* Number of blocks whose header word equals `value`. */
+static rt_size_t mp_count_headers(const struct rt_mempool *mp, const void *value)
+{
+    rt_size_t n = 0;
+    for (rt_size_t i = 0; i < mp->block_total_count; i++)
+    {
+        rt_uint8_t *header = (rt_uint8_t *)mp->start_address + i * mp_stride(mp);
+        if (*mp_word(header) == (const rt_uint8_t *)value)
+            n++;
+    }
+    return n;
+}
+
+static int mp_check_locked(const struct rt_mempool *mp)
+{
+    /* I1 */
+    if (!mp_is_pool(mp) || mp->block_size % RT_ALIGN_SIZE != 0 ||
+        mp->block_total_count != mp->size / mp_stride(mp) ||
+        mp->block_free_count > mp->block_total_count)
+        return 1;
+
+    /* I2, I3: walk at most block_free_count + 1 links. */
+    rt_size_t free_len = 0;
+    for (rt_uint8_t *header = mp->block_list; header != RT_NULL; header = *mp_word(header))
+    {
+        if (!mp_is_block_header(mp, header))
+            return 2;
+        if (++free_len > mp->block_free_count)
+            return 3;
+    }
+    if (free_len != mp->block_free_count)
+        return 3;
+
+    /* I4 */
+    if (mp_count_headers(mp, mp) != mp->block_total_count - mp->block_free_count)
+        return 4;
+
+    /* I5, I6 */
+    rt_size_t waiters = 0;
+    const rt_list_t *node;
+    for (node = mp->suspend_thread.next; node != &mp->suspend_thread; node = node->next)
+    {
+        const struct rt_thread *thread = rt_list_entry(node, struct rt_thread, tlist);
+        if (++waiters > mp->suspend_thread_count ||
+            (thread->type & ~RT_Object_Class_Static) != RT_Object_Class_Thread)
+            return 5;
+        if ((thread->stat & RT_THREAD_STAT_MASK) != RT_THREAD_SUSPEND ||
+            thread->wait_object != &mp->parent)
+            return 6;
+    }
+    if (waiters != mp->suspend_thread_count)
+        return 5;
+
+    return 0;
+}
+
+int rt_mp_check(rt_mp_t mp)
+{
+    if (mp == RT_NULL)
+        return 1;
+    rt_base_t level = rt_hw_interrupt_disable();
+    int broken = mp_check_locked(mp);
+    rt_hw_interrupt_enable(level);
+    return broken;
+}
+
+void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx)
+{
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(fn != RT_NULL);
+
+    for (rt_size_t i = 0; i < mp->block_total_count; i++)
+    {
+        rt_uint8_t *header = (rt_uint8_t *)mp->start_address + i * mp_stride(mp);
+        struct rt_mem_block b;
+
+        b.start = header;
+        b.header_size = MP_WORD;
+        b.size = mp->block_size;
+        b.used = *mp_word(header) == (rt_uint8_t *)mp;
+        b.kind = RT_MEM_BLOCK_DATA;
+        b.heap = mp;
+        if (fn(&b, ctx))
+            return;
+    }
+}

@@ -1,0 +1,169 @@
+/*
+ * bench_core.c - the foundation's two benchmarks.
+ *
+ *  1. Context switch: two equal-priority threads hand the CPU to each
+ *     other with rt_thread_yield, beside a bare two-pthread baton (one
+ *     mutex, one condition variable and flag per side) measured in the same
+ *     run.  Reports hand-offs per second and the ratio.
+ *  2. Virtual time: 10 threads sleep in loops (1,000 .. 12,700 ticks) until
+ *     tick 10,000,000 - about 26,000 wake-ups.  Reports wall time.
+ *
+ * usage: bench_core [handoffs]
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <rtsim.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------- baton */
+struct side { pthread_cond_t cond; int turn; };
+static pthread_mutex_t baton_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct side sides[2];
+static long baton_rounds;
+
+static void *baton_thread(void *arg)
+{
+    int me = (int)(long)arg, other = 1 - me;
+    pthread_mutex_lock(&baton_lock);
+    for (long i = 0; i < baton_rounds; i++)
+    {
+        while (!sides[me].turn)
+            pthread_cond_wait(&sides[me].cond, &baton_lock);
+        sides[me].turn = 0;
+        sides[other].turn = 1;
+        pthread_cond_signal(&sides[other].cond);
+    }
+    pthread_mutex_unlock(&baton_lock);
+    return NULL;
+}
+
+static double bench_baton(long handoffs)
+{
+    baton_rounds = handoffs / 2;
+    for (int i = 0; i < 2; i++)
+    {
+        pthread_cond_init(&sides[i].cond, NULL);
+        sides[i].turn = i == 0;
+    }
+    pthread_t t[2];
+    /* Same conditions as the simulator's contexts: both on one core. */
+    pthread_attr_t attr;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(sched_getcpu(), &set);
+    pthread_attr_init(&attr);
+    pthread_attr_setaffinity_np(&attr, sizeof set, &set);
+    double t0 = now_s();
+    for (long i = 0; i < 2; i++)
+        pthread_create(&t[i], &attr, baton_thread, (void *)i);
+    pthread_attr_destroy(&attr);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    double dt = now_s() - t0;
+    for (int i = 0; i < 2; i++)
+        pthread_cond_destroy(&sides[i].cond);
+    return (double)(baton_rounds * 2) / dt;
+}
+
+/* ---------------------------------------------------------- yield */
+static long yield_rounds;
+static double yield_elapsed;
+
+static void yielder(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < yield_rounds; i++)
+        rt_thread_yield();
+}
+
+static void yield_main(void *arg)
+{
+    (void)arg;
+    rt_enter_critical();
+    rt_thread_t a = rt_thread_create("ping", yielder, RT_NULL, 512, 5, 10);
+    rt_thread_t b = rt_thread_create("pong", yielder, RT_NULL, 512, 5, 10);
+    rt_thread_startup(a);
+    rt_thread_startup(b);
+    double t0 = now_s();
+    rt_exit_critical();   /* ping and pong run to the end here */
+    yield_elapsed = now_s() - t0;
+}
+
+static double bench_yield(long handoffs)
+{
+    yield_rounds = handoffs / 2;
+    if (rt_sim_run(NULL, yield_main, NULL) != RT_SIM_OK)
+    {
+        fprintf(stderr, "yield run failed\n");
+        exit(1);
+    }
+    return (double)(yield_rounds * 2) / yield_elapsed;
+}
+
+/* ----------------------------------------------------- virtual time */
+static long wakeups;
+
+static void sleeper(void *arg)
+{
+    rt_tick_t period = (rt_tick_t)(unsigned long)arg;
+    while (rt_tick_get() + period <= 10000000u)
+    {
+        rt_thread_delay(period);
+        wakeups++;
+    }
+}
+
+static void vt_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 10; i++)
+    {
+        char name[8];
+        rt_snprintf(name, sizeof name, "s%d", i);
+        rt_thread_t t = rt_thread_create(name, sleeper, (void *)(unsigned long)(1000 + 1300 * i),
+                                         512, (rt_uint8_t)(5 + i), 10);
+        rt_thread_startup(t);
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    long handoffs = argc > 1 ? atol(argv[1]) : 200000;
+
+    /* Alternate the two, five times each; report the medians. */
+    double bare[5], simr[5];
+    for (int i = 0; i < 5; i++)
+    {
+        bare[i] = bench_baton(handoffs);
+        simr[i] = bench_yield(handoffs);
+    }
+    qsort(bare, 5, sizeof bare[0], cmp_double);
+    qsort(simr, 5, sizeof simr[0], cmp_double);
+    printf("context switch: rt_thread_yield %.0f hand-offs/s, bare pthread baton %.0f/s, "
+           "ratio %.2fx (goal >= 0.8x; medians of 5)\n", simr[2], bare[2], simr[2] / bare[2]);
+
+    wakeups = 0;
+    double t0 = now_s();
+    int rc = rt_sim_run(NULL, vt_main, NULL);
+    double dt = now_s() - t0;
+    printf("virtual time: 10 sleepers to tick 10,000,000: %ld wake-ups in %.3f s wall "
+           "(goal < 0.3 s), rc %d\n", wakeups, dt, rc);
+    return rc;
+}
