@@ -215,6 +215,25 @@ static void test_init_too_small(void **state)
     arena_new(&a, 4096);
     assert_null(rt_tlsf_init("tiny", a.mem, 64));
     assert_null(rt_tlsf_init("wrap", (void *)(uintptr_t)-64, 4096));
+    /* any start and length: data aligned, the whole block usable */
+    {
+        unsigned off, cut;
+
+        for (off = 0; off < 2 * A; off++)
+            for (cut = 0; cut < 2 * A; cut += 3)
+            {
+                rt_tlsf_t m = rt_tlsf_init("odd", (char *)a.mem + off, 4000 - cut);
+                void *p;
+
+                assert_non_null(m);
+                assert_int_equal(rt_tlsf_check(m), 0);
+                p = t_alloc(m, m->total - W);
+                assert_non_null(p);
+                assert_true((char *)p + m->total - W <= (char *)a.mem + off + 4000 - cut);
+                t_free(m, p);
+                rt_tlsf_detach(m);
+            }
+    }
     arena_free(&a);
 }
 
