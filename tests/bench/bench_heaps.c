@@ -395,7 +395,7 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
     void *heap;
     void **slot = calloc(o->ids ? o->ids : 1, sizeof(void *));
     size_t *slot_size = calloc(o->ids ? o->ids : 1, sizeof(size_t));
-    size_t live_req = 0, i, every = o->n / SAMPLES + 1;
+    size_t live_req = 0, live_blocks = 0, i, every = o->n / SAMPLES + 1;
     char label[2] = {0, 0};
 
     memset(r, 0, sizeof(*r));
@@ -424,6 +424,7 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
             {
                 alg->free(heap, slot[op->id]);
                 live_req -= slot_size[op->id];
+                live_blocks--;
                 slot[op->id] = NULL;
             }
             if (measuring)
@@ -440,6 +441,7 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
                 slot[op->id] = p;
                 slot_size[op->id] = op->size;
                 live_req += op->size;
+                live_blocks++;
                 memset(p, (int)(op->id & 0xFF), op->size < 16 ? op->size : 16);
             }
         }
@@ -457,6 +459,7 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
             else
                 alg->free(heap, slot[op->id]);
             live_req -= slot_size[op->id];
+            live_blocks--;
             slot[op->id] = NULL;
         }
         else
@@ -477,6 +480,8 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
                 live_req = live_req - slot_size[op->id] + op->size;
                 slot[op->id] = p;
                 slot_size[op->id] = op->size;
+                if (p == NULL)
+                    live_blocks--;
             }
         }
         if (p == NULL && op->kind != 'f' && op->size != 0)
@@ -489,7 +494,10 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
 
                 r->first_fail = (long)i;
                 r->util_at_fail = (double)live_req / (double)heap_size;
-                r->lost_per_block = blocks ? (double)(c.used_bytes - live_req) / (double)blocks : 0;
+                /* per-block figures only when the walker shows each block
+                 * (slab's zones hold many objects per walked block) */
+                r->lost_per_block = blocks == live_blocks && blocks > 0
+                                    ? (double)(c.used_bytes - live_req) / (double)blocks : -1;
                 r->header = c.header;
                 if (getenv("BENCH_DEBUG"))
                     fprintf(stderr, "%s %s %lu: fail at op %lu asking %lu: free %lu in %s, largest %lu, blocks %lu\n",
@@ -634,12 +642,12 @@ static void print_table(const struct result *res, size_t n, int tsv)
 
     if (tsv)
     {
-        printf("algorithm\tworkload\theap\tops\tutil_at_fail\tlost_per_block\theader\t"
+        printf("algorithm\tworkload\theap\tops\tfirst_fail\tutil_at_fail\tlost_per_block\theader\t"
                "largest_min\tlargest_end\tfailures\tcheck\n");
         for (i = 0; i < n; i++)
-            printf("%s\t%s\t%lu\t%lu\t%.4f\t%.2f\t%lu\t%.4f\t%.4f\t%lu\t%d\n",
+            printf("%s\t%s\t%lu\t%lu\t%ld\t%.4f\t%.2f\t%lu\t%.4f\t%.4f\t%lu\t%d\n",
                    res[i].algorithm, res[i].workload, (unsigned long)res[i].heap,
-                   (unsigned long)res[i].ops, res[i].first_fail < 0 ? 0 : res[i].util_at_fail,
+                   (unsigned long)res[i].ops, res[i].first_fail, res[i].util_at_fail,
                    res[i].lost_per_block, (unsigned long)res[i].header, res[i].largest_min,
                    res[i].largest_end, (unsigned long)res[i].failures, res[i].check_failed);
         return;
@@ -648,15 +656,19 @@ static void print_table(const struct result *res, size_t n, int tsv)
            "ops", "util@fail", "lost/blk", "header", "largest min", "end");
     for (i = 0; i < n; i++)
     {
-        char util[16];
+        char util[16], lost[16];
 
         if (res[i].first_fail < 0)
             snprintf(util, sizeof(util), "no fail");
         else
             snprintf(util, sizeof(util), "%.1f%%", 100 * res[i].util_at_fail);
-        printf("%-16s %-8s %7luK %7lu %10s %9.1fB %6luB %11.1f%% %8.1f%%%s\n",
+        if (res[i].first_fail >= 0 && res[i].lost_per_block >= 0)
+            snprintf(lost, sizeof(lost), "%.1fB", res[i].lost_per_block);
+        else
+            snprintf(lost, sizeof(lost), "-");
+        printf("%-16s %-8s %7luK %7lu %10s %10s %6luB %11.1f%% %8.1f%%%s\n",
                res[i].algorithm, res[i].workload, (unsigned long)(res[i].heap / 1024),
-               (unsigned long)res[i].ops, util, res[i].lost_per_block,
+               (unsigned long)res[i].ops, util, lost,
                (unsigned long)res[i].header, 100 * res[i].largest_min,
                100 * res[i].largest_end, res[i].check_failed ? "  CHECK FAILED" : "");
     }

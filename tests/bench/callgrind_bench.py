@@ -106,11 +106,13 @@ def main(argv):
         c = costs.get(key, {'a': [], 'f': [], 'r': []})
         am, aw = stat(c['a'])
         fm, fw = stat(c['f'])
-        util = float(t['util_at_fail'])
-        print('%-16s %-8s %5dK %8s %8s %8s %8s %10s %8.1fB %6sB %8.1f%%%s' % (
-            key[0], key[1], key[2] // 1024, am, aw, fm, fw,
-            ('%.1f%%' % (100 * util)) if util > 0 else 'no fail',
-            float(t['lost_per_block']), t['header'], 100 * float(t['largest_min']),
+        failed = int(t['first_fail']) >= 0
+        util = ('%.1f%%' % (100 * float(t['util_at_fail']))) if failed else 'no fail'
+        lost = float(t['lost_per_block'])
+        lost = ('%.1fB' % lost) if failed and lost >= 0 else '-'
+        print('%-16s %-8s %5dK %8s %8s %8s %8s %10s %9s %6sB %8.1f%%%s' % (
+            key[0], key[1], key[2] // 1024, am, aw, fm, fw, util,
+            lost, t['header'], 100 * float(t['largest_min']),
             '  CHECK FAILED' if t['check'] != '0' else ''))
         if t['check'] != '0':
             status = 1
