@@ -14,16 +14,17 @@
  * footprint, header included, a multiple of A.  Every data address is a
  * multiple of A, so every header sits at an address = -W (mod A).
  *
- *   used block                       free block
- *   +--------------------------+     +--------------------------+
- *   | size | PREV_TINY PREV_FREE USED |  | size |  0  0  0  |  head
- *   +--------------------------+     +--------------------------+
- *   | data ...                 |     | next   (free list)       |
- *   |                          |     | pprev  (&prev->next or   |
- *   |                          |     |         &heads[index])   |
- *   |                          |     | ...                      |
- *   |                          |     | footer = this block      |  last word
- *   +--------------------------+     +--------------------------+
+ *   used block                        free block
+ *   +---------------------------+     +---------------------------+
+ *   | size |TINY|PREV_FREE|USED |     | size |  0 |    0    |  0  | head
+ *   +---------------------------+     +---------------------------+
+ *   | data ...                  |     | next   (free list)        |
+ *   |                           |     | pprev  (&prev->next, or   |
+ *   |                           |     |         &heads[index])    |
+ *   |                           |     | ...                       |
+ *   |                           |     | footer = this block       | last
+ *   +---------------------------+     +---------------------------+ word
+ *   (TINY = PREV_TINY, bit 2, native only; see below)
  *
  * USED (bit 0) says the block is handed out.  PREV_FREE (bit 1) says the
  * block just below is free, so its last word - the footer - is a pointer
@@ -69,19 +70,22 @@
  *    in row_map and its lowest column.  No bit set: fail.
  * R3 The chosen block is always a list head: unlink it in O(1).  If what is
  *    left after need bytes is at least MIN_BLOCK, split: the tail becomes a
- *    free block (footer moved, filed by R6); else the whole block is handed
- *    out and the successor's PREV_FREE is cleared.
+ *    free block (filed by R6); else the whole block is handed out and
+ *    the successor's PREV bits are cleared.
  *        [ free: size             ]  ->  [ used: need ][ free: size-need ]
  * R4 free(p): the block loses USED.  If the successor is free, unlink and
- *    absorb it; else set the successor's PREV_FREE.  If our PREV_FREE is
- *    set, the footer below names the predecessor: unlink it, it absorbs us.
+ *    absorb it.  If our PREV_FREE is set, the footer below (or, with
+ *    PREV_TINY, a fixed 3 W) names the predecessor: unlink it, it absorbs
+ *    us.
  *        [ free a ][ freed b ][ free c ]  ->  [ free a+b+c              ]
  *    Then file the result (R6).  Two free blocks are never neighbours.
  * R5 Unlink any block in O(1): *pprev = next, next->pprev = pprev.  When
  *    the list became empty, pprev points into heads[], and its offset is
  *    the list index whose bits are cleared - no size mapping needed.
  * R6 File a free block at the head of list index(size) (LIFO), set the
- *    bits, write the footer.
+ *    bits, write the footer (none in a tiny block), and tell the
+ *    successor: PREV_FREE set, PREV_TINY iff the block is tiny.  One
+ *    read-modify-write of one header.
  * R7 realloc(p, n): shrinking splits the tail off in place and frees it
  *    (R4, so it merges with a free successor).  Growing absorbs a free
  *    successor when the two together are large enough, then trims.
@@ -160,7 +164,7 @@
  * PREV_TINY instead.  That takes a third flag bit, so tiny blocks exist
  * only when A >= 8 and three words are a multiple of A (the native
  * 64-bit flavour: 24-byte minimum instead of 32). */
-#if RT_ALIGN_SIZE >= 8 && (3 * __SIZEOF_SIZE_T__) % RT_ALIGN_SIZE == 0
+#if RT_ALIGN_SIZE >= 8 && (3 * __SIZEOF_LONG__) % RT_ALIGN_SIZE == 0   /* rt_size_t is unsigned long */
 #define TLSF_PREV_TINY  ((rt_size_t)4)
 #define TLSF_TINY       (3 * TLSF_W)
 #define TLSF_MIN_BLOCK  TLSF_TINY
@@ -189,7 +193,7 @@ rt_uint32_t rt_tlsf_steps;
 
 struct tlsf_block
 {
-    rt_size_t head;                 /* size | PREV_FREE | USED */
+    rt_size_t head;                 /* size | PREV_TINY | PREV_FREE | USED */
     struct tlsf_block *next;        /* free blocks only */
     struct tlsf_block **pprev;      /* free blocks only */
 };
@@ -273,7 +277,6 @@ rt_inline void tlsf_file(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t si
     rt_size_t idx = tlsf_index(size);
     struct tlsf_block **slot = &h->heads[idx];
     struct tlsf_block *n = *slot;
-
     struct tlsf_block *succ = tlsf_at(b, size);
 
     TLSF_STEP();
@@ -372,7 +375,7 @@ rt_inline struct tlsf_block *tlsf_take(struct tlsf_heap *h, rt_size_t need)
 }
 
 /* R3: hand out `need` bytes of block b (off the lists, `size` bytes,
- * PREV_FREE in `flags`): split off a free tail if it is big enough. */
+ * its PREV bits in `flags`): split off a free tail if it is big enough. */
 rt_inline void *tlsf_carve(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t size,
                            rt_size_t need, rt_size_t flags)
 {
