@@ -116,6 +116,20 @@ def main(argv):
             '  CHECK FAILED' if t['check'] != '0' else ''))
         if t['check'] != '0':
             status = 1
+    # Flatness: each algorithm's worst call over every workload, per size.
+    print()
+    print('worst call over all workloads (instructions):')
+    sizes = sorted({k[2] for k in table})
+    print('%-16s ' % 'algorithm' + ' '.join('%7dK malloc/free' % (s // 1024) for s in sizes))
+    for alg in dict.fromkeys(k[0] for k in table):
+        cells = []
+        for size in sizes:
+            wa = [max(costs[k]['a']) - base for k in costs
+                  if k[0] == alg and k[2] == size and costs[k]['a']]
+            wf = [max(costs[k]['f']) - base for k in costs
+                  if k[0] == alg and k[2] == size and costs[k]['f']]
+            cells.append('%16s' % ('%s/%s' % (max(wa) if wa else '-', max(wf) if wf else '-')))
+        print('%-16s ' % alg + ' '.join(cells))
     print('fragmentation chart: %s' % svg)
     return status
 
