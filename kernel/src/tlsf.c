@@ -40,7 +40,7 @@
  * A heap is one or more regions.  The first region starts with the
  * control block; later regions start with a small region descriptor.
  *
- *   region 0: [ control: rt_memory | maps | heads[rows*16] | col_map[rows+1] ]
+ *   region 0: [ control: rt_memory | maps | heads[rows*8]  | col_map[rows+1] ]
  *             [ block ][ block ] ... [ block ][ epilogue: size 0 | USED ]
  *   region k: [ descriptor ][ block ] ... [ block ][ epilogue ]
  *
@@ -48,14 +48,14 @@
  * the end of its region, and the first block of a region has PREV_FREE
  * clear, so it never merges below its start.  Regions may be anywhere.
  *
- * Free blocks are kept in rows*16 lists.  A block of size s is in list
+ * Free blocks are kept in rows*8 lists.  A block of size s is in list
  *
- *   sh = msb(s | SMALL) - 4,    index(s) = (s >> sh) + ((sh - log2 A) << 4)
+ *   sh = msb(s | SMALL) - 3,    index(s) = (s >> sh) + ((sh - log2 A) << 3)
  *
- * where SMALL = 16 A.  Row 0 (s < SMALL) has one list per multiple of A;
- * row r >= 1 splits [2^(r+3+log2 A), 2^(r+4+log2 A)) into 16 equal classes.
+ * where SMALL = 8 A.  Row 0 (s < SMALL) has one list per multiple of A;
+ * row r >= 1 splits [2^(r+2+log2 A), 2^(r+3+log2 A)) into 8 equal classes.
  * Bit r of row_map says row r has a non-empty list; bit c of col_map[r]
- * says list 16 r + c is non-empty.  rows is fixed at init by the size of
+ * says list 8 r + c is non-empty.  rows is fixed at init by the size of
  * the first region, which caps the largest block (max_block).
  *
  * ------------------------------------------------------------- rules
@@ -107,17 +107,18 @@
  * to A, plus a tail shorter than MIN_BLOCK that was not worth splitting:
  * at most W + A - 1 + MIN_BLOCK - A bytes, typically W + A/2.  (b) No
  * search rounding: a block is split to the exact need, so the class
- * granularity (1/16 of a power of two, 6%) costs no bytes, only the
+ * granularity (1/8 of a power of two, 12.5%) costs no bytes, only the
  * choice of a somewhat larger block when the good-fit probe misses.
- * 16 classes per power of two rather than TLSF's usual 32: measured, it
- * fits as well (the probe and the exact split make the fine classes
- * nearly useless) and halves the list heads - 2 to 3 points of
- * utilisation on a 64 KiB heap.
+ * 8 classes per power of two rather than TLSF's usual 32: measured
+ * (docs/tlsf.md), coarser classes fit as well or better here - the probe
+ * of the exact class hits more often when a class is wider, and the exact
+ * split wastes nothing - and they shrink the list heads fourfold: 3 to 8
+ * points of utilisation on 16..64 KiB heaps.
  * (c) Fragmentation: immediate coalescing (R4) means free space is never
  * split into neighbouring pieces; LIFO lists and good fit reuse recently
  * freed, similar-sized holes first.  (d) Control block: heads grow with
- * log2 of the first region, 16 W + 4 bytes per doubling (1.6 KiB for a
- * 64 KiB heap natively, 0.9 KiB on ILP32: 2.5% and 1.4%).
+ * log2 of the first region, 8 W + 4 bytes per doubling (984 bytes for a
+ * 64 KiB heap natively, 560 on ILP32: 1.5% and 0.9%).
  * Limitation: the good-fit probe looks only at the head of the exact
  * list, so a request may fail while a larger-enough block sits deeper in
  * that list (TLSF's usual trade; never when that block is alone there,
@@ -156,7 +157,7 @@
 #define TLSF_W          ((rt_size_t)sizeof(rt_size_t))
 #define TLSF_A          ((rt_size_t)RT_ALIGN_SIZE)
 #define TLSF_A_SHIFT    ((rt_size_t)__builtin_ctz(RT_ALIGN_SIZE))
-#define TLSF_SL_SHIFT   4u
+#define TLSF_SL_SHIFT   3u
 #define TLSF_SL_COUNT   (1u << TLSF_SL_SHIFT)
 #define TLSF_SMALL      ((rt_size_t)TLSF_SL_COUNT << TLSF_A_SHIFT)
 /* A free block needs head, next and pprev, plus a footer - except a
@@ -212,7 +213,7 @@ struct tlsf_heap
     rt_size_t max_block;            /* largest block size the lists can file */
     rt_ubase_t row_map;             /* bit r: some list of row r non-empty */
     rt_uint32_t *col_map;           /* [rows + 1]; the spare stays 0 */
-    rt_size_t lists;                /* rows * 16 */
+    rt_size_t lists;                /* rows * 8 */
     rt_size_t heads_bytes;          /* lists * sizeof(pointer) */
     rt_size_t rows;
     struct tlsf_region region0;     /* the region holding this block */
@@ -244,8 +245,8 @@ rt_inline struct tlsf_block **tlsf_footer(struct tlsf_block *b, rt_size_t size)
 }
 
 /* The list a block of `size` bytes is filed in (see the essay), written
- * as msb*16 + (size >> (msb-4)) - const so that it compiles to eight
- * x86-64 instructions (bsr, lea, shr, shl, lea ...). */
+ * as (size >> (msb - 3)) + (msb << 3) - const so that it compiles to
+ * eight x86-64 instructions (bsr, lea, shr, shl, lea ...). */
 rt_inline rt_size_t tlsf_index(rt_size_t size)
 {
     rt_size_t msb = (rt_size_t)(__builtin_clzl(size | TLSF_SMALL) ^ (int)(TLSF_WORD_BITS - 1));

@@ -3,11 +3,12 @@
  * workloads, one table, one SVG chart of fragmentation over time.
  *
  *   bench_heaps [--size BYTES]... [--workload NAME]... [--heap NAME]...
- *               [--trace FILE] [--svg FILE] [--tsv] [--ops FILE]
+ *               [--trace FILE] [--svg FILE] [--tsv] [--ops FILE] [--seeds N]
  *
  * Workloads (the operation sequence depends only on the workload, the
  * heap size and the seed, never on the algorithm, so every algorithm
- * replays exactly the same calls):
+ * replays exactly the same calls; each generated workload runs with
+ * --seeds N seeds, default 5, and the table shows the mean and the worst):
  *   small  random churn of 8..256-byte blocks, allocations ahead of frees,
  *          until far more is asked for than fits, then steady churn;
  *   mixed  the same with 20% of 256..2048 and 5% of 2 KiB..size/32;
@@ -366,7 +367,48 @@ struct result
     double largest[SAMPLES];
     int nsamples;
     int check_failed;
+    int unusable;                       /* init refused this heap size */
+    /* over the seeds (merge_result) */
+    int runs, fails;                    /* replays, replays that hit a failure */
+    double util_sum, util_min, lost_sum;
+    int lost_n;
 };
+
+/* Fold one seed's replay `r` into the running result `agg`. */
+static void merge_result(struct result *agg, const struct result *r)
+{
+    if (agg->runs == 0)
+    {
+        *agg = *r;                      /* the SVG shows the first seed */
+        agg->runs = 0;
+        agg->fails = 0;
+        agg->util_sum = agg->lost_sum = 0;
+        agg->util_min = 1.0;
+        agg->lost_n = 0;
+    }
+    agg->runs++;
+    if (r->first_fail >= 0)
+    {
+        agg->fails++;
+        agg->util_sum += r->util_at_fail;
+        if (r->util_at_fail < agg->util_min)
+            agg->util_min = r->util_at_fail;
+        if (r->lost_per_block >= 0)
+        {
+            agg->lost_sum += r->lost_per_block;
+            agg->lost_n++;
+        }
+    }
+    if (r->largest_min < agg->largest_min)
+        agg->largest_min = r->largest_min;
+    if (r->header > agg->header)
+        agg->header = r->header;
+    if (r->check_failed && !agg->check_failed)
+        agg->check_failed = r->check_failed;
+    agg->unusable |= r->unusable;
+    if (agg->runs > 1)
+        agg->failures += r->failures;
+}
 
 static int measuring;                   /* --measure: dumps for callgrind */
 
@@ -406,11 +448,16 @@ static void run(const struct rt_heap_algorithm *alg, const char *workload,
     r->first_fail = -1;
     r->largest_min = 1.0;
     rt_system_object_init();
-    heap = alg->init("bench", arena, heap_size);
-    if (heap == NULL || slot == NULL || slot_size == NULL)
-    {
-        fprintf(stderr, "bench: %s cannot manage %lu bytes\n", alg->name, (unsigned long)heap_size);
+    if (slot == NULL || slot_size == NULL)
         exit(2);
+    heap = alg->init("bench", arena, heap_size);
+    if (heap == NULL)                   /* e.g. slab needs room for a zone */
+    {
+        r->unusable = 1;
+        free(slot);
+        free(slot_size);
+        free(arena);
+        return;
     }
     for (i = 0; i < o->n; i++)
     {
@@ -581,6 +628,8 @@ static void svg_chart(const char *path, struct result *res, size_t nres)
     }
     for (i = 0; i < nres; i++)           /* one panel per (workload, heap size) */
     {
+        if (res[i].runs == 0 || res[i].unusable)
+            continue;
         for (j = 0; j < npanels; j++)
             if (strcmp(panels[j], res[i].workload) == 0 && heaps[j] == res[i].heap)
                 break;
@@ -618,7 +667,8 @@ static void svg_chart(const char *path, struct result *res, size_t nres)
         {
             size_t a, k;
 
-            if (strcmp(res[i].workload, panels[j]) != 0 || res[i].heap != heaps[j])
+            if (res[i].runs == 0 || res[i].unusable
+                || strcmp(res[i].workload, panels[j]) != 0 || res[i].heap != heaps[j])
                 continue;
             for (a = 0; a < N_ALGORITHMS; a++)
                 if (strcmp(algorithms[a]->name, res[i].algorithm) == 0)
@@ -642,35 +692,53 @@ static void print_table(const struct result *res, size_t n, int tsv)
 
     if (tsv)
     {
-        printf("algorithm\tworkload\theap\tops\tfirst_fail\tutil_at_fail\tlost_per_block\theader\t"
-               "largest_min\tlargest_end\tfailures\tcheck\n");
+        printf("algorithm\tworkload\theap\truns\tfails\tutil_at_fail\tutil_min\t"
+               "lost_per_block\theader\tlargest_min\tfailures\tcheck\n");
         for (i = 0; i < n; i++)
-            printf("%s\t%s\t%lu\t%lu\t%ld\t%.4f\t%.2f\t%lu\t%.4f\t%.4f\t%lu\t%d\n",
-                   res[i].algorithm, res[i].workload, (unsigned long)res[i].heap,
-                   (unsigned long)res[i].ops, res[i].first_fail, res[i].util_at_fail,
-                   res[i].lost_per_block, (unsigned long)res[i].header, res[i].largest_min,
-                   res[i].largest_end, (unsigned long)res[i].failures, res[i].check_failed);
+            if (res[i].runs > 0 && !res[i].unusable)
+                printf("%s\t%s\t%lu\t%d\t%d\t%.4f\t%.4f\t%.2f\t%lu\t%.4f\t%lu\t%d\n",
+                       res[i].algorithm, res[i].workload, (unsigned long)res[i].heap,
+                       res[i].runs, res[i].fails,
+                       res[i].fails ? res[i].util_sum / res[i].fails : 0,
+                       res[i].fails ? res[i].util_min : 0,
+                       res[i].lost_n ? res[i].lost_sum / res[i].lost_n : -1,
+                       (unsigned long)res[i].header, res[i].largest_min,
+                       (unsigned long)res[i].failures, res[i].check_failed);
         return;
     }
-    printf("%-16s %-8s %8s %7s %10s %10s %7s %12s %9s\n", "algorithm", "workload", "heap",
-           "ops", "util@fail", "lost/blk", "header", "largest min", "end");
+    printf("%-16s %-8s %8s %5s %10s %9s %10s %7s %12s\n", "algorithm", "workload", "heap",
+           "runs", "util@fail", "(worst)", "lost/blk", "header", "largest min");
     for (i = 0; i < n; i++)
     {
-        char util[16], lost[16];
+        char util[16], worst[16], lost[16];
 
-        if (res[i].first_fail < 0)
+        if (res[i].runs == 0)
+            continue;
+        if (res[i].unusable)
+        {
+            printf("%-16s %-8s %7luK  (the algorithm refuses a heap this small)\n",
+                   res[i].algorithm, res[i].workload, (unsigned long)(res[i].heap / 1024));
+            continue;
+        }
+        if (res[i].fails == 0)
+        {
             snprintf(util, sizeof(util), "no fail");
+            snprintf(worst, sizeof(worst), "-");
+        }
         else
-            snprintf(util, sizeof(util), "%.1f%%", 100 * res[i].util_at_fail);
-        if (res[i].first_fail >= 0 && res[i].lost_per_block >= 0)
-            snprintf(lost, sizeof(lost), "%.1fB", res[i].lost_per_block);
+        {
+            snprintf(util, sizeof(util), "%.1f%%", 100 * res[i].util_sum / res[i].fails);
+            snprintf(worst, sizeof(worst), "%.1f%%", 100 * res[i].util_min);
+        }
+        if (res[i].lost_n > 0)
+            snprintf(lost, sizeof(lost), "%.1fB", res[i].lost_sum / res[i].lost_n);
         else
             snprintf(lost, sizeof(lost), "-");
-        printf("%-16s %-8s %7luK %7lu %10s %10s %6luB %11.1f%% %8.1f%%%s\n",
+        printf("%-16s %-8s %7luK %5d %10s %9s %10s %6luB %11.1f%%%s\n",
                res[i].algorithm, res[i].workload, (unsigned long)(res[i].heap / 1024),
-               (unsigned long)res[i].ops, util, lost,
+               res[i].runs, util, worst, lost,
                (unsigned long)res[i].header, 100 * res[i].largest_min,
-               100 * res[i].largest_end, res[i].check_failed ? "  CHECK FAILED" : "");
+               res[i].check_failed ? "  CHECK FAILED" : "");
     }
 }
 
@@ -679,7 +747,7 @@ static void print_table(const struct result *res, size_t n, int tsv)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_heaps [--size BYTES]... [--workload small|mixed|holes]... "
-                    "[--heap NAME]... [--trace FILE] [--svg FILE] [--ops FILE] [--tsv] [--measure]\n");
+                    "[--heap NAME]... [--trace FILE] [--svg FILE] [--ops FILE] [--seeds N] [--tsv] [--measure]\n");
     exit(2);
 }
 
@@ -689,6 +757,7 @@ int main(int argc, char **argv)
     const char *workloads[8], *heaps[8], *trace = NULL, *svg = NULL, *ops_out = NULL;
     struct result *res;
     int tsv = 0;
+    unsigned seeds = 5;
 
     for (i = 1; i < (size_t)argc; i++)
     {
@@ -713,6 +782,8 @@ int main(int argc, char **argv)
             svg = argv[++i];
         else if (strcmp(arg, "--ops") == 0)
             ops_out = argv[++i];
+        else if (strcmp(arg, "--seeds") == 0 && atoi(val) > 0)
+            seeds = (unsigned)atoi(argv[++i]);
         else
             usage();
     }
@@ -731,60 +802,72 @@ int main(int argc, char **argv)
     }
     if (measuring)
         calibrate();
-    res = calloc(nsizes * nworkloads * N_ALGORITHMS, sizeof(*res));
+    nres = nsizes * nworkloads * N_ALGORITHMS;
+    res = calloc(nres, sizeof(*res));
     if (res == NULL)
         return 2;
     for (s = 0; s < nsizes; s++)
         for (w = 0; w < nworkloads; w++)
         {
-            struct ops o;
-            uint64_t seed = 0x5EED0000ull + s * 16 + w;
+            int is_trace = strcmp(workloads[w], "trace") == 0;
+            unsigned k, runs = is_trace ? 1 : seeds;
 
-            memset(&o, 0, sizeof(o));
-            if (strcmp(workloads[w], "small") == 0)
-                gen_churn(&o, sizes[s], size_small, seed);
-            else if (strcmp(workloads[w], "mixed") == 0)
-                gen_churn(&o, sizes[s], size_mixed, seed);
-            else if (strcmp(workloads[w], "holes") == 0)
-                gen_holes(&o, sizes[s], seed);
-            else if (strcmp(workloads[w], "trace") == 0)
+            for (k = 0; k < runs; k++)
             {
-                if (ops_read(&o, trace) != 0)
-                    return 2;
-            }
-            else
-                usage();
-            if (ops_out != NULL)
-            {
-                char what[64];
-                snprintf(what, sizeof(what), "%s, %lu-byte heap", workloads[w], (unsigned long)sizes[s]);
-                ops_write(&o, ops_out, what);
-            }
-            for (a = 0; a < N_ALGORITHMS; a++)
-            {
-                size_t k;
+                struct ops o;
+                /* the sequence depends on (workload, size, k) only */
+                uint64_t seed = 0x5EED5EEDull ^ (sizes[s] * 0x9E3779B97F4A7C15ull)
+                                ^ ((uint64_t)(k + 1) * 0xD1B54A32D192ED03ull)
+                                ^ (uint64_t)workloads[w][0] << 56;
 
-                for (k = 0; k < nheaps; k++)
-                    if (strcmp(heaps[k], algorithms[a]->name) == 0)
-                        break;
-                if (nheaps > 0 && k == nheaps)
-                    continue;
-                if (measuring)
+                memset(&o, 0, sizeof(o));
+                if (strcmp(workloads[w], "small") == 0)
+                    gen_churn(&o, sizes[s], size_small, seed);
+                else if (strcmp(workloads[w], "mixed") == 0)
+                    gen_churn(&o, sizes[s], size_mixed, seed);
+                else if (strcmp(workloads[w], "holes") == 0)
+                    gen_holes(&o, sizes[s], seed);
+                else if (is_trace)
                 {
-                    char label[96];
-                    snprintf(label, sizeof(label), "run %s %s %lu", algorithms[a]->name,
-                             workloads[w], (unsigned long)sizes[s]);
-                    CALLGRIND_DUMP_STATS_AT(label);
+                    if (ops_read(&o, trace) != 0)
+                        return 2;
                 }
-                run(algorithms[a], workloads[w], &o, sizes[s], &res[nres++]);
+                else
+                    usage();
+                if (ops_out != NULL && k == 0)
+                {
+                    char what[64];
+                    snprintf(what, sizeof(what), "%s, %lu-byte heap", workloads[w], (unsigned long)sizes[s]);
+                    ops_write(&o, ops_out, what);
+                }
+                for (a = 0; a < N_ALGORITHMS; a++)
+                {
+                    struct result one;
+                    size_t h;
+
+                    for (h = 0; h < nheaps; h++)
+                        if (strcmp(heaps[h], algorithms[a]->name) == 0)
+                            break;
+                    if (nheaps > 0 && h == nheaps)
+                        continue;
+                    if (measuring)
+                    {
+                        char label[96];
+                        snprintf(label, sizeof(label), "run %s %s %lu", algorithms[a]->name,
+                                 workloads[w], (unsigned long)sizes[s]);
+                        CALLGRIND_DUMP_STATS_AT(label);
+                    }
+                    run(algorithms[a], workloads[w], &o, sizes[s], &one);
+                    merge_result(&res[(s * nworkloads + w) * N_ALGORITHMS + a], &one);
+                }
+                free(o.v);
             }
-            free(o.v);
         }
     print_table(res, nres, tsv);
     if (svg != NULL)
         svg_chart(svg, res, nres);
     for (i = 0; i < nres; i++)
-        if (res[i].check_failed)
+        if (res[i].runs > 0 && res[i].check_failed)
             return 1;
     free(res);
     return 0;
