@@ -2,6 +2,26 @@
  * rttlsf.h - the parts of the TLSF-class heap that RT-Thread has no name
  * for (an rtsim addition).  The core object API (rt_tlsf_init, _detach,
  * _alloc, _realloc, _free) is in rtthread.h; check and walk are in rtmm.h.
+ * Its contract, in one place (kernel/src/tlsf.c has the design):
+ *
+ *   rt_tlsf_init(name, begin, size): the heap object is placed at the
+ *     start of [begin, begin + size), the rest becomes one free block.
+ *     Returns RT_NULL iff the range wraps, exceeds a quarter of the address
+ *     space, or cannot hold the control block and one block.  Static
+ *     object of class Memory, algorithm "tlsf".  O(log size).
+ *   rt_tlsf_alloc(m, size): RT_NULL iff size == 0, size >
+ *     rt_tlsf_max_request(m), or no free block holds size + one word
+ *     (see tlsf.c R2 for the one case a fitting block is not found).  Data
+ *     aligned to RT_ALIGN_SIZE.  O(1).
+ *   rt_tlsf_free(m, ptr): ptr from this heap or RT_NULL.  A pointer whose
+ *     header is not marked used trips RT_ASSERT and changes nothing.  O(1).
+ *   rt_tlsf_realloc(m, ptr, size): ptr RT_NULL = alloc; size 0 = free and
+ *     RT_NULL; in place when shrinking or when the next block is free and
+ *     large enough; else alloc + copy + free.  RT_NULL on failure with ptr
+ *     untouched.  O(1) plus the copy.
+ *   rt_tlsf_detach(m): forgets the object; the memory is the caller's.
+ *   Statistics in m->total / used / max: used counts whole blocks, headers
+ *   included, as small mem does.
  *
  * None of these functions blocks, prints or takes a lock: the caller
  * serialises calls on one heap (the system heap wraps them in its lock).

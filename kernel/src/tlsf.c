@@ -690,6 +690,8 @@ void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx)
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_region *r;
 
+    if (m == RT_NULL || fn == RT_NULL)
+        return;
     for (r = &h->region0; r != RT_NULL; r = r->next)
     {
         struct rt_mem_block blk;
