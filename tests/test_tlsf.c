@@ -337,6 +337,20 @@ static void test_edge_sizes(void **state)
     assert_null(t_alloc(m, t - W + 1));             /* one byte too many */
     assert_null(rt_tlsf_alloc_align(m, (rt_size_t)-1 - 64, 64));
     assert_null(rt_tlsf_alloc_align(m, 64, 48));    /* not a power of two */
+    {
+        rt_size_t align;                            /* alignments near the limit */
+
+        for (align = 1024; align != 0; align <<= 1)
+        {
+            p = rt_tlsf_alloc_align(m, 1, align);
+            assert_int_equal(rt_tlsf_check(m), 0);
+            if (p != NULL)
+            {
+                assert_int_equal((uintptr_t)p % align, 0);
+                t_free(m, p);
+            }
+        }
+    }
     assert_int_equal(m->used, 0);
     expect_shape(m, "[ F%lu ]", (unsigned long)t);
 

@@ -649,7 +649,7 @@ void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
         return RT_NULL;
     need = tlsf_need(size);
     slack = align - TLSF_A + TLSF_MIN_BLOCK;
-    if (need > h->max_block - slack)
+    if (slack >= h->max_block || need > h->max_block - slack)
         return RT_NULL;
     b = tlsf_take(h, need + slack);
     if (b == RT_NULL)
