@@ -416,7 +416,7 @@ rt_inline void tlsf_release(struct tlsf_heap *h, struct tlsf_block *b)
     if (head & TLSF_PREV_FREE)
     {
         struct tlsf_block *prev = (head & TLSF_PREV_TINY)
-                                  ? tlsf_at(b, (rt_size_t)0 - TLSF_TINY)
+                                  ? (struct tlsf_block *)((rt_uint8_t *)b - TLSF_TINY)
                                   : ((struct tlsf_block **)b)[-1];
 
         TLSF_STEP();
