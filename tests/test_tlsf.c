@@ -626,7 +626,7 @@ static void test_aligned(void **state)
     struct arena a;
     rt_tlsf_t m = heap_new(&a, 65536);
     unsigned long t = (unsigned long)whole_block(m);
-    void *keep, *p[12];
+    void *keep, *p[13];                     /* alignments 1, 2, 4 ... 4096 */
     rt_size_t align;
     int i = 0;
 
