@@ -179,6 +179,7 @@ static void test_heap_threads_smallmem(void **state) { run_heap_threads("smallme
 static void test_heap_threads_classic(void **state) { run_heap_threads("smallmem-classic"); }
 static void test_heap_threads_slab(void **state) { run_heap_threads("slab"); }
 static void test_heap_threads_memheap(void **state) { run_heap_threads("memheap"); }
+static void test_heap_threads_tlsf(void **state) { run_heap_threads("tlsf"); }
 
 /* ============================================================ irq_frees */
 
@@ -477,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_heap_threads_classic),
         cmocka_unit_test(test_heap_threads_slab),
         cmocka_unit_test(test_heap_threads_memheap),
+        cmocka_unit_test(test_heap_threads_tlsf),
         cmocka_unit_test(test_irq_frees),
         cmocka_unit_test(test_pool_threads),
     };
