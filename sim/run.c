@@ -15,6 +15,7 @@
 
 #include "sim.h"
 #include "heap.h"
+#include "check.h"
 
 void rt_sim_config_init(struct rt_sim_config *cfg)
 {
@@ -26,6 +27,7 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->tick_limit = 0;
     cfg->realtime = 0;
     cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
+    cfg->checked = 1;
 }
 
 int rt_sim_running(void)
@@ -212,6 +214,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
+    sim_check_begin(&sim.cfg);
     sim.running = 1;
 
     FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
@@ -259,6 +262,19 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
 teardown:
     sim_self = &sim.host;
     sim_port_teardown();
+    if (sim.result == RT_SIM_OK)
+    {
+        /* Leaks (checked mode): what is still allocated after every
+         * thread has ended and the idle thread has reclaimed them. */
+        sim.booted = 0;
+        sim.result_set = 0;
+        if (setjmp(sim.host_jmp) == 0)
+        {
+            rt_system_heap_quarantine_flush();
+            if (sim_check_end() && sim.cfg.leaks_fail)
+                sim.result = RT_SIM_ELEAK;
+        }
+    }
     rt_system_heap_deinit();
     unmap_ram();
 out:
@@ -268,6 +284,7 @@ out:
         sim.irqs = e->next;
         free(e);
     }
+    sim_check_reset();
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;

@@ -679,6 +679,18 @@ static void smem_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_walk((rt_smem_t)heap, fn, ctx);
 }
 
+/* The block's capacity; a split wrote the header right after it. */
+static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_small_mem *m = (struct rt_small_mem *)heap;
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
+    rt_size_t cap = mem->next - smem_off(m, mem) - SIZEOF_STRUCT_MEM;
+
+    *lo = mem;
+    *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
+    return cap;
+}
+
 const struct rt_heap_algorithm rt_heap_smallmem =
 {
     "smallmem",
@@ -691,4 +703,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_info,
     smem_sys_check,
     smem_sys_walk,
+    smem_sys_usable,
+    0, 0,
 };

@@ -86,6 +86,7 @@
  *
  * rt_memheap_check returns the number of the first broken invariant.
  */
+#include <rthw.h>
 #include "heap.h"
 
 #define MEMHEAP_MAGIC       0x1EA01EA0u
@@ -291,6 +292,8 @@ void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
 
     if (size == 0)
+        return RT_NULL;
+    if (rt_hw_mem_fail(&heap->parent, size))     /* rtsim fault injection */
         return RT_NULL;
     size = memheap_round(size);
     if (size >= heap->available_size)
@@ -755,6 +758,17 @@ static void memheap_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     }
 }
 
+/* The block's capacity; a split wrote a whole header right after it. */
+static rt_size_t memheap_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_memheap_item *item = DATA_ITEM(ptr);
+    rt_size_t cap = ITEM_SIZE(item);
+
+    *lo = item;
+    *hi = (rt_uint8_t *)ptr + cap + MEMHEAP_HDR;
+    return cap;
+}
+
 const struct rt_heap_algorithm rt_heap_memheap =
 {
     .name = "memheap",
@@ -767,4 +781,5 @@ const struct rt_heap_algorithm rt_heap_memheap =
     .info = memheap_sys_info,
     .check = memheap_sys_check,
     .walk = memheap_sys_walk,
+    .usable = memheap_sys_usable,
 };
