@@ -180,3 +180,20 @@ void sim_annotate_copied(void *data, rt_size_t n)
     (void)n;
 #endif
 }
+
+void sim_annotate_untracked(void *p, rt_size_t n, int in_use)
+{
+    if (in_use)
+        UNPOISON(p, n);
+    else
+        POISON(p, n);
+#ifdef RTSIM_HAVE_VALGRIND
+    if (VG_ON())
+    {
+        if (in_use)
+            VALGRIND_MAKE_MEM_UNDEFINED(p, n);
+        else
+            VALGRIND_MAKE_MEM_NOACCESS(p, n);
+    }
+#endif
+}

@@ -124,29 +124,38 @@ static struct
     char fail_heap[RT_NAME_MAX + 1];
     int fail_on;
     int failing;                /* a report is being made: no nesting */
+    int check_after;            /* the call a whole-heap check follows */
 } chk;
 
 /* ----------------------------------------------------- RAM access (C7) */
 NO_ASAN static void ram_fill(unsigned char *p, size_t n, unsigned char v)
 {
     volatile unsigned char *q = p;
+    rt_hw_mem_enter();
     for (size_t i = 0; i < n; i++)
         q[i] = v;
+    rt_hw_mem_leave();
 }
 
 /* Offset of the first byte of [p, p + n) that is not v, or n. */
 NO_ASAN static size_t ram_find_not(const unsigned char *p, size_t n, unsigned char v)
 {
     const volatile unsigned char *q = p;
-    for (size_t i = 0; i < n; i++)
+    size_t i;
+    rt_hw_mem_enter();
+    for (i = 0; i < n; i++)
         if (q[i] != v)
-            return i;
-    return n;
+            break;
+    rt_hw_mem_leave();
+    return i;
 }
 
 NO_ASAN static rt_ubase_t ram_word(const void *p)
 {
-    return *(const volatile rt_ubase_t *)p;
+    rt_hw_mem_enter();
+    rt_ubase_t w = *(const volatile rt_ubase_t *)p;
+    rt_hw_mem_leave();
+    return w;
 }
 
 /* --------------------------------------------------------------- events */
@@ -373,7 +382,7 @@ static const char *call_name(int call)
     case RT_HW_MEM_FREE_ALIGN:   return "rt_free_align";
     case RT_HW_MEM_MP_ALLOC:     return "rt_mp_alloc";
     case RT_HW_MEM_MP_FREE:      return "rt_mp_free";
-    default:                     return "heap check";
+    default:                     return "?";
     }
 }
 
@@ -393,7 +402,8 @@ static void report_head(const char *kind, int call, const void *ptr, struct rt_h
     chk_event_text(when, sizeof when, &now);
     sim_report("rtsim: memory error: %s\n", kind);
     if (call == RT_HW_MEM_CHECK)
-        sim_report("  call   whole-heap check, thread %s\n", when);
+        sim_report("  call   whole-heap check after %s, thread %s\n",
+                   call_name(chk.check_after), when);
     else
         sim_report("  call   %s(0x%08lx), thread %s\n", call_name(call),
                    rt_sim_target_addr(ptr), when);
@@ -730,15 +740,29 @@ void rt_hw_mem_moved_from(const struct rt_hw_mem_block *old, void *to)
 RT_NORETURN void rt_hw_mem_corrupted(const struct rt_object *heap, int invariant, int call)
 {
     char kind[160];
-    snprintf(kind, sizeof kind, "heap corrupted: invariant I%d of heap \"%s\" is broken "
-             "(see the algorithm's source for the list)", invariant, obj_name(heap));
+    chk.check_after = call;
+    call = RT_HW_MEM_CHECK;
+    snprintf(kind, sizeof kind, "heap corrupted: invariant I%d of heap \"%s\" (%s) is broken",
+             invariant, obj_name(heap), rt_system_heap_algorithm());
     report_head(kind, call, NULL, (struct rt_hw_mem_site){0, 0});
+    report_end();
+}
+
+RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int call, struct rt_hw_mem_site site)
+{
+    struct chk_record *r = chk_get(ptr);
+    report_head("heap corrupted: the block's header was overwritten (a write before "
+                "the block, or past the end of the block below it)", call, ptr, site);
+    if (r)
+        report_block(r);
     report_end();
 }
 
 /* Whole-heap check, host side: every live block's guard, every span. */
 void rt_hw_mem_check_all(int call)
 {
+    chk.check_after = call;
+    call = RT_HW_MEM_CHECK;
     for (size_t i = 0; i < chk.nslots; i++)
     {
         struct chk_record *r = chk.slot[i];
@@ -753,6 +777,14 @@ void rt_hw_mem_check_all(int call)
     spans_reuse(NULL, (unsigned char *)UINTPTR_MAX, NULL, NULL, call, NULL,
                 (struct rt_hw_mem_site){0, 0});
     rt_hw_mem_leave();
+}
+
+void rt_hw_mem_untracked(void *p, rt_size_t n, int in_use)
+{
+    if (in_use)
+        span_cut(p, (unsigned char *)p + n);
+    if (chk.level)
+        sim_annotate_untracked(p, n, in_use);
 }
 
 void rt_hw_mem_heap_add(const struct rt_object *heap, void *begin, rt_size_t size)
@@ -794,7 +826,8 @@ void rt_hw_mem_heap_remove(const struct rt_object *heap)
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)
 {
     (void)size;
-    if (!chk.fail_on)
+    /* The program's allocations only: boot (the main thread) never fails. */
+    if (!chk.fail_on || !sim.booted)
         return 0;
     if (chk.fail_heap[0] && (!heap || strncmp(heap->name, chk.fail_heap, RT_NAME_MAX) != 0))
         return 0;
@@ -1015,12 +1048,12 @@ int sim_check_end(void)
 
 void sim_check_reset(void)
 {
+    /* aliases first (rt_malloc_align), so no record is read after free */
     for (size_t i = 0; i < chk.nslots; i++)
-    {
-        struct chk_record *r = chk.slot[i];
-        if (r && chk.key[i] == r->data)
-            free(r);
-    }
+        if (chk.slot[i] && chk.key[i] != chk.slot[i]->data)
+            chk.slot[i] = NULL;
+    for (size_t i = 0; i < chk.nslots; i++)
+        free(chk.slot[i]);
     free(chk.slot);
     free(chk.key);
     free(chk.span);

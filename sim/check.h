@@ -32,6 +32,8 @@ void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_si
 void sim_annotate_free(const void *heap, void *data, rt_size_t capacity);
 /* realloc copied n bytes of the caller's data to a new block. */
 void sim_annotate_copied(void *data, rt_size_t n);
+/* Raw memory (rt_page_alloc) handed out / given back. */
+void sim_annotate_untracked(void *p, rt_size_t n, int in_use);
 /* A report is about to stop the run: undo this thread's brackets. */
 void sim_annotate_abandon(void);
 

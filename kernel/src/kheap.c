@@ -440,13 +440,8 @@ static void kheap_validate(void *ptr, int call, struct rt_hw_mem_site site,
     rt_hw_mem_enter();
     kheap_describe(ptr, 0, b);
     rt_hw_mem_leave();
-    if (b->capacity != cap)
-    {
-        rt_kprintf("heap: the header of block 0x%08lx says %lu bytes, it was handed out with %lu\n",
-                   (unsigned long)rt_mem_target_addr(ptr), (unsigned long)b->capacity,
-                   (unsigned long)cap);
-        rt_hw_mem_corrupted(kheap_obj(), 0, call);
-    }
+    if (b->lo == RT_NULL || b->capacity != cap)
+        rt_hw_mem_bad_header(ptr, call, site);
 }
 
 /* Give ptr back (lock held, level != 0). */

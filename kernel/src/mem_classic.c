@@ -599,15 +599,20 @@ static void cls_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_classic_walk((rt_smem_t)heap, fn, ctx);
 }
 
-/* The block's capacity; a split wrote the header right after it. */
+/* The block's capacity; a split wrote the header right after it.  *lo is
+ * RT_NULL when the header disagrees with its neighbours (overwritten). */
 static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
     struct heap_mem *mem = (struct heap_mem *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
-    rt_size_t cap = mem->next - cls_off(m, mem) - SIZEOF_STRUCT_MEM;
+    rt_size_t off = cls_off(m, mem);
+    rt_size_t cap = mem->next - off - SIZEOF_STRUCT_MEM;
 
     *lo = mem;
     *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
+    if (mem->magic != HEAP_MAGIC || mem->used != 1 || mem->next <= off || mem->next > cls_end_off(m) ||
+        (off == 0 ? mem->prev != 0 : mem->prev >= off || cls_item(m, mem->prev)->next != off))
+        *lo = RT_NULL;
     return cap;
 }
 

@@ -758,14 +758,30 @@ static void memheap_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     }
 }
 
-/* The block's capacity; a split wrote a whole header right after it. */
+/* The block's capacity; a split wrote a whole header right after it.  *lo
+ * is RT_NULL when the header disagrees with its neighbours (overwritten). */
 static rt_size_t memheap_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
     struct rt_memheap_item *item = DATA_ITEM(ptr);
     rt_size_t cap = ITEM_SIZE(item);
+    struct rt_memheap *owner = item->pool_ptr;
+    rt_uint8_t *start, *end;
 
     *lo = item;
     *hi = (rt_uint8_t *)ptr + cap + MEMHEAP_HDR;
+    if (item->magic != (MEMHEAP_MAGIC | MEMHEAP_USED) || owner == RT_NULL)
+    {
+        *lo = RT_NULL;
+        return cap;
+    }
+    start = (rt_uint8_t *)owner->start_addr;
+    end = start + owner->pool_size;
+    if ((rt_uint8_t *)item < start || (rt_uint8_t *)item >= end ||
+        (rt_uint8_t *)item->next <= (rt_uint8_t *)item || (rt_uint8_t *)item->next >= end ||
+        (rt_uint8_t *)item->prev < start || (rt_uint8_t *)item->prev >= end ||
+        item->next->prev != item || item->prev->next != item ||
+        item->next_free != RT_NULL || item->prev_free != RT_NULL)
+        *lo = RT_NULL;
     return cap;
 }
 
