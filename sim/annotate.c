@@ -62,6 +62,14 @@ void rt_hw_mem_leave(void)
         VALGRIND_ENABLE_ERROR_REPORTING;
 }
 
+void rt_sim_quiet(int on)
+{
+    if (on)
+        rt_hw_mem_enter();
+    else
+        rt_hw_mem_leave();
+}
+
 void sim_annotate_abandon(void)
 {
     while (bracket_depth > 0)

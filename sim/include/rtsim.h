@@ -120,6 +120,12 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
  * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
 RT_NORETURN void rt_sim_stop(int code);
 
+/* Tests of deliberate mistakes: between rt_sim_quiet(1) and rt_sim_quiet(0)
+ * Valgrind (and nothing else) stays silent on this thread, so a suite that
+ * makes mistakes on purpose to see rtsim's own reports stays memcheck
+ * clean.  Nests. */
+void rt_sim_quiet(int on);
+
 /* Nonzero while a run is in progress. */
 int rt_sim_running(void);
 
