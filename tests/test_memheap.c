@@ -578,6 +578,31 @@ static void test_board_memheap(void **state)
     assert_int_equal(tu_run(&cfg, body_board_memheap, NULL), RT_SIM_OK);
 }
 
+/* With memheap as the system heap, `free` lists the memheaps (one per
+ * RAM region of the board), as RT_USING_MEMHEAP_AS_HEAP does. */
+static void body_free_lists_memheaps(void *arg)
+{
+    (void)arg;
+    tu_console_reset();
+    TU_EXPECT_INT(rt_msh_exec("free"), 0);
+    const char *out = tu_console();
+    const char *title = "memheap           pool size  max used size available size\n";
+    TU_EXPECT(strncmp(out, title, strlen(title)) == 0);
+    TU_EXPECT(strstr(out, "\nheap             8388608    ") != NULL);
+    TU_EXPECT(strstr(out, "\nSRAM             ") != NULL);
+    TU_EXPECT(strstr(out, "\nCCM              65536      ") != NULL);
+    TU_EXPECT(strstr(out, "total    :") == NULL);
+}
+
+static void test_free_lists_memheaps(void **state)
+{
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.board = "stm32f429-disco";
+    cfg.heap = "memheap";
+    assert_int_equal(tu_run(&cfg, body_free_lists_memheaps, NULL), RT_SIM_OK);
+}
+
 /* ------------------------------------------------------------ list_memheap */
 
 static void body_list(void *arg)
@@ -741,6 +766,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stress),
         cmocka_unit_test(test_system_regions),
         cmocka_unit_test(test_board_memheap),
+        cmocka_unit_test(test_free_lists_memheaps),
         cmocka_unit_test(test_list_memheap),
         cmocka_unit_test(test_rtthread_memheap_tc),
         cmocka_unit_test(test_lock),

@@ -47,7 +47,7 @@ typedef rt_base_t   rt_off_t;
 
 #define RT_TRUE     1
 #define RT_FALSE    0
-#define RT_NULL     ((void *)0)
+#define RT_NULL     0
 
 #define RT_UINT8_MAX    0xffu
 #define RT_UINT16_MAX   0xffffu
@@ -84,6 +84,8 @@ typedef rt_base_t   rt_off_t;
 /* Round up / down to a multiple of `align`, which must be a power of two. */
 #define RT_ALIGN(size, align)       (((size) + (align) - 1) & ~((align) - 1))
 #define RT_ALIGN_DOWN(size, align)  ((size) & ~((align) - 1))
+/* RT-Thread 5.x's name for RT_ALIGN (newer test cases use it). */
+#define RT_ALIGN_UP(size, align)    RT_ALIGN(size, align)
 
 /* ----------------------------------------------------------------- lists */
 struct rt_list_node

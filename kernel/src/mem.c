@@ -446,7 +446,8 @@ void rt_smem_free(void *rmem)
     end = smem_end_off(m);
     off = (rt_size_t)((rt_uint8_t *)mem - base);    /* wraps when mem < base */
     next = mem->next;
-    if (off >= end || next <= off || next > end ||
+    /* off < end follows: off >= end would make next > off >= end. */
+    if (next <= off || next > end ||
         MEM_POOL((struct rt_small_mem_item *)(base + next)) != m)
         goto bad;
 

@@ -132,6 +132,54 @@ int rt_sim_running(void);
 /* The run's random generator (seeded from cfg.seed), deterministic. */
 unsigned long rt_sim_rand(void);
 
+/* ------------------------------------------------ RT-Thread utest cases */
+/* The runner behind utest.h (docs/utest.md).  Every registered test case
+ * (UTEST_TC_EXPORT) whose name matches runs in its own rt_sim_run(&cfg):
+ * init, the case function and cleanup in the thread "main". */
+struct rt_sim_utest_options
+{
+    /* Configuration of every run.  rt_sim_utest_options_init sets the
+     * rt_sim_config defaults with board "stm32f429-disco" (8 MiB SDRAM
+     * heap: room for RT-Thread's own kernel test cases).  A non-zero
+     * cfg.tick_limit replaces the per-case limit below. */
+    struct rt_sim_config cfg;
+    /* Shell wildcard patterns (fnmatch: * ? [...]); a case runs when its
+     * name matches any of them.  npatterns 0 = every case. */
+    const char *const *patterns;
+    int npatterns;
+    /* A case may use timeout_scale x its UTEST_TC_EXPORT timeout (seconds
+     * of virtual time) before the run stops with RT_SIM_ETICKLIMIT and the
+     * case fails.  Default 1; 0 = no limit.  A timeout of 0 means none. */
+    unsigned timeout_scale;
+    /* UTEST_LOG_ALL (default: an "[    OK    ]" line per assertion that
+     * holds) or UTEST_LOG_ASSERT (failures only). */
+    unsigned log_level;
+    /* Called on the host thread around each case's run (may be NULL). */
+    void (*case_starts)(void *ctx, const char *name);
+    void (*case_ends)(void *ctx, const char *name);
+    void *hook_ctx;
+};
+
+struct rt_sim_utest_result
+{
+    unsigned run;       /* cases selected and run */
+    unsigned passed;
+    unsigned failed;    /* an assertion, init or cleanup failed, or the run
+                           did not end cleanly (deadlock, RT_ASSERT, ...) */
+};
+
+void rt_sim_utest_options_init(struct rt_sim_utest_options *opt);
+/* Run the selected cases one after another, printing RT-Thread's utest
+ * log lines and a summary on the console (cfg.console, else stdout).
+ * Returns the number of failed cases (res may be NULL), -1 when out of
+ * host memory.  Not from inside a run. */
+int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest_result *res);
+/* The command line of the rtsim-utest package's main() ("--help" lists
+ * the options).  Returns the process exit status: 0 every selected case
+ * passed, 1 a case failed, 2 bad usage or configuration, 3 no case
+ * matched, 4 a case overran --wall-timeout. */
+int rt_sim_utest_main(int argc, char **argv);
+
 /* ------------------------------------------------------------ RAM map */
 struct rt_sim_region
 {
