@@ -24,6 +24,7 @@
  * Only this file and check.c know about Valgrind or ASan headers.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "sim.h"
 #include "check.h"
@@ -87,9 +88,15 @@ void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size
     {
         /* One Valgrind pool per heap object; memheap regions are separate
          * objects, so each gets its own. */
+        /* The redzone lets memcheck name the block an overflow ran off
+         * ("0 bytes after a block of size 100"); memcheck makes it
+         * no-access again when the block is freed, so it must not reach
+         * the next block's data: one word fits before every header; slab
+         * chunks touch each other. */
+        size_t rz = strcmp(rt_system_heap_algorithm(), "slab") ? sizeof(void *) : 0;
         VALGRIND_MAKE_MEM_NOACCESS(lo, size);
         if (!VALGRIND_MEMPOOL_EXISTS(heap))
-            VALGRIND_CREATE_MEMPOOL(heap, 0, 0);
+            VALGRIND_CREATE_MEMPOOL(heap, rz, 0);
     }
 #endif
     if (obj >= lo && obj < hi)

@@ -618,6 +618,7 @@ void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw
 
     sim_annotate_alloc(b->heap, d, b->size);
     rt_hw_mem_enter();
+    span_cut(d, d + b->copied);
     spans_reuse(d, d + b->capacity, (unsigned char *)b->lo, (unsigned char *)b->hi, call, d, site);
     ram_fill(d + b->size, b->capacity - b->size, GUARD_BYTE);
     rt_hw_mem_leave();

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim.h"
 #include "heap.h"
@@ -101,7 +102,13 @@ static int map_ram(void)
     for (int i = 0; i < sim.board.nregions; i++)
     {
         const struct sim_board_region *r = &sim.board.region[i];
-        unsigned char *mem = malloc(r->size);
+        /* mmap, not malloc: to Valgrind and ASan a region is then no host
+         * block, so they describe an address inside it by the simulated
+         * blocks rtsim told them about (sim/annotate.c). */
+        unsigned char *mem = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            mem = NULL;
         if (!mem)
         {
             sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",
@@ -128,7 +135,11 @@ static void unmap_ram(void)
 {
     for (int i = 0; i < SIM_BOARD_MAX_REGIONS; i++)
     {
-        free(sim.region_mem[i]);
+        if (sim.region_mem[i])
+        {
+            sim_annotate_untracked(sim.region_mem[i], sim.region[i].size, 1);
+            munmap(sim.region_mem[i], sim.region[i].size);
+        }
         sim.region_mem[i] = NULL;
     }
     memset(sim.region, 0, sizeof sim.region);

@@ -137,6 +137,7 @@ struct rt_hw_mem_block
     const void *lo, *hi;
     rt_size_t   free_head;      /* bytes at the start of a free block's data */
     rt_size_t   free_tail;      /* ... and at its end, that the allocator uses */
+    rt_size_t   copied;         /* bytes from data that realloc's copy wrote */
 };
 
 /* Checking level of the run: 0 off, 1 checked (default), 2 strict; with

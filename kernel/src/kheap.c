@@ -373,6 +373,7 @@ static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
     b->capacity = a->usable != RT_NULL ? a->usable(kheap_heap, ptr, &b->lo, &b->hi) : size;
     b->free_head = a->free_head_words * sizeof(void *);
     b->free_tail = a->free_tail_words * sizeof(void *);
+    b->copied = 0;
 }
 
 /* Allocate `size` bytes for the caller (lock held). */
@@ -586,6 +587,8 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
     }
     else if (nptr != RT_NULL)
     {
+        /* The algorithm copied the old data in before we could look. */
+        b.copied = old.capacity < b.capacity ? old.capacity : b.capacity;
         rt_hw_mem_allocated(&b, RT_HW_MEM_REALLOC, site);
         rt_hw_mem_moved_from(&old, nptr);
     }
