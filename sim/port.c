@@ -227,6 +227,8 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
         ctx_wake(to);
         ctx_leave(from);
     }
+    if (thread_of(to_sp) != rt_thread_idle_gethandler())
+        sim.last_run_tick = rt_tick_get_raw();
     ctx_wake(to);
     ctx_park(from);
 }
@@ -417,6 +419,21 @@ static int live_thread_count(void)
     return n;
 }
 
+/* Does some suspended thread wait with a timeout (so time will wake it)? */
+static int some_thread_times_out(void)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Thread);
+    rt_list_t *node;
+    rt_list_for_each(node, &info->object_list)
+    {
+        rt_thread_t t = (rt_thread_t)rt_list_entry(node, struct rt_object, list);
+        if ((t->stat & RT_THREAD_STAT_MASK) == RT_THREAD_SUSPEND &&
+            (t->thread_timer.parent.flag & RT_TIMER_FLAG_ACTIVATED))
+            return 1;
+    }
+    return 0;
+}
+
 static void report_deadlock(void)
 {
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Thread);
@@ -476,6 +493,14 @@ void rt_hw_cpu_idle(void)
     }
     if (!have)
     {
+        report_deadlock();
+        sim_end_run(RT_SIM_EDEADLOCK);
+    }
+    if (sim.cfg.stall_ticks && (rt_tick_t)(now - sim.last_run_tick) >= sim.cfg.stall_ticks &&
+        !some_thread_times_out())
+    {
+        sim_report("rtsim: stalled: for %lu ticks only timers have fired; every thread waits "
+                   "without a timeout\n", (unsigned long)(now - sim.last_run_tick));
         report_deadlock();
         sim_end_run(RT_SIM_EDEADLOCK);
     }

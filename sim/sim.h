@@ -70,6 +70,7 @@ struct sim_state
 
     unsigned long long rand_state;
     int cpu;                        /* core every context is pinned to, or -1 */
+    rt_tick_t last_run_tick;        /* when a thread other than idle last ran */
 };
 
 extern struct sim_state sim;

@@ -249,6 +249,40 @@ static void test_deadlock_reported(void **state)
     assert_contains(r, "\n  worker            12  suspend      0  semaphore \"sem_b\"\n");
 }
 
+/* A periodic timer that never wakes anybody cannot keep a blocked program
+ * alive forever: after cfg.stall_ticks the run ends as a deadlock. */
+static int blinks;
+
+static void blink(void *p)
+{
+    (void)p;
+    blinks++;
+}
+
+static void stall_main(void *arg)
+{
+    (void)arg;
+    blinks = 0;
+    rt_timer_t t = rt_timer_create("led", blink, RT_NULL, 500, RT_TIMER_FLAG_PERIODIC);
+    rt_timer_start(t);
+    rt_sem_init(&dl_a, "never", 0, RT_IPC_FLAG_FIFO);
+    rt_thread_delay(100);
+    rt_sem_take(&dl_a, RT_WAITING_FOREVER);
+}
+
+static void test_stall_detected(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.stall_ticks = 20000;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, stall_main, RT_NULL), RT_SIM_EDEADLOCK);
+    assert_contains(tu_report(), "rtsim: stalled: for 20400 ticks only timers have fired");
+    assert_contains(tu_report(), "semaphore \"never\"");
+    assert_int_equal(blinks, 41);   /* ticks 500 .. 20500; main last ran at 100 */
+}
+
 /* ------------------------------------------------------------------ misuse */
 struct misuse { const char *what; };
 
@@ -483,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_virtual_time_jumps),
         cmocka_unit_test(test_tick_limit),
         cmocka_unit_test(test_deadlock_reported),
+        cmocka_unit_test(test_stall_detected),
         cmocka_unit_test(test_misuse_reported),
         cmocka_unit_test(test_stop_and_bad_config),
         cmocka_unit_test(test_trace_is_deterministic),

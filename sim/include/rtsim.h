@@ -55,6 +55,11 @@ struct rt_sim_config
     /* Stop the run with RT_SIM_ETICKLIMIT when virtual time reaches this
      * tick.  0 = no limit.  Default 0. */
     rt_tick_t tick_limit;
+    /* Stall detection: when every thread waits without a timeout and only
+     * timers keep firing (none of them waking a thread), end the run as a
+     * deadlock after this many ticks.  Default 10 minutes of virtual time;
+     * 0 = never. */
+    rt_tick_t stall_ticks;
     /* Real-time pacing: 0 = pure virtual time (default); r > 0 makes one
      * tick take (1 / RT_TICK_PER_SECOND) / r wall seconds while idle.
      * Changes when events happen, never their order. */
