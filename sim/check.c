@@ -749,11 +749,13 @@ RT_NORETURN void rt_hw_mem_corrupted(const struct rt_object *heap, int invariant
     report_end();
 }
 
-RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int call, struct rt_hw_mem_site site)
+RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int next, int call, struct rt_hw_mem_site site)
 {
     struct chk_record *r = chk_get(ptr);
-    report_head("heap corrupted: the block's header was overwritten (a write before "
-                "the block, or past the end of the block below it)", call, ptr, site);
+    report_head(next ? "buffer overflow: written past the end of the block, over the next "
+                       "block's header"
+                     : "heap corrupted: the block's header was overwritten (a write before "
+                       "the block, or past the end of the block below it)", call, ptr, site);
     if (r)
         report_block(r);
     report_end();

@@ -184,9 +184,9 @@ RT_NORETURN void rt_hw_mem_corrupted(const struct rt_object *heap, int invariant
 /* Memory of a heap handed out or taken back outside the block API
  * (rt_page_alloc / rt_page_free): accessible while in use. */
 void rt_hw_mem_untracked(void *p, rt_size_t n, int in_use);
-/* The header of the live block at ptr no longer describes it (written
- * before the block, or over it): report, stop. */
-RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int call, struct rt_hw_mem_site site);
+/* The header of the live block at ptr (next = 0), or of the block after
+ * it (next = 1: an overflow), was written over: report, stop. */
+RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int next, int call, struct rt_hw_mem_site site);
 /* The port's half of the whole-heap check: every live block's guard and
  * every freed block's poison.  Reports and stops on damage. */
 void rt_hw_mem_check_all(int call);

@@ -31,7 +31,9 @@ struct rt_heap_algorithm
     /* For the checker (rthw.h, checked mode): the capacity of the used
      * block at ptr, and in [*lo, *hi) every byte the algorithm may have
      * written while handing it out (its header, a split-off free block's
-     * header and links, a new slab zone's header).  Reads only. */
+     * header and links, a new slab zone's header).  Reads only.  Sets *lo
+     * to RT_NULL when the block's own header is inconsistent, *hi to
+     * RT_NULL when the next block's header is (an overflow). */
     rt_size_t (*usable)(void *heap, void *ptr, const void **lo, const void **hi);
     /* Words at the start / end of a FREE block's data that the algorithm
      * keeps its own links in (slab: the chunk link or page-run header;

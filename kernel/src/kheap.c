@@ -442,7 +442,9 @@ static void kheap_validate(void *ptr, int call, struct rt_hw_mem_site site,
     kheap_describe(ptr, 0, b);
     rt_hw_mem_leave();
     if (b->lo == RT_NULL || b->capacity != cap)
-        rt_hw_mem_bad_header(ptr, call, site);
+        rt_hw_mem_bad_header(ptr, 0, call, site);
+    if (b->hi == RT_NULL)
+        rt_hw_mem_bad_header(ptr, 1, call, site);
 }
 
 /* Give ptr back (lock held, level != 0). */

@@ -694,6 +694,9 @@ static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const v
     if (mem->pool_ptr != MEM_USED(m) || mem->next <= off || mem->next > smem_end_off(m) ||
         (off == 0 ? mem->prev != 0 : mem->prev >= off || smem_item(m, mem->prev)->next != off))
         *lo = RT_NULL;
+    else if (MEM_POOL(smem_item(m, mem->next)) != m ||
+             (mem->next != smem_end_off(m) && smem_item(m, mem->next)->prev != off))
+        *hi = RT_NULL;      /* the next header was written over */
     return cap;
 }
 

@@ -613,6 +613,9 @@ static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const vo
     if (mem->magic != HEAP_MAGIC || mem->used != 1 || mem->next <= off || mem->next > cls_end_off(m) ||
         (off == 0 ? mem->prev != 0 : mem->prev >= off || cls_item(m, mem->prev)->next != off))
         *lo = RT_NULL;
+    else if (cls_item(m, mem->next)->magic != HEAP_MAGIC ||
+             (mem->next != cls_end_off(m) && cls_item(m, mem->next)->prev != off))
+        *hi = RT_NULL;      /* the next header was written over */
     return cap;
 }
 

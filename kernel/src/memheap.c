@@ -779,9 +779,11 @@ static rt_size_t memheap_sys_usable(void *heap, void *ptr, const void **lo, cons
     if ((rt_uint8_t *)item < start || (rt_uint8_t *)item >= end ||
         (rt_uint8_t *)item->next <= (rt_uint8_t *)item || (rt_uint8_t *)item->next >= end ||
         (rt_uint8_t *)item->prev < start || (rt_uint8_t *)item->prev >= end ||
-        item->next->prev != item || item->prev->next != item ||
+        item->prev->next != item ||
         item->next_free != RT_NULL || item->prev_free != RT_NULL)
         *lo = RT_NULL;
+    else if ((item->next->magic & MEMHEAP_MASK) != MEMHEAP_MAGIC || item->next->prev != item)
+        *hi = RT_NULL;      /* the next header was written over */
     return cap;
 }
 

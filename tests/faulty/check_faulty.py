@@ -53,13 +53,13 @@ def main():
     if tool == "plain":
         expect(rc == 4, "overflow: rtsim stops the run with RT_SIM_EMEMORY (4), rc %d" % rc, err)
         expect("rtsim: memory error: buffer overflow: written past the end of the block "
-               "(first damaged byte at +100)" in err, "overflow: rtsim's report", err)
+               "(first damaged byte at +98)" in err, "overflow: rtsim's report", err)
         expect("faulty.c:" in err, "overflow: the allocation site", err)
     elif tool == "valgrind":
         expect(rc == 99, "overflow: memcheck fails the run, rc %d" % rc, err)
         expect("Invalid write of size 1" in err, "overflow: memcheck's Invalid write", err)
-        expect("0 bytes after a block of size 100" in err,
-               "overflow: memcheck names the 100-byte block inside the arena", err)
+        expect("0 bytes after a block of size 98" in err,
+               "overflow: memcheck names the 98-byte block inside the arena", err)
         expect("app_main (faulty.c" in err, "overflow: the faulty line", err)
         expect("kheap_malloc (kheap.c" in err, "overflow: the RT-Thread-level allocation stack", err)
         expect("rtsim: memory error: buffer overflow" in err, "overflow: rtsim's report too", err)
@@ -76,7 +76,7 @@ def main():
     elif tool == "valgrind":
         expect(rc == 99, "use-after-free: rc %d" % rc, err)
         expect("Invalid write of size 1" in err, "use-after-free: memcheck's Invalid write", err)
-        expect("10 bytes inside a block of size 100 free'd" in err,
+        expect("10 bytes inside a block of size 98 free'd" in err,
                "use-after-free: memcheck names the freed block", err)
         expect("kheap_free (kheap.c" in err, "use-after-free: the RT-Thread-level free stack", err)
     else:
@@ -86,8 +86,8 @@ def main():
     if tool == "plain":
         rc, out, err = run([prog, "leak"])
         expect(rc == 0, "leak: reported, not failing, rc %d" % rc, err)
-        expect("rtsim: 1 block (100 bytes) still allocated at the end of the run:" in err and
-               "100 bytes, allocated by \"main\" at tick 0 (" in err and "faulty.c:" in err,
+        expect("rtsim: 1 block (98 bytes) still allocated at the end of the run:" in err and
+               "98 bytes, allocated by \"main\" at tick 0 (" in err and "faulty.c:" in err,
                "leak: listed with its site", err)
     print("ok")
 
