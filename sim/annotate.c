@@ -119,6 +119,38 @@ void sim_annotate_heap_gone(const struct rt_object *heap)
 #endif
 }
 
+/* A memory pool: its blocks area is no-access but for live blocks; the
+ * redzone of one word is exactly the next block's header word. */
+void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size)
+{
+    POISON(begin, size);
+#ifdef RTSIM_HAVE_VALGRIND
+    if (VG_ON())
+    {
+        VALGRIND_MAKE_MEM_NOACCESS(begin, size);
+        if (!VALGRIND_MEMPOOL_EXISTS(pool))
+            VALGRIND_CREATE_MEMPOOL(pool, sizeof(void *), 0);
+    }
+#else
+    (void)pool;
+#endif
+}
+
+void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size)
+{
+    UNPOISON(begin, size);
+#ifdef RTSIM_HAVE_VALGRIND
+    if (VG_ON())
+    {
+        if (VALGRIND_MEMPOOL_EXISTS(pool))
+            VALGRIND_DESTROY_MEMPOOL(pool);
+        VALGRIND_MAKE_MEM_DEFINED(begin, size);
+    }
+#else
+    (void)pool;
+#endif
+}
+
 /* The Valgrind pool of a block: the heap object that handed it out, or
  * (memheap fallback) the region object the block's header names. */
 static const void *pool_of(const void *heap)

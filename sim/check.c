@@ -862,11 +862,17 @@ void rt_hw_mp_add(const struct rt_object *pool, void *begin, rt_size_t size)
         rg->lo = begin;
         rg->hi = (unsigned char *)begin + size;
         rg->is_pool = 1;
+        if (chk.level)
+            sim_annotate_pool(pool, begin, size);
     }
 }
 
 void rt_hw_mp_remove(const struct rt_object *pool)
 {
+    for (int i = 0; i < chk.nregions; i++)
+        if (chk.region[i].owner == pool && chk.region[i].is_pool && chk.level)
+            sim_annotate_pool_gone(pool, chk.region[i].lo,
+                                   (rt_size_t)(chk.region[i].hi - chk.region[i].lo));
     regions_forget(pool);
     for (size_t i = 0; i < chk.nslots; i++)
     {
@@ -883,6 +889,7 @@ void rt_hw_mp_allocated(const struct rt_object *pool, void *block, rt_size_t siz
                         struct rt_hw_mem_site site)
 {
     unsigned char *d = block;
+    sim_annotate_alloc(pool, d, size);
     rt_hw_mem_enter();
     spans_reuse(d, d + size, d, d + size, RT_HW_MEM_MP_ALLOC, d, site);
     rt_hw_mem_leave();
@@ -902,6 +909,7 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
         chk_now(&r->free, site);
         r->freed = 1;
         chk_poison_freed(r, 0, 0);
+        sim_annotate_free(pool, block, size);
         return;
     }
     if (state == RT_HW_MP_BLOCK_FREE)
@@ -1047,6 +1055,21 @@ int sim_check_end(void)
     }
     free(rows);
     return leaked;
+}
+
+/* The run ends: pools nobody detached (static ones usually) stop being
+ * Valgrind pools, and their memory is the program's again. */
+void sim_check_teardown(void)
+{
+    for (int i = 0; i < chk.nregions; i++)
+        if (chk.region[i].is_pool && chk.level)
+            sim_annotate_pool_gone(chk.region[i].owner, chk.region[i].lo,
+                                   (rt_size_t)(chk.region[i].hi - chk.region[i].lo));
+    int k = 0;
+    for (int i = 0; i < chk.nregions; i++)
+        if (!chk.region[i].is_pool)
+            chk.region[k++] = chk.region[i];
+    chk.nregions = k;
 }
 
 void sim_check_reset(void)

@@ -22,10 +22,14 @@ void sim_check_begin(const struct rt_sim_config *cfg);
 /* At the end of a clean run: list leaked blocks; nonzero if any. */
 int  sim_check_end(void);
 void sim_check_reset(void);
+/* Before the heap and RAM go: forget the pools still registered. */
+void sim_check_teardown(void);
 
 /* annotate.c: tell Valgrind / ASan (no-ops when neither is there). */
 void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size);
 void sim_annotate_heap_gone(const struct rt_object *heap);
+void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size);
+void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size);
 void sim_annotate_alloc(const void *heap, void *data, rt_size_t size);
 void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capacity);
 void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size);

@@ -287,6 +287,7 @@ teardown:
                 sim.result = RT_SIM_ELEAK;
         }
     }
+    sim_check_teardown();
     rt_system_heap_deinit();
     unmap_ram();
 out:

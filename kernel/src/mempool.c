@@ -159,6 +159,26 @@ rt_inline rt_uint8_t **mp_word(rt_uint8_t *header)
     return (rt_uint8_t **)(void *)header;
 }
 
+/* Header words are pool metadata: in checked mode the port keeps them
+ * out of the program's reach (Valgrind, ASan), so every access is
+ * bracketed (rthw.h, rt_hw_mem_enter). */
+static rt_uint8_t *mp_get(rt_uint8_t *header)
+{
+    rt_uint8_t *value;
+
+    rt_hw_mem_enter();
+    value = *mp_word(header);
+    rt_hw_mem_leave();
+    return value;
+}
+
+static void mp_set(rt_uint8_t *header, rt_uint8_t *value)
+{
+    rt_hw_mem_enter();
+    *mp_word(header) = value;
+    rt_hw_mem_leave();
+}
+
 rt_inline rt_size_t mp_stride(const struct rt_mempool *mp)
 {
     return mp->block_size + MP_WORD;
@@ -201,7 +221,7 @@ static void mp_setup(struct rt_mempool *mp, void *start, rt_size_t size,
     while (i-- > 0)
     {
         rt_uint8_t *header = (rt_uint8_t *)start + i * mp_stride(mp);
-        *mp_word(header) = next;
+        mp_set(header, next);
         next = header;
     }
     mp->block_list = next;
@@ -438,9 +458,9 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 
     /* header -> next   becomes   header = owner (mp) */
     rt_uint8_t *header = mp->block_list;
-    mp->block_list = *mp_word(header);
+    mp->block_list = mp_get(header);
     mp->block_free_count--;
-    *mp_word(header) = (rt_uint8_t *)mp;
+    mp_set(header, (rt_uint8_t *)mp);
     void *block = header + MP_WORD;
     if ((rt_hw_mem_level() & 0xFF) != 0)
         rt_hw_mp_allocated(&mp->parent, block, mp->block_size, site);
@@ -494,7 +514,7 @@ static void mp_validate_free(void *ptr, struct rt_hw_mem_site site)
         rt_hw_mp_freeing(RT_NULL, ptr, 0, RT_HW_MP_NOT_A_BLOCK, ptr, site);
     else if (block != (rt_uint8_t *)ptr)
         rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_NOT_A_BLOCK, ptr, site);
-    else if (*mp_word(block - MP_WORD) != (rt_uint8_t *)mp)
+    else if (mp_get(block - MP_WORD) != (rt_uint8_t *)mp)
         rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_FREE, ptr, site);
     else
         rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_USED, ptr, site);
@@ -511,7 +531,7 @@ void rt_mp_free(void *block)
         mp_validate_free(block, site);
 
     rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
-    struct rt_mempool *mp = (struct rt_mempool *)(void *)*mp_word(header);
+    struct rt_mempool *mp = (struct rt_mempool *)(void *)mp_get(header);
 
     /* A block whose word is not a pool was never allocated from one, or
      * is already free (its word is then a free-list link). */
@@ -523,7 +543,7 @@ void rt_mp_free(void *block)
 
     rt_base_t level = rt_hw_interrupt_disable();
     /* header = owner   becomes   header -> old head; head = header */
-    *mp_word(header) = mp->block_list;
+    mp_set(header, mp->block_list);
     mp->block_list = header;
     mp->block_free_count++;
     rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
@@ -554,7 +574,7 @@ static rt_size_t mp_count_headers(const struct rt_mempool *mp, const void *value
     for (rt_size_t i = 0; i < mp->block_total_count; i++)
     {
         rt_uint8_t *header = (rt_uint8_t *)mp->start_address + i * mp_stride(mp);
-        if (*mp_word(header) == (const rt_uint8_t *)value)
+        if (mp_get(header) == (const rt_uint8_t *)value)
             n++;
     }
     return n;
@@ -570,7 +590,7 @@ static int mp_check_locked(const struct rt_mempool *mp)
 
     /* I2, I3: walk at most block_free_count + 1 links. */
     rt_size_t free_len = 0;
-    for (rt_uint8_t *header = mp->block_list; header != RT_NULL; header = *mp_word(header))
+    for (rt_uint8_t *header = mp->block_list; header != RT_NULL; header = mp_get(header))
     {
         if (!mp_is_block_header(mp, header))
             return 2;
@@ -626,7 +646,7 @@ void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx)
         b.start = header;
         b.header_size = MP_WORD;
         b.size = mp->block_size;
-        b.used = *mp_word(header) == (rt_uint8_t *)mp;
+        b.used = mp_get(header) == (rt_uint8_t *)mp;
         b.kind = RT_MEM_BLOCK_DATA;
         b.heap = mp;
         if (fn(&b, ctx))
