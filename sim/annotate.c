@@ -63,12 +63,19 @@ void rt_hw_mem_leave(void)
         VALGRIND_ENABLE_ERROR_REPORTING;
 }
 
-void rt_sim_quiet(int on)
+NO_ASAN rt_uint8_t rt_sim_peek(const void *addr)
 {
-    if (on)
-        rt_hw_mem_enter();
-    else
-        rt_hw_mem_leave();
+    rt_hw_mem_enter();
+    rt_uint8_t v = *(const volatile rt_uint8_t *)addr;
+    rt_hw_mem_leave();
+    return v;
+}
+
+NO_ASAN void rt_sim_poke(void *addr, rt_uint8_t value)
+{
+    rt_hw_mem_enter();
+    *(volatile rt_uint8_t *)addr = value;
+    rt_hw_mem_leave();
 }
 
 void sim_annotate_abandon(void)

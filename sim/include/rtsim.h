@@ -125,11 +125,13 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
  * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
 RT_NORETURN void rt_sim_stop(int code);
 
-/* Tests of deliberate mistakes: between rt_sim_quiet(1) and rt_sim_quiet(0)
- * Valgrind (and nothing else) stays silent on this thread, so a suite that
- * makes mistakes on purpose to see rtsim's own reports stays memcheck
- * clean.  Nests. */
-void rt_sim_quiet(int on);
+/* Tests of deliberate mistakes: read / write one byte of simulated RAM
+ * the way a faulty program would, without Valgrind or ASan reporting it
+ * (they would: that is what the checked-mode annotations are for), so a
+ * suite that makes mistakes on purpose to see rtsim's own reports stays
+ * clean under both tools. */
+rt_uint8_t rt_sim_peek(const void *addr);
+void rt_sim_poke(void *addr, rt_uint8_t value);
 
 /* Nonzero while a run is in progress. */
 int rt_sim_running(void);
