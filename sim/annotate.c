@@ -8,8 +8,9 @@
  *                        heap object's struct rt_memory (other kernel code
  *                        walks object lists through it)
  *   live block           accessible from data to data + size (a Valgrind
- *                        mempool per heap: memcheck reports an error with
- *                        the RT-Thread-level allocation and free stacks)
+ *                        mempool per heap and per memory pool: memcheck
+ *                        reports an error with the RT-Thread-level
+ *                        allocation and free stacks)
  *   slack, guard, header no-access: a user write there is reported at once
  *   freed block          no-access (Valgrind: "inside a block free'd")
  *
@@ -93,8 +94,8 @@ void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size
 #ifdef RTSIM_HAVE_VALGRIND
     if (VG_ON())
     {
-        /* One Valgrind pool per heap object; memheap regions are separate
-         * objects, so each gets its own. */
+        /* One Valgrind pool per heap object: every region of the system
+         * heap is registered under the system heap's object. */
         /* The redzone lets memcheck name the block an overflow ran off
          * ("0 bytes after a block of size 100"); memcheck makes it
          * no-access again when the block is freed, so it must not reach
