@@ -484,9 +484,9 @@ static void report_use_after_free(const struct chk_record *r, const unsigned cha
     report_end();
 }
 
-/* C3: verify the spans overlapping [vlo, vhi), then forget [lo, hi). */
-static void spans_reuse(unsigned char *vlo, unsigned char *vhi, unsigned char *lo,
-                        unsigned char *hi, int call, const void *ptr, struct rt_hw_mem_site site)
+/* C3: verify the spans overlapping [vlo, vhi). */
+static void spans_verify(unsigned char *vlo, unsigned char *vhi, int call, const void *ptr,
+                         struct rt_hw_mem_site site)
 {
     for (size_t i = span_first_after(vlo); i < chk.nspans && chk.span[i].lo < vhi; i++)
     {
@@ -500,6 +500,13 @@ static void spans_reuse(unsigned char *vlo, unsigned char *vhi, unsigned char *l
             report_use_after_free(&copy, a + off, call, ptr, site);
         }
     }
+}
+
+/* C3: memory handed out again: verify [vlo, vhi), then forget [lo, hi). */
+static void spans_reuse(unsigned char *vlo, unsigned char *vhi, unsigned char *lo,
+                        unsigned char *hi, int call, const void *ptr, struct rt_hw_mem_site site)
+{
+    spans_verify(vlo, vhi, call, ptr, site);
     span_cut(lo < vlo ? lo : vlo, hi > vhi ? hi : vhi);
 }
 
@@ -776,10 +783,9 @@ void rt_hw_mem_check_all(int call)
             rt_hw_mem_leave();
         }
     }
-    rt_hw_mem_enter();
-    spans_reuse(NULL, (unsigned char *)UINTPTR_MAX, NULL, NULL, call, NULL,
-                (struct rt_hw_mem_site){0, 0});
-    rt_hw_mem_leave();
+    if (chk.nspans)
+        spans_verify(chk.span[0].lo, chk.span[chk.nspans - 1].hi, call, NULL,
+                     (struct rt_hw_mem_site){0, 0});
 }
 
 void rt_hw_mem_untracked(void *p, rt_size_t n, int in_use)
@@ -874,14 +880,14 @@ void rt_hw_mp_remove(const struct rt_object *pool)
             sim_annotate_pool_gone(pool, chk.region[i].lo,
                                    (rt_size_t)(chk.region[i].hi - chk.region[i].lo));
     regions_forget(pool);
-    for (size_t i = 0; i < chk.nslots; i++)
+    size_t i = 0;
+    while (i < chk.nslots)
     {
         struct chk_record *r = chk.slot[i];
         if (r && r->heap == pool && r->is_pool)
-        {
-            chk_drop(r);
-            i--;    /* the slot may have been refilled by the shift */
-        }
+            chk_drop(r);    /* the shift may refill slot i: look again */
+        else
+            i++;
     }
 }
 

@@ -324,6 +324,40 @@ static void test_write_after_free(void **state)
     }
 }
 
+/* With the whole-heap check after every call, the next heap call sees it
+ * even when it reuses nothing. */
+static void write_after_free_every_call_main(void *arg)
+{
+    (void)arg;
+    rt_thread_delay(1);
+    unsigned char *q = rt_malloc(100);  /* same size: one slab zone */
+    unsigned char *p = rt_malloc(100);
+    note_p(p);
+    rt_thread_delay(1);
+    rt_free(p);
+    POKE(p + 40, 0x55);
+    rt_thread_delay(1);
+    rt_free(q);                         /* a call that reuses nothing */
+    tu_log("not reached");
+}
+
+static void test_write_after_free_every_call(void **state)
+{
+    (void)state;
+    for (size_t h = 0; h < NHEAPS; h++)
+    {
+        if (!heap_available(heaps[h]))
+            continue;
+        assert_int_equal(run_on(heaps[h], write_after_free_every_call_main, 1), RT_SIM_EMEMORY);
+        assert_non_null(strstr(tu_report(), "rtsim: memory error: write after free: byte "));
+        assert_non_null(strstr(tu_report(), "(+40 in the freed block) was overwritten\n"
+                                            "  call   whole-heap check after rt_free, thread \"main\" at tick 3\n"));
+        snprintf(expect, sizeof expect, BLOCK_LINE "         freed by \"main\" at tick 2\n", at_p, cap_p);
+        assert_non_null(strstr(tu_report(), expect));
+        assert_string_equal(tu_log_text(), "");
+    }
+}
+
 /* ----------------------------- 5. a write before the block (its header) */
 static void header_main(void *arg)
 {
@@ -816,6 +850,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_overflow_into_header),
         cmocka_unit_test(test_write_after_free),
+        cmocka_unit_test(test_write_after_free_every_call),
         cmocka_unit_test(test_header_overwritten),
         cmocka_unit_test(test_align_mistakes),
         cmocka_unit_test(test_mempool),
