@@ -520,6 +520,48 @@ static const struct chk_region *region_of(const void *p)
     return NULL;
 }
 
+/* A heap object (any small mem, slab, tlsf or memheap the program made,
+ * found through the kernel's object lists) whose range holds p: only to
+ * name it in a report, so the end is taken generously (sentinels). */
+static const struct rt_object *heap_object_holding(const void *p)
+{
+    static const int classes[] = { RT_Object_Class_Memory, RT_Object_Class_MemHeap };
+    rt_ubase_t a = (rt_ubase_t)p;
+
+    for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
+    {
+        struct rt_object_information *info = rt_object_get_information(classes[c]);
+        rt_list_t *node;
+        if (!info)
+            continue;
+        rt_hw_mem_enter();      /* user heaps keep their object in their range */
+        for (node = info->object_list.next; node != &info->object_list; node = node->next)
+        {
+            struct rt_object *o = rt_list_entry(node, struct rt_object, list);
+            rt_ubase_t lo, hi;
+            if (classes[c] == RT_Object_Class_Memory)
+            {
+                const struct rt_memory *m = (const struct rt_memory *)o;
+                lo = (rt_ubase_t)o < m->address ? (rt_ubase_t)o : m->address;
+                hi = m->address + m->total + 8 * sizeof(void *);
+            }
+            else
+            {
+                const struct rt_memheap *h = (const struct rt_memheap *)o;
+                lo = (rt_ubase_t)h->start_addr;
+                hi = lo + h->pool_size;
+            }
+            if (a >= lo && a < hi)
+            {
+                rt_hw_mem_leave();
+                return o;
+            }
+        }
+        rt_hw_mem_leave();
+    }
+    return NULL;
+}
+
 /* The live heap block whose [user, user + capacity) holds p. */
 static struct chk_record *live_block_holding(const void *p, int want_pool)
 {
@@ -575,6 +617,12 @@ RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *p
     {
         report_head("invalid free: inside the heap but not a block that was handed out",
                     call, ptr, site);
+    }
+    else if (heap_object_holding(ptr))
+    {
+        snprintf(kind, sizeof kind, "invalid free: the pointer belongs to another heap, \"%s\"",
+                 obj_name(heap_object_holding(ptr)));
+        report_head(kind, call, ptr, site);
     }
     else
     {
@@ -944,10 +992,11 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
                     RT_HW_MEM_MP_FREE, ptr, site);
         report_block(hb);
     }
-    else if (rg && !rg->is_pool)
+    else if ((rg && !rg->is_pool) || heap_object_holding(ptr))
     {
         snprintf(kind, sizeof kind, "mempool invalid free: the pointer is in heap \"%s\", "
-                 "not in a memory pool", obj_name(rg->owner));
+                 "not in a memory pool", obj_name(rg && !rg->is_pool ? rg->owner
+                                                                     : heap_object_holding(ptr)));
         report_head(kind, RT_HW_MEM_MP_FREE, ptr, site);
     }
     else

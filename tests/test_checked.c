@@ -163,6 +163,28 @@ static void free_pool_block_main(void *arg)
     tu_log("not reached");
 }
 
+/* A block of a heap the program made itself, given to the system heap. */
+static rt_uint8_t own_heap_mem[4096] __attribute__((aligned(16)));
+static struct rt_memheap own_memheap;
+
+static void free_other_heap_main(void *arg)
+{
+    void *b;
+    if (arg == RT_NULL)
+    {
+        rt_smem_t own = rt_smem_init("own", own_heap_mem, sizeof own_heap_mem);
+        b = rt_smem_alloc(own, 32);
+    }
+    else
+    {
+        rt_memheap_init(&own_memheap, "ownmh", own_heap_mem, sizeof own_heap_mem);
+        b = rt_memheap_alloc(&own_memheap, 32);
+    }
+    at_p = rt_sim_target_addr(b);
+    rt_free(b);
+    tu_log("not reached");
+}
+
 static void test_invalid_free(void **state)
 {
     (void)state;
@@ -180,6 +202,17 @@ static void test_invalid_free(void **state)
         EXPECT_REPORT("rtsim: memory error: invalid free: not the start of a block (4 bytes inside)\n"
                       "  call   rt_free(0x%08lx), thread \"main\" at tick 1\n"
                       BLOCK_LINE, at_p + 4, at_p, cap_p);
+
+        struct rt_sim_config cfg;
+        config(&cfg, heaps[h]);
+        tu_console_reset();
+        assert_int_equal(tu_run(&cfg, free_other_heap_main, NULL), RT_SIM_EMEMORY);
+        EXPECT_REPORT("rtsim: memory error: invalid free: the pointer belongs to another heap, \"own\"\n"
+                      "  call   rt_free(0x%08lx), thread \"main\" at tick 0\n", at_p);
+        tu_console_reset();
+        assert_int_equal(tu_run(&cfg, free_other_heap_main, (void *)1), RT_SIM_EMEMORY);
+        EXPECT_REPORT("rtsim: memory error: invalid free: the pointer belongs to another heap, \"ownmh\"\n"
+                      "  call   rt_free(0x%08lx), thread \"main\" at tick 0\n", at_p);
 
         assert_int_equal(run_on(heaps[h], free_pool_block_main, 0), RT_SIM_EMEMORY);
         assert_int_equal(heap_ok_after, 0);
