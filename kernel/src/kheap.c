@@ -448,7 +448,7 @@ static void kheap_validate(void *ptr, int call, struct rt_hw_mem_site site,
 }
 
 /* Give ptr back (lock held, level != 0). */
-static void kheap_free_checked(void *ptr, int level, int call, struct rt_hw_mem_site site)
+static void kheap_free_checked(void *ptr, int call, struct rt_hw_mem_site site)
 {
     struct rt_hw_mem_block b;
     void *victim;
@@ -462,7 +462,6 @@ static void kheap_free_checked(void *ptr, int level, int call, struct rt_hw_mem_
         kheap_current()->free(kheap_heap, victim);
         rt_hw_mem_leave();
     }
-    (void)level;
 }
 
 void rt_system_heap_quarantine_flush(void)
@@ -529,7 +528,7 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
     kheap_lock();
     if ((level & 0xFF) != 0)
     {
-        kheap_free_checked(ptr, level & 0xFF, call, site);
+        kheap_free_checked(ptr, call, site);
     }
     else
     {
@@ -621,7 +620,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
     }
     else if (newsize == 0)
     {
-        kheap_free_checked(ptr, level & 0xFF, RT_HW_MEM_REALLOC, site);
+        kheap_free_checked(ptr, RT_HW_MEM_REALLOC, site);
         nptr = RT_NULL;
     }
     else

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run tests/faulty/faulty.c under a tool and check what is reported.
 
-usage: check_faulty.py plain    PROGRAM
+usage: check_faulty.py plain    PROGRAM [WRAPPER]   (WRAPPER: qemu-i386 for ILP32)
        check_faulty.py valgrind PROGRAM VALGRIND
        check_faulty.py asan     PROGRAM          (PROGRAM built with ASan)
 Exit 0 when every expectation holds; the first failure is printed."""
@@ -25,7 +25,7 @@ def expect(cond, what, out):
 def main():
     tool, prog = sys.argv[1], sys.argv[2]
     if tool == "plain":
-        pre = []
+        pre = [sys.argv[3]] if len(sys.argv) > 3 and sys.argv[3] else []
     elif tool == "valgrind":
         pre = [sys.argv[3], "--tool=memcheck", "--error-exitcode=99",
                "--leak-check=full", "--errors-for-leak-kinds=definite"]
@@ -84,7 +84,7 @@ def main():
                "use-after-free: ASan's report", err)
 
     if tool == "plain":
-        rc, out, err = run([prog, "leak"])
+        rc, out, err = run(pre + [prog, "leak"])
         expect(rc == 0, "leak: reported, not failing, rc %d" % rc, err)
         expect("rtsim: 1 block (98 bytes) still allocated at the end of the run:" in err and
                "98 bytes, allocated by \"main\" at tick 0 (" in err and "faulty.c:" in err,
