@@ -374,6 +374,8 @@ static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
     b->free_head = a->free_head_words * sizeof(void *);
     b->free_tail = a->free_tail_words * sizeof(void *);
     b->copied = 0;
+    if (a->usable == RT_NULL)
+        b->free_head = size;    /* layout unknown: no guard, no poison kept */
 }
 
 /* Allocate `size` bytes for the caller (lock held). */
@@ -439,7 +441,7 @@ static void kheap_validate(void *ptr, int call, struct rt_hw_mem_site site,
     rt_size_t cap = rt_hw_mem_validate(kheap_obj(), ptr, call, site);
 
     rt_hw_mem_enter();
-    kheap_describe(ptr, 0, b);
+    kheap_describe(ptr, cap, b);
     rt_hw_mem_leave();
     if (b->lo == RT_NULL || b->capacity != cap)
         rt_hw_mem_bad_header(ptr, 0, call, site);
