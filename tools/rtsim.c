@@ -1,14 +1,29 @@
 /*
- * rtsim - the command line: guided demos (the main job), and more.
+ * rtsim - the command line.
  *
- *   rtsim demo [NAME] [options]    run a guided demo (default: all, in order)
- *   rtsim demo --list              name the demos
- *   rtsim --help | --version
+ *   rtsim demo [NAME] [options]     guided demos (all of them without NAME)
+ *   rtsim demo --list               name the demos
+ *   rtsim run FILE|- [options]      run a scenario (docs/scenarios.md; - = stdin)
+ *   rtsim shell [options]           an msh prompt; reads stdin
+ *   rtsim replay TRACE --heap A,B   replay a trace's allocations through other heaps
+ *   rtsim --help | --version | COMMAND --help
  *
- * Options: --board NAME|FILE  --heap ALGO  --seed N  --trace FILE
- *          --realtime[=RATIO]
  * Unknown options and bad values exit with status 2 and a usage message
  * on stderr.
+ *
+ * The files of tools/:
+ *   rtsim.c       this dispatcher and the options every command shares
+ *   scn_parse.c   the scenario language: lexer and parser (scenario.h)
+ *   scn_run.c     runs statements inside a simulation: echo, expectations,
+ *                 snapshots, the run's pictures
+ *   scn_owner.c   who owns each block (read from the trace, plus variables)
+ *   scn_heaps.c   the heap objects a scenario makes, per algorithm
+ *   heapmap.c     snapshots from the kernel's walkers
+ *   heapmap_draw.c  text maps, SVG, the HTML page
+ *   shell.c       `rtsim shell`: the msh prompt as the thread "tshell"
+ *   replay.c      `rtsim replay`: a trace's allocations through other heaps
+ *   demo_kernel.c the kernel demo (mutexes: beyond the scenario language)
+ *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,34 +32,63 @@
 
 #include <rtsim.h>
 #include "demos.h"
+#include "rtsim_cli.h"
+#include "scenario.h"
 
 extern const struct rtsim_demo rtsim_demo_kernel;
 
-static const struct rtsim_demo *const demos[] = {
-    &rtsim_demo_kernel,
-};
-#define DEMO_COUNT ((int)(sizeof demos / sizeof demos[0]))
+/* ------------------------------------------------------------- usage */
 
-static void usage(FILE *out)
+static const char common_help[] =
+    "options:\n"
+    "  --board NAME|FILE   board: stm32f407 (default), stm32f429-disco, stm32f103c8, or a board file\n"
+    "  --heap ALGO         system heap: smallmem (default), smallmem-classic, slab, memheap, tlsf\n"
+    "  --seed N            seed of every pseudo-random choice (default 1)\n"
+    "  --realtime[=RATIO]  pace virtual time against the wall clock (default ratio 1)\n"
+    "  --check, --no-check checked mode (reserved: accepted, no effect yet)\n"
+    "  --trace FILE        write the event trace (docs/trace.md) to FILE\n"
+    "  --map               print a text heap map after every memory step\n"
+    "  --svg FILE          draw the heap map (at the last `map`, else the end) as SVG\n"
+    "  --html FILE         write a page with a slider to step through every heap map\n"
+    "  --help              this text\n";
+
+static const char *const usages[] = {
+    "usage: rtsim demo [NAME] [options]   run a guided demo (all of them without NAME)\n"
+    "       rtsim demo --list             list the demos\n",
+    "usage: rtsim run FILE [options]      run a scenario file (docs/scenarios.md; - reads stdin);\n"
+    "                                     exit 1 when an expectation fails\n",
+    "usage: rtsim shell [options]         msh prompt with RT-Thread's commands and scenario\n"
+    "                                     statements, one line at a time (stdin)\n",
+    "usage: rtsim replay TRACE --heap A,B,... [--board NAME]\n"
+    "                                     replay the malloc/free/realloc lines of a trace\n"
+    "                                     through other heap algorithms and compare\n",
+};
+
+static void usage(FILE *out, int which)
 {
-    fprintf(out,
-        "usage: rtsim demo [NAME] [options]   run a guided demo (all of them without NAME)\n"
-        "       rtsim demo --list             list the demos\n"
-        "       rtsim --help | --version\n"
-        "options:\n"
-        "  --board NAME|FILE   board: stm32f407 (default), stm32f429-disco, stm32f103c8, or a board file\n"
-        "  --heap ALGO         system heap: smallmem (default), smallmem-classic, slab, memheap, tlsf\n"
-        "  --seed N            seed of every pseudo-random choice (default 1)\n"
-        "  --trace FILE        write the event trace (docs/trace.md) to FILE\n"
-        "  --realtime[=RATIO]  pace virtual time against the wall clock (default ratio 1)\n");
+    if (which < 0)
+    {
+        fputs("rtsim: RT-Thread's memory manager on your laptop\n\n"
+              "usage: rtsim demo [NAME] [options]   guided demos (all of them without NAME)\n"
+              "       rtsim demo --list             list the demos\n"
+              "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md)\n"
+              "       rtsim shell [options]         msh prompt (reads stdin)\n"
+              "       rtsim replay TRACE --heap A,B,...  replay a trace through other heaps\n"
+              "       rtsim --help | --version | COMMAND --help\n\n", out);
+        fputs(common_help, out);
+        return;
+    }
+    fputs(usages[which], out);
+    if (which != RTSIM_CMD_REPLAY)
+        fputs(common_help, out);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+int rtsim_bad_usage(int which, const char *fmt, const char *arg)
 {
     fprintf(stderr, "rtsim: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n");
-    usage(stderr);
+    usage(stderr, which);
     return 2;
 }
 
@@ -59,91 +103,279 @@ static int parse_ulong(const char *s, unsigned long *out)
     return 0;
 }
 
-/* Parse the common options from argv[i..]; non-options go to *rest. */
-static int parse_common(int argc, char **argv, int i, struct rt_sim_config *cfg,
-                        const char **trace_path, const char **rest)
+/* ---------------------------------------------------------- options */
+
+static int is_opt(const char *a, const char *name)
 {
-    *rest = NULL;
+    return strcmp(a, name) == 0;
+}
+
+/* Parse the common options from argv[i..]; up to one positional argument
+ * goes to *rest.  Returns 0, 2 (bad usage, reported) or 3 (--help shown). */
+int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_options *o)
+{
+    memset(o, 0, sizeof *o);
+    rt_sim_config_init(&o->cfg);
+    o->check = -1;
     for (; i < argc; i++)
     {
         const char *a = argv[i];
-        if (strcmp(a, "--board") == 0 || strcmp(a, "--heap") == 0 ||
-            strcmp(a, "--seed") == 0 || strcmp(a, "--trace") == 0)
+        if (is_opt(a, "--help") || is_opt(a, "-h"))
+        {
+            usage(stdout, which);
+            return 3;
+        }
+        if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
+            is_opt(a, "--trace") || is_opt(a, "--svg") || is_opt(a, "--html"))
         {
             if (i + 1 >= argc)
-                return bad_usage("option %s needs a value", a);
+                return rtsim_bad_usage(which, "option %s needs a value", a);
             const char *v = argv[++i];
-            if (strcmp(a, "--board") == 0)
-                cfg->board = v;
-            else if (strcmp(a, "--heap") == 0)
-                cfg->heap = v;
-            else if (strcmp(a, "--trace") == 0)
-                *trace_path = v;
-            else if (parse_ulong(v, &cfg->seed) != 0)
-                return bad_usage("--seed expects a non-negative integer, not \"%s\"", v);
+            if (is_opt(a, "--board"))
+                o->cfg.board = o->board = v;
+            else if (is_opt(a, "--heap"))
+                o->cfg.heap = o->heap = v;
+            else if (is_opt(a, "--trace"))
+                o->trace_path = v;
+            else if (is_opt(a, "--svg"))
+                o->svg_path = v;
+            else if (is_opt(a, "--html"))
+                o->html_path = v;
+            else
+            {
+                if (parse_ulong(v, &o->cfg.seed) != 0)
+                    return rtsim_bad_usage(which, "--seed expects a non-negative integer, not \"%s\"", v);
+                o->seed_set = 1;
+            }
         }
-        else if (strcmp(a, "--realtime") == 0)
-            cfg->realtime = 1.0;
+        else if (is_opt(a, "--realtime"))
+            o->cfg.realtime = 1.0;
         else if (strncmp(a, "--realtime=", 11) == 0)
         {
             char *end;
             double r = strtod(a + 11, &end);
             if (end == a + 11 || *end || !(r > 0))
-                return bad_usage("--realtime expects a positive ratio, not \"%s\"", a + 11);
-            cfg->realtime = r;
+                return rtsim_bad_usage(which, "--realtime expects a positive ratio, not \"%s\"", a + 11);
+            o->cfg.realtime = r;
         }
-        else if (a[0] == '-')
-            return bad_usage("unknown option %s", a);
-        else if (*rest)
-            return bad_usage("unexpected argument %s", a);
+        else if (is_opt(a, "--check"))
+            o->check = 1;
+        else if (is_opt(a, "--no-check"))
+            o->check = 0;
+        else if (is_opt(a, "--map"))
+            o->map = 1;
+        else if (is_opt(a, "--list") && which == RTSIM_CMD_DEMO)
+            o->list = 1;
+        else if (a[0] == '-' && a[1])
+            return rtsim_bad_usage(which, "unknown option %s", a);
+        else if (o->rest)
+            return rtsim_bad_usage(which, "unexpected argument %s", a);
         else
-            *rest = a;
+            o->rest = a;
     }
+    if (which == RTSIM_CMD_SHELL && o->rest)
+        return rtsim_bad_usage(which, "unexpected argument %s", o->rest);
     return 0;
+}
+
+/* Open the trace file and fill the scenario options. */
+int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const char *title)
+{
+    memset(so, 0, sizeof *so);
+    if (o->trace_path)
+    {
+        o->trace = fopen(o->trace_path, "w");
+        if (!o->trace)
+        {
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path, strerror(errno));
+            return -1;
+        }
+    }
+    so->trace = o->trace;
+    so->map = o->map;
+    so->svg_path = o->svg_path;
+    so->html_path = o->html_path;
+    so->title = title;
+    return 0;
+}
+
+void rtsim_close_outputs(struct rtsim_options *o)
+{
+    if (o->trace)
+        fclose(o->trace);
+    o->trace = NULL;
+}
+
+/* ------------------------------------------------------------- files */
+
+char *rtsim_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+    {
+        fprintf(stderr, "rtsim: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char *text = rtsim_read_stream(f, path);
+    fclose(f);
+    return text;
+}
+
+char *rtsim_read_stream(FILE *f, const char *what)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0)
+    {
+        n += k;
+        if (n + 1 == cap)
+        {
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    if (!buf)
+    {
+        fprintf(stderr, "rtsim: out of memory reading %s\n", what);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Settings from the scenario's `set` lines, unless the command line
+ * chose them. */
+static void apply_settings(const struct scn_program *p, struct rtsim_options *o)
+{
+    if (p->board && !o->board)
+        o->cfg.board = p->board;
+    if (p->heap && !o->heap)
+        o->cfg.heap = p->heap;
+    if (p->seed >= 0 && !o->seed_set)
+        o->cfg.seed = (unsigned long)p->seed;
+    if (p->wake_fifo >= 0)
+        o->cfg.mp_wake_order = p->wake_fifo ? RT_SIM_MP_WAKE_FIFO : RT_SIM_MP_WAKE_LIFO;
+    if (p->tick_limit >= 0)
+        o->cfg.tick_limit = (rt_tick_t)p->tick_limit;
+}
+
+int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
+                   const char *title)
+{
+    struct scn_program prog;
+    if (scn_parse(file, text, &prog))
+        return 2;
+    apply_settings(&prog, o);
+    struct scn_options so;
+    if (rtsim_open_outputs(o, &so, title))
+    {
+        scn_free(&prog);
+        return 1;
+    }
+    struct rt_sim_config cfg = o->cfg;
+    int rc = scn_run(&prog, &cfg, &so);
+    rtsim_close_outputs(o);
+    scn_free(&prog);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_run(int argc, char **argv)
+{
+    struct rtsim_options o;
+    int rc = rtsim_parse_options(RTSIM_CMD_RUN, argc, argv, 2, &o);
+    if (rc)
+        return rc == 3 ? 0 : rc;
+    if (!o.rest)
+        return rtsim_bad_usage(RTSIM_CMD_RUN, "%s", "run needs a scenario FILE");
+    char *text = strcmp(o.rest, "-") == 0 ? rtsim_read_stream(stdin, "standard input")
+                                          : rtsim_read_file(o.rest);
+    if (!text)
+        return 2;
+    /* The pictures' title: the file's first line when it is a comment. */
+    char title[160];
+    snprintf(title, sizeof title, "%s", o.rest);
+    if (text[0] == '#')
+    {
+        const char *t = text + 1;
+        if (strncmp(t, " demo:", 6) == 0)
+            t += 6;
+        while (*t == ' ')
+            t++;
+        snprintf(title, sizeof title, "%.*s", (int)strcspn(t, "\n"), t);
+    }
+    const char *file = strcmp(o.rest, "-") == 0 ? "<stdin>" : o.rest;
+    if (file != o.rest && text[0] != '#')
+        snprintf(title, sizeof title, "rtsim run");
+    rc = rtsim_run_text(file, text, &o, title);
+    free(text);
+    return rc;
 }
 
 static int cmd_demo(int argc, char **argv)
 {
-    if (argc > 2 && strcmp(argv[2], "--list") == 0)
+    struct rtsim_options o;
+    int rc = rtsim_parse_options(RTSIM_CMD_DEMO, argc, argv, 2, &o);
+    if (rc)
+        return rc == 3 ? 0 : rc;
+    const struct rtsim_scenario *list = rtsim_scenarios;
+    if (o.list)
     {
-        for (int i = 0; i < DEMO_COUNT; i++)
-            printf("%-10s %s\n", demos[i]->name, demos[i]->title);
+        for (int i = 0; list[i].name; i++)
+            if (list[i].demo)
+                printf("%-14s %s\n", list[i].name, list[i].title);
+        printf("%-14s %s\n", rtsim_demo_kernel.name, rtsim_demo_kernel.title);
         return 0;
     }
-    struct rt_sim_config cfg;
-    rt_sim_config_init(&cfg);
-    const char *trace_path = NULL, *name = NULL;
-    int rc = parse_common(argc, argv, 2, &cfg, &trace_path, &name);
-    if (rc)
-        return rc;
-    FILE *trace = NULL;
-    if (trace_path)
-    {
-        trace = fopen(trace_path, "w");
-        if (!trace)
-        {
-            fprintf(stderr, "rtsim: cannot write %s: %s\n", trace_path, strerror(errno));
-            return 1;
-        }
-        cfg.trace = trace;
-    }
     int status = 0, found = 0;
-    for (int i = 0; i < DEMO_COUNT; i++)
+    int multi = (o.svg_path || o.html_path) && !o.rest;
+    if (multi)
+        return rtsim_bad_usage(RTSIM_CMD_DEMO, "%s", "--svg and --html draw one demo: name it");
+    for (int i = 0; list[i].name; i++)
     {
-        if (name && strcmp(name, demos[i]->name) != 0)
+        if (!list[i].demo || (o.rest && strcmp(o.rest, list[i].name) != 0))
             continue;
         found = 1;
-        printf("=== rtsim demo %s: %s ===\n\n", demos[i]->name, demos[i]->title);
+        printf("=== rtsim demo %s: %s ===\n\n", list[i].name, list[i].title);
         fflush(stdout);
-        if (demos[i]->run(&cfg) != 0)
+        char file[64];
+        snprintf(file, sizeof file, "%s.rts", list[i].name);
+        struct rtsim_options oo = o;
+        if (rtsim_run_text(file, list[i].text, &oo, list[i].title) != 0)
             status = 1;
         printf("\n");
+        o.trace_path = NULL;    /* one trace: the first demo's */
     }
-    if (trace)
-        fclose(trace);
+    if (!o.rest || strcmp(o.rest, rtsim_demo_kernel.name) == 0)
+    {
+        found = 1;
+        printf("=== rtsim demo %s: %s ===\n\n", rtsim_demo_kernel.name, rtsim_demo_kernel.title);
+        fflush(stdout);
+        FILE *trace = NULL;
+        if (o.trace_path)
+        {
+            trace = fopen(o.trace_path, "w");
+            if (!trace)
+            {
+                fprintf(stderr, "rtsim: cannot write %s: %s\n", o.trace_path, strerror(errno));
+                return 1;
+            }
+            o.cfg.trace = trace;
+        }
+        if (rtsim_demo_kernel.run(&o.cfg) != 0)
+            status = 1;
+        if (trace)
+            fclose(trace);
+        printf("\n");
+    }
     if (!found)
     {
-        fprintf(stderr, "rtsim: no demo named \"%s\" (rtsim demo --list)\n", name);
+        fprintf(stderr, "rtsim: no demo named \"%s\" (rtsim demo --list)\n", o.rest);
         return 2;
     }
     return status;
@@ -156,7 +388,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
     {
-        usage(stdout);
+        usage(stdout, -1);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0)
@@ -166,7 +398,13 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc, argv);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "shell") == 0)
+        return rtsim_cmd_shell(argc, argv);
+    if (strcmp(cmd, "replay") == 0)
+        return rtsim_cmd_replay(argc, argv);
     if (cmd[0] == '-')
-        return bad_usage("unknown option %s", cmd);
-    return bad_usage("unknown command %s", cmd);
+        return rtsim_bad_usage(-1, "unknown option %s", cmd);
+    return rtsim_bad_usage(-1, "unknown command %s", cmd);
 }

@@ -10,7 +10,13 @@ top=$PWD
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(meson ninja-build pkg-config gcc libc6-dev python3 libcmocka-dev valgrind
-          gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386)
+          gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386 libxml2-utils)
+# The browser test of `rtsim --html` (tests/check_cli_html.py) opens the page
+# in headless Chromium (~100 MB).  RTSIM_BROWSER_TEST=0 leaves Chromium out;
+# that test is then skipped.
+if [ "${RTSIM_BROWSER_TEST:-1}" = 1 ]; then
+  packages+=(chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

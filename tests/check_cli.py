@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Checks of the rtsim command line, reported as TAP.
+
+usage: check_cli.py GOLDEN_DIR BITS -- [WRAPPER] RTSIM
+
+  * every option error exits 2 with a usage message on stderr; --help works
+  * every scenario parse error names FILE:LINE:COL and what was expected
+  * failed expectations and runtime errors exit 1 naming FILE:LINE
+  * --svg and --html are well-formed (xmllint) and hold what they should
+  * --trace is byte-identical from run to run; replay reads it
+  * shell sessions scripted through stdin match their golden transcripts
+    (GOLDEN_DIR/shell_NAME.in -> shell_NAME.BITS.txt)
+
+RTSIM_UPDATE_GOLDEN=1 rewrites the shell transcripts."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+args = sys.argv[1:]
+golden_dir, bits = args[0], args[1]
+cmd = [a for a in args[3:] if a]          # an empty wrapper slot on native builds
+tmp = tempfile.mkdtemp(prefix="rtsim-cli-")
+results = []
+
+
+def run(argv, stdin=None, cwd=None):
+    r = subprocess.run(cmd + argv, input=stdin, capture_output=True, cwd=cwd, timeout=120)
+    return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+
+
+def check(name, ok, detail=""):
+    results.append((name, bool(ok), detail))
+
+
+def skip(name, why):
+    results.append((name, None, why))
+
+
+def scenario(text, name="s.rts"):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+# ------------------------------------------------------------ options
+OPTION_ERRORS = [
+    (["--bogus"], "unknown option --bogus"),
+    (["frobnicate"], "unknown command frobnicate"),
+    (["demo", "--bogus"], "unknown option --bogus"),
+    (["demo", "--seed"], "option --seed needs a value"),
+    (["demo", "--seed", "-3"], "--seed expects a non-negative integer"),
+    (["demo", "--seed", "x"], "--seed expects a non-negative integer"),
+    (["demo", "--realtime=0"], "--realtime expects a positive ratio"),
+    (["demo", "--realtime=fast"], "--realtime expects a positive ratio"),
+    (["demo", "--board"], "option --board needs a value"),
+    (["demo", "a", "b"], "unexpected argument b"),
+    (["demo", "--svg", "x.svg"], "--svg and --html draw one demo"),
+    (["run"], "run needs a scenario FILE"),
+    (["run", "--heap"], "option --heap needs a value"),
+    (["run", "x.rts", "y.rts"], "unexpected argument y.rts"),
+    (["run", "--trace"], "option --trace needs a value"),
+    (["run", "--html"], "option --html needs a value"),
+    (["shell", "extra"], "unexpected argument extra"),
+    (["shell", "--what"], "unknown option --what"),
+    (["replay"], "replay needs a TRACE file"),
+    (["replay", "t.txt"], "replay needs --heap"),
+    (["replay", "t.txt", "--heap", "tlsf", "--map"], "replay takes --heap, --board and --seed only"),
+]
+for argv, msg in OPTION_ERRORS:
+    rc, out, err = run(argv)
+    check("option error: rtsim " + " ".join(argv),
+          rc == 2 and msg in err and "usage:" in err and out == "",
+          f"rc={rc} stderr={err[:200]!r}")
+
+for sub in [[], ["demo"], ["run"], ["shell"], ["replay"]]:
+    rc, out, err = run(sub + ["--help"])
+    check("help: rtsim %s --help" % " ".join(sub), rc == 0 and out.startswith(("usage:", "rtsim:")),
+          f"rc={rc}")
+rc, out, err = run(["demo", "nosuchdemo"])
+check("unknown demo name exits 2", rc == 2 and "no demo named" in err)
+rc, out, err = run(["run", os.path.join(tmp, "missing.rts")])
+check("missing scenario file exits 2", rc == 2 and "cannot read" in err)
+rc, out, err = run(["run", scenario("say \"x\"\n"), "--board", "nosuchboard"])
+check("unknown board exits 2", rc == 2, f"rc={rc} {err[:200]}")
+rc, out, err = run(["run", scenario("say \"x\"\n"), "--check"])
+check("--check is accepted (reserved)", rc == 0, f"rc={rc}")
+rc, out, err = run(["shell"], stdin=b"help\n")
+check("shell help lists kernel, memory and application (MSH_CMD_EXPORT) commands",
+      rc == 0 and all(c in out for c in ["heapmap ", "help ", "list_thread ", "free ",
+                                          "memtrace ", "list_mem "]), out)
+rc, out, err = run(["shell"], stdin=b"a = malloc 10\nfree a\nfree\n")
+check("shell: `free VAR` is the statement, `free` alone RT-Thread's command",
+      rc == 0 and "tshell     free a (0x" in out and "available:" in out, out)
+rc, out, err = run(["run", "-"], stdin=b"a = malloc 10\nexpect a != NULL\n")
+check("run - reads the scenario from stdin", rc == 0 and "expect a != NULL: ok" in out, err)
+rc, out, err = run(["demo", "--list"])
+check("demo --list names the demos",
+      rc == 0 and all(n in out for n in ["heap-init", "split-merge", "fragmentation", "kernel"]))
+
+# ------------------------------------------------------- parse errors
+PARSE_ERRORS = [
+    ("a = mallok 10", "1:5: error: expected malloc, calloc, realloc or mp_alloc after '=', found \"mallok\""),
+    ("a = malloc", "1:11: error: expected a size in bytes or \"rand MIN MAX\" (a number), found end of line"),
+    ("a = malloc rand 9 3", "1:20: error: the largest size 3 is below the smallest 9"),
+    ("a = malloc 10 in", "1:17: error: expected a heap name after \"in\", found end of line"),
+    ("a = calloc 3", "1:13: error: expected an element size (a number), found end of line"),
+    ("a = realloc 3 4", "1:13: error: expected the variable to resize, found number 3"),
+    ("free 3", "1:6: error: expected the variable to free, found number 3"),
+    ("say hello", "1:5: error: expected a \"quoted text\" after say, found \"hello\""),
+    ("say \"open", "1:5: error: unterminated string: expected a closing '\"'"),
+    ("expect a <= NULL", "1:8: error: a variable compares only with == or !="),
+    ("expect heap.bar == 1", "1:13: error: unknown quantity \"bar\""),
+    ("expect free == x", "1:16: error: expected a value to compare with (a number), found \"x\""),
+    ("expect free", "1:12: error: expected a comparison (== != < <= > >=), found end of line"),
+    ("expect 5 == 5", "1:8: error: expected what to check"),
+    ("expect a ! NULL", "1:10: error: expected '!=', found '!'"),
+    ("thread t prio", "1:14: error: expected a priority, 0 = highest, (a number), found end of line"),
+    ("thread t", "1:9: error: expected \"prio\", found end of line"),
+    ("thread toolongname prio 3\nend", "1:8: error: thread name \"toolongname\" is longer than 8 characters"),
+    ("thread t prio 99\nend", "error: priority 99 out of range: expected 0 to 30"),
+    ("thread t prio 3\na = malloc 3", "3:1: error: end of file inside the thread block opened at line 1: expected \"end\""),
+    ("irq at 5\n  thread t prio 3\n  end\nend", "2:1: error: an interrupt handler cannot start threads"),
+    ("end", "1:1: error: \"end\" without an open thread or irq block"),
+    ("set colour red", "1:5: error: unknown setting \"colour\""),
+    ("set heap quick", "1:10: error: unknown heap algorithm \"quick\""),
+    ("set wake sideways", "1:10: error: expected lifo or fifo, found \"sideways\""),
+    ("set seed x", "1:10: error: expected a seed (a number), found \"x\""),
+    ("heap h foo 100", "1:8: error: expected a heap algorithm"),
+    ("heap h smallmem", "1:16: error: expected a size in bytes or \"region NAME\" (a number), found end of line"),
+    ("heap h memheap region", "1:22: error: expected a region name of the board (e.g. CCM), found end of line"),
+    ("pool p 3", "1:9: error: expected a block size in bytes (a number), found end of line"),
+    ("pool p 0 8", "1:1: error: a pool needs at least one block of at least one byte"),
+    ("pool_delete", "1:12: error: expected a pool name, found end of line"),
+    ("mp_free", "1:8: error: expected the variable to free, found end of line"),
+    ("x = mp_alloc p soon", "1:16: error: expected a timeout in ticks or \"forever\" (a number), found \"soon\""),
+    ("irq at", "1:7: error: expected a tick (a number), found end of line"),
+    ("irq 5", "1:5: error: expected \"at\", found number 5"),
+    ("sem s", "1:6: error: expected an initial count (a number), found end of line"),
+    ("mutex", "1:6: error: expected a name for the mutex, found end of line"),
+    ("take m soon", "1:8: error: expected a timeout in ticks or \"forever\" (a number), found \"soon\""),
+    ("release 3", "1:9: error: expected a semaphore or mutex name, found number 3"),
+    ("delay", "1:6: error: expected a number of ticks (a number), found end of line"),
+    ("delay 3 4", "1:9: error: expected end of line, found number 4"),
+    ("a = malloc 12Q", "1:12: error: bad number \"12Q\""),
+    ("free = malloc 3", "1:1: error: \"free\" is a reserved word: expected a variable name"),
+    ("@", "1:1: error: unexpected character '@'"),
+    ("msh", "1:4: error: expected a shell command after msh"),
+    ("map 12", "1:5: error: expected end of line, found number 12"),
+    ("headers", "1:8: error: expected a heap name, found end of line"),
+    ("realloc a 3", "1:1: error: unknown statement \"realloc\""),
+    ("# fine\n\n  b = malloc 8 # comment\nwhat", "4:1: error: unknown statement \"what\""),
+]
+for i, (text, msg) in enumerate(PARSE_ERRORS):
+    path = scenario(text + "\n", "parse%d.rts" % i)
+    rc, out, err = run(["run", path])
+    want = path + ":" + msg if msg[0].isdigit() else msg
+    check("parse error: %r" % text, rc == 2 and want in err and out == "",
+          f"rc={rc} stderr={err!r}")
+
+# ----------------------------------------------- runtime errors, expects
+path = scenario("a = malloc 100\nexpect a == NULL\nexpect free < 10\nexpect a != NULL\n", "exp.rts")
+rc, out, err = run(["run", path])
+check("failed expectations exit 1 naming file:line",
+      rc == 1 and f"{path}:2: expectation failed: expect a == NULL" in err
+      and f"{path}:3: expectation failed: expect free < 10" in err
+      and f"{path}:4:" not in err and "expect a != NULL: ok" in out, f"rc={rc} {err!r}")
+path = scenario("free nothing\nmp_free zz\nx = malloc 10 in nowhere\nheap h memheap region FLASH\n", "rt.rts")
+rc, out, err = run(["run", path])
+check("runtime errors exit 1 naming file:line",
+      rc == 1 and f"{path}:1: error: no variable called nothing" in err
+      and f"{path}:3: error: no heap called nowhere" in err
+      and f"{path}:4: error: board stm32f407 has no RAM region FLASH" in err, f"rc={rc} {err!r}")
+path = scenario("thread a prio 5\n  delay 1000000\nend\nexpect deadlock\n", "nodl.rts")
+rc, out, err = run(["run", path])
+check("a run that should deadlock but ends cleanly exits 1",
+      rc == 1 and "run outcome: clean end (code 0); the scenario expects: deadlock" in err, f"rc={rc} {err!r}")
+
+# ------------------------------------------------------ SVG and HTML
+svg, html, trace1, trace2 = (os.path.join(tmp, n) for n in ("f.svg", "f.html", "t1.txt", "t2.txt"))
+rc, out, err = run(["demo", "fragmentation", "--svg", svg, "--html", html, "--trace", trace1])
+check("demo with --svg --html --trace runs", rc == 0, err)
+xmllint = shutil.which("xmllint")
+for f in (svg, html):
+    if not xmllint:
+        skip("well-formed: " + os.path.basename(f), "xmllint not installed (Debian: libxml2-utils)")
+        continue
+    r = subprocess.run([xmllint, "--noout", f], capture_output=True)
+    check("well-formed (xmllint): " + os.path.basename(f), r.returncode == 0, r.stderr.decode())
+s = open(svg).read() if os.path.exists(svg) else ""
+check("svg: one row per region", s.count('<g class="region"') == 1 and 'data-start="0x20000000"' in s)
+check("svg: blocks to scale with headers marked",
+      s.count('class="block used"') >= 6 and s.count('class="hdr"') >= 10)
+check("svg: free blocks in free-list order", all(f"free list #{k}" in s for k in range(1, 7)))
+check("svg: owners named and coloured", ">b2</text>" in s and "b2 (main)" in s and 'class="legend"' in s)
+check("svg: ZI and the board's addresses", "ZI (.data + .bss)" in s and "0x20005000" in s)
+check("svg: no host pointers", not re.search(r"0x[0-9a-f]{9,}", s))
+h = open(html).read() if os.path.exists(html) else ""
+steps = h.count('<div class="step"')
+m = re.search(r'<input type="range" id="step" min="0" max="(\d+)"', h)
+check("html: a slider over every step", m is not None and steps > 10 and int(m.group(1)) == steps - 1,
+      f"steps={steps}")
+check("html: self-contained (no external resources)",
+      not re.search(r'(src|href)\s*=', h) and "http://" not in h.replace(
+          'xmlns="http://www.w3.org/2000/svg"', "").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+check("html: the run's log, each line tagged with its step",
+      '<pre id="log">' in h and '<span class="ll" data-step="1">' in h
+      and "big = malloc 2048 -&gt; NULL" in h)
+check("html: steps carry captions and text maps",
+      'data-caption="step 2, tick 0, main: b1 = malloc 1024"' in h and "free list #1" in h)
+
+# -------------------------------------------------------- trace, replay
+rc2, _, _ = run(["demo", "fragmentation", "--trace", trace2])
+t1 = open(trace1, "rb").read() if os.path.exists(trace1) else b""
+t2 = open(trace2, "rb").read() if os.path.exists(trace2) else b"x"
+check("trace is byte-identical from run to run", rc2 == 0 and t1 == t2 and b" malloc " in t1)
+rc, out, err = run(["replay", trace1, "--heap", "smallmem,smallmem-classic,memheap",
+                    "--board", "stm32f103c8"])
+check("replay compares algorithms",
+      rc == 0 and "the trace itself: 1 failed" in out and re.search(r"^memheap\s+1 ", out, re.M),
+      out + err)
+rc, out, err = run(["replay", trace1, "--heap", "nosuch"])
+check("replay with an unknown heap exits 2", rc == 2, f"rc={rc}")
+rc, out, err = run(["demo", "split-merge", "--map"])
+check("--map prints a map after every memory step",
+      rc == 0 and out.count("-- map after step") >= 9, f"rc={rc}")
+
+# ------------------------------------------------------- shell sessions
+update = os.environ.get("RTSIM_UPDATE_GOLDEN")
+for name in sorted(os.listdir(golden_dir)):
+    if not (name.startswith("shell_") and name.endswith(".in")):
+        continue
+    base = name[:-3]
+    gold = os.path.join(golden_dir, f"{base}.{bits}.txt")
+    stdin = open(os.path.join(golden_dir, name), "rb").read()
+    r = subprocess.run(cmd + ["shell"], input=stdin, capture_output=True, timeout=120)
+    if update:
+        open(gold, "wb").write(r.stdout)
+    want = open(gold, "rb").read() if os.path.exists(gold) else b"(missing golden)"
+    check(f"shell session {base} (exit {r.returncode})", r.stdout == want,
+          "stdout differs from " + gold)
+
+shutil.rmtree(tmp, ignore_errors=True)
+print(f"1..{len(results)}")
+failed = 0
+for i, (name, ok, detail) in enumerate(results, 1):
+    if ok is None:
+        print(f"ok {i} - {name} # SKIP {detail}")
+    elif ok:
+        print(f"ok {i} - {name}")
+    else:
+        failed += 1
+        print(f"not ok {i} - {name}")
+        for line in str(detail).splitlines()[:20]:
+            print("# " + line)
+sys.exit(1 if failed else 0)

@@ -1,0 +1,35 @@
+/*
+ * scn_internal.h - what the scenario runner's files share (tools/ only):
+ * scn_run.c runs statements, scn_owner.c knows who owns each block,
+ * scn_heaps.c dispatches to the heap algorithms.
+ */
+#ifndef RTSIM_SCN_INTERNAL_H__
+#define RTSIM_SCN_INTERNAL_H__
+
+#include <stdio.h>
+#include <rtthread.h>
+#include "heapmap.h"
+
+/* ---- scn_owner.c */
+/* Start a run's bookkeeping; returns the stream to give the run as
+ * cfg.trace (it forwards to `forward`, the user's --trace file, if any). */
+FILE *scn_owner_begin(FILE *forward);
+void scn_owner_end(void);
+/* Name the block whose data starts at target address `addr`; NULL leaves
+ * that part as it was. */
+void scn_owner_set(unsigned long addr, const char *label, const char *thread);
+void scn_owner_remove(unsigned long addr);
+/* An hm_owner_fn. */
+void scn_owner_of(unsigned long data, char label[40], char thread[16]);
+
+/* ---- scn_heaps.c: kinds are enum hm_obj_kind */
+int scn_algo_kind(const char *algo);        /* -1 when unknown */
+int scn_algo_built(int kind);               /* is it in this build? */
+/* The heap's handle, or NULL when the range is too small. */
+void *scn_heap_init(int kind, const char *name, void *begin, rt_size_t size);
+void *scn_heap_alloc(const struct hm_object *o, rt_size_t size);
+void *scn_heap_realloc(const struct hm_object *o, void *p, rt_size_t size);
+void scn_heap_free(const struct hm_object *o, void *p);
+int scn_heap_check(const struct hm_object *o);
+
+#endif
