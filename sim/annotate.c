@@ -117,11 +117,19 @@ void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size
     }
 }
 
-void sim_annotate_heap_gone(const struct rt_object *heap)
+/* The heap goes (detach, end of run): its range is plain memory again, so
+ * whatever the kernel still touches there (object list links of objects
+ * living in leaked blocks) is not reported. */
+void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t size)
 {
+    UNPOISON(begin, size);
 #ifdef RTSIM_HAVE_VALGRIND
-    if (VG_ON() && VALGRIND_MEMPOOL_EXISTS(heap))
-        VALGRIND_DESTROY_MEMPOOL(heap);
+    if (VG_ON())
+    {
+        if (VALGRIND_MEMPOOL_EXISTS(heap))
+            VALGRIND_DESTROY_MEMPOOL(heap);
+        VALGRIND_MAKE_MEM_DEFINED(begin, size);
+    }
 #else
     (void)heap;
 #endif

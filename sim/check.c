@@ -875,9 +875,11 @@ static void regions_forget(const struct rt_object *owner)
 
 void rt_hw_mem_heap_remove(const struct rt_object *heap)
 {
+    for (int i = 0; i < chk.nregions; i++)
+        if (chk.region[i].owner == heap && !chk.region[i].is_pool && chk.level)
+            sim_annotate_heap_gone(heap, chk.region[i].lo,
+                                   (rt_size_t)(chk.region[i].hi - chk.region[i].lo));
     regions_forget(heap);
-    if (chk.level)
-        sim_annotate_heap_gone(heap);
 }
 
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)

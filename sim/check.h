@@ -27,7 +27,7 @@ void sim_check_teardown(void);
 
 /* annotate.c: tell Valgrind / ASan (no-ops when neither is there). */
 void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size);
-void sim_annotate_heap_gone(const struct rt_object *heap);
+void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t size);
 void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size);
 void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size);
 void sim_annotate_alloc(const void *heap, void *data, rt_size_t size);
