@@ -45,10 +45,7 @@
  *     poison is verified and the allocator really frees it.
  * C5  Leaks: at the end of a clean run every live heap block is listed;
  *     with cfg.leaks_fail the run returns RT_SIM_ELEAK.
- * C6  Fault injection (rt_hw_mem_fail): "nth=N" fails the Nth allocation,
- *     "after=N" every allocation after the first N, "p=P,seed=S" each with
- *     probability P; ",heap=NAME" counts only allocations from the heap or
- *     pool object NAME.  From cfg.fail_alloc, else RTSIM_FAIL_ALLOC.
+ * C6  Fault injection lives next door, in fault.c.
  * C7  Valgrind / ASan (annotate.c): heap ranges are no-access, a block is
  *     accessible from data to data + size while it is live, and the
  *     allocator's own accesses are bracketed by rt_hw_mem_enter/leave.
@@ -117,12 +114,6 @@ static struct
     int nregions;
     struct chk_record *quarantine[QUARANTINE_BLOCKS];
     int nquarantine;
-    /* fault injection */
-    unsigned long fail_nth, fail_after, fail_count;
-    double fail_p;
-    unsigned long long fail_rand;
-    char fail_heap[RT_NAME_MAX + 1];
-    int fail_on;
     int failing;                /* a report is being made: no nesting */
     int check_after;            /* the call a whole-heap check follows */
 } chk;
@@ -882,32 +873,6 @@ void rt_hw_mem_heap_remove(const struct rt_object *heap)
     regions_forget(heap);
 }
 
-int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)
-{
-    (void)size;
-    /* The program's allocations only: boot (the main thread) never fails. */
-    if (!chk.fail_on || !sim.booted)
-        return 0;
-    if (chk.fail_heap[0] && (!heap || strncmp(heap->name, chk.fail_heap, RT_NAME_MAX) != 0))
-        return 0;
-    unsigned long n = ++chk.fail_count;
-    if (chk.fail_nth && n == chk.fail_nth)
-        return 1;
-    if (chk.fail_after && n > chk.fail_after)
-        return 1;
-    if (chk.fail_p > 0)
-    {
-        unsigned long long x = chk.fail_rand;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        chk.fail_rand = x;
-        double u = (double)((x * 0x2545F4914F6CDD1Dull) >> 11) / 9007199254740992.0;
-        return u < chk.fail_p;
-    }
-    return 0;
-}
-
 /* ---------------------------------------------------------------- pools */
 void rt_hw_mp_add(const struct rt_object *pool, void *begin, rt_size_t size)
 {
@@ -1010,28 +975,6 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
 }
 
 /* ------------------------------------------------------------ run life */
-static void parse_fail_spec(const char *spec)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
-    {
-        if (!strncmp(tok, "nth=", 4))
-            chk.fail_nth = strtoul(tok + 4, NULL, 0);
-        else if (!strncmp(tok, "after=", 6))
-            chk.fail_after = strtoul(tok + 6, NULL, 0);
-        else if (!strncmp(tok, "p=", 2))
-            chk.fail_p = strtod(tok + 2, NULL);
-        else if (!strncmp(tok, "seed=", 5))
-            chk.fail_rand = strtoull(tok + 5, NULL, 0) * 0x9E3779B97F4A7C15ull + 1;
-        else if (!strncmp(tok, "heap=", 5))
-            snprintf(chk.fail_heap, sizeof chk.fail_heap, "%.*s", RT_NAME_MAX, tok + 5);
-        else
-            sim_report("rtsim: RTSIM_FAIL_ALLOC: ignoring \"%s\" (use nth=N, after=N, "
-                       "p=P, seed=S, heap=NAME)\n", tok);
-    }
-}
-
 void sim_check_begin(const struct rt_sim_config *cfg)
 {
     sim_check_reset();
@@ -1052,20 +995,7 @@ void sim_check_begin(const struct rt_sim_config *cfg)
         chk.level = 2;
     chk.every_call = cfg->check_every_call;
 
-    chk.fail_nth = cfg->fail_alloc_nth;
-    chk.fail_after = cfg->fail_alloc_after;
-    chk.fail_p = cfg->fail_alloc_p;
-    chk.fail_rand = (unsigned long long)(cfg->fail_alloc_seed ? cfg->fail_alloc_seed : 1) *
-                    0x9E3779B97F4A7C15ull + 1;
-    if (cfg->fail_alloc_heap)
-        snprintf(chk.fail_heap, sizeof chk.fail_heap, "%.*s", RT_NAME_MAX, cfg->fail_alloc_heap);
-    if (!chk.fail_nth && !chk.fail_after && chk.fail_p <= 0)
-    {
-        env = getenv("RTSIM_FAIL_ALLOC");
-        if (env && *env)
-            parse_fail_spec(env);
-    }
-    chk.fail_on = chk.fail_nth || chk.fail_after || chk.fail_p > 0;
+    sim_fault_begin(cfg);
 }
 
 struct leak_row { unsigned long addr; const struct chk_record *r; };

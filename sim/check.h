@@ -17,6 +17,9 @@
 #define NO_ASAN
 #endif
 
+/* fault.c: read the fault-injection spec for a run. */
+void sim_fault_begin(const struct rt_sim_config *cfg);
+
 /* check.c: a run's life. */
 void sim_check_begin(const struct rt_sim_config *cfg);
 /* At the end of a clean run: list leaked blocks; nonzero if any. */
