@@ -50,6 +50,7 @@ static const struct rt_heap_algorithm *const kheap_algorithms[] =
     /* ---- other heap algorithms: one line each below this mark ---- */
     &rt_heap_slab,
     &rt_heap_memheap,
+    &rt_heap_tlsf,
 };
 
 #define KHEAP_NALGO (sizeof(kheap_algorithms) / sizeof(kheap_algorithms[0]))
