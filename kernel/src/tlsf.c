@@ -967,14 +967,16 @@ static void tlsf_heap_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
  * links; *lo / *hi are RT_NULL when our header / the next one is damaged. */
 static rt_size_t tlsf_heap_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
+    struct tlsf_heap *h = tlsf_heap((rt_tlsf_t)heap);
     struct tlsf_block *b = (struct tlsf_block *)(void *)((rt_uint8_t *)ptr - TLSF_W);
     rt_size_t size = tlsf_size(b);
     struct tlsf_block *next = tlsf_at(b, size);
 
-    (void)heap;
     *lo = b;
     *hi = (rt_uint8_t *)next + 3 * TLSF_W;
-    if ((b->head & TLSF_USED) == 0 || size < TLSF_MIN_BLOCK || (size & (TLSF_A - 1)) != 0)
+    /* A damaged size must not send us anywhere: check it before `next`. */
+    if ((b->head & TLSF_USED) == 0 || size < TLSF_MIN_BLOCK || (size & (TLSF_A - 1)) != 0 ||
+        size > h->max_block || !tlsf_in_region(h, (rt_ubase_t)next - 1))
     {
         *lo = RT_NULL;
         return size > TLSF_W ? size - TLSF_W : 0;
