@@ -299,7 +299,9 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
     if ((rt_ubase_t)end <= (rt_ubase_t)begin)
         return -RT_EINVAL;
     kheap_lock();
+    rt_hw_mem_enter();
     err = algo->add_region(kheap_heap, name, begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    rt_hw_mem_leave();
     if (err == RT_EOK)
         rt_hw_mem_heap_add(kheap_obj(), begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
     kheap_unlock();
