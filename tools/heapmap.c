@@ -20,6 +20,14 @@
 
 #include "heapmap.h"
 
+/* Functions that follow allocator links inside the simulated RAM, which
+ * checked mode poisons for ASan (sim/annotate.c), are not instrumented. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HM_RAW __attribute__((no_sanitize_address))
+#else
+#define HM_RAW
+#endif
+
 /* ----------------------------------------------------------- collect */
 
 static void *xrealloc(void *p, size_t n)
@@ -163,7 +171,7 @@ static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr)
 
 /* memheap keeps its own free list (LIFO, not address order): number the
  * free blocks in the order an allocation searches them. */
-static void number_memheap_free_lists(struct hm_snapshot *snap)
+HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
 {
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     if (!info)
@@ -286,7 +294,7 @@ int hm_object_stats(const struct hm_object *o, unsigned long *free_bytes,
     return 0;
 }
 
-static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
+HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_object *o,
                            hm_owner_fn owner, struct walk_ctx *region_ctx)
 {
     struct hm_section *s;
