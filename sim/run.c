@@ -243,6 +243,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     }
 
     rt_kernel_reset();
+    rt_hw_trace_enabled = sim.cfg.trace != NULL;
     rt_mp_set_wake_order(sim.cfg.mp_wake_order == RT_SIM_MP_WAKE_FIFO);
     rt_mp_alloc_sethook(RT_NULL);
     rt_mp_free_sethook(RT_NULL);
@@ -301,6 +302,7 @@ out:
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;
+    rt_hw_trace_enabled = 0;
     sim_self = NULL;
     int rc = sim.result;
     CHECK_PT(pthread_mutex_unlock(&sim_lock));

@@ -72,7 +72,7 @@ static const char *name_of(const void *obj)
     return buf;
 }
 
-void rt_hw_trace(int event, const void *obj, const void *addr, rt_size_t size, const void *extra)
+void rt_hw_trace_event(int event, const void *obj, const void *addr, rt_size_t size, const void *extra)
 {
     if (!sim.running || !sim.cfg.trace)
         return;

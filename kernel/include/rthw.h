@@ -93,9 +93,19 @@ enum rt_trace_event
     RT_TRACE_EVENT_COUNT
 };
 /* One kernel event for the simulator's trace.  Pointers are host addresses;
- * the port prints them as target addresses. */
-void rt_hw_trace(int event, const void *obj, const void *addr,
-                 rt_size_t size, const void *extra);
+ * the port prints them as target addresses.  The port sets
+ * rt_hw_trace_enabled while a trace is being written, so that the kernel's
+ * hot paths pay one test, not a call, when nobody listens. */
+void rt_hw_trace_event(int event, const void *obj, const void *addr,
+                       rt_size_t size, const void *extra);
+extern rt_uint8_t rt_hw_trace_enabled;
+
+rt_inline void rt_hw_trace(int event, const void *obj, const void *addr,
+                           rt_size_t size, const void *extra)
+{
+    if (rt_hw_trace_enabled)
+        rt_hw_trace_event(event, obj, addr, size, extra);
+}
 
 
 /* --------------------------------------------------------- memory checking

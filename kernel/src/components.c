@@ -12,6 +12,9 @@
 
 static struct rt_init_desc *init_head;
 
+/* Set by the port while it writes a trace (rthw.h). */
+rt_uint8_t rt_hw_trace_enabled;
+
 void rt_init_register(struct rt_init_desc *desc)
 {
     /* Keep registration order within a level: append. */
