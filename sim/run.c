@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim.h"
 #include "heap.h"
+#include "check.h"
 
 void rt_sim_config_init(struct rt_sim_config *cfg)
 {
@@ -27,6 +29,7 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->stall_ticks = 10 * 60 * RT_TICK_PER_SECOND;
     cfg->realtime = 0;
     cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
+    cfg->checked = 1;
 }
 
 int rt_sim_running(void)
@@ -100,7 +103,13 @@ static int map_ram(void)
     for (int i = 0; i < sim.board.nregions; i++)
     {
         const struct sim_board_region *r = &sim.board.region[i];
-        unsigned char *mem = malloc(r->size);
+        /* mmap, not malloc: to Valgrind and ASan a region is then no host
+         * block, so they describe an address inside it by the simulated
+         * blocks rtsim told them about (sim/annotate.c). */
+        unsigned char *mem = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            mem = NULL;
         if (!mem)
         {
             sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",
@@ -127,7 +136,11 @@ static void unmap_ram(void)
 {
     for (int i = 0; i < SIM_BOARD_MAX_REGIONS; i++)
     {
-        free(sim.region_mem[i]);
+        if (sim.region_mem[i])
+        {
+            sim_annotate_untracked(sim.region_mem[i], sim.region[i].size, 1);
+            munmap(sim.region_mem[i], sim.region[i].size);
+        }
         sim.region_mem[i] = NULL;
     }
     memset(sim.region, 0, sizeof sim.region);
@@ -213,6 +226,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
+    sim_check_begin(&sim.cfg);
     sim.running = 1;
 
     FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
@@ -261,6 +275,20 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
 teardown:
     sim_self = &sim.host;
     sim_port_teardown();
+    if (sim.result == RT_SIM_OK)
+    {
+        /* Leaks (checked mode): what is still allocated after every
+         * thread has ended and the idle thread has reclaimed them. */
+        sim.booted = 0;
+        sim.result_set = 0;
+        if (setjmp(sim.host_jmp) == 0)
+        {
+            rt_system_heap_quarantine_flush();
+            if (sim_check_end() && sim.cfg.leaks_fail)
+                sim.result = RT_SIM_ELEAK;
+        }
+    }
+    sim_check_teardown();
     rt_system_heap_deinit();
     unmap_ram();
 out:
@@ -270,6 +298,7 @@ out:
         sim.irqs = e->next;
         free(e);
     }
+    sim_check_reset();
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;
