@@ -1027,7 +1027,7 @@ int sim_check_end(void)
         }
     }
     qsort(rows, n, sizeof *rows, leak_cmp);
-    if (n)
+    if (n && sim.cfg.leaks_report)
     {
         sim_report("rtsim: %lu block%s (%lu bytes) still allocated at the end of the run:\n",
                    (unsigned long)n, n == 1 ? "" : "s", (unsigned long)bytes);
@@ -1038,8 +1038,8 @@ int sim_check_end(void)
             sim_report("  leak   0x%08lx, %lu bytes, allocated by %s\n", rows[i].addr,
                        (unsigned long)rows[i].r->size, when);
         }
-        leaked = 1;
     }
+    leaked = n > 0;
     free(rows);
     return leaked;
 }

@@ -27,6 +27,7 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->poll_ticks_after = 16;
     cfg->tick_limit = 0;
     cfg->stall_ticks = 10 * 60 * RT_TICK_PER_SECOND;
+    cfg->leaks_report = 1;
     cfg->realtime = 0;
     cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
     cfg->checked = 1;

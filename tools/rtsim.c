@@ -327,6 +327,8 @@ static int cmd_demo(int argc, char **argv)
     int rc = rtsim_parse_options(RTSIM_CMD_DEMO, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
+    /* A demo ends by showing the blocks it still holds: not leaks. */
+    o.cfg.leaks_report = 0;
     const struct rtsim_scenario *list = rtsim_scenarios;
     if (o.list)
     {

@@ -77,6 +77,9 @@ struct rt_sim_config
     FILE *report;
     /* Leaked blocks at the end of a run fail it (RT_SIM_ELEAK). */
     int leaks_fail;
+    /* List the blocks still allocated at the end of a clean run (checked
+     * mode).  Default 1; a demo that ends by showing its live blocks sets 0. */
+    int leaks_report;
 
     /* ---- checked mode (docs/mistakes.md) ----
      * 0 = off (benchmarks: no side tables, no Valgrind/ASan annotations);
