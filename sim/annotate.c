@@ -51,16 +51,23 @@
 
 /* Depth of rt_hw_mem_enter on this host thread. */
 static __thread int bracket_depth;
+/* Brackets matter only in checked runs under Valgrind; set at run start. */
+static int brackets_on;
+
+void sim_annotate_brackets(int on)
+{
+    brackets_on = on && VG_ON();
+}
 
 void rt_hw_mem_enter(void)
 {
-    if (bracket_depth++ == 0 && VG_ON())
+    if (brackets_on && bracket_depth++ == 0)
         VALGRIND_DISABLE_ERROR_REPORTING;
 }
 
 void rt_hw_mem_leave(void)
 {
-    if (bracket_depth > 0 && --bracket_depth == 0 && VG_ON())
+    if (brackets_on && bracket_depth > 0 && --bracket_depth == 0)
         VALGRIND_ENABLE_ERROR_REPORTING;
 }
 
@@ -81,8 +88,10 @@ NO_ASAN void rt_sim_poke(void *addr, rt_uint8_t value)
 
 void sim_annotate_abandon(void)
 {
-    while (bracket_depth > 0)
-        rt_hw_mem_leave();
+    /* One disable was issued when the depth left 0: one enable undoes it. */
+    if (bracket_depth > 0 && VG_ON())
+        VALGRIND_ENABLE_ERROR_REPORTING;
+    bracket_depth = 0;
 }
 
 void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size)

@@ -43,5 +43,8 @@ void sim_annotate_copied(void *data, rt_size_t n);
 void sim_annotate_untracked(void *p, rt_size_t n, int in_use);
 /* A report is about to stop the run: undo this thread's brackets. */
 void sim_annotate_abandon(void);
+/* Turn the rt_hw_mem_enter/leave brackets on (checked runs under Valgrind)
+ * or off. */
+void sim_annotate_brackets(int on);
 
 #endif
