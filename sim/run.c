@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim.h"
 #include "heap.h"
+#include "check.h"
 
 void rt_sim_config_init(struct rt_sim_config *cfg)
 {
@@ -25,8 +27,10 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->poll_ticks_after = 16;
     cfg->tick_limit = 0;
     cfg->stall_ticks = 10 * 60 * RT_TICK_PER_SECOND;
+    cfg->leaks_report = 1;
     cfg->realtime = 0;
     cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
+    cfg->checked = 1;
 }
 
 int rt_sim_running(void)
@@ -95,21 +99,18 @@ void *rt_sim_host_addr(unsigned long target)
     return NULL;
 }
 
-#define SIM_HOST_PAGE 4096u
-
 static int map_ram(void)
 {
     for (int i = 0; i < sim.board.nregions; i++)
     {
         const struct sim_board_region *r = &sim.board.region[i];
-        /* Host and target addresses agree modulo a 4 KiB page, so that what
-         * aligns to pages on the target (slab) lays out the same whatever
-         * the host allocator returns (glibc, ASan, 32-bit). */
-        void *raw = NULL;
-        size_t skew = (size_t)(r->base & (SIM_HOST_PAGE - 1));
-        if (posix_memalign(&raw, SIM_HOST_PAGE, r->size + skew) != 0)
-            raw = NULL;
-        unsigned char *mem = raw ? (unsigned char *)raw + skew : NULL;
+        /* mmap, not malloc: to Valgrind and ASan a region is then no host
+         * block, so they describe an address inside it by the simulated
+         * blocks rtsim told them about (sim/annotate.c). */
+        unsigned char *mem = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            mem = NULL;
         if (!mem)
         {
             sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",
@@ -122,7 +123,7 @@ static int map_ram(void)
             mem[k] = (unsigned char)(0xA5 ^ (k * 31 >> 3));
         if (i == sim.board.zi_region)
             memset(mem, 0, sim.board.zi_size);
-        sim.region_mem[i] = (unsigned char *)raw;
+        sim.region_mem[i] = mem;
         sim.region[i].name = r->name;
         sim.region[i].base = r->base;
         sim.region[i].size = r->size;
@@ -136,7 +137,11 @@ static void unmap_ram(void)
 {
     for (int i = 0; i < SIM_BOARD_MAX_REGIONS; i++)
     {
-        free(sim.region_mem[i]);
+        if (sim.region_mem[i])
+        {
+            sim_annotate_untracked(sim.region_mem[i], sim.region[i].size, 1);
+            munmap(sim.region_mem[i], sim.region[i].size);
+        }
         sim.region_mem[i] = NULL;
     }
     memset(sim.region, 0, sizeof sim.region);
@@ -222,6 +227,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
+    sim_check_begin(&sim.cfg);
     sim.running = 1;
 
     FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
@@ -270,6 +276,20 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
 teardown:
     sim_self = &sim.host;
     sim_port_teardown();
+    if (sim.result == RT_SIM_OK)
+    {
+        /* Leaks (checked mode): what is still allocated after every
+         * thread has ended and the idle thread has reclaimed them. */
+        sim.booted = 0;
+        sim.result_set = 0;
+        if (setjmp(sim.host_jmp) == 0)
+        {
+            rt_system_heap_quarantine_flush();
+            if (sim_check_end() && sim.cfg.leaks_fail)
+                sim.result = RT_SIM_ELEAK;
+        }
+    }
+    sim_check_teardown();
     rt_system_heap_deinit();
     unmap_ram();
 out:
@@ -279,6 +299,7 @@ out:
         sim.irqs = e->next;
         free(e);
     }
+    sim_check_reset();
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;
     sim.booted = 0;

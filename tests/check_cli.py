@@ -87,7 +87,12 @@ check("missing scenario file exits 2", rc == 2 and "cannot read" in err)
 rc, out, err = run(["run", scenario("say \"x\"\n"), "--board", "nosuchboard"])
 check("unknown board exits 2", rc == 2, f"rc={rc} {err[:200]}")
 rc, out, err = run(["run", scenario("say \"x\"\n"), "--check"])
-check("--check is accepted (reserved)", rc == 0, f"rc={rc}")
+check("--check is accepted", rc == 0, f"rc={rc}")
+rc, out, err = run(["run", scenario("a = malloc 100\n", "leak.rts"), "--check=strict"])
+check("--check=strict: a leak is listed, the run is clean", rc == 0 and "still allocated" in err,
+      f"rc={rc} {err[:300]}")
+rc, out, err = run(["run", scenario("a = malloc 100\n", "leak.rts"), "--no-check"])
+check("--no-check: nothing listed", rc == 0 and "still allocated" not in err, f"rc={rc} {err[:300]}")
 rc, out, err = run(["shell"], stdin=b"help\n")
 check("shell help lists kernel, memory and application (MSH_CMD_EXPORT) commands",
       rc == 0 and all(c in out for c in ["heapmap ", "help ", "list_thread ", "free ",

@@ -517,8 +517,10 @@ static void test_double_free(void **state)
 {
     (void)state;
     tu_log_reset();
-    assert_int_equal(tu_run(NULL, double_free_main, NULL), RT_SIM_EASSERT);
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, double_free_main, NULL), RT_SIM_EMEMORY);
     assert_string_equal(tu_log_text(), "");
+    assert_non_null(strstr(tu_report(), "rtsim: memory error: double free\n"));
 }
 
 static void test_double_free_classic(void **state)
@@ -527,6 +529,11 @@ static void test_double_free_classic(void **state)
     struct rt_sim_config cfg = cfg_with_heap("smallmem-classic");
     tu_console_reset();
     tu_log_reset();
+    assert_int_equal(tu_run(&cfg, double_free_main, NULL), RT_SIM_EMEMORY);
+    assert_non_null(strstr(tu_report(), "rtsim: memory error: double free\n"));
+    /* Without checking, the classic heap's own check speaks (as on a board). */
+    cfg.checked = 0;
+    tu_console_reset();
     assert_int_equal(tu_run(&cfg, double_free_main, NULL), RT_SIM_EASSERT);
     assert_non_null(strstr(tu_console(), "to free a bad data block:\nmem: 0x2000"));
     assert_non_null(strstr(tu_console(), ", used flag: 0, magic code: 0x1ea0\n"));
@@ -561,17 +568,32 @@ static void foreign_free_main(void *arg)
     tu_log("not reached");
 }
 
+static void check_heap_on_error(void)
+{
+    heap_after_assert = rt_system_heap_check();
+}
+
+/* Checked mode (the default) reports each with RT_SIM_EMEMORY; with
+ * checking off, the allocator's own asserts still catch them. */
 static void test_foreign_free(void **state)
 {
     (void)state;
-    for (int i = 0; i < 5; i++)
+    for (int checked = 0; checked < 2; checked++)
     {
-        tu_log_reset();
-        heap_after_assert = -1;
-        assert_int_equal(tu_run(NULL, foreign_free_main, (void *)(uintptr_t)i), RT_SIM_EASSERT);
-        assert_string_equal(tu_log_text(), "");
-        assert_int_equal(heap_after_assert, 0);     /* reported before any write */
-        rt_assert_set_hook(RT_NULL);
+        for (int i = 0; i < 5; i++)
+        {
+            struct rt_sim_config cfg;
+            tu_config(&cfg);
+            cfg.checked = checked;
+            cfg.on_memory_error = check_heap_on_error;
+            tu_log_reset();
+            heap_after_assert = -1;
+            assert_int_equal(tu_run(&cfg, foreign_free_main, (void *)(uintptr_t)i),
+                             checked ? RT_SIM_EMEMORY : RT_SIM_EASSERT);
+            assert_string_equal(tu_log_text(), "");
+            assert_int_equal(heap_after_assert, 0);     /* reported before any write */
+            rt_assert_set_hook(RT_NULL);
+        }
     }
 }
 

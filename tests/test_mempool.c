@@ -53,6 +53,9 @@ static int run(void (*fn)(void *), void *arg, int wake_fifo)
 {
     struct rt_sim_config cfg;
     tu_config(&cfg);
+    /* White-box tests: they read and corrupt pool headers on purpose and
+     * expect the pool's own asserts; checked mode is test_checked.c's. */
+    cfg.checked = 0;
     cfg.mp_wake_order = wake_fifo ? RT_SIM_MP_WAKE_FIFO : RT_SIM_MP_WAKE_LIFO;
     t_used = 0;
     run_fn = fn;

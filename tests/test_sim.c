@@ -491,6 +491,31 @@ static void test_realtime_keeps_order(void **state)
     free(b);
 }
 
+/* Leaks: listed by default; cfg.leaks_report = 0 silences the list,
+ * cfg.leaks_fail makes them fail the run either way. */
+static void leaky(void *arg)
+{
+    (void)arg;
+    TU_EXPECT(rt_malloc(40) != RT_NULL);
+}
+
+static void test_leak_report_switches(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, leaky, RT_NULL), RT_SIM_OK);
+    assert_contains(tu_report(), "rtsim: 1 block (40 bytes) still allocated at the end of the run:");
+    cfg.leaks_report = 0;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, leaky, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_report(), "");
+    cfg.leaks_fail = 1;
+    assert_int_equal(tu_run(&cfg, leaky, RT_NULL), RT_SIM_ELEAK);
+    assert_string_equal(tu_report(), "");
+}
+
 static void ms_main(void *arg)
 {
     (void)arg;
@@ -523,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_trace_is_deterministic),
         cmocka_unit_test(test_50_runs),
         cmocka_unit_test(test_millisecond_conversions),
+        cmocka_unit_test(test_leak_report_switches),
         cmocka_unit_test(test_irq_delivered_at_outermost_enable),
         cmocka_unit_test(test_realtime_keeps_order),
     };

@@ -99,6 +99,9 @@ const char *tu_report(void)
 {
     ensure_report_stream();
     fflush(report_stream);
+    /* After a rewind the stream keeps older, longer text past the end. */
+    if (report_text)
+        report_text[report_len] = '\0';
     return report_text ? report_text : "";
 }
 

@@ -40,6 +40,7 @@ static void logger(void *arg)
         rt_sem_take(data_ready, RT_WAITING_FOREVER);
         SAY("got sample %d\n", samples[i]);
     }
+    rt_sem_delete(data_ready);      /* the last user gives it back: no leak */
 }
 
 static void background(void *arg)

@@ -45,7 +45,7 @@ static const char common_help[] =
     "  --heap ALGO         system heap: smallmem (default), smallmem-classic, slab, memheap, tlsf\n"
     "  --seed N            seed of every pseudo-random choice (default 1)\n"
     "  --realtime[=RATIO]  pace virtual time against the wall clock (default ratio 1)\n"
-    "  --check, --no-check checked mode (reserved: accepted, no effect yet)\n"
+    "  --check[=on|strict|off], --no-check  checked mode (docs/mistakes.md; default on)\n"
     "  --trace FILE        write the event trace (docs/trace.md) to FILE\n"
     "  --map               print a text heap map after every memory step\n"
     "  --svg FILE          draw the heap map (at the last `map`, else the end) as SVG\n"
@@ -159,9 +159,13 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
             o->cfg.realtime = r;
         }
         else if (is_opt(a, "--check"))
-            o->check = 1;
-        else if (is_opt(a, "--no-check"))
-            o->check = 0;
+            o->cfg.checked = o->check = 1;
+        else if (is_opt(a, "--no-check") || is_opt(a, "--check=off"))
+            o->cfg.checked = o->check = 0;
+        else if (is_opt(a, "--check=on"))
+            o->cfg.checked = o->check = 1;
+        else if (is_opt(a, "--check=strict"))
+            o->cfg.checked = o->check = 2;
         else if (is_opt(a, "--map"))
             o->map = 1;
         else if (is_opt(a, "--list") && which == RTSIM_CMD_DEMO)
@@ -326,6 +330,8 @@ static int cmd_demo(int argc, char **argv)
     int rc = rtsim_parse_options(RTSIM_CMD_DEMO, argc, argv, 2, &o);
     if (rc)
         return rc == 3 ? 0 : rc;
+    /* A demo ends by showing the blocks it still holds: not leaks. */
+    o.cfg.leaks_report = 0;
     const struct rtsim_scenario *list = rtsim_scenarios;
     if (o.list)
     {

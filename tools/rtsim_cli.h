@@ -12,7 +12,7 @@ struct rtsim_options
     struct rt_sim_config cfg;
     const char *board, *heap;   /* as given on the command line (NULL = not given) */
     int seed_set;
-    int check;                  /* --check 1, --no-check 0, -1 not given (reserved) */
+    int check;                  /* --check[=LEVEL] / --no-check: cfg.checked; -1 not given */
     int map, list;
     const char *trace_path, *svg_path, *html_path;
     FILE *trace;

@@ -107,6 +107,116 @@ rt_inline void rt_hw_trace(int event, const void *obj, const void *addr,
         rt_hw_trace_event(event, obj, addr, size, extra);
 }
 
+
+/* --------------------------------------------------------- memory checking
+ * The system heap (kheap.c) and the memory pools (mempool.c) tell the port
+ * about every block they hand out and take back; the port keeps the side
+ * tables (who allocated what, when, where), fills and verifies the guard
+ * and poison bytes, tells Valgrind and ASan, injects allocation failures,
+ * and reports mistakes (sim/check.c, docs/mistakes.md).  None of these
+ * functions writes into the heap's metadata; all are called with the heap
+ * lock held or with interrupts masked (pools), from the calling thread.
+ * Host-side memory lives in the port, so kernel/ needs none. */
+
+/* The call a report names. */
+enum rt_hw_mem_call
+{
+    RT_HW_MEM_MALLOC, RT_HW_MEM_CALLOC, RT_HW_MEM_REALLOC, RT_HW_MEM_FREE,
+    RT_HW_MEM_MALLOC_ALIGN, RT_HW_MEM_FREE_ALIGN, RT_HW_MEM_MP_ALLOC,
+    RT_HW_MEM_MP_FREE, RT_HW_MEM_CHECK
+};
+
+/* Where a program built with RTSIM_TRACK_ALLOC_SITES made the call
+ * (file NULL when unknown). */
+struct rt_hw_mem_site
+{
+    const char *file;
+    int line;
+};
+
+/* A block as the checker sees it.  `lo`..`hi` is everything the allocator
+ * wrote around the block while handing it out (its header, a split-off free
+ * block's header and links, a fresh slab zone's header); `data`..`data +
+ * capacity` is what the block really holds; the caller asked for `size`. */
+struct rt_hw_mem_block
+{
+    const void *heap;           /* heap or pool object (RT_NULL: system heap) */
+    void       *data;
+    rt_size_t   size;
+    rt_size_t   capacity;
+    const void *lo, *hi;
+    rt_size_t   free_head;      /* bytes at the start of a free block's data */
+    rt_size_t   free_tail;      /* ... and at its end, that the allocator uses */
+    rt_size_t   copied;         /* bytes from data that realloc's copy wrote */
+};
+
+/* Checking level of the run: 0 off, 1 checked (default), 2 strict; with
+ * RT_HW_MEM_EVERY_CALL or-ed in when the whole heap is to be checked after
+ * every call. */
+#define RT_HW_MEM_EVERY_CALL    0x100
+int rt_hw_mem_level(void);
+/* Fault injection: nonzero = make this allocation from `heap` fail. */
+int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size);
+/* Bracket around code that reads or writes allocator metadata inside the
+ * simulated RAM (Valgrind must not report it).  Nests. */
+void rt_hw_mem_enter(void);
+void rt_hw_mem_leave(void);
+/* A heap range now belongs to `heap` (init, add_region) / no longer does. */
+void rt_hw_mem_heap_add(const struct rt_object *heap, void *begin, rt_size_t size);
+void rt_hw_mem_heap_remove(const struct rt_object *heap);
+/* May `ptr` be freed / reallocated (`call`) from `heap`?  Returns the
+ * capacity recorded for the live block.  On a mistake it reports and stops
+ * the run (does not return).  Nothing has been written yet. */
+rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
+                             struct rt_hw_mem_site site);
+/* Is `ptr` the start of a live block of the system heap? (no report) */
+int rt_hw_mem_is_live(void *ptr);
+/* A block was handed out: verify the poison of what it reuses, fill its
+ * slack with the guard pattern, record its history. */
+void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site);
+/* rt_malloc_align: the caller gets `user` (size bytes) inside the block
+ * whose data starts at `raw`; guard the bytes before and after it. */
+void rt_hw_mem_aligned(void *raw, void *user, rt_size_t size);
+/* A block grew or shrank in place (realloc): old capacity `old_capacity`. */
+void rt_hw_mem_resized(const struct rt_hw_mem_block *b, rt_size_t old_capacity);
+/* `ptr` is about to be given back: check its guard; poison its data.
+ * Returns the block the allocator must free now: ptr, or (strict level,
+ * quarantine) an older block, or RT_NULL. */
+void *rt_hw_mem_freeing(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site);
+/* realloc moved the block to `to` (already reported with
+ * rt_hw_mem_allocated) and the allocator took the old one back: poison it. */
+void rt_hw_mem_moved_from(const struct rt_hw_mem_block *old, void *to);
+/* Take one block out of the quarantine (strict level) for the allocator to
+ * free, after verifying its poison; RT_NULL when empty. */
+void *rt_hw_mem_unquarantine(void);
+/* A whole-heap check (`what`, an invariant number) failed: report, stop. */
+RT_NORETURN void rt_hw_mem_corrupted(const struct rt_object *heap, int invariant, int call);
+/* Memory of a heap handed out or taken back outside the block API
+ * (rt_page_alloc / rt_page_free): accessible while in use. */
+void rt_hw_mem_untracked(void *p, rt_size_t n, int in_use);
+/* The header of the live block at ptr (next = 0), or of the block after
+ * it (next = 1: an overflow), was written over: report, stop. */
+RT_NORETURN void rt_hw_mem_bad_header(void *ptr, int next, int call, struct rt_hw_mem_site site);
+/* The port's half of the whole-heap check: every live block's guard and
+ * every freed block's poison.  Reports and stops on damage. */
+void rt_hw_mem_check_all(int call);
+/* Memory pools: a block was handed out / `ptr` is about to be given back.
+ * For rt_hw_mp_freeing, `pool` is the pool whose blocks area holds ptr
+ * (RT_NULL: none) and `block` the start of the block holding it; `state`
+ * says what the block's header word shows.  Anything but a used block at
+ * ptr is reported and stops the run. */
+void rt_hw_mp_allocated(const struct rt_object *pool, void *block, rt_size_t size,
+                        struct rt_hw_mem_site site);
+void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
+                      int state, void *ptr, struct rt_hw_mem_site site);
+/* states for rt_hw_mp_freeing */
+#define RT_HW_MP_BLOCK_USED     0   /* fine: poison it */
+#define RT_HW_MP_BLOCK_FREE     1   /* double free: report */
+#define RT_HW_MP_NOT_A_BLOCK    2   /* no pool or not a block start: report */
+/* A pool's memory came into use / goes away. */
+void rt_hw_mp_add(const struct rt_object *pool, void *begin, rt_size_t size);
+void rt_hw_mp_remove(const struct rt_object *pool);
+
 #ifdef __cplusplus
 }
 #endif

@@ -258,6 +258,27 @@ void rt_free_align(void *ptr);
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
 void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size));
 void rt_free_sethook(void (*hook)(void *ptr));
+/* Allocation sites: a program that defines RTSIM_TRACK_ALLOC_SITES before
+ * including rtthread.h has its heap and pool calls record __FILE__ and
+ * __LINE__; rtsim's checker names them in reports and leak lists. */
+void *rt_malloc_site(rt_size_t size, const char *file, int line);
+void rt_free_site(void *ptr, const char *file, int line);
+void *rt_realloc_site(void *ptr, rt_size_t newsize, const char *file, int line);
+void *rt_calloc_site(rt_size_t count, rt_size_t size, const char *file, int line);
+void *rt_malloc_align_site(rt_size_t size, rt_size_t align, const char *file, int line);
+void rt_free_align_site(void *ptr, const char *file, int line);
+void *rt_mp_alloc_site(rt_mp_t mp, rt_int32_t time, const char *file, int line);
+void rt_mp_free_site(void *block, const char *file, int line);
+#ifdef RTSIM_TRACK_ALLOC_SITES
+#define rt_malloc(size)             rt_malloc_site((size), __FILE__, __LINE__)
+#define rt_free(ptr)                rt_free_site((ptr), __FILE__, __LINE__)
+#define rt_realloc(ptr, size)       rt_realloc_site((ptr), (size), __FILE__, __LINE__)
+#define rt_calloc(count, size)      rt_calloc_site((count), (size), __FILE__, __LINE__)
+#define rt_malloc_align(size, al)   rt_malloc_align_site((size), (al), __FILE__, __LINE__)
+#define rt_free_align(ptr)          rt_free_align_site((ptr), __FILE__, __LINE__)
+#define rt_mp_alloc(mp, time)       rt_mp_alloc_site((mp), (time), __FILE__, __LINE__)
+#define rt_mp_free(block)           rt_mp_free_site((block), __FILE__, __LINE__)
+#endif
 #ifdef RT_USING_SLAB
 void *rt_page_alloc(rt_size_t npages);
 void rt_page_free(void *addr, rt_size_t npages);

@@ -14,6 +14,7 @@
  * block of another heap object or a free block shows four blanks.
  */
 #include <rtthread.h>
+#include <rthw.h>
 #include "heap.h"
 
 int cmd_free(int argc, char **argv)
@@ -101,7 +102,9 @@ static void memtrace_heap(struct rt_memory *m)
     ctx.lfree = 0;
     ctx.heap_end = 0;
     ctx.print = RT_FALSE;
+    rt_hw_mem_enter();      /* the walk reads headers (checked mode, Valgrind) */
     walk(m, memtrace_block, &ctx);
+    rt_hw_mem_leave();
 
     if (classic)
     {
@@ -126,7 +129,9 @@ static void memtrace_heap(struct rt_memory *m)
     rt_kprintf("heap_end: 0x%08x\n", (rt_uint32_t)ctx.heap_end);
     rt_kprintf("\n--memory item information --\n");
     ctx.print = RT_TRUE;
+    rt_hw_mem_enter();
     walk(m, memtrace_block, &ctx);
+    rt_hw_mem_leave();
 }
 
 /* memtrace [name]: every small-mem heap object, newest first (the object

@@ -28,6 +28,17 @@ struct rt_heap_algorithm
     void  (*info)(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
     int   (*check)(void *heap);
     void  (*walk)(void *heap, rt_mem_walk_fn fn, void *ctx);
+    /* For the checker (rthw.h, checked mode): the capacity of the used
+     * block at ptr, and in [*lo, *hi) every byte the algorithm may have
+     * written while handing it out (its header, a split-off free block's
+     * header and links, a new slab zone's header).  Reads only.  Sets *lo
+     * to RT_NULL when the block's own header is inconsistent, *hi to
+     * RT_NULL when the next block's header is (an overflow). */
+    rt_size_t (*usable)(void *heap, void *ptr, const void **lo, const void **hi);
+    /* Words at the start / end of a FREE block's data that the algorithm
+     * keeps its own links in (slab: the chunk link or page-run header;
+     * tlsf: next/pprev and the footer).  The poison skips them. */
+    rt_uint8_t free_head_words, free_tail_words;
 };
 
 /* Register the memory shell commands (free, list_mem, memtrace) with
@@ -44,6 +55,11 @@ rt_ubase_t rt_mem_target_addr(const void *p);
  * scheduler runs), four blanks for a free block or one not handed out by
  * rt_malloc (kernel/src/kheap.c). */
 void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4]);
+
+/* Strict checking: give every quarantined block back to the algorithm
+ * (the simulator calls it at the end of a clean run, before the leak
+ * list). */
+void rt_system_heap_quarantine_flush(void);
 
 extern const struct rt_heap_algorithm rt_heap_smallmem;
 extern const struct rt_heap_algorithm rt_heap_smallmem_classic;

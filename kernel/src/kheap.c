@@ -71,6 +71,11 @@ static const struct rt_heap_algorithm *kheap_current(void)
     return kheap_algo != RT_NULL ? kheap_algo : kheap_algorithms[0];
 }
 
+rt_inline const struct rt_object *kheap_obj(void)
+{
+    return (const struct rt_object *)kheap_heap;
+}
+
 static rt_bool_t kheap_is_classic(void)
 {
     return kheap_current() == &rt_heap_smallmem_classic;
@@ -277,6 +282,7 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_heap = kheap_current()->init("heap", begin_addr, end_align - begin_align);
     if (kheap_heap == RT_NULL)
         return;
+    rt_hw_mem_heap_add(kheap_obj(), begin_addr, end_align - (rt_ubase_t)begin_addr);
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
     kheap_lock_ready = RT_TRUE;
 }
@@ -293,7 +299,11 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
     if ((rt_ubase_t)end <= (rt_ubase_t)begin)
         return -RT_EINVAL;
     kheap_lock();
+    rt_hw_mem_enter();
     err = algo->add_region(kheap_heap, name, begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    rt_hw_mem_leave();
+    if (err == RT_EOK)
+        rt_hw_mem_heap_add(kheap_obj(), begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
     kheap_unlock();
     return err;
 }
@@ -301,7 +311,10 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
 void rt_system_heap_deinit(void)
 {
     if (kheap_heap != RT_NULL)
+    {
+        rt_hw_mem_heap_remove(kheap_obj());
         kheap_current()->detach(kheap_heap);
+    }
     if (kheap_lock_ready)
         rt_mutex_detach(&kheap_lock_obj);
     kheap_heap = RT_NULL;
@@ -325,20 +338,168 @@ void rt_free_sethook(void (*hook)(void *ptr))
     rt_free_hook = hook;
 }
 
-/* ------------------------------------------------------ the heap API */
+/* ------------------------------------------------------ checked mode
+ * K8  With a checking level (rthw.h: rt_hw_mem_level, sim/check.c), every
+ *     pointer handed to rt_free / rt_realloc / rt_free_align is validated
+ *     by the port BEFORE the algorithm sees it; a mistake is reported and
+ *     the run stops, the heap untouched.  Every block handed out is
+ *     described to the port (capacity, what the algorithm wrote around it)
+ *     so it can guard the slack and verify the poison of reused memory.
+ *     The algorithm, its block layout and its statistics are unchanged at
+ *     level 1.  Level 2 asks for KHEAP_STRICT_GUARD more bytes per block
+ *     and lets the port hold freed blocks back (quarantine).
+ * K9  Algorithm code that reads or writes metadata inside the simulated
+ *     RAM runs between rt_hw_mem_enter and rt_hw_mem_leave (Valgrind).
+ * K10 Fault injection: rt_hw_mem_fail is asked once per allocation that
+ *     needs memory (the memheap algorithm asks per region it tries).
+ * The call site comes from the *_site entry points (RTSIM_TRACK_ALLOC_SITES
+ * in rtthread.h); it is taken at entry, before anything can block. */
+#define KHEAP_STRICT_GUARD  (2 * RT_ALIGN_SIZE)
 
-void *rt_malloc(rt_size_t size)
+static rt_bool_t kheap_is_memheap(void)
 {
+    return kheap_current() == &rt_heap_memheap;
+}
+
+static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
+
+/* Describe the used block at ptr (lock held, inside rt_hw_mem_enter). */
+static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+
+    b->heap = kheap_heap;
+    b->data = ptr;
+    b->size = size;
+    b->lo = ptr;
+    b->hi = (rt_uint8_t *)ptr + size;
+    b->capacity = a->usable != RT_NULL ? a->usable(kheap_heap, ptr, &b->lo, &b->hi) : size;
+    b->free_head = a->free_head_words * sizeof(void *);
+    b->free_tail = a->free_tail_words * sizeof(void *);
+    b->copied = 0;
+    if (a->usable == RT_NULL)
+        b->free_head = size;    /* layout unknown: no guard, no poison kept */
+}
+
+/* Allocate `size` bytes for the caller (lock held). */
+static void *kheap_alloc_locked(rt_size_t size, int level, int call, struct rt_hw_mem_site site)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+    struct rt_hw_mem_block b;
+    rt_size_t ask = size;
     void *ptr;
 
-    if (!kheap_usable(__func__))
+    if (level == 0)
+    {
+        if (size != 0 && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+            return RT_NULL;
+        return a->alloc(kheap_heap, size);
+    }
+    if (size == 0)
+        return RT_NULL;
+    if (!kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+        return RT_NULL;
+    if (level >= 2 && size <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
+        ask = size + KHEAP_STRICT_GUARD;
+
+    rt_hw_mem_enter();
+    ptr = a->alloc(kheap_heap, ask);
+    while (ptr == RT_NULL && level >= 2)
+    {
+        /* Strict: the quarantine gives memory back before a request fails. */
+        void *old = rt_hw_mem_unquarantine();
+        if (old == RT_NULL)
+            break;
+        a->free(kheap_heap, old);
+        ptr = a->alloc(kheap_heap, ask);
+    }
+    if (ptr != RT_NULL)
+        kheap_describe(ptr, size, &b);
+    rt_hw_mem_leave();
+    if (ptr != RT_NULL)
+        rt_hw_mem_allocated(&b, call, site);
+    return ptr;
+}
+
+/* The whole-heap check after a call (K8, cfg.check_every_call). */
+static void kheap_check_after(int level, int call)
+{
+    int broken;
+
+    if ((level & RT_HW_MEM_EVERY_CALL) == 0)
+        return;
+    rt_hw_mem_enter();
+    broken = kheap_current()->check(kheap_heap);
+    rt_hw_mem_leave();
+    if (broken != 0)
+        rt_hw_mem_corrupted(kheap_obj(), broken, call);
+    rt_hw_mem_check_all(call);
+}
+
+/* Validate ptr as a live block and check its header still agrees with
+ * what it was handed out as (lock held).  Fills b. */
+static void kheap_validate(void *ptr, int call, struct rt_hw_mem_site site,
+                           struct rt_hw_mem_block *b)
+{
+    rt_size_t cap = rt_hw_mem_validate(kheap_obj(), ptr, call, site);
+
+    rt_hw_mem_enter();
+    kheap_describe(ptr, cap, b);
+    rt_hw_mem_leave();
+    if (b->lo == RT_NULL || b->capacity != cap)
+        rt_hw_mem_bad_header(ptr, 0, call, site);
+    if (b->hi == RT_NULL)
+        rt_hw_mem_bad_header(ptr, 1, call, site);
+}
+
+/* Give ptr back (lock held, level != 0). */
+static void kheap_free_checked(void *ptr, int call, struct rt_hw_mem_site site)
+{
+    struct rt_hw_mem_block b;
+    void *victim;
+
+    kheap_validate(ptr, call, site, &b);
+    victim = rt_hw_mem_freeing(&b, call, site);
+    kheap_owner_remove(ptr);
+    if (victim != RT_NULL)
+    {
+        rt_hw_mem_enter();
+        kheap_current()->free(kheap_heap, victim);
+        rt_hw_mem_leave();
+    }
+}
+
+void rt_system_heap_quarantine_flush(void)
+{
+    void *old;
+
+    if (kheap_heap == RT_NULL)
+        return;
+    while ((old = rt_hw_mem_unquarantine()) != RT_NULL)
+    {
+        rt_hw_mem_enter();
+        kheap_current()->free(kheap_heap, old);
+        rt_hw_mem_leave();
+    }
+}
+
+/* ------------------------------------------------------ the heap API */
+
+static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
+{
+    void *ptr;
+    int level;
+
+    if (!kheap_usable("rt_malloc"))
         return RT_NULL;
 
+    level = rt_hw_mem_level();
     kheap_lock();
-    ptr = kheap_current()->alloc(kheap_heap, size);
+    ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
     if (ptr == RT_NULL && size != 0)
         kheap_failed_allocs++;
     kheap_owner_set(ptr);
+    kheap_check_after(level, call);
     kheap_unlock();
 
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
@@ -349,22 +510,43 @@ void *rt_malloc(rt_size_t size)
     return ptr;
 }
 
-void rt_free(void *ptr)
+void *rt_malloc(rt_size_t size)
 {
+    return kheap_malloc(size, RT_HW_MEM_MALLOC, kheap_no_site);
+}
+
+static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
+{
+    int level;
+
     if (!kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
     if (ptr == RT_NULL)
         return;
-    if (!kheap_usable(__func__))
+    if (!kheap_usable("rt_free"))
         return;
     if (kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
 
     rt_hw_trace(RT_TRACE_FREE, kheap_heap, ptr, 0, RT_NULL);
+    level = rt_hw_mem_level();
     kheap_lock();
-    kheap_owner_remove(ptr);
-    kheap_current()->free(kheap_heap, ptr);
+    if ((level & 0xFF) != 0)
+    {
+        kheap_free_checked(ptr, call, site);
+    }
+    else
+    {
+        kheap_owner_remove(ptr);
+        kheap_current()->free(kheap_heap, ptr);
+    }
+    kheap_check_after(level, call);
     kheap_unlock();
+}
+
+void rt_free(void *ptr)
+{
+    kheap_free(ptr, RT_HW_MEM_FREE, kheap_no_site);
 }
 
 /* K4, classic: the hooks pre-4.1's rt_realloc fired through its own calls
@@ -385,15 +567,71 @@ static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize
     }
 }
 
-void *rt_realloc(void *ptr, rt_size_t newsize)
+/* rt_realloc with checking (lock held, ptr != NULL, newsize != 0). */
+static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
+                                   struct rt_hw_mem_site site)
 {
+    const struct rt_heap_algorithm *a = kheap_current();
+    struct rt_hw_mem_block old, b;
+    rt_size_t ask = newsize;
     void *nptr;
 
-    if (!kheap_usable(__func__))
+    kheap_validate(ptr, RT_HW_MEM_REALLOC, site, &old);
+    if (newsize > old.capacity && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), newsize))
+        return RT_NULL;
+    if (level >= 2 && newsize <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
+        ask = newsize + KHEAP_STRICT_GUARD;
+
+    rt_hw_mem_enter();
+    nptr = a->realloc(kheap_heap, ptr, ask);
+    if (nptr != RT_NULL)
+        kheap_describe(nptr, newsize, &b);
+    rt_hw_mem_leave();
+    if (nptr == ptr)
+    {
+        rt_hw_mem_resized(&b, old.capacity);
+    }
+    else if (nptr != RT_NULL)
+    {
+        /* The algorithm copied the old data in before we could look. */
+        b.copied = old.capacity < b.capacity ? old.capacity : b.capacity;
+        rt_hw_mem_allocated(&b, RT_HW_MEM_REALLOC, site);
+        rt_hw_mem_moved_from(&old, nptr);
+    }
+    return nptr;
+}
+
+static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site site)
+{
+    void *nptr;
+    int level;
+
+    if (!kheap_usable("rt_realloc"))
         return RT_NULL;
 
+    level = rt_hw_mem_level();
     kheap_lock();
-    nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
+    if ((level & 0xFF) == 0)
+    {
+        if (newsize > 0 && ptr == RT_NULL && !kheap_is_memheap() &&
+            rt_hw_mem_fail(kheap_obj(), newsize))
+            nptr = RT_NULL;
+        else
+            nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
+    }
+    else if (ptr == RT_NULL)
+    {
+        nptr = kheap_alloc_locked(newsize, level & 0xFF, RT_HW_MEM_REALLOC, site);
+    }
+    else if (newsize == 0)
+    {
+        kheap_free_checked(ptr, RT_HW_MEM_REALLOC, site);
+        nptr = RT_NULL;
+    }
+    else
+    {
+        nptr = kheap_realloc_checked(ptr, newsize, level & 0xFF, site);
+    }
     if (nptr == RT_NULL && newsize != 0)
         kheap_failed_allocs++;
     if (nptr != ptr && (nptr != RT_NULL || newsize == 0))
@@ -401,6 +639,7 @@ void *rt_realloc(void *ptr, rt_size_t newsize)
         kheap_owner_remove(ptr);
         kheap_owner_set(nptr);
     }
+    kheap_check_after(level, RT_HW_MEM_REALLOC);
     kheap_unlock();
 
     rt_hw_trace(RT_TRACE_REALLOC, kheap_heap, nptr, newsize, ptr);
@@ -409,23 +648,33 @@ void *rt_realloc(void *ptr, rt_size_t newsize)
     return nptr;
 }
 
-void *rt_calloc(rt_size_t count, rt_size_t size)
+void *rt_realloc(void *ptr, rt_size_t newsize)
+{
+    return kheap_realloc(ptr, newsize, kheap_no_site);
+}
+
+static void *kheap_calloc(rt_size_t count, rt_size_t size, struct rt_hw_mem_site site)
 {
     void *p;
 
     if (size != 0 && count > (rt_size_t)-1 / size)
     {
-        if (kheap_usable(__func__))
+        if (kheap_usable("rt_calloc"))
             kheap_failed_allocs++;
         return RT_NULL;
     }
-    p = rt_malloc(count * size);
+    p = kheap_malloc(count * size, RT_HW_MEM_CALLOC, site);
     if (p != RT_NULL)
         rt_memset(p, 0, count * size);
     return p;
 }
 
-void *rt_malloc_align(rt_size_t size, rt_size_t align)
+void *rt_calloc(rt_size_t count, rt_size_t size)
+{
+    return kheap_calloc(count, size, kheap_no_site);
+}
+
+static void *kheap_malloc_align(rt_size_t size, rt_size_t align, struct rt_hw_mem_site site)
 {
     rt_size_t word = sizeof(void *);
     rt_size_t align_size;
@@ -442,7 +691,7 @@ void *rt_malloc_align(rt_size_t size, rt_size_t align)
         return RT_NULL;
     align_size = RT_ALIGN(size, word) + align;
 
-    ptr = rt_malloc(align_size);
+    ptr = kheap_malloc(align_size, RT_HW_MEM_MALLOC_ALIGN, site);
     if (ptr == RT_NULL)
         return RT_NULL;
 
@@ -452,14 +701,74 @@ void *rt_malloc_align(rt_size_t size, rt_size_t align)
     else
         aligned = RT_ALIGN(raw, align);
     *(rt_ubase_t *)(aligned - sizeof(void *)) = raw;
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+    {
+        kheap_lock();
+        rt_hw_mem_aligned(ptr, (void *)aligned, size);
+        kheap_unlock();
+    }
     return (void *)aligned;
+}
+
+void *rt_malloc_align(rt_size_t size, rt_size_t align)
+{
+    return kheap_malloc_align(size, align, kheap_no_site);
+}
+
+static void kheap_free_align(void *ptr, struct rt_hw_mem_site site)
+{
+    if (ptr == RT_NULL)
+        return;
+    if ((rt_hw_mem_level() & 0xFF) != 0 && kheap_usable("rt_free_align"))
+    {
+        /* The word below ptr is trusted only once ptr is known. */
+        kheap_lock();
+        (void)rt_hw_mem_validate(kheap_obj(), ptr, RT_HW_MEM_FREE_ALIGN, site);
+        kheap_unlock();
+    }
+    kheap_free((void *)*(rt_ubase_t *)((rt_ubase_t)ptr - sizeof(void *)), RT_HW_MEM_FREE_ALIGN, site);
 }
 
 void rt_free_align(void *ptr)
 {
-    if (ptr == RT_NULL)
-        return;
-    rt_free((void *)*(rt_ubase_t *)((rt_ubase_t)ptr - sizeof(void *)));
+    kheap_free_align(ptr, kheap_no_site);
+}
+
+/* Entry points of RTSIM_TRACK_ALLOC_SITES (rtthread.h). */
+void *rt_malloc_site(rt_size_t size, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    return kheap_malloc(size, RT_HW_MEM_MALLOC, site);
+}
+
+void rt_free_site(void *ptr, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    kheap_free(ptr, RT_HW_MEM_FREE, site);
+}
+
+void *rt_realloc_site(void *ptr, rt_size_t newsize, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    return kheap_realloc(ptr, newsize, site);
+}
+
+void *rt_calloc_site(rt_size_t count, rt_size_t size, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    return kheap_calloc(count, size, site);
+}
+
+void *rt_malloc_align_site(rt_size_t size, rt_size_t align, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    return kheap_malloc_align(size, align, site);
+}
+
+void rt_free_align_site(void *ptr, const char *file, int line)
+{
+    struct rt_hw_mem_site site = { file, line };
+    kheap_free_align(ptr, site);
 }
 
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
@@ -475,7 +784,9 @@ void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
         return;
     }
     kheap_lock();
+    rt_hw_mem_enter();
     kheap_current()->info(kheap_heap, total, used, max_used);
+    rt_hw_mem_leave();
     kheap_unlock();
 }
 
@@ -533,8 +844,10 @@ void rt_memory_stats(struct rt_memory_stats *stats)
     ctx.has_pending = RT_FALSE;
 
     kheap_lock();
+    rt_hw_mem_enter();
     kheap_current()->info(kheap_heap, &stats->total, &stats->used, &stats->max_used);
     kheap_current()->walk(kheap_heap, kheap_stats_block, &ctx);
+    rt_hw_mem_leave();
     kheap_stats_commit(&ctx, RT_FALSE);
     stats->failed_allocs = kheap_failed_allocs;
     kheap_unlock();
@@ -552,7 +865,9 @@ int rt_system_heap_check(void)
     if (kheap_heap == RT_NULL)
         return 0;
     kheap_lock();
+    rt_hw_mem_enter();
     rc = kheap_current()->check(kheap_heap);
+    rt_hw_mem_leave();
     kheap_unlock();
     return rc;
 }
@@ -562,6 +877,8 @@ void rt_system_heap_walk(rt_mem_walk_fn fn, void *ctx)
     if (kheap_heap == RT_NULL || fn == RT_NULL)
         return;
     kheap_lock();
+    rt_hw_mem_enter();
     kheap_current()->walk(kheap_heap, fn, ctx);
+    rt_hw_mem_leave();
     kheap_unlock();
 }

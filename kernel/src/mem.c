@@ -680,6 +680,26 @@ static void smem_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_walk((rt_smem_t)heap, fn, ctx);
 }
 
+/* The block's capacity; a split wrote the header right after it.  *lo is
+ * RT_NULL when the header disagrees with its neighbours (overwritten). */
+static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_small_mem *m = (struct rt_small_mem *)heap;
+    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
+    rt_size_t off = smem_off(m, mem);
+    rt_size_t cap = mem->next - off - SIZEOF_STRUCT_MEM;
+
+    *lo = mem;
+    *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
+    if (mem->pool_ptr != MEM_USED(m) || mem->next <= off || mem->next > smem_end_off(m) ||
+        (off == 0 ? mem->prev != 0 : mem->prev >= off || smem_item(m, mem->prev)->next != off))
+        *lo = RT_NULL;
+    else if (MEM_POOL(smem_item(m, mem->next)) != m ||
+             (mem->next != smem_end_off(m) && smem_item(m, mem->next)->prev != off))
+        *hi = RT_NULL;      /* the next header was written over */
+    return cap;
+}
+
 const struct rt_heap_algorithm rt_heap_smallmem =
 {
     "smallmem",
@@ -692,4 +712,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_info,
     smem_sys_check,
     smem_sys_walk,
+    smem_sys_usable,
+    0, 0,
 };

@@ -599,6 +599,26 @@ static void cls_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_classic_walk((rt_smem_t)heap, fn, ctx);
 }
 
+/* The block's capacity; a split wrote the header right after it.  *lo is
+ * RT_NULL when the header disagrees with its neighbours (overwritten). */
+static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
+    struct heap_mem *mem = (struct heap_mem *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
+    rt_size_t off = cls_off(m, mem);
+    rt_size_t cap = mem->next - off - SIZEOF_STRUCT_MEM;
+
+    *lo = mem;
+    *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
+    if (mem->magic != HEAP_MAGIC || mem->used != 1 || mem->next <= off || mem->next > cls_end_off(m) ||
+        (off == 0 ? mem->prev != 0 : mem->prev >= off || cls_item(m, mem->prev)->next != off))
+        *lo = RT_NULL;
+    else if (cls_item(m, mem->next)->magic != HEAP_MAGIC ||
+             (mem->next != cls_end_off(m) && cls_item(m, mem->next)->prev != off))
+        *hi = RT_NULL;      /* the next header was written over */
+    return cap;
+}
+
 const struct rt_heap_algorithm rt_heap_smallmem_classic =
 {
     "smallmem-classic",
@@ -611,4 +631,6 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     cls_sys_info,
     cls_sys_check,
     cls_sys_walk,
+    cls_sys_usable,
+    0, 0,
 };

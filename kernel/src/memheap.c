@@ -86,6 +86,7 @@
  *
  * rt_memheap_check returns the number of the first broken invariant.
  */
+#include <rthw.h>
 #include "heap.h"
 
 #define MEMHEAP_MAGIC       0x1EA01EA0u
@@ -295,6 +296,8 @@ void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
 
     if (size == 0)
+        return RT_NULL;
+    if (rt_hw_mem_fail(&heap->parent, size))     /* rtsim fault injection */
         return RT_NULL;
     size = memheap_round(size);
     if (size >= heap->available_size)
@@ -764,6 +767,35 @@ static void memheap_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     }
 }
 
+/* The block's capacity; a split wrote a whole header right after it.  *lo
+ * is RT_NULL when the header disagrees with its neighbours (overwritten). */
+static rt_size_t memheap_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_memheap_item *item = DATA_ITEM(ptr);
+    rt_size_t cap = ITEM_SIZE(item);
+    struct rt_memheap *owner = item->pool_ptr;
+    rt_uint8_t *start, *end;
+
+    *lo = item;
+    *hi = (rt_uint8_t *)ptr + cap + MEMHEAP_HDR;
+    if (item->magic != (MEMHEAP_MAGIC | MEMHEAP_USED) || owner == RT_NULL)
+    {
+        *lo = RT_NULL;
+        return cap;
+    }
+    start = (rt_uint8_t *)owner->start_addr;
+    end = start + owner->pool_size;
+    if ((rt_uint8_t *)item < start || (rt_uint8_t *)item >= end ||
+        (rt_uint8_t *)item->next <= (rt_uint8_t *)item || (rt_uint8_t *)item->next >= end ||
+        (rt_uint8_t *)item->prev < start || (rt_uint8_t *)item->prev >= end ||
+        item->prev->next != item ||
+        item->next_free != RT_NULL || item->prev_free != RT_NULL)
+        *lo = RT_NULL;
+    else if ((item->next->magic & MEMHEAP_MASK) != MEMHEAP_MAGIC || item->next->prev != item)
+        *hi = RT_NULL;      /* the next header was written over */
+    return cap;
+}
+
 const struct rt_heap_algorithm rt_heap_memheap =
 {
     .name = "memheap",
@@ -776,4 +808,5 @@ const struct rt_heap_algorithm rt_heap_memheap =
     .info = memheap_sys_info,
     .check = memheap_sys_check,
     .walk = memheap_sys_walk,
+    .usable = memheap_sys_usable,
 };

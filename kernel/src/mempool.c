@@ -159,6 +159,26 @@ rt_inline rt_uint8_t **mp_word(rt_uint8_t *header)
     return (rt_uint8_t **)(void *)header;
 }
 
+/* Header words are pool metadata: in checked mode the port keeps them
+ * out of the program's reach (Valgrind, ASan), so every access is
+ * bracketed (rthw.h, rt_hw_mem_enter). */
+static rt_uint8_t *mp_get(rt_uint8_t *header)
+{
+    rt_uint8_t *value;
+
+    rt_hw_mem_enter();
+    value = *mp_word(header);
+    rt_hw_mem_leave();
+    return value;
+}
+
+static void mp_set(rt_uint8_t *header, rt_uint8_t *value)
+{
+    rt_hw_mem_enter();
+    *mp_word(header) = value;
+    rt_hw_mem_leave();
+}
+
 rt_inline rt_size_t mp_stride(const struct rt_mempool *mp)
 {
     return mp->block_size + MP_WORD;
@@ -201,7 +221,7 @@ static void mp_setup(struct rt_mempool *mp, void *start, rt_size_t size,
     while (i-- > 0)
     {
         rt_uint8_t *header = (rt_uint8_t *)start + i * mp_stride(mp);
-        *mp_word(header) = next;
+        mp_set(header, next);
         next = header;
     }
     mp->block_list = next;
@@ -317,6 +337,7 @@ rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
 
     rt_object_init(&mp->parent, RT_Object_Class_MemPool, name);
     mp_setup(mp, start, size, block_size);
+    rt_hw_mp_add(&mp->parent, start, mp->size);
     return RT_EOK;
 }
 
@@ -327,6 +348,7 @@ rt_err_t rt_mp_detach(struct rt_mempool *mp)
     RT_ASSERT(rt_object_is_systemobject(&mp->parent));
 
     mp_wake_all(mp, -RT_ERROR);
+    rt_hw_mp_remove(&mp->parent);
     rt_object_detach(&mp->parent);
     return RT_EOK;
 }
@@ -351,6 +373,7 @@ rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_si
         return RT_NULL;
     }
     mp_setup(mp, start, stride * block_count, block_size);
+    rt_hw_mp_add(&mp->parent, start, mp->size);
     return mp;
 }
 
@@ -362,6 +385,7 @@ rt_err_t rt_mp_delete(rt_mp_t mp)
     RT_ASSERT(rt_object_is_systemobject(&mp->parent) == RT_FALSE);
 
     mp_wake_all(mp, -RT_ERROR);
+    rt_hw_mp_remove(&mp->parent);
     rt_free(mp->start_address);
     rt_object_delete(&mp->parent);
     return RT_EOK;
@@ -369,10 +393,31 @@ rt_err_t rt_mp_delete(rt_mp_t mp)
 
 /* ------------------------------------------------------- alloc and free */
 
+/* The call site of the *_site entry points (RTSIM_TRACK_ALLOC_SITES),
+ * taken at entry: one CPU, so nothing can overwrite it before. */
+static struct rt_hw_mem_site mp_site;
+
+static struct rt_hw_mem_site mp_take_site(void)
+{
+    struct rt_hw_mem_site site = mp_site;
+    mp_site.file = RT_NULL;
+    mp_site.line = 0;
+    return site;
+}
+
 void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 {
+    struct rt_hw_mem_site site = mp_take_site();
+
     RT_ASSERT(mp != RT_NULL);
     RT_ASSERT(mp_is_pool(mp));
+
+    if (rt_hw_mem_fail(&mp->parent, mp->block_size))
+    {
+        /* Fault injection: as an empty pool that cannot wait. */
+        rt_set_errno(-RT_ETIMEOUT);
+        return RT_NULL;
+    }
 
     rt_base_t level = rt_hw_interrupt_disable();
     while (mp->block_free_count == 0)
@@ -413,10 +458,12 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 
     /* header -> next   becomes   header = owner (mp) */
     rt_uint8_t *header = mp->block_list;
-    mp->block_list = *mp_word(header);
+    mp->block_list = mp_get(header);
     mp->block_free_count--;
-    *mp_word(header) = (rt_uint8_t *)mp;
+    mp_set(header, (rt_uint8_t *)mp);
     void *block = header + MP_WORD;
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+        rt_hw_mp_allocated(&mp->parent, block, mp->block_size, site);
     rt_hw_trace(RT_TRACE_MP_ALLOC, mp, block, mp->block_size, RT_NULL);
     rt_hw_interrupt_enable(level);
 
@@ -424,13 +471,67 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     return block;
 }
 
+void *rt_mp_alloc_site(rt_mp_t mp, rt_int32_t time, const char *file, int line)
+{
+    mp_site.file = file;
+    mp_site.line = line;
+    return rt_mp_alloc(mp, time);
+}
+
+/* The pool whose blocks area holds `ptr`, found through the object list
+ * (never through the word below ptr, which may be anything); *block is
+ * the start of the block holding ptr. */
+static struct rt_mempool *mp_find_holder(void *ptr, rt_uint8_t **block)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
+    rt_list_t *node;
+
+    for (node = info->object_list.next; node != &info->object_list; node = node->next)
+    {
+        struct rt_mempool *mp = (struct rt_mempool *)rt_list_entry(node, struct rt_object, list);
+        rt_ubase_t start = (rt_ubase_t)mp->start_address + MP_WORD;
+        rt_ubase_t at = (rt_ubase_t)ptr;
+        rt_size_t stride = mp_stride(mp);
+
+        if (at >= start && (at - start) / stride < mp->block_total_count)
+        {
+            *block = (rt_uint8_t *)(start + (at - start) / stride * stride);
+            return mp;
+        }
+    }
+    return RT_NULL;
+}
+
+/* Checked mode: ptr must be a used block of a live pool; anything else is
+ * reported by the port (which stops the run) before a byte is written. */
+static void mp_validate_free(void *ptr, struct rt_hw_mem_site site)
+{
+    rt_uint8_t *block = RT_NULL;
+    rt_base_t level = rt_hw_interrupt_disable();
+    struct rt_mempool *mp = mp_find_holder(ptr, &block);
+
+    if (mp == RT_NULL)
+        rt_hw_mp_freeing(RT_NULL, ptr, 0, RT_HW_MP_NOT_A_BLOCK, ptr, site);
+    else if (block != (rt_uint8_t *)ptr)
+        rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_NOT_A_BLOCK, ptr, site);
+    else if (mp_get(block - MP_WORD) != (rt_uint8_t *)mp)
+        rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_FREE, ptr, site);
+    else
+        rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_USED, ptr, site);
+    rt_hw_interrupt_enable(level);
+}
+
 void rt_mp_free(void *block)
 {
+    struct rt_hw_mem_site site = mp_take_site();
+
     if (block == RT_NULL)
         return;
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+        mp_validate_free(block, site);
 
     rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
-    struct rt_mempool *mp = (struct rt_mempool *)(void *)*mp_word(header);
+    struct rt_mempool *mp = (struct rt_mempool *)(void *)mp_get(header);
 
     /* A block whose word is not a pool was never allocated from one, or
      * is already free (its word is then a free-list link). */
@@ -442,7 +543,7 @@ void rt_mp_free(void *block)
 
     rt_base_t level = rt_hw_interrupt_disable();
     /* header = owner   becomes   header -> old head; head = header */
-    *mp_word(header) = mp->block_list;
+    mp_set(header, mp->block_list);
     mp->block_list = header;
     mp->block_free_count++;
     rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
@@ -457,6 +558,13 @@ void rt_mp_free(void *block)
     rt_schedule();
 }
 
+void rt_mp_free_site(void *block, const char *file, int line)
+{
+    mp_site.file = file;
+    mp_site.line = line;
+    rt_mp_free(block);
+}
+
 /* --------------------------------------------------- inspection (rtmm.h) */
 
 /* Number of blocks whose header word equals `value`. */
@@ -466,7 +574,7 @@ static rt_size_t mp_count_headers(const struct rt_mempool *mp, const void *value
     for (rt_size_t i = 0; i < mp->block_total_count; i++)
     {
         rt_uint8_t *header = (rt_uint8_t *)mp->start_address + i * mp_stride(mp);
-        if (*mp_word(header) == (const rt_uint8_t *)value)
+        if (mp_get(header) == (const rt_uint8_t *)value)
             n++;
     }
     return n;
@@ -482,7 +590,7 @@ static int mp_check_locked(const struct rt_mempool *mp)
 
     /* I2, I3: walk at most block_free_count + 1 links. */
     rt_size_t free_len = 0;
-    for (rt_uint8_t *header = mp->block_list; header != RT_NULL; header = *mp_word(header))
+    for (rt_uint8_t *header = mp->block_list; header != RT_NULL; header = mp_get(header))
     {
         if (!mp_is_block_header(mp, header))
             return 2;
@@ -538,7 +646,7 @@ void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx)
         b.start = header;
         b.header_size = MP_WORD;
         b.size = mp->block_size;
-        b.used = *mp_word(header) == (rt_uint8_t *)mp;
+        b.used = mp_get(header) == (rt_uint8_t *)mp;
         b.kind = RT_MEM_BLOCK_DATA;
         b.heap = mp;
         if (fn(&b, ctx))

@@ -979,7 +979,11 @@ void *rt_page_alloc(rt_size_t npages)
     if (slab_system == RT_NULL)
         return RT_NULL;
     rt_base_t level = rt_hw_interrupt_disable();
+    rt_hw_mem_enter();
     void *pages = rt_slab_page_alloc(slab_system, npages);
+    rt_hw_mem_leave();
+    if (pages != RT_NULL)
+        rt_hw_mem_untracked(pages, npages * RT_MM_PAGE_SIZE, 1);
     rt_hw_interrupt_enable(level);
     return pages;
 }
@@ -989,7 +993,10 @@ void rt_page_free(void *addr, rt_size_t npages)
     if (slab_system == RT_NULL || addr == RT_NULL)
         return;
     rt_base_t level = rt_hw_interrupt_disable();
+    rt_hw_mem_untracked(addr, npages * RT_MM_PAGE_SIZE, 0);
+    rt_hw_mem_enter();
     rt_slab_page_free(slab_system, addr, npages);
+    rt_hw_mem_leave();
     rt_hw_interrupt_enable(level);
 }
 
@@ -1029,6 +1036,33 @@ static void slab_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_slab_walk((rt_slab_t)heap, fn, ctx);
 }
 
+/* The block's capacity.  Handing out a large block may leave a page-run
+ * header after it; the first chunk of a zone comes with a fresh zone
+ * header before it (and a page-run header after the zone). */
+static rt_size_t slab_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct rt_slab *slab = (struct rt_slab *)heap;
+    rt_uint8_t *p = (rt_uint8_t *)ptr;
+    struct rt_slab_memusage *kup = slab_kup(slab, (void *)((rt_ubase_t)ptr & ~(rt_ubase_t)RT_MM_PAGE_MASK));
+
+    if (kup->type == PAGE_TYPE_LARGE)
+    {
+        rt_size_t cap = (rt_size_t)kup->size * RT_MM_PAGE_SIZE;
+        *lo = p;
+        *hi = p + cap + sizeof(struct rt_slab_page);
+        return cap;
+    }
+    struct rt_slab_zone *z = slab_zone_of(slab, ptr, kup);
+    *lo = p;
+    *hi = p + z->z_chunksize;
+    if (p == z->z_baseptr)
+    {
+        *lo = z;
+        *hi = (rt_uint8_t *)z + slab->zone_size + sizeof(struct rt_slab_page);
+    }
+    return z->z_chunksize;
+}
+
 const struct rt_heap_algorithm rt_heap_slab =
 {
     .name = "slab",
@@ -1041,4 +1075,6 @@ const struct rt_heap_algorithm rt_heap_slab =
     .info = slab_sys_info,
     .check = slab_sys_check,
     .walk = slab_sys_walk,
+    .usable = slab_sys_usable,
+    .free_head_words = 2,   /* chunk link, or a page run's {next, pages} */
 };

@@ -962,6 +962,32 @@ static void tlsf_heap_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_tlsf_walk((rt_tlsf_t)heap, fn, ctx);
 }
 
+/* For the checker (heap.h): the block's capacity.  Handing it out wrote
+ * its header word and, after a split, the next header and a free block's
+ * links; *lo / *hi are RT_NULL when our header / the next one is damaged. */
+static rt_size_t tlsf_heap_usable(void *heap, void *ptr, const void **lo, const void **hi)
+{
+    struct tlsf_heap *h = tlsf_heap((rt_tlsf_t)heap);
+    struct tlsf_block *b = (struct tlsf_block *)(void *)((rt_uint8_t *)ptr - TLSF_W);
+    rt_size_t size = tlsf_size(b);
+    struct tlsf_block *next = tlsf_at(b, size);
+
+    *lo = b;
+    *hi = (rt_uint8_t *)next + 3 * TLSF_W;
+    /* A damaged size must not send us anywhere: check it before `next`. */
+    if ((b->head & TLSF_USED) == 0 || size < TLSF_MIN_BLOCK || (size & (TLSF_A - 1)) != 0 ||
+        size > h->max_block || !tlsf_in_region(h, (rt_ubase_t)next - 1))
+    {
+        *lo = RT_NULL;
+        return size > TLSF_W ? size - TLSF_W : 0;
+    }
+    if ((next->head & TLSF_PREV_FREE) != 0 || (tlsf_size(next) & (TLSF_A - 1)) != 0 ||
+        (tlsf_size(next) != 0 && tlsf_size(next) < TLSF_MIN_BLOCK) ||
+        (tlsf_size(next) == 0 && (next->head & TLSF_USED) == 0))
+        *hi = RT_NULL;
+    return size - TLSF_W;
+}
+
 const struct rt_heap_algorithm rt_heap_tlsf =
 {
     "tlsf",
@@ -974,4 +1000,6 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_heap_info,
     tlsf_heap_check,
     tlsf_heap_walk,
+    tlsf_heap_usable,
+    2, 1,       /* a free block keeps next and pprev first, its footer last */
 };

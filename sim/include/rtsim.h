@@ -26,7 +26,8 @@ extern "C" {
 #define RT_SIM_OK           0   /* every thread ended; nothing was wrong */
 #define RT_SIM_EDEADLOCK    2   /* threads remain, all blocked, no event can come */
 #define RT_SIM_EASSERT      3   /* RT_ASSERT or a context check failed (API misuse) */
-#define RT_SIM_EMEMORY      4   /* a memory error was detected (checked mode) */
+#define RT_SIM_EMEMORY      4   /* checked mode caught a memory mistake: bad or double
+                                   free, overflow, write after free, heap corrupted */
 #define RT_SIM_ELEAK        5   /* blocks leaked and cfg.leaks_fail is set */
 #define RT_SIM_ETICKLIMIT   6   /* virtual time reached cfg.tick_limit */
 #define RT_SIM_ECONFIG      7   /* bad board, board file or heap name */
@@ -76,6 +77,36 @@ struct rt_sim_config
     FILE *report;
     /* Leaked blocks at the end of a run fail it (RT_SIM_ELEAK). */
     int leaks_fail;
+    /* List the blocks still allocated at the end of a clean run (checked
+     * mode).  Default 1; a demo that ends by showing its live blocks sets 0. */
+    int leaks_report;
+
+    /* ---- checked mode (docs/mistakes.md) ----
+     * 0 = off (benchmarks: no side tables, no Valgrind/ASan annotations);
+     * 1 = checked (default): bad frees, slack overflows, writes after free
+     *     and leaks reported, block layout and statistics unchanged;
+     * 2 = strict: also guard bytes after every block and a quarantine of
+     *     freed blocks, which changes the numbers `free` shows.
+     * RTSIM_CHECK=off|on|strict in the environment overrides it. */
+    int checked;
+    /* Check the whole heap (the algorithm's invariants, every live block's
+     * guard, every freed block's poison) after every heap call.  Slow. */
+    int check_every_call;
+    /* Fault injection: fail the Nth allocation (1 = the first), every
+     * allocation after the first `after`, or each with probability p
+     * (seeded by fail_alloc_seed); only allocations from the heap or pool
+     * object named fail_alloc_heap when it is set.  All zero = use
+     * RTSIM_FAIL_ALLOC ("nth=5", "after=100", "p=0.01,seed=7",
+     * "nth=2,heap=CCM"). */
+    unsigned long fail_alloc_nth;
+    unsigned long fail_alloc_after;
+    double fail_alloc_p;
+    unsigned long fail_alloc_seed;
+    const char *fail_alloc_heap;
+    /* Called on the failing thread after a memory-error report, just
+     * before the run stops (tests use it to prove the heap is intact:
+     * rt_system_heap_check() works there).  NULL = none. */
+    void (*on_memory_error)(void);
 };
 
 /* Fill cfg with the defaults above. */
@@ -96,6 +127,14 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
 /* Stop the current run now with `code` (returned by rt_sim_run; 0 means
  * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
 RT_NORETURN void rt_sim_stop(int code);
+
+/* Tests of deliberate mistakes: read / write one byte of simulated RAM
+ * the way a faulty program would, without Valgrind or ASan reporting it
+ * (they would: that is what the checked-mode annotations are for), so a
+ * suite that makes mistakes on purpose to see rtsim's own reports stays
+ * clean under both tools. */
+rt_uint8_t rt_sim_peek(const void *addr);
+void rt_sim_poke(void *addr, rt_uint8_t value);
 
 /* Nonzero while a run is in progress. */
 int rt_sim_running(void);

@@ -178,6 +178,9 @@ int main(int argc, char **argv)
                 a.trace);
         return 2;
     }
-    int rc = rt_sim_run(NULL, bench_main, &a);
+    struct rt_sim_config cfg;
+    rt_sim_config_init(&cfg);
+    cfg.checked = 0;        /* measure the allocators, not the checker */
+    int rc = rt_sim_run(&cfg, bench_main, &a);
     return rc != RT_SIM_OK ? rc : a.result;
 }

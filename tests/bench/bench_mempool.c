@@ -242,6 +242,7 @@ static int run_wake(void)
 {
     struct rt_sim_config cfg;
     rt_sim_config_init(&cfg);
+    cfg.checked = 0;        /* measure the pool, not the checker */
     if (getenv("BENCH_TRACE"))
         cfg.trace = stdout;
     struct timespec t0;
@@ -272,6 +273,7 @@ static int run_ops(void)
 {
     struct rt_sim_config cfg;
     rt_sim_config_init(&cfg);
+    cfg.checked = 0;        /* measure the pool, not the checker */
     int rc = rt_sim_run(&cfg, ops_main, NULL);
     printf("ops: %ld alloc+free pairs, rc %d\n", n_ops, rc);
     return rc != RT_SIM_OK;

@@ -1,0 +1,50 @@
+/*
+ * check.h - checked mode inside sim/: the memory checker (check.c) and
+ * the Valgrind / ASan annotations (annotate.c).
+ */
+#ifndef RTSIM_CHECK_H__
+#define RTSIM_CHECK_H__
+
+#include <rthw.h>
+#include "rtsim.h"
+
+/* Functions that touch the simulated RAM on the checker's behalf are not
+ * instrumented by ASan (the RAM they touch is poisoned on purpose). */
+#if defined(__SANITIZE_ADDRESS__)
+#define RTSIM_HAVE_ASAN 1
+#define NO_ASAN __attribute__((no_sanitize_address, noinline))
+#else
+#define NO_ASAN
+#endif
+
+/* fault.c: read the fault-injection spec for a run. */
+void sim_fault_begin(const struct rt_sim_config *cfg);
+
+/* check.c: a run's life. */
+void sim_check_begin(const struct rt_sim_config *cfg);
+/* At the end of a clean run: list leaked blocks; nonzero if any. */
+int  sim_check_end(void);
+void sim_check_reset(void);
+/* Before the heap and RAM go: forget the pools still registered. */
+void sim_check_teardown(void);
+
+/* annotate.c: tell Valgrind / ASan (no-ops when neither is there). */
+void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size);
+void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t size);
+void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size);
+void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size);
+void sim_annotate_alloc(const void *heap, void *data, rt_size_t size);
+void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capacity);
+void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size);
+void sim_annotate_free(const void *heap, void *data, rt_size_t capacity);
+/* realloc copied n bytes of the caller's data to a new block. */
+void sim_annotate_copied(void *data, rt_size_t n);
+/* Raw memory (rt_page_alloc) handed out / given back. */
+void sim_annotate_untracked(void *p, rt_size_t n, int in_use);
+/* A report is about to stop the run: undo this thread's brackets. */
+void sim_annotate_abandon(void);
+/* Turn the rt_hw_mem_enter/leave brackets on (checked runs under Valgrind)
+ * or off. */
+void sim_annotate_brackets(int on);
+
+#endif
