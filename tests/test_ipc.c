@@ -5,15 +5,6 @@
 #include <string.h>
 #include "testutil.h"
 
-static rt_thread_t spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio)
-{
-    rt_thread_t t = rt_thread_create(name, fn, arg, 512, prio, 10);
-    TU_EXPECT(t != RT_NULL);
-    if (t)
-        rt_thread_startup(t);
-    return t;
-}
-
 /* ------------------------------------------------------ semaphore order */
 static rt_sem_t sem;
 
@@ -29,10 +20,10 @@ static void order_main(void *arg)
     rt_uint8_t flag = (rt_uint8_t)(uintptr_t)arg;
     sem = rt_sem_create("s", 0, flag);
     /* Waiters arrive in this order with these priorities. */
-    spawn("p20", sem_waiter, (void *)1, 20);
-    spawn("p15", sem_waiter, (void *)2, 15);
-    spawn("p25", sem_waiter, (void *)3, 25);
-    spawn("p15b", sem_waiter, (void *)4, 15);
+    tu_spawn("p20", sem_waiter, (void *)1, 20, 10);
+    tu_spawn("p15", sem_waiter, (void *)2, 15, 10);
+    tu_spawn("p25", sem_waiter, (void *)3, 25, 10);
+    tu_spawn("p15b", sem_waiter, (void *)4, 15, 10);
     rt_thread_delay(5);   /* let all of them block */
     TU_EXPECT_INT(rt_list_len(&sem->parent.suspend_thread), 4);
     for (int i = 0; i < 4; i++)
@@ -98,8 +89,8 @@ static void detach_main(void *arg)
 {
     (void)arg;
     rt_sem_init(&static_sem, "ss", 0, RT_IPC_FLAG_PRIO);
-    spawn("w1", static_waiter, RT_NULL, 12);
-    spawn("w2", static_waiter, RT_NULL, 11);
+    tu_spawn("w1", static_waiter, RT_NULL, 12, 10);
+    tu_spawn("w2", static_waiter, RT_NULL, 11, 10);
     rt_thread_delay(7);
     rt_sem_detach(&static_sem);
     tu_log("detached");
@@ -150,9 +141,9 @@ static void inherit_main(void *arg)
 {
     (void)arg;
     mtx = rt_mutex_create("m", RT_IPC_FLAG_PRIO);
-    spawn("low", low_holder, RT_NULL, 20);
-    spawn("high", high_taker, RT_NULL, 5);
-    spawn("mid", mid_busy, RT_NULL, 12);
+    tu_spawn("low", low_holder, RT_NULL, 20, 10);
+    tu_spawn("high", high_taker, RT_NULL, 5, 10);
+    tu_spawn("mid", mid_busy, RT_NULL, 12, 10);
     rt_thread_delay(20);
     TU_EXPECT(mtx->owner == RT_NULL);
     TU_EXPECT_INT(mtx->value, 1);
@@ -218,14 +209,14 @@ static void event_main(void *arg)
 {
     (void)arg;
     ev = rt_event_create("ev", RT_IPC_FLAG_FIFO);
-    spawn("and", ev_and, RT_NULL, 9);
+    tu_spawn("and", ev_and, RT_NULL, 9, 10);
     rt_thread_delay(3);
     rt_event_send(ev, 0x1);
     tu_log("sent1");
     rt_thread_delay(3);
     rt_event_send(ev, 0x2);
     tu_log("sent2 set=%x", (unsigned)ev->set);
-    spawn("or", ev_or, RT_NULL, 9);
+    tu_spawn("or", ev_or, RT_NULL, 9, 10);
     rt_thread_delay(60);
     rt_event_delete(ev);
 }

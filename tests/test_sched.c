@@ -6,16 +6,6 @@
 #include "testutil.h"
 
 /* --------------------------------------------------------------- helpers */
-static rt_thread_t spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio,
-                         rt_uint32_t slice)
-{
-    rt_thread_t t = rt_thread_create(name, fn, arg, 512, prio, slice);
-    TU_EXPECT(t != RT_NULL);
-    if (t)
-        rt_thread_startup(t);
-    return t;
-}
-
 static void logger(void *arg)
 {
     tu_log("%s@%u", (const char *)arg, (unsigned)rt_tick_get());
@@ -42,11 +32,11 @@ static void prio_main(void *arg)
 {
     (void)arg;
     tu_log("main:start");
-    spawn("low", logger, "low", 20, 10);
+    tu_spawn("low", logger, "low", 20, 10);
     tu_log("main:after-low");
-    spawn("high", logger, "high", 5, 10);
+    tu_spawn("high", logger, "high", 5, 10);
     tu_log("main:after-high");
-    spawn("mid", logger, "mid", 15, 10);
+    tu_spawn("mid", logger, "mid", 15, 10);
     tu_log("main:end");
 }
 
@@ -72,10 +62,10 @@ static void delayer(void *arg)
 static void delay_main(void *arg)
 {
     (void)arg;
-    spawn("d30", delayer, (void *)30, 12, 10);
-    spawn("d10", delayer, (void *)10, 12, 10);
-    spawn("d10b", delayer, (void *)10, 12, 10);
-    spawn("d1", delayer, (void *)1, 12, 10);
+    tu_spawn("d30", delayer, (void *)30, 12, 10);
+    tu_spawn("d10", delayer, (void *)10, 12, 10);
+    tu_spawn("d10b", delayer, (void *)10, 12, 10);
+    tu_spawn("d1", delayer, (void *)1, 12, 10);
     rt_thread_delay(5);
     tu_log("main@%u", (unsigned)rt_tick_get());
     rt_thread_mdelay(100);
@@ -124,9 +114,9 @@ static void yield_main(void *arg)
 {
     (void)arg;
     rt_enter_critical();    /* start all three before any runs */
-    spawn("A", yielder, "A", 8, 10);
-    spawn("B", yielder, "B", 8, 10);
-    spawn("C", yielder, "C", 9, 10);
+    tu_spawn("A", yielder, "A", 8, 10);
+    tu_spawn("B", yielder, "B", 8, 10);
+    tu_spawn("C", yielder, "C", 9, 10);
     rt_exit_critical();
 }
 
@@ -160,8 +150,8 @@ static void rr_main(void *arg)
     (void)arg;
     static struct spin a = { "a", 20 }, b = { "b", 20 };
     rt_enter_critical();
-    spawn("spinA", spinner, &a, 8, 5);
-    spawn("spinB", spinner, &b, 8, 5);
+    tu_spawn("spinA", spinner, &a, 8, 5);
+    tu_spawn("spinB", spinner, &b, 8, 5);
     rt_exit_critical();
 }
 
@@ -188,7 +178,7 @@ static void victim_entry(void *arg)
 static void suspend_main(void *arg)
 {
     (void)arg;
-    victim = spawn("victim", victim_entry, RT_NULL, 15, 10);
+    victim = tu_spawn("victim", victim_entry, RT_NULL, 15, 10);
     rt_thread_delay(2);
     TU_EXPECT_INT(victim->stat & RT_THREAD_STAT_MASK, RT_THREAD_SUSPEND);
     TU_EXPECT_INT(rt_thread_resume(victim), RT_EOK);
@@ -215,7 +205,7 @@ static void crit_main(void *arg)
     (void)arg;
     rt_enter_critical();
     rt_enter_critical();
-    spawn("hi", logger, "hi", 2, 10);
+    tu_spawn("hi", logger, "hi", 2, 10);
     tu_log("main:in");
     rt_exit_critical();
     tu_log("main:still");
@@ -254,7 +244,7 @@ static void lifecycle_main(void *arg)
     rt_thread_delay(1);
     TU_EXPECT(rt_thread_find("static") == RT_NULL);   /* ended: detached */
 
-    rt_thread_t s = spawn("sleeper", sleeper, RT_NULL, 12, 10);
+    rt_thread_t s = tu_spawn("sleeper", sleeper, RT_NULL, 12, 10);
     rt_thread_delay(1);
     TU_EXPECT_INT(rt_thread_delete(s), RT_EOK);
     TU_EXPECT(rt_thread_find("sleeper") != RT_NULL);   /* defunct until idle runs */

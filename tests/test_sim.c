@@ -16,15 +16,6 @@ static void assert_contains(const char *text, const char *needle)
         fail_msg("expected to find \"%s\" in:\n%s", needle, text);
 }
 
-static rt_thread_t spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio)
-{
-    rt_thread_t t = rt_thread_create(name, fn, arg, 512, prio, 10);
-    TU_EXPECT(t != RT_NULL);
-    if (t)
-        rt_thread_startup(t);
-    return t;
-}
-
 /* ---------------------------------------------------------------- timers */
 static int periodic_hits;
 
@@ -90,7 +81,7 @@ static void irq_main(void *arg)
 {
     (void)arg;
     rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
-    spawn("waiter", irq_waiter, RT_NULL, 5);
+    tu_spawn("waiter", irq_waiter, RT_NULL, 5, 10);
     rt_sim_irq_at(1234, isr_release, RT_NULL);
     rt_thread_delay(2000);
     tu_log("main@%u", (unsigned)rt_tick_get());
@@ -124,8 +115,8 @@ static void irq_preempt_main(void *arg)
     busy_done = 0;
     rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_FIFO);
     rt_sim_irq_at(20, isr_release, RT_NULL);
-    spawn("waiter", irq_waiter, RT_NULL, 5);
-    spawn("busy", busy, RT_NULL, 25);
+    tu_spawn("waiter", irq_waiter, RT_NULL, 5, 10);
+    tu_spawn("busy", busy, RT_NULL, 25, 10);
     rt_thread_delay(100);
     rt_sem_detach(&irq_sem);
 }
@@ -184,7 +175,7 @@ static void vt_main(void *arg)
     {
         char name[8];
         rt_snprintf(name, sizeof name, "s%d", i);
-        spawn(name, sleeper_loop, (void *)(uintptr_t)(1000 + 1300 * i), (rt_uint8_t)(5 + i));
+        tu_spawn(name, sleeper_loop, (void *)(uintptr_t)(1000 + 1300 * i), (rt_uint8_t)(5 + i), 10);
     }
 }
 
@@ -230,7 +221,7 @@ static void deadlock_main(void *arg)
     (void)arg;
     rt_sem_init(&dl_a, "sem_a", 0, RT_IPC_FLAG_FIFO);
     rt_sem_init(&dl_b, "sem_b", 0, RT_IPC_FLAG_FIFO);
-    spawn("worker", dl_thread, RT_NULL, 12);
+    tu_spawn("worker", dl_thread, RT_NULL, 12, 10);
     rt_thread_delay(7);
     rt_sem_take(&dl_a, RT_WAITING_FOREVER);
     tu_log("unreachable");
@@ -342,7 +333,7 @@ static void test_misuse_reported(void **state)
 static void stopper(void *arg)
 {
     (void)arg;
-    spawn("other", forever, RT_NULL, 15);
+    tu_spawn("other", forever, RT_NULL, 15, 10);
     rt_thread_delay(3);
     rt_sim_stop(42);
 }
@@ -389,11 +380,11 @@ static void busy_program(void *arg)
     (void)arg;
     rt_sem_init(&irq_sem, "irq", 0, RT_IPC_FLAG_PRIO);
     rt_sim_irq_at(15, isr_release, RT_NULL);
-    spawn("waiter", irq_waiter, RT_NULL, 5);
+    tu_spawn("waiter", irq_waiter, RT_NULL, 5, 10);
     for (int i = 0; i < 3; i++)
     {
         void *p = rt_malloc(32 + (rt_sim_rand() % 64));
-        spawn("yield", forever, RT_NULL, 30);   /* lower than main: never runs */
+        tu_spawn("yield", forever, RT_NULL, 30, 10);   /* lower than main: never runs */
         rt_thread_delay(10);
         rt_free(p);
         rt_thread_t t = rt_thread_find("yield");

@@ -201,3 +201,13 @@ void tu_log_reset(void)
 {
     buf_reset(&log_buf);
 }
+
+rt_thread_t tu_spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio,
+                     rt_uint32_t slice)
+{
+    rt_thread_t t = rt_thread_create(name, fn, arg, 512, prio, slice);
+    TU_EXPECT(t != RT_NULL);
+    if (t)
+        rt_thread_startup(t);
+    return t;
+}

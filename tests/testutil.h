@@ -46,6 +46,11 @@ int  tu_failures(void);
     do { const char *a__ = (a), *b__ = (b); \
          if (strcmp(a__, b__) != 0) tu_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b, a__, b__); } while (0)
 
+/* Create and start a thread (512-byte stack, time slice `slice` ticks)
+ * from inside a run; a failure is recorded with TU_EXPECT. */
+rt_thread_t tu_spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t prio,
+                     rt_uint32_t slice);
+
 /* A small deterministic PRNG for randomised tests (xorshift64*).  The seed
  * comes from RTSIM_TEST_SEED when set, else `default_seed`; print it on
  * failure with tu_seed(). */
