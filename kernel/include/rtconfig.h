@@ -49,6 +49,14 @@
 #define RT_MAIN_THREAD_PRIORITY (RT_THREAD_PRIORITY_MAX / 3)
 #endif
 
+/* Entries of the system heap's owner-name side table (memtrace shows which
+ * thread allocated each block; the 4.1 header has no room for it).  A power
+ * of two: 2048 entries take 16 KiB on a 64-bit host, 12 KiB on ILP32; a
+ * bare-metal build of kernel/ can choose fewer. */
+#ifndef RT_MEM_OWNER_SLOTS
+#define RT_MEM_OWNER_SLOTS 2048
+#endif
+
 #ifndef RT_CONSOLEBUF_SIZE
 #define RT_CONSOLEBUF_SIZE 256
 #endif

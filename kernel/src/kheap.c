@@ -127,7 +127,7 @@ RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
  * an open-addressing table keyed by the data pointer, linear probing,
  * backward-shift deletion.  When it is full a block is simply not named
  * (memtrace shows "????").  O(1) expected per operation. */
-#define KHEAP_OWNER_SLOTS 2048u     /* power of two */
+#define KHEAP_OWNER_SLOTS ((rt_size_t)RT_MEM_OWNER_SLOTS)   /* power of two (rtconfig.h) */
 
 struct kheap_owner
 {
