@@ -1,0 +1,245 @@
+/*
+ * test_coverage_checks.c - one corruption per condition of the heap
+ * checkers (each case breaks exactly one field and asserts the number of
+ * the invariant *_check() names), the walkers stopped early, and the
+ * error returns of the managers' entry points.  Written to lift branch
+ * coverage of kernel/ (docs/robustness.md "Coverage"); the per-manager
+ * suites own the behaviour.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "../kernel/src/heap.h"
+
+#define PAGE 4096
+
+static int setup(void **state)
+{
+    rt_system_object_init();
+    return 0;
+}
+
+/* Stops the walk after `limit` blocks; counts the calls. */
+struct stopper { int calls, limit; };
+static int stop_cb(const struct rt_mem_block *b, void *ctx)
+{
+    struct stopper *s = ctx;
+    return ++s->calls >= s->limit;
+}
+
+/* ================================================================ slab */
+
+/* Mirrors of slab.c's private structures (layout as in kernel/src/slab.c). */
+struct slab_zone_m
+{
+    rt_uint32_t magic, nfree, nmax;
+    struct slab_zone_m *next;
+    rt_uint8_t *baseptr;
+    rt_uint32_t uindex, chunksize, zoneindex;
+    void **freechunk;
+};
+struct slab_page_m { struct slab_page_m *next; rt_size_t page; };
+struct slab_m
+{
+    struct rt_memory parent;
+    rt_ubase_t heap_start, heap_end;
+    rt_uint32_t *memusage;
+    struct slab_zone_m *zone_array[72];
+    struct slab_zone_m *zone_free;
+    rt_uint32_t zone_free_cnt, zone_size, zone_limit, zone_page_cnt;
+    struct slab_page_m *page_list;
+};
+/* usage entry: type in bits 0-1, size (pages or zone offset) above */
+#define USAGE(type, size) ((rt_uint32_t)(type) | ((rt_uint32_t)(size) << 2))
+
+struct slab_fix
+{
+    unsigned char *arena;
+    rt_slab_t m;
+    struct slab_m *s;
+    struct slab_zone_m *z;      /* live zone: chunk a freed, chunk b used */
+    void *a, *b, *large;
+    size_t zpage, lpage, npages;    /* page indexes of the zone and the large block */
+};
+
+static void slab_fix_get(struct slab_fix *f)
+{
+    f->arena = aligned_alloc(PAGE, 1024 * 1024);
+    assert_non_null(f->arena);
+    memset(f->arena, 0, 1024 * 1024);
+    f->m = rt_slab_init("cov", f->arena, 1024 * 1024);
+    assert_non_null(f->m);
+    f->s = (struct slab_m *)f->m;
+    f->a = rt_slab_alloc(f->m, 32);
+    f->b = rt_slab_alloc(f->m, 32);
+    f->large = rt_slab_alloc(f->m, 3 * PAGE);
+    assert_non_null(f->a);
+    assert_non_null(f->b);
+    assert_non_null(f->large);
+    rt_slab_free(f->m, f->a);
+    f->z = (struct slab_zone_m *)((uintptr_t)f->b & ~(uintptr_t)(PAGE - 1));
+    f->zpage = ((uintptr_t)f->z - f->s->heap_start) / PAGE;
+    f->lpage = ((uintptr_t)f->large - f->s->heap_start) / PAGE;
+    f->npages = (f->s->heap_end - f->s->heap_start) / PAGE;
+    assert_int_equal(f->z->magic, 0x51AB51ABu);
+    assert_int_equal(f->z->chunksize, 32);
+    assert_ptr_equal(f->z->freechunk, f->a);
+    assert_non_null(f->s->page_list);
+    assert_int_equal(rt_slab_check(f->m), 0);
+}
+
+static void slab_fix_put(struct slab_fix *f)
+{
+    rt_slab_detach(f->m);
+    free(f->arena);
+}
+
+enum slab_case
+{
+    SC_TYPE, SC_ALGO_NULL, SC_ALGO_OTHER, SC_START_MISALIGNED, SC_END_MISALIGNED,
+    SC_START_AFTER_END, SC_ZONE_SIZE, SC_ZONE_LIMIT, SC_ZONE_PAGES, SC_MEMUSAGE,
+    SC_RUN_OUTSIDE, SC_RUN_TOO_LONG, SC_RUN_LOOP,
+    SC_RUN_PAGE_SIZE, SC_TABLE_USED, SC_LARGE_ZERO, SC_LARGE_PAST_END, SC_LARGE_TAIL,
+    SC_ZONE_OFFSET, SC_ZONE_TAIL, SC_RUN_SHORT, SC_BAD_TYPE_TAIL,
+    SC_ZINDEX_RANGE, SC_CHUNK_ZERO, SC_CHUNK_LIMIT, SC_CHUNK_CLASS, SC_CHUNK_ODD,
+    SC_BASEPTR, SC_NMAX, SC_NFREE_OVER, SC_UINDEX_OVER,
+    SC_FREE_BELOW, SC_FREE_OFFGRID, SC_FREE_PAST_UINDEX, SC_FREE_LOOP,
+    SC_UNLISTED, SC_OTHER_CLASS_LIST, SC_ZONE_FREE_OUTSIDE, SC_ZONE_FREE_CNT,
+    SC_MAX_BELOW_USED, SC_MAX_OVER_TOTAL, SC_COUNT
+};
+
+static const int slab_expect[SC_COUNT] = {
+    [SC_TYPE] = 1, [SC_ALGO_NULL] = 1, [SC_ALGO_OTHER] = 1, [SC_START_MISALIGNED] = 1,
+    [SC_END_MISALIGNED] = 1, [SC_START_AFTER_END] = 1, [SC_ZONE_SIZE] = 1,
+    [SC_ZONE_LIMIT] = 1, [SC_ZONE_PAGES] = 1, [SC_MEMUSAGE] = 1,
+    [SC_RUN_OUTSIDE] = 2, [SC_RUN_TOO_LONG] = 2, [SC_RUN_LOOP] = 2,
+    [SC_RUN_PAGE_SIZE] = 3, [SC_TABLE_USED] = 3, [SC_LARGE_ZERO] = 3, [SC_LARGE_PAST_END] = 3,
+    [SC_LARGE_TAIL] = 3, [SC_ZONE_OFFSET] = 3, [SC_ZONE_TAIL] = 3, [SC_RUN_SHORT] = 3,
+    [SC_BAD_TYPE_TAIL] = 3,
+    [SC_ZINDEX_RANGE] = 4, [SC_CHUNK_ZERO] = 4, [SC_CHUNK_LIMIT] = 4, [SC_CHUNK_CLASS] = 4,
+    [SC_CHUNK_ODD] = 4, [SC_BASEPTR] = 4, [SC_NMAX] = 4, [SC_NFREE_OVER] = 4,
+    [SC_UINDEX_OVER] = 4,
+    [SC_FREE_BELOW] = 5, [SC_FREE_OFFGRID] = 5, [SC_FREE_PAST_UINDEX] = 5, [SC_FREE_LOOP] = 5,
+    [SC_UNLISTED] = 6, [SC_OTHER_CLASS_LIST] = 6,
+    [SC_ZONE_FREE_OUTSIDE] = 7, [SC_ZONE_FREE_CNT] = 7,
+    [SC_MAX_BELOW_USED] = 8, [SC_MAX_OVER_TOTAL] = 8,
+};
+
+static void test_slab_check_conditions(void **state)
+{
+    for (int c = 0; c < SC_COUNT; c++)
+    {
+        struct slab_fix f;
+        slab_fix_get(&f);
+        struct slab_m *s = f.s;
+        struct slab_zone_m *z = f.z;
+        struct slab_m saved = *s;
+        struct slab_zone_m zsaved = *z;
+        struct slab_page_m *run = s->page_list;
+        struct slab_page_m runsaved = *run;
+        rt_uint32_t usaved[1024 * 1024 / PAGE];
+        memcpy(usaved, s->memusage, sizeof usaved);
+        void *asaved = *(void **)f.a;
+
+        switch (c)
+        {
+        case SC_TYPE: s->parent.parent.type = RT_Object_Class_Memory; break;
+        case SC_ALGO_NULL: s->parent.algorithm = NULL; break;
+        case SC_ALGO_OTHER: s->parent.algorithm = "tlsf"; break;
+        case SC_START_MISALIGNED: s->heap_start += 8; break;
+        case SC_END_MISALIGNED: s->heap_end -= 8; break;
+        case SC_START_AFTER_END: s->heap_end = s->heap_start; break;
+        case SC_ZONE_SIZE: s->zone_size *= 2; break;
+        case SC_ZONE_LIMIT: s->zone_limit /= 2; break;
+        case SC_ZONE_PAGES: s->zone_page_cnt++; break;
+        case SC_MEMUSAGE: s->memusage += 1; break;
+        case SC_RUN_OUTSIDE: s->page_list = (struct slab_page_m *)((uintptr_t)run + 8); break;
+        case SC_RUN_TOO_LONG: run->page = f.npages; break;
+        case SC_RUN_LOOP: run->next = run; break;
+        case SC_RUN_PAGE_SIZE:
+            s->memusage[((uintptr_t)run - s->heap_start) / PAGE] = USAGE(0, 1); break;
+        case SC_TABLE_USED: s->memusage[0] = USAGE(1, 0); break;
+        case SC_LARGE_ZERO: s->memusage[f.lpage] = USAGE(2, 0); break;
+        case SC_LARGE_PAST_END: s->memusage[f.lpage] = USAGE(2, f.npages); break;
+        case SC_LARGE_TAIL: s->memusage[f.lpage + 1] = USAGE(1, 1); break;
+        case SC_ZONE_OFFSET: s->memusage[f.zpage] = USAGE(1, 1); break;
+        case SC_ZONE_TAIL: s->memusage[f.zpage + 1] = USAGE(1, 2); break;
+        case SC_RUN_SHORT: run->page--; break;
+        case SC_BAD_TYPE_TAIL: s->memusage[f.zpage + 1] = USAGE(2, 1); break;
+        case SC_ZINDEX_RANGE: z->zoneindex = 72; break;
+        case SC_CHUNK_ZERO: z->chunksize = 0; break;
+        case SC_CHUNK_LIMIT: z->chunksize = s->zone_limit + 1024; break;
+        case SC_CHUNK_CLASS: z->chunksize = 40; break;
+        case SC_CHUNK_ODD: z->chunksize = 33; break;
+        case SC_BASEPTR: z->baseptr += 32; break;
+        case SC_NMAX: z->nmax--; break;
+        case SC_NFREE_OVER: z->nfree = z->nmax + 1; break;
+        case SC_UINDEX_OVER: z->uindex = z->nmax; break;
+        case SC_FREE_BELOW: z->freechunk = (void **)(z->baseptr - 32); break;
+        case SC_FREE_OFFGRID: z->freechunk = (void **)((rt_uint8_t *)f.a + 8); break;
+        case SC_FREE_PAST_UINDEX: z->freechunk = (void **)(z->baseptr + 32 * (z->uindex + 1)); break;
+        case SC_FREE_LOOP: *(void **)f.a = f.a; break;
+        case SC_UNLISTED: s->zone_array[z->zoneindex] = NULL; break;
+        case SC_OTHER_CLASS_LIST: s->zone_array[z->zoneindex + 1] = z; break;
+        case SC_ZONE_FREE_OUTSIDE: s->zone_free = (struct slab_zone_m *)(uintptr_t)8; break;
+        case SC_ZONE_FREE_CNT: s->zone_free_cnt++; break;
+        case SC_MAX_BELOW_USED: s->parent.max = s->parent.used - 1; break;
+        case SC_MAX_OVER_TOTAL: s->parent.max = s->parent.total + 1; break;
+        }
+        int got = rt_slab_check(f.m);
+        if (got != slab_expect[c])
+            fail_msg("slab case %d: check() returned %d, expected %d", c, got, slab_expect[c]);
+
+        /* the walker survives every corruption but the misplaced range */
+        if (c != SC_START_MISALIGNED && c != SC_END_MISALIGNED && c != SC_START_AFTER_END
+            && c != SC_MEMUSAGE && c != SC_ZONE_PAGES)
+        {
+            struct stopper st = { 0, 1 << 30 };
+            rt_slab_walk(f.m, stop_cb, &st);
+            assert_true(st.calls >= 2);
+        }
+
+        /* undo, and the heap is whole again */
+        *(void **)f.a = asaved;
+        *run = runsaved;
+        memcpy(s->memusage = saved.memusage, usaved, sizeof usaved);
+        *z = zsaved;
+        *s = saved;
+        assert_int_equal(rt_slab_check(f.m), 0);
+        slab_fix_put(&f);
+    }
+}
+
+/* The walker stops as soon as its callback says so, at every kind of block. */
+static void test_slab_walk_stops(void **state)
+{
+    struct slab_fix f;
+    slab_fix_get(&f);
+    struct stopper all = { 0, 1 << 30 };
+    rt_slab_walk(f.m, stop_cb, &all);
+    /* control, table, zone, nmax chunks, large, free run */
+    assert_int_equal(all.calls, 2 + 1 + (int)f.z->nmax + 1 + 1);
+    for (int limit = 1; limit <= all.calls; limit++)
+    {
+        struct stopper st = { 0, limit };
+        rt_slab_walk(f.m, stop_cb, &st);
+        assert_int_equal(st.calls, limit);
+    }
+    /* no callback, no heap: nothing happens */
+    rt_slab_walk(f.m, NULL, NULL);
+    struct stopper none = { 0, 1 };
+    rt_slab_walk(NULL, stop_cb, &none);
+    assert_int_equal(none.calls, 0);
+    assert_int_equal(rt_slab_check(NULL), 1);
+    slab_fix_put(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_slab_check_conditions, setup),
+        cmocka_unit_test_setup(test_slab_walk_stops, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
