@@ -235,11 +235,148 @@ static void test_slab_walk_stops(void **state)
     slab_fix_put(&f);
 }
 
+
+/* ============================================== small mem (both flavours) */
+
+#include "heaptest.h"
+
+/* Both control blocks: struct rt_memory, then these (mem.c, mem_classic.c). */
+struct smem_m
+{
+    struct rt_memory parent;
+    rt_uint8_t *heap_ptr;
+    void *heap_end;
+    void *lfree;
+    rt_size_t mem_size_aligned;
+};
+#define SA RT_ALIGN_SIZE
+
+static _Alignas(64) unsigned char smem_arena[4096];
+
+/* A header: word 0 owner|used (4.1) or magic/used (classic), then next, prev. */
+static rt_size_t *hdr(const struct ht_ops *o, rt_smem_t m, int n)
+{
+    return (rt_size_t *)(void *)ht_block(o, m, n);
+}
+static void set_used(const struct ht_ops *o, rt_size_t *h, int used)
+{
+    if (o == &ht_smem)
+        h[0] = (h[0] & ~(rt_size_t)1) | (rt_size_t)used;
+    else
+        ((rt_uint16_t *)h)[1] = (rt_uint16_t)used;
+}
+
+enum smem_case
+{
+    MC_TYPE, MC_ALGO_NULL, MC_ALGO_OTHER, MC_HEAP_PTR, MC_ADDRESS, MC_SIZE_ODD,
+    MC_HEAP_END, MC_SENT_FREE, MC_SENT_OWNER, MC_SENT_PREV, MC_USED_FLAG,
+    MC_NEXT_SELF, MC_NEXT_SHORT, MC_FIRST_PREV, MC_LFREE_LATE, MC_LFREE_NONE,
+    MC_MAX_BELOW_USED, MC_COUNT
+};
+
+static void smem_conditions(const struct ht_ops *o)
+{
+    for (int c = 0; c < MC_COUNT; c++)
+    {
+        memset(smem_arena, 0xA5, sizeof smem_arena);
+        rt_smem_t m = o->init("cov", smem_arena, sizeof smem_arena);
+        assert_non_null(m);
+        struct smem_m *sm = (struct smem_m *)m;
+        void *a = ht_alloc(o, m, 32), *b = ht_alloc(o, m, 32), *cc = ht_alloc(o, m, 32);
+        ht_free(o, m, a);                       /* f u u f */
+        assert_ptr_equal(sm->lfree, ht_block(o, m, 0));
+        struct smem_m saved = *sm;
+        rt_size_t *h0 = hdr(o, m, 0), *h1 = hdr(o, m, 1), *h3 = hdr(o, m, 3);
+        rt_size_t *hs = (rt_size_t *)(void *)ht_sentinel(o, m);
+        rt_size_t s0[3], s1[3], s3[3], ss[3];
+        memcpy(s0, h0, sizeof s0); memcpy(s1, h1, sizeof s1);
+        memcpy(s3, h3, sizeof s3); memcpy(ss, hs, sizeof ss);
+        int expect = 0;
+
+        switch (c)
+        {
+        case MC_TYPE: sm->parent.parent.type = RT_Object_Class_Memory; expect = 1; break;
+        case MC_ALGO_NULL: sm->parent.algorithm = NULL; expect = 1; break;
+        case MC_ALGO_OTHER: sm->parent.algorithm = "slab"; expect = 1; break;
+        case MC_HEAP_PTR: sm->heap_ptr += SA; expect = 1; break;
+        case MC_ADDRESS: sm->parent.address += SA; expect = 1; break;
+        case MC_SIZE_ODD: sm->mem_size_aligned += 1; sm->parent.total += 1; expect = 1; break;
+        case MC_HEAP_END: sm->heap_end = (rt_uint8_t *)sm->heap_end - SA; expect = 1; break;
+        case MC_SENT_FREE: set_used(o, hs, 0); expect = 2; break;
+        case MC_SENT_OWNER:
+            if (o == &ht_smem) hs[0] ^= 0x100; else ((rt_uint16_t *)hs)[0] ^= 1;
+            expect = 2; break;
+        case MC_SENT_PREV:
+            /* only the classic sentinel's prev is checked (4.1's is scratch) */
+            hs[2] += SA; expect = o == &ht_smem ? 0 : 2; break;
+        case MC_USED_FLAG:
+            /* classic: a used flag of 2; 4.1: a flag bit beyond bit 0 */
+            if (o == &ht_smem) h1[0] |= 2; else ((rt_uint16_t *)h1)[1] = 2;
+            expect = 3; break;
+        case MC_NEXT_SELF: h1[1] = (rt_size_t)((rt_uint8_t *)h1 - sm->heap_ptr); expect = 4; break;
+        case MC_NEXT_SHORT: h1[1] = (rt_size_t)((rt_uint8_t *)h1 - sm->heap_ptr) + SA; expect = 4; break;
+        case MC_FIRST_PREV: h0[2] = SA; expect = 5; break;
+        case MC_LFREE_LATE: sm->lfree = h3; expect = 7; break;
+        case MC_LFREE_NONE: set_used(o, h0, 1); set_used(o, h3, 1); expect = 7; break;
+        case MC_MAX_BELOW_USED: sm->parent.max = sm->parent.used - 1; expect = 8; break;
+        }
+        int got = o->check(m);
+        if (got != expect)
+            fail_msg("%s case %d: check() returned %d, expected %d", o->name, c, got, expect);
+
+        /* the walker stops at the first broken link instead of looping */
+        struct stopper st = { 0, 1 << 30 };
+        o->walk(m, stop_cb, &st);
+        assert_true(st.calls <= 6);
+
+        memcpy(h0, s0, sizeof s0); memcpy(h1, s1, sizeof s1);
+        memcpy(h3, s3, sizeof s3); memcpy(hs, ss, sizeof ss);
+        *sm = saved;
+        assert_int_equal(o->check(m), 0);
+        ht_free(o, m, b);
+        ht_free(o, m, cc);
+        assert_int_equal(m->used, 0);
+        assert_int_equal(o->detach(m), RT_EOK);
+    }
+}
+
+static void smem_walk_stops(const struct ht_ops *o)
+{
+    rt_smem_t m = o->init("cov", smem_arena, sizeof smem_arena);
+    void *a = ht_alloc(o, m, 32), *b = ht_alloc(o, m, 64);
+    struct stopper all = { 0, 1 << 30 };
+    o->walk(m, stop_cb, &all);
+    assert_int_equal(all.calls, 5);     /* control, a, b, the free rest, sentinel */
+    for (int limit = 1; limit <= 5; limit++)
+    {
+        struct stopper st = { 0, limit };
+        o->walk(m, stop_cb, &st);
+        assert_int_equal(st.calls, limit);
+    }
+    o->walk(m, NULL, NULL);
+    struct stopper none = { 0, 1 };
+    o->walk(NULL, stop_cb, &none);
+    assert_int_equal(none.calls, 0);
+    assert_int_equal(o->check(NULL), 1);
+    ht_free(o, m, a);
+    ht_free(o, m, b);
+    assert_int_equal(o->detach(m), RT_EOK);
+}
+
+static void test_smem_check_conditions(void **state) { smem_conditions(&ht_smem); }
+static void test_classic_check_conditions(void **state) { smem_conditions(&ht_classic); }
+static void test_smem_walk_stops(void **state) { smem_walk_stops(&ht_smem); }
+static void test_classic_walk_stops(void **state) { smem_walk_stops(&ht_classic); }
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_slab_check_conditions, setup),
         cmocka_unit_test_setup(test_slab_walk_stops, setup),
+        cmocka_unit_test_setup(test_smem_check_conditions, setup),
+        cmocka_unit_test_setup(test_classic_check_conditions, setup),
+        cmocka_unit_test_setup(test_smem_walk_stops, setup),
+        cmocka_unit_test_setup(test_classic_walk_stops, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
