@@ -368,6 +368,128 @@ static void test_classic_check_conditions(void **state) { smem_conditions(&ht_cl
 static void test_smem_walk_stops(void **state) { smem_walk_stops(&ht_smem); }
 static void test_classic_walk_stops(void **state) { smem_walk_stops(&ht_classic); }
 
+/* ============================================================== memheap */
+
+#define MH_HDR RT_ALIGN(sizeof(struct rt_memheap_item), RT_ALIGN_SIZE)
+static _Alignas(64) unsigned char mh_arena[2048];
+static unsigned char mh_saved_arena[sizeof mh_arena];
+
+static struct rt_memheap_item *mh_item(void *p)
+{
+    return (struct rt_memheap_item *)(void *)((rt_uint8_t *)p - MH_HDR);
+}
+
+enum mh_case
+{
+    HC_TYPE, HC_START_ODD, HC_SIZE_ODD, HC_SIZE_TINY, HC_BLOCK_LIST, HC_FREE_LIST,
+    HC_NEXT_OFFGRID, HC_POOL_PTR, HC_PREV, HC_NEXT_SELF, HC_NEXT_SHORT, HC_TAIL_FREE,
+    HC_TAIL_NEXT, HC_USED_LINKED, HC_TAIL_LINKED, HC_LIST_OUTSIDE, HC_LIST_PREV,
+    HC_LIST_USED, HC_LIST_LOOP, HC_HEAD_PREV, HC_LIST_SHORT, HC_MAX_OVER_POOL,
+    HC_COUNT
+};
+static const int mh_expect[HC_COUNT] = {
+    [HC_TYPE] = 1, [HC_START_ODD] = 1, [HC_SIZE_ODD] = 1, [HC_SIZE_TINY] = 1,
+    [HC_BLOCK_LIST] = 1, [HC_FREE_LIST] = 1,
+    [HC_NEXT_OFFGRID] = 2, [HC_POOL_PTR] = 2,
+    [HC_PREV] = 3, [HC_NEXT_SELF] = 3, [HC_NEXT_SHORT] = 3, [HC_TAIL_FREE] = 3, [HC_TAIL_NEXT] = 3,
+    [HC_USED_LINKED] = 5, [HC_TAIL_LINKED] = 5, [HC_LIST_OUTSIDE] = 5, [HC_LIST_PREV] = 5,
+    [HC_LIST_USED] = 5, [HC_LIST_LOOP] = 5, [HC_HEAD_PREV] = 5, [HC_LIST_SHORT] = 5,
+    [HC_MAX_OVER_POOL] = 7,
+};
+
+static void body_memheap_conditions(void *arg)
+{
+    for (int c = 0; c < HC_COUNT; c++)
+    {
+        struct rt_memheap h;
+        TU_EXPECT_INT(rt_memheap_init(&h, "cov", mh_arena, sizeof mh_arena), RT_EOK);
+        void *a = rt_memheap_alloc(&h, 64), *b = rt_memheap_alloc(&h, 64), *d = rt_memheap_alloc(&h, 64);
+        TU_EXPECT(a != NULL && b != NULL && d != NULL);
+        rt_memheap_free(a);                     /* F U U F T */
+        TU_EXPECT_INT(rt_memheap_check(&h), 0);
+        struct rt_memheap_item *ia = mh_item(a), *ib = mh_item(b);
+        struct rt_memheap_item *tail =
+            (struct rt_memheap_item *)(void *)(mh_arena + sizeof mh_arena - MH_HDR);
+        struct rt_memheap_item *head = h.free_list;
+        struct rt_memheap_item *f1 = head->next_free, *f2 = f1->next_free;
+        TU_EXPECT(f1 != head && f2 != head && f2->next_free == head);
+        struct rt_memheap saved = h;
+        memcpy(mh_saved_arena, mh_arena, sizeof mh_arena);
+
+        switch (c)
+        {
+        case HC_TYPE: h.parent.type = RT_Object_Class_MemHeap; break;
+        case HC_START_ODD: h.start_addr = mh_arena + 1; break;
+        case HC_SIZE_ODD: h.pool_size += 1; break;
+        case HC_SIZE_TINY: h.pool_size = MH_HDR; break;
+        case HC_BLOCK_LIST: h.block_list = ib; break;
+        case HC_FREE_LIST: h.free_list = ia; break;
+        case HC_NEXT_OFFGRID: ia->next = (struct rt_memheap_item *)(void *)((rt_uint8_t *)ib + 1); break;
+        case HC_POOL_PTR: ib->pool_ptr = &saved; break;
+        case HC_PREV: ib->prev = ib; break;
+        case HC_NEXT_SELF: ib->next = ib; break;
+        case HC_NEXT_SHORT: ib->next = (struct rt_memheap_item *)(void *)((rt_uint8_t *)ib + RT_ALIGN_SIZE); break;
+        case HC_TAIL_FREE: tail->magic &= ~1u; break;
+        case HC_TAIL_NEXT: tail->next = ib; break;
+        case HC_USED_LINKED: ib->next_free = ia; break;
+        case HC_TAIL_LINKED: tail->prev_free = ia; break;
+        case HC_LIST_OUTSIDE: head->next_free = (struct rt_memheap_item *)(void *)(mh_arena + sizeof mh_arena + RT_ALIGN_SIZE); break;
+        case HC_LIST_PREV: f2->prev_free = head; break;
+        case HC_LIST_USED: f1->next_free = ib; break;
+        case HC_LIST_LOOP: f2->next_free = f1; break;
+        case HC_HEAD_PREV: head->prev_free = f1; break;
+        case HC_LIST_SHORT: head->next_free = f2; f2->prev_free = head; break;
+        case HC_MAX_OVER_POOL: h.max_used_size = h.pool_size + RT_ALIGN_SIZE; break;
+        }
+        int got = rt_memheap_check(&h);
+        if (got != mh_expect[c])
+            tu_fail(__FILE__, __LINE__, "memheap case %d: check() returned %d, expected %d",
+                    c, got, mh_expect[c]);
+
+        memcpy(mh_arena, mh_saved_arena, sizeof mh_arena);
+        h = saved;
+        TU_EXPECT_INT(rt_memheap_check(&h), 0);
+        rt_memheap_free(b);
+        rt_memheap_free(d);
+        TU_EXPECT_INT(rt_memheap_check(&h), 0);
+        TU_EXPECT_INT(h.available_size, sizeof mh_arena - 2 * MH_HDR);
+        TU_EXPECT_INT(rt_memheap_detach(&h), RT_EOK);
+    }
+    TU_EXPECT_INT(rt_memheap_check(NULL), 1);
+}
+
+static void body_memheap_walk_stops(void *arg)
+{
+    struct rt_memheap h;
+    TU_EXPECT_INT(rt_memheap_init(&h, "cov", mh_arena, sizeof mh_arena), RT_EOK);
+    void *a = rt_memheap_alloc(&h, 64), *b = rt_memheap_alloc(&h, 64);
+    struct stopper all = { 0, 1 << 30 };
+    rt_memheap_walk(&h, stop_cb, &all);
+    TU_EXPECT(all.calls >= 4);
+    for (int limit = 1; limit <= all.calls; limit++)
+    {
+        struct stopper st = { 0, limit };
+        rt_memheap_walk(&h, stop_cb, &st);
+        TU_EXPECT_INT(st.calls, limit);
+    }
+    rt_memheap_walk(&h, NULL, NULL);
+    struct stopper none = { 0, 1 };
+    rt_memheap_walk(NULL, stop_cb, &none);
+    TU_EXPECT_INT(none.calls, 0);
+    rt_memheap_free(a);
+    rt_memheap_free(b);
+    TU_EXPECT_INT(rt_memheap_detach(&h), RT_EOK);
+}
+
+static void test_memheap_check_conditions(void **state)
+{
+    assert_int_equal(tu_run(NULL, body_memheap_conditions, NULL), RT_SIM_OK);
+}
+static void test_memheap_walk_stops(void **state)
+{
+    assert_int_equal(tu_run(NULL, body_memheap_walk_stops, NULL), RT_SIM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +499,8 @@ int main(void)
         cmocka_unit_test_setup(test_classic_check_conditions, setup),
         cmocka_unit_test_setup(test_smem_walk_stops, setup),
         cmocka_unit_test_setup(test_classic_walk_stops, setup),
+        cmocka_unit_test(test_memheap_check_conditions),
+        cmocka_unit_test(test_memheap_walk_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
