@@ -490,6 +490,166 @@ static void test_memheap_walk_stops(void **state)
     assert_int_equal(tu_run(NULL, body_memheap_walk_stops, NULL), RT_SIM_OK);
 }
 
+/* ------------------------------------- small mem: misuse reported, not done */
+
+enum misuse
+{
+    MU_FREE_MISALIGNED, MU_FREE_TWICE, MU_FREE_OUTSIDE, MU_FREE_FOREIGN_OWNER,
+    MU_FREE_NEXT_BACK, MU_FREE_NEXT_FOREIGN, MU_RE_MISALIGNED, MU_RE_OUTSIDE,
+    MU_RE_FOREIGN_OWNER, MU_RE_NEXT_BACK, MU_ALLOC_NOT_HEAP, MU_RE_NOT_HEAP,
+    MU_FREE_NOT_HEAP, MU_COUNT
+};
+
+struct misuse_case { const struct ht_ops *o; int kind; const char *expect; };
+static const struct misuse_case *mu_case;
+static rt_smem_t mu_heap;
+static int mu_check_at_assert;
+
+static void mu_hook(const char *ex, const char *func, rt_size_t line)
+{
+    mu_check_at_assert = mu_case->o->check(mu_heap);
+}
+
+/* A block header written by hand: word 0 owner|used (4.1) or
+ * magic 0x1ea0 + used (classic), then next, prev. */
+static void fake_header(const struct ht_ops *o, rt_size_t *h, rt_smem_t m, rt_ubase_t owner,
+                        int used, rt_size_t next)
+{
+    if (o == &ht_smem)
+        h[0] = (rt_size_t)(owner | (rt_ubase_t)used);
+    else
+    {
+        h[0] = 0;
+        ((rt_uint16_t *)h)[0] = 0x1ea0;
+        ((rt_uint16_t *)h)[1] = (rt_uint16_t)used;
+    }
+    h[1] = next;
+    h[2] = 0;
+}
+
+static void body_misuse(void *arg)
+{
+    const struct ht_ops *o = mu_case->o;
+    memset(smem_arena, 0, sizeof smem_arena);
+    mu_heap = o->init("mis", smem_arena, sizeof smem_arena);
+    TU_EXPECT(mu_heap != RT_NULL);
+    static _Alignas(64) rt_size_t outside[16];
+    static struct rt_memory not_heap;
+    unsigned char *a = o->alloc(mu_heap, 64);
+    unsigned char *heap_ptr = (unsigned char *)((struct smem_m *)mu_heap)->heap_ptr;
+    rt_size_t H = (rt_size_t)(a - heap_ptr);                /* the first block's header */
+    rt_size_t *inner = (rt_size_t *)(void *)(a + 16);      /* a header inside a's data */
+    rt_size_t inner_off = (rt_size_t)((unsigned char *)inner - heap_ptr);
+    memset(a, 0, 64);
+    memset(outside, 0, sizeof outside);
+    memset(&not_heap, 0, sizeof not_heap);
+    TU_EXPECT_INT(o->check(mu_heap), 0);
+    rt_assert_set_hook(mu_hook);
+    switch (mu_case->kind)
+    {
+    case MU_FREE_MISALIGNED: o->free(mu_heap, a + 1); break;
+    case MU_FREE_TWICE:
+        rt_assert_set_hook(RT_NULL);
+        o->free(mu_heap, a);
+        rt_assert_set_hook(mu_hook);
+        o->free(mu_heap, a);
+        break;
+    case MU_FREE_OUTSIDE:
+        fake_header(o, outside, mu_heap, (rt_ubase_t)mu_heap, 1, 64);
+        o->free(mu_heap, (unsigned char *)outside + H);
+        break;
+    case MU_FREE_FOREIGN_OWNER:
+        /* 4.1: an owner that is no heap; classic: a header without the magic */
+        fake_header(o, inner, mu_heap, (rt_ubase_t)&not_heap, 1, inner_off + 32);
+        if (o == &ht_classic)
+            ((rt_uint16_t *)inner)[0] = 0x1234;
+        o->free(mu_heap, (unsigned char *)inner + H);
+        break;
+    case MU_FREE_NEXT_BACK:
+        fake_header(o, inner, mu_heap, (rt_ubase_t)mu_heap, 1, 0);
+        o->free(mu_heap, (unsigned char *)inner + H);
+        break;
+    case MU_FREE_NEXT_FOREIGN:
+        /* next lands on zeroes inside a: no header of this heap there */
+        fake_header(o, inner, mu_heap, (rt_ubase_t)mu_heap, 1, inner_off + H + 8);
+        o->free(mu_heap, (unsigned char *)inner + H);
+        break;
+    case MU_RE_MISALIGNED: o->realloc(mu_heap, a + 1, 8); break;
+    case MU_RE_OUTSIDE:
+        fake_header(o, outside, mu_heap, (rt_ubase_t)mu_heap, 1, 64);
+        o->realloc(mu_heap, (unsigned char *)outside + H, 8);
+        break;
+    case MU_RE_FOREIGN_OWNER:
+        fake_header(o, inner, mu_heap, (rt_ubase_t)&not_heap, 1, inner_off + 32);
+        if (o == &ht_classic)
+            ((rt_uint16_t *)inner)[1] = 0;
+        o->realloc(mu_heap, (unsigned char *)inner + H, 8);
+        break;
+    case MU_RE_NEXT_BACK:
+        fake_header(o, inner, mu_heap, (rt_ubase_t)mu_heap, 1, 0);
+        o->realloc(mu_heap, (unsigned char *)inner + H, 8);
+        break;
+    case MU_ALLOC_NOT_HEAP: o->alloc(&not_heap, 8); break;
+    case MU_RE_NOT_HEAP: o->realloc(&not_heap, a, 8); break;
+    case MU_FREE_NOT_HEAP:
+        if (o == &ht_classic)
+            rt_smem_classic_free(&not_heap, a);
+        else
+            o->free(mu_heap, &not_heap.total);  /* no heap object anywhere */
+        break;
+    }
+    tu_log("not reached");
+}
+
+static const struct misuse_case misuse_cases[] = {
+    { &ht_smem, MU_FREE_MISALIGNED, "((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0) in smem_report_bad" },
+    { &ht_smem, MU_FREE_TWICE, "(MEM_ISUSED(mem)) in smem_report_bad" },
+    { &ht_smem, MU_FREE_OUTSIDE, "((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end) in smem_report_bad" },
+    { &ht_smem, MU_FREE_FOREIGN_OWNER, "(smem_is_heap(m)) in smem_report_bad" },
+    { &ht_smem, MU_FREE_NEXT_BACK, "(smem_owner_fast(rmem) != RT_NULL) in smem_report_bad" },
+    { &ht_smem, MU_FREE_NEXT_FOREIGN, "(MEM_POOL(smem_item(m, mem->next)) == m) in smem_report_bad" },
+    { &ht_smem, MU_RE_MISALIGNED, "((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0) in smem_block_of" },
+    { &ht_smem, MU_RE_OUTSIDE, "((rt_uint8_t *)mem >= m->heap_ptr && mem < m->heap_end) in smem_block_of" },
+    { &ht_smem, MU_RE_FOREIGN_OWNER, "(MEM_POOL(mem) == m) in smem_block_of" },
+    { &ht_smem, MU_RE_NEXT_BACK, "(smem_owner_fast(rmem) != RT_NULL) in smem_report_bad" },
+    { &ht_smem, MU_ALLOC_NOT_HEAP, "(smem_is_heap(m)) in rt_smem_alloc" },
+    { &ht_smem, MU_RE_NOT_HEAP, "(smem_is_heap(m)) in rt_smem_realloc" },
+    { &ht_classic, MU_FREE_MISALIGNED, "((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0) in cls_used_block" },
+    { &ht_classic, MU_FREE_TWICE, "(mem->used) in cls_report_bad_block" },
+    { &ht_classic, MU_FREE_OUTSIDE, "((rt_uint8_t *)rmem >= m->heap_ptr + SIZEOF_STRUCT_MEM && (rt_uint8_t *)rmem < (rt_uint8_t *)m->heap_end) in cls_used_block" },
+    { &ht_classic, MU_FREE_FOREIGN_OWNER, "(mem->magic == HEAP_MAGIC) in cls_report_bad_block" },
+    { &ht_classic, MU_FREE_NEXT_BACK, "(mem->next > cls_off(m, mem) && mem->next <= cls_end_off(m)) in cls_used_block" },
+    { &ht_classic, MU_RE_MISALIGNED, "((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0) in cls_used_block" },
+    { &ht_classic, MU_RE_FOREIGN_OWNER, "(mem->used) in cls_report_bad_block" },
+    { &ht_classic, MU_ALLOC_NOT_HEAP, "(cls_is_heap(m)) in rt_smem_classic_alloc" },
+    { &ht_classic, MU_RE_NOT_HEAP, "(cls_is_heap(m)) in rt_smem_classic_realloc" },
+    { &ht_classic, MU_FREE_NOT_HEAP, "(cls_is_heap(m)) in rt_smem_classic_free" },
+};
+
+static void test_smem_misuse(void **state)
+{
+    for (size_t i = 0; i < sizeof misuse_cases / sizeof misuse_cases[0]; i++)
+    {
+        mu_case = &misuse_cases[i];
+        struct rt_sim_config cfg;
+        tu_config(&cfg);
+        cfg.checked = 0;
+        tu_log_reset();
+        tu_console_reset();
+        mu_check_at_assert = -1;
+        int rc = tu_run(&cfg, body_misuse, NULL);
+        if (rc != RT_SIM_EASSERT)
+            fail_msg("%s misuse %d: run ended %d, log \"%s\", report:\n%s", mu_case->o->name,
+                     mu_case->kind, rc, tu_log_text(), tu_report());
+        rt_assert_set_hook(RT_NULL);
+        if (strstr(tu_report(), mu_case->expect) == NULL)
+            fail_msg("%s misuse %d: expected \"%s\" in:\n%s", mu_case->o->name, mu_case->kind,
+                     mu_case->expect, tu_report());
+        assert_string_equal(tu_log_text(), "");
+        assert_int_equal(mu_check_at_assert, 0);    /* reported before any write */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +659,7 @@ int main(void)
         cmocka_unit_test_setup(test_classic_check_conditions, setup),
         cmocka_unit_test_setup(test_smem_walk_stops, setup),
         cmocka_unit_test_setup(test_classic_walk_stops, setup),
+        cmocka_unit_test_setup(test_smem_misuse, setup),
         cmocka_unit_test(test_memheap_check_conditions),
         cmocka_unit_test(test_memheap_walk_stops),
     };
