@@ -385,6 +385,7 @@ enum mh_case
     HC_NEXT_OFFGRID, HC_POOL_PTR, HC_PREV, HC_NEXT_SELF, HC_NEXT_SHORT, HC_TAIL_FREE,
     HC_TAIL_NEXT, HC_USED_LINKED, HC_TAIL_LINKED, HC_LIST_OUTSIDE, HC_LIST_PREV,
     HC_LIST_USED, HC_LIST_LOOP, HC_HEAD_PREV, HC_LIST_SHORT, HC_MAX_OVER_POOL,
+    HC_TAIL_NEXT_FREE, HC_FAKE_USED, HC_FAKE_OWNER, HC_FAKE_NEXT_OUT, HC_FAKE_NEXT_BACK,
     HC_COUNT
 };
 static const int mh_expect[HC_COUNT] = {
@@ -395,6 +396,8 @@ static const int mh_expect[HC_COUNT] = {
     [HC_USED_LINKED] = 5, [HC_TAIL_LINKED] = 5, [HC_LIST_OUTSIDE] = 5, [HC_LIST_PREV] = 5,
     [HC_LIST_USED] = 5, [HC_LIST_LOOP] = 5, [HC_HEAD_PREV] = 5, [HC_LIST_SHORT] = 5,
     [HC_MAX_OVER_POOL] = 7,
+    [HC_TAIL_NEXT_FREE] = 5, [HC_FAKE_USED] = 5, [HC_FAKE_OWNER] = 5, [HC_FAKE_NEXT_OUT] = 5,
+    [HC_FAKE_NEXT_BACK] = 5,
 };
 
 static void body_memheap_conditions(void *arg)
@@ -440,11 +443,32 @@ static void body_memheap_conditions(void *arg)
         case HC_HEAD_PREV: head->prev_free = f1; break;
         case HC_LIST_SHORT: head->next_free = f2; f2->prev_free = head; break;
         case HC_MAX_OVER_POOL: h.max_used_size = h.pool_size + RT_ALIGN_SIZE; break;
+        case HC_TAIL_NEXT_FREE: tail->next_free = ia; break;
+        default:
+        {
+            /* a header forged inside b's data, linked after f1 on the free
+             * list only: it must be free, ours, and on the physical list */
+            struct rt_memheap_item *fk = (struct rt_memheap_item *)(void *)((rt_uint8_t *)b + RT_ALIGN_SIZE);
+            *fk = *f1;
+            fk->prev_free = f1;
+            fk->next_free = f2;
+            f1->next_free = fk;
+            f2->prev_free = fk;
+            if (c == HC_FAKE_USED) fk->magic |= 1;
+            if (c == HC_FAKE_OWNER) fk->pool_ptr = &saved;
+            if (c == HC_FAKE_NEXT_OUT) fk->next = (struct rt_memheap_item *)(void *)((rt_uint8_t *)ib + 1);
+            if (c == HC_FAKE_NEXT_BACK) fk->next = ib;     /* ib->prev is not fk */
+            break;
+        }
         }
         int got = rt_memheap_check(&h);
         if (got != mh_expect[c])
             tu_fail(__FILE__, __LINE__, "memheap case %d: check() returned %d, expected %d",
                     c, got, mh_expect[c]);
+        /* the walker stops at broken links instead of looping */
+        struct stopper st = { 0, 1 << 30 };
+        rt_memheap_walk(&h, stop_cb, &st);
+        TU_EXPECT(st.calls <= 8);
 
         memcpy(mh_arena, mh_saved_arena, sizeof mh_arena);
         h = saved;
@@ -650,6 +674,51 @@ static void test_smem_misuse(void **state)
     }
 }
 
+/* ============================================================ rt_snprintf */
+
+static void test_snprintf_formats(void **state)
+{
+    char buf[64];
+#define F(expect, ...) do { \
+        int n__ = rt_snprintf(buf, sizeof buf, __VA_ARGS__); \
+        assert_string_equal(buf, expect); \
+        assert_int_equal(n__, (int)strlen(expect)); \
+    } while (0)
+    F("(null)|", "%s|", (char *)NULL);
+    F("ab    |", "%-6s|", "ab");
+    F("  ab|", "%4s|", "ab");
+    F("ab|", "%.2s|", "abcd");
+    F("abcd|", "%.s|", "abcd");             /* zero precision does not truncate */
+    F("+5 5", "%+d% d", 5, 5);
+    F("-5", "%+d", -5);
+    F("0xff 0XFF 010 0 7", "%#x %#X %#o %#x %#u", 255u, 255u, 8u, 0u, 7u);
+    F("[]", "[%.0d]", 0);
+    F("-0042", "%05d", -42);
+    F("42   |", "%-5d|", 42);
+    F("  007", "%05.3d", 7);
+    F("7   |", "%*d|", -4, 7);
+    F("   7|", "%*d|", 4, 7);
+    F("7 007", "%.*d %.*d", -1, 7, 3, 7);
+    F("4464 44 4464 44", "%hd %hhd %hu %hhu", 70000, 300, 70000u, 300u);
+    F("-5 -6 -3 -4", "%ld %lld %zd %td", -5L, -6LL, (rt_ssize_t)-3, (ptrdiff_t)-4);
+    F("5 6 3 4 1f 777", "%lu %llu %zu %tu %lx %llo", 5UL, 6ULL, (rt_size_t)3, (ptrdiff_t)4,
+      31UL, 511ULL);
+    F("-7 +0", "%i %+i", -7, 0);
+    F("0x10", "%p", (void *)(uintptr_t)0x10);
+    F("x  |  x|", "%-3c|%3c|", 'x', 'x');
+    F("100%", "100%%");
+    F("%q", "%q");
+    F("abc", "abc%");
+    F("abc", "abc%l");
+    /* truncation: the full length comes back, the text is cut */
+    assert_int_equal(rt_snprintf(buf, 4, "abcdef"), 6);
+    assert_string_equal(buf, "abc");
+    buf[0] = 'Z';
+    assert_int_equal(rt_snprintf(buf, 0, "abc"), 3);
+    assert_int_equal(buf[0], 'Z');
+#undef F
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +731,7 @@ int main(void)
         cmocka_unit_test_setup(test_smem_misuse, setup),
         cmocka_unit_test(test_memheap_check_conditions),
         cmocka_unit_test(test_memheap_walk_stops),
+        cmocka_unit_test(test_snprintf_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
