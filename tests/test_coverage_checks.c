@@ -719,6 +719,186 @@ static void test_snprintf_formats(void **state)
 #undef F
 }
 
+/* ============================================ kernel asserts on bad calls */
+
+static void nop_entry(void *p) { }
+static void nop_timeout(void *p) { }
+static _Alignas(16) unsigned char as_stack[2048];
+static struct rt_thread as_thread;
+static struct rt_timer as_timer, as_wrong_obj;
+static struct rt_semaphore as_sem;
+static struct rt_mutex as_mutex;
+static struct rt_event as_event;
+
+/* An object of another class, for the type asserts. */
+static void *wrong(void)
+{
+    rt_timer_init(&as_wrong_obj, "wrong", nop_timeout, RT_NULL, 10, RT_TIMER_FLAG_ONE_SHOT);
+    return &as_wrong_obj;
+}
+
+#define BAD(name, body) static void bad_##name(void) { body; }
+BAD(thread_init_null, rt_thread_init(RT_NULL, "t", nop_entry, RT_NULL, as_stack, sizeof as_stack, 5, 5))
+BAD(thread_init_stack, rt_thread_init(&as_thread, "t", nop_entry, RT_NULL, RT_NULL, sizeof as_stack, 5, 5))
+BAD(thread_init_entry, rt_thread_init(&as_thread, "t", RT_NULL, RT_NULL, as_stack, sizeof as_stack, 5, 5))
+BAD(thread_init_prio, rt_thread_init(&as_thread, "t", nop_entry, RT_NULL, as_stack, sizeof as_stack, RT_THREAD_PRIORITY_MAX, 5))
+BAD(thread_create_entry, rt_thread_create("t", RT_NULL, RT_NULL, 1024, 5, 5))
+BAD(thread_create_prio, rt_thread_create("t", nop_entry, RT_NULL, 1024, RT_THREAD_PRIORITY_MAX, 5))
+BAD(thread_startup_null, rt_thread_startup(RT_NULL))
+BAD(thread_startup_type, rt_thread_startup(wrong()))
+BAD(thread_startup_twice, rt_thread_startup(rt_thread_self()))
+BAD(thread_detach_dynamic, rt_thread_detach(rt_thread_create("t", nop_entry, RT_NULL, 1024, 5, 5)))
+BAD(thread_delete_static,
+    rt_thread_init(&as_thread, "t", nop_entry, RT_NULL, as_stack, sizeof as_stack, 5, 5);
+    rt_thread_delete(&as_thread))
+BAD(thread_delay_until, rt_thread_delay_until(RT_NULL, 1))
+BAD(thread_control_arg, rt_thread_control(rt_thread_self(), RT_THREAD_CTRL_CHANGE_PRIORITY, RT_NULL))
+BAD(thread_control_prio,
+    rt_uint8_t prio = RT_THREAD_PRIORITY_MAX;
+    rt_thread_control(rt_thread_self(), RT_THREAD_CTRL_CHANGE_PRIORITY, &prio))
+BAD(timer_start_null, rt_timer_start(RT_NULL))
+BAD(timer_start_type, rt_timer_start((rt_timer_t)(void *)&as_sem); (void)0)
+BAD(timer_init_null, rt_timer_init(RT_NULL, "t", nop_timeout, RT_NULL, 1, 0))
+BAD(timer_init_fn, rt_timer_init(&as_timer, "t", RT_NULL, RT_NULL, 1, 0))
+BAD(timer_init_time, rt_timer_init(&as_timer, "t", nop_timeout, RT_NULL, RT_TICK_MAX / 2, 0))
+BAD(timer_detach_dynamic, rt_timer_detach(rt_timer_create("t", nop_timeout, RT_NULL, 1, 0)))
+BAD(timer_create_fn, rt_timer_create("t", RT_NULL, RT_NULL, 1, 0))
+BAD(timer_create_time, rt_timer_create("t", nop_timeout, RT_NULL, RT_TICK_MAX / 2, 0))
+BAD(timer_delete_static,
+    rt_timer_init(&as_timer, "t", nop_timeout, RT_NULL, 1, 0);
+    rt_timer_delete(&as_timer))
+BAD(timer_control_time,
+    rt_tick_t big = RT_TICK_MAX / 2;
+    rt_timer_init(&as_timer, "t", nop_timeout, RT_NULL, 1, 0);
+    rt_timer_control(&as_timer, RT_TIMER_CTRL_SET_TIME, &big))
+BAD(sem_init_null, rt_sem_init(RT_NULL, "s", 0, RT_IPC_FLAG_FIFO))
+BAD(sem_init_value, rt_sem_init(&as_sem, "s", 0x10000, RT_IPC_FLAG_FIFO))
+BAD(sem_init_flag, rt_sem_init(&as_sem, "s", 0, 7))
+BAD(sem_create_value, rt_sem_create("s", 0x10000, RT_IPC_FLAG_FIFO))
+BAD(sem_create_flag, rt_sem_create("s", 0, 7))
+BAD(sem_detach_null, rt_sem_detach(RT_NULL))
+BAD(sem_detach_dynamic, rt_sem_detach(rt_sem_create("s", 0, RT_IPC_FLAG_FIFO)))
+BAD(sem_delete_static, rt_sem_init(&as_sem, "s", 0, RT_IPC_FLAG_FIFO); rt_sem_delete(&as_sem))
+BAD(sem_delete_type, rt_sem_delete(wrong()))
+BAD(sem_take_type, rt_sem_take(wrong(), 0))
+BAD(sem_release_null, rt_sem_release(RT_NULL))
+BAD(sem_control_type, rt_sem_control(wrong(), RT_IPC_CMD_RESET, RT_NULL))
+BAD(mutex_init_null, rt_mutex_init(RT_NULL, "m", RT_IPC_FLAG_PRIO))
+BAD(mutex_detach_type, rt_mutex_detach(wrong()))
+BAD(mutex_detach_dynamic, rt_mutex_detach(rt_mutex_create("m", RT_IPC_FLAG_PRIO)))
+BAD(mutex_delete_static, rt_mutex_init(&as_mutex, "m", RT_IPC_FLAG_PRIO); rt_mutex_delete(&as_mutex))
+BAD(mutex_delete_null, rt_mutex_delete(RT_NULL))
+BAD(mutex_take_type, rt_mutex_take(wrong(), 0))
+BAD(mutex_release_null, rt_mutex_release(RT_NULL))
+BAD(mutex_control_type, rt_mutex_control(wrong(), RT_IPC_CMD_RESET, RT_NULL))
+BAD(event_init_null, rt_event_init(RT_NULL, "e", RT_IPC_FLAG_FIFO))
+BAD(event_detach_type, rt_event_detach(wrong()))
+BAD(event_detach_dynamic, rt_event_detach(rt_event_create("e", RT_IPC_FLAG_FIFO)))
+BAD(event_delete_static, rt_event_init(&as_event, "e", RT_IPC_FLAG_FIFO); rt_event_delete(&as_event))
+BAD(event_delete_null, rt_event_delete(RT_NULL))
+BAD(event_send_type, rt_event_send(wrong(), 1))
+BAD(event_recv_null, rt_event_recv(RT_NULL, 1, RT_EVENT_FLAG_OR, 0, RT_NULL))
+BAD(event_control_type, rt_event_control(wrong(), RT_IPC_CMD_RESET, RT_NULL))
+BAD(object_init_null, rt_object_init(RT_NULL, RT_Object_Class_Timer, "o"))
+BAD(object_init_twice, rt_timer_init(&as_timer, "t", nop_timeout, RT_NULL, 1, 0);
+    rt_object_init(&as_timer.parent, RT_Object_Class_Timer, "t"))
+BAD(object_detach_null, rt_object_detach(RT_NULL))
+BAD(object_delete_null, rt_object_delete(RT_NULL))
+BAD(object_delete_static, rt_object_delete(wrong()))
+BAD(object_is_system_null, rt_object_is_systemobject(RT_NULL))
+BAD(object_get_type_null, rt_object_get_type(RT_NULL))
+#undef BAD
+
+struct assert_case { void (*fn)(void); const char *expect; };
+#define C(name, expect) { bad_##name, expect }
+static const struct assert_case assert_cases[] = {
+    C(thread_init_null, "(thread != RT_NULL) in rt_thread_init"),
+    C(thread_init_stack, "(stack_start != RT_NULL) in rt_thread_init"),
+    C(thread_init_entry, "(entry != RT_NULL) in rt_thread_init"),
+    C(thread_init_prio, "(priority < RT_THREAD_PRIORITY_MAX) in rt_thread_init"),
+    C(thread_create_entry, "(entry != RT_NULL) in rt_thread_create"),
+    C(thread_create_prio, "(priority < RT_THREAD_PRIORITY_MAX) in rt_thread_create"),
+    C(thread_startup_null, "(thread != RT_NULL) in thread_check"),
+    C(thread_startup_type, "(rt_object_get_type((rt_object_t)thread) == RT_Object_Class_Thread) in thread_check"),
+    C(thread_startup_twice, "((thread->stat & RT_THREAD_STAT_MASK) == RT_THREAD_INIT) in rt_thread_startup"),
+    C(thread_detach_dynamic, "(rt_object_is_systemobject((rt_object_t)thread)) in rt_thread_detach"),
+    C(thread_delete_static, "(rt_object_is_systemobject((rt_object_t)thread) == RT_FALSE) in rt_thread_delete"),
+    C(thread_delay_until, "(tick != RT_NULL) in rt_thread_delay_until"),
+    C(thread_control_arg, "(arg != RT_NULL) in rt_thread_control"),
+    C(thread_control_prio, "(prio < RT_THREAD_PRIORITY_MAX) in rt_thread_control"),
+    C(timer_start_null, "(timer != RT_NULL) in timer_check"),
+    C(timer_start_type, "(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer) in timer_check"),
+    C(timer_init_null, "(timer != RT_NULL) in rt_timer_init"),
+    C(timer_init_fn, "(timeout != RT_NULL) in rt_timer_init"),
+    C(timer_init_time, "(time < RT_TICK_MAX / 2) in rt_timer_init"),
+    C(timer_detach_dynamic, "(rt_object_is_systemobject(&timer->parent)) in rt_timer_detach"),
+    C(timer_create_fn, "(timeout != RT_NULL) in rt_timer_create"),
+    C(timer_create_time, "(time < RT_TICK_MAX / 2) in rt_timer_create"),
+    C(timer_delete_static, "(rt_object_is_systemobject(&timer->parent) == RT_FALSE) in rt_timer_delete"),
+    C(timer_control_time, "(*(rt_tick_t *)arg < RT_TICK_MAX / 2) in rt_timer_control"),
+    C(sem_init_null, "(sem != RT_NULL) in rt_sem_init"),
+    C(sem_init_value, "(value < 0x10000U) in rt_sem_init"),
+    C(sem_init_flag, "(flag == RT_IPC_FLAG_FIFO || flag == RT_IPC_FLAG_PRIO) in rt_sem_init"),
+    C(sem_create_value, "(value < 0x10000U) in rt_sem_create"),
+    C(sem_create_flag, "(flag == RT_IPC_FLAG_FIFO || flag == RT_IPC_FLAG_PRIO) in rt_sem_create"),
+    C(sem_detach_null, "((sem) != RT_NULL) in rt_sem_detach"),
+    C(sem_detach_dynamic, "(rt_object_is_systemobject(&sem->parent.parent)) in rt_sem_detach"),
+    C(sem_delete_static, "(rt_object_is_systemobject(&sem->parent.parent) == RT_FALSE) in rt_sem_delete"),
+    C(sem_delete_type, "(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore) in rt_sem_delete"),
+    C(sem_take_type, "(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore) in rt_sem_take"),
+    C(sem_release_null, "((sem) != RT_NULL) in rt_sem_release"),
+    C(sem_control_type, "(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore) in rt_sem_control"),
+    C(mutex_init_null, "(mutex != RT_NULL) in rt_mutex_init"),
+    C(mutex_detach_type, "(rt_object_get_type(&(mutex)->parent.parent) == RT_Object_Class_Mutex) in rt_mutex_detach"),
+    C(mutex_detach_dynamic, "(rt_object_is_systemobject(&mutex->parent.parent)) in rt_mutex_detach"),
+    C(mutex_delete_static, "(rt_object_is_systemobject(&mutex->parent.parent) == RT_FALSE) in rt_mutex_delete"),
+    C(mutex_delete_null, "((mutex) != RT_NULL) in rt_mutex_delete"),
+    C(mutex_take_type, "(rt_object_get_type(&(mutex)->parent.parent) == RT_Object_Class_Mutex) in rt_mutex_take"),
+    C(mutex_release_null, "((mutex) != RT_NULL) in rt_mutex_release"),
+    C(mutex_control_type, "(rt_object_get_type(&(mutex)->parent.parent) == RT_Object_Class_Mutex) in rt_mutex_control"),
+    C(event_init_null, "(event != RT_NULL) in rt_event_init"),
+    C(event_detach_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_detach"),
+    C(event_detach_dynamic, "(rt_object_is_systemobject(&event->parent.parent)) in rt_event_detach"),
+    C(event_delete_static, "(rt_object_is_systemobject(&event->parent.parent) == RT_FALSE) in rt_event_delete"),
+    C(event_delete_null, "((event) != RT_NULL) in rt_event_delete"),
+    C(event_send_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_send"),
+    C(event_recv_null, "((event) != RT_NULL) in rt_event_recv"),
+    C(event_control_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_control"),
+    C(object_init_null, "(object != RT_NULL) in rt_object_init"),
+    C(object_init_twice, "(obj != object) in rt_object_init"),
+    C(object_detach_null, "(object != RT_NULL) in rt_object_detach"),
+    C(object_delete_null, "(object != RT_NULL) in rt_object_delete"),
+    C(object_delete_static, "(!(object->type & RT_Object_Class_Static)) in rt_object_delete"),
+    C(object_is_system_null, "(object != RT_NULL) in rt_object_is_systemobject"),
+    C(object_get_type_null, "(object != RT_NULL) in rt_object_get_type"),
+};
+#undef C
+
+static const struct assert_case *as_case;
+static void body_assert(void *arg)
+{
+    as_case->fn();
+    tu_log("not reached");
+}
+
+static void test_kernel_asserts(void **state)
+{
+    for (size_t i = 0; i < sizeof assert_cases / sizeof assert_cases[0]; i++)
+    {
+        struct rt_sim_config cfg;
+        as_case = &assert_cases[i];
+        tu_config(&cfg);
+        tu_log_reset();
+        tu_console_reset();
+        int rc = tu_run(&cfg, body_assert, NULL);
+        char want[256];
+        snprintf(want, sizeof want, "rtsim: assertion failed: %s, line ", as_case->expect);
+        if (rc != RT_SIM_EASSERT || strstr(tu_report(), want) == NULL)
+            fail_msg("case %zu: run ended %d, expected \"%s\" in:\n%s", i, rc, want, tu_report());
+        assert_string_equal(tu_log_text(), "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_memheap_check_conditions),
         cmocka_unit_test(test_memheap_walk_stops),
         cmocka_unit_test(test_snprintf_formats),
+        cmocka_unit_test(test_kernel_asserts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
