@@ -373,6 +373,7 @@ static void test_classic_walk_stops(void **state) { smem_walk_stops(&ht_classic)
 #define MH_HDR RT_ALIGN(sizeof(struct rt_memheap_item), RT_ALIGN_SIZE)
 static _Alignas(64) unsigned char mh_arena[2048];
 static unsigned char mh_saved_arena[sizeof mh_arena];
+static struct rt_memheap_item mh_outside;      /* a header outside the pool */
 
 static struct rt_memheap_item *mh_item(void *p)
 {
@@ -436,7 +437,7 @@ static void body_memheap_conditions(void *arg)
         case HC_TAIL_NEXT: tail->next = ib; break;
         case HC_USED_LINKED: ib->next_free = ia; break;
         case HC_TAIL_LINKED: tail->prev_free = ia; break;
-        case HC_LIST_OUTSIDE: head->next_free = (struct rt_memheap_item *)(void *)(mh_arena + sizeof mh_arena + RT_ALIGN_SIZE); break;
+        case HC_LIST_OUTSIDE: head->next_free = &mh_outside; break;
         case HC_LIST_PREV: f2->prev_free = head; break;
         case HC_LIST_USED: f1->next_free = ib; break;
         case HC_LIST_LOOP: f2->next_free = f1; break;
