@@ -808,6 +808,46 @@ static void test_mp_edges(void **state)
     assert_int_equal(tu_run(NULL, body_mp_edges, NULL), RT_SIM_OK);
 }
 
+/* ====================================================== system heap edges */
+
+static void body_kheap_edges(void *arg)
+{
+    static _Alignas(16) unsigned char region[4096];
+    struct rt_memory_stats before, after;
+    const char *heap = arg;
+
+    /* calloc whose product overflows: NULL, counted as a failed allocation */
+    rt_memory_stats(&before);
+    TU_EXPECT(rt_calloc(((rt_size_t)-1) / 4 + 1, 4) == RT_NULL);
+    rt_memory_stats(&after);
+    TU_EXPECT_INT(after.failed_allocs, before.failed_allocs + 1);
+    TU_EXPECT_INT(after.used, before.used);
+
+    /* extra regions: refused by a heap without them, checked by one with */
+    if (strcmp(heap, "smallmem") == 0)
+        TU_EXPECT_INT(rt_system_heap_add_region("r", region, region + sizeof region), -RT_ENOSYS);
+    else
+        TU_EXPECT_INT(rt_system_heap_add_region("r", region + sizeof region, region), -RT_EINVAL);
+
+    /* the walk stops when told */
+    struct stopper st = { 0, 1 };
+    rt_system_heap_walk(stop_cb, &st);
+    TU_EXPECT_INT(st.calls, 1);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+}
+
+static void test_kheap_edges(void **state)
+{
+    static const char *const heaps[] = { "smallmem", "tlsf", "memheap" };
+    for (size_t i = 0; i < sizeof heaps / sizeof heaps[0]; i++)
+    {
+        struct rt_sim_config cfg;
+        tu_config(&cfg);
+        cfg.heap = heaps[i];
+        assert_int_equal(tu_run(&cfg, body_kheap_edges, (void *)heaps[i]), RT_SIM_OK);
+    }
+}
+
 /* ============================================ kernel asserts on bad calls */
 
 static void nop_entry(void *p) { }
@@ -914,6 +954,8 @@ BAD(mp_free_not_block,
     rt_mp_free(&as_fake_block[1]))
 BAD(mp_walk_null, rt_mp_walk(RT_NULL, stop_cb, RT_NULL))
 BAD(mp_walk_fn, rt_mp_init(&as_mp, "p", as_mp_mem, sizeof as_mp_mem, 32); rt_mp_walk(&as_mp, RT_NULL, RT_NULL))
+BAD(malloc_align_odd, rt_malloc_align(16, 24))
+BAD(heap_init_twice, rt_system_heap_init(as_mp_mem, as_mp_mem + sizeof as_mp_mem))
 #undef BAD
 
 struct assert_case { void (*fn)(void); const char *expect; };
@@ -989,6 +1031,8 @@ static const struct assert_case assert_cases[] = {
     C(mp_free_not_block, "(mp_is_block_header(mp, header)) in rt_mp_free"),
     C(mp_walk_null, "(mp != RT_NULL) in rt_mp_walk"),
     C(mp_walk_fn, "(fn != RT_NULL) in rt_mp_walk"),
+    C(malloc_align_odd, "(align != 0 && (align & (align - 1)) == 0) in kheap_malloc_align"),
+    C(heap_init_twice, "(kheap_heap == RT_NULL) in rt_system_heap_init"),
 };
 #undef C
 
@@ -1033,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_snprintf_formats),
         cmocka_unit_test(test_mp_check_conditions),
         cmocka_unit_test(test_mp_edges),
+        cmocka_unit_test(test_kheap_edges),
         cmocka_unit_test(test_kernel_asserts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
