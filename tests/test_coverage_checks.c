@@ -851,6 +851,45 @@ static void test_kheap_edges(void **state)
     }
 }
 
+/* ================================================== ipc error returns */
+
+static void body_ipc_returns(void *arg)
+{
+    struct rt_mutex m;
+    struct rt_semaphore sem;
+    struct rt_event ev;
+    unsigned i;
+
+    /* a mutex held RT_MUTEX_HOLD_MAX times refuses one more, then unwinds */
+    TU_EXPECT_INT(rt_mutex_init(&m, "hold", RT_IPC_FLAG_PRIO), RT_EOK);
+    for (i = 0; i < RT_MUTEX_HOLD_MAX; i++)
+        TU_EXPECT_INT(rt_mutex_take(&m, RT_WAITING_NO), RT_EOK);
+    TU_EXPECT_INT(rt_mutex_take(&m, RT_WAITING_NO), -RT_EFULL);
+    TU_EXPECT_INT(m.hold, RT_MUTEX_HOLD_MAX);
+    for (i = 0; i < RT_MUTEX_HOLD_MAX; i++)
+        TU_EXPECT_INT(rt_mutex_release(&m), RT_EOK);
+    TU_EXPECT(m.owner == RT_NULL);
+    TU_EXPECT_INT(rt_mutex_release(&m), -RT_ERROR);     /* not the owner any more */
+    TU_EXPECT_INT(rt_mutex_control(&m, RT_IPC_CMD_RESET + 1, RT_NULL), -RT_ERROR);
+    TU_EXPECT_INT(rt_mutex_detach(&m), RT_EOK);
+
+    /* unknown control commands */
+    TU_EXPECT_INT(rt_sem_init(&sem, "s", 1, RT_IPC_FLAG_FIFO), RT_EOK);
+    TU_EXPECT_INT(rt_sem_control(&sem, RT_IPC_CMD_RESET + 1, RT_NULL), -RT_ERROR);
+    TU_EXPECT_INT(sem.value, 1);
+    TU_EXPECT_INT(rt_sem_detach(&sem), RT_EOK);
+    TU_EXPECT_INT(rt_event_init(&ev, "e", RT_IPC_FLAG_FIFO), RT_EOK);
+    TU_EXPECT_INT(rt_event_send(&ev, 0x4), RT_EOK);
+    TU_EXPECT_INT(rt_event_control(&ev, RT_IPC_CMD_RESET + 1, RT_NULL), -RT_ERROR);
+    TU_EXPECT_INT(ev.set, 0x4);
+    TU_EXPECT_INT(rt_event_detach(&ev), RT_EOK);
+}
+
+static void test_ipc_returns(void **state)
+{
+    assert_int_equal(tu_run(NULL, body_ipc_returns, NULL), RT_SIM_OK);
+}
+
 /* ============================================ kernel asserts on bad calls */
 
 static void nop_entry(void *p) { }
@@ -957,6 +996,21 @@ BAD(mp_free_not_block,
     rt_mp_free(&as_fake_block[1]))
 BAD(mp_walk_null, rt_mp_walk(RT_NULL, stop_cb, RT_NULL))
 BAD(mp_walk_fn, rt_mp_init(&as_mp, "p", as_mp_mem, sizeof as_mp_mem, 32); rt_mp_walk(&as_mp, RT_NULL, RT_NULL))
+BAD(sem_detach_type, rt_sem_detach(wrong()))
+BAD(sem_delete_null, rt_sem_delete(RT_NULL))
+BAD(sem_take_null, rt_sem_take(RT_NULL, 0))
+BAD(sem_release_type, rt_sem_release(wrong()))
+BAD(sem_control_null, rt_sem_control(RT_NULL, RT_IPC_CMD_RESET, RT_NULL))
+BAD(mutex_detach_null, rt_mutex_detach(RT_NULL))
+BAD(mutex_delete_type, rt_mutex_delete(wrong()))
+BAD(mutex_take_null, rt_mutex_take(RT_NULL, 0))
+BAD(mutex_release_type, rt_mutex_release(wrong()))
+BAD(mutex_control_null, rt_mutex_control(RT_NULL, RT_IPC_CMD_RESET, RT_NULL))
+BAD(event_detach_null, rt_event_detach(RT_NULL))
+BAD(event_delete_type, rt_event_delete(wrong()))
+BAD(event_send_null, rt_event_send(RT_NULL, 1))
+BAD(event_recv_type, rt_event_recv(wrong(), 1, RT_EVENT_FLAG_OR, 0, RT_NULL))
+BAD(event_control_null, rt_event_control(RT_NULL, RT_IPC_CMD_RESET, RT_NULL))
 BAD(malloc_align_odd, rt_malloc_align(16, 24))
 BAD(heap_init_twice, rt_system_heap_init(as_mp_mem, as_mp_mem + sizeof as_mp_mem))
 #undef BAD
@@ -1034,6 +1088,21 @@ static const struct assert_case assert_cases[] = {
     C(mp_free_not_block, "(mp_is_block_header(mp, header)) in rt_mp_free"),
     C(mp_walk_null, "(mp != RT_NULL) in rt_mp_walk"),
     C(mp_walk_fn, "(fn != RT_NULL) in rt_mp_walk"),
+    C(sem_detach_type, "(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore) in rt_sem_detach"),
+    C(sem_delete_null, "((sem) != RT_NULL) in rt_sem_delete"),
+    C(sem_take_null, "((sem) != RT_NULL) in rt_sem_take"),
+    C(sem_release_type, "(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore) in rt_sem_release"),
+    C(sem_control_null, "((sem) != RT_NULL) in rt_sem_control"),
+    C(mutex_detach_null, "((mutex) != RT_NULL) in rt_mutex_detach"),
+    C(mutex_delete_type, "(rt_object_get_type(&(mutex)->parent.parent) == RT_Object_Class_Mutex) in rt_mutex_delete"),
+    C(mutex_take_null, "((mutex) != RT_NULL) in rt_mutex_take"),
+    C(mutex_release_type, "(rt_object_get_type(&(mutex)->parent.parent) == RT_Object_Class_Mutex) in rt_mutex_release"),
+    C(mutex_control_null, "((mutex) != RT_NULL) in rt_mutex_control"),
+    C(event_detach_null, "((event) != RT_NULL) in rt_event_detach"),
+    C(event_delete_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_delete"),
+    C(event_send_null, "((event) != RT_NULL) in rt_event_send"),
+    C(event_recv_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_recv"),
+    C(event_control_null, "((event) != RT_NULL) in rt_event_control"),
     C(malloc_align_odd, "(align != 0 && (align & (align - 1)) == 0) in kheap_malloc_align"),
     C(heap_init_twice, "(kheap_heap == RT_NULL) in rt_system_heap_init"),
 };
@@ -1081,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_mp_check_conditions),
         cmocka_unit_test(test_mp_edges),
         cmocka_unit_test(test_kheap_edges),
+        cmocka_unit_test(test_ipc_returns),
         cmocka_unit_test(test_kernel_asserts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
