@@ -380,11 +380,11 @@ rt_inline struct rt_small_mem *smem_owner_fast(void *rmem)
 static void smem_report_bad(void *rmem)
 {
     struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
-    struct rt_small_mem *m = MEM_POOL(mem);
 
     RT_ASSERT((((rt_ubase_t)rmem) & (RT_ALIGN_SIZE - 1)) == 0);
     if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
         return;
+    struct rt_small_mem *m = MEM_POOL(mem);   /* aligned: the header may be read */
     RT_ASSERT(MEM_ISUSED(mem));
     RT_ASSERT(smem_is_heap(m));
     if (!MEM_ISUSED(mem) || !smem_is_heap(m))
@@ -437,10 +437,13 @@ void rt_smem_free(void *rmem)
         return;
 
     /* R5's validation, inline: every value read here is reused below. */
+    /* A misaligned pointer cannot be a block: do not even read its header. */
+    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0)
+        goto bad;
     mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
     pool = mem->pool_ptr;
     m = (struct rt_small_mem *)(pool & MEM_MASK);
-    if (((rt_ubase_t)rmem & (RT_ALIGN_SIZE - 1)) != 0 || (pool & 1) == 0 || !smem_is_heap(m))
+    if ((pool & 1) == 0 || !smem_is_heap(m))
         goto bad;
     base = m->heap_ptr;
     end = smem_end_off(m);

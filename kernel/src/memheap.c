@@ -504,7 +504,8 @@ static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void 
     rt_uint8_t *tail = lo + heap->pool_size - MEMHEAP_HDR;
     struct rt_memheap_item *item = heap->block_list;
 
-    while ((rt_uint8_t *)item >= lo && (rt_uint8_t *)item < tail)
+    while ((rt_uint8_t *)item >= lo && (rt_uint8_t *)item < tail &&
+           ((rt_ubase_t)item & (RT_ALIGN_SIZE - 1)) == 0)
     {
         struct rt_mem_block b;
         b.start = item;
@@ -513,7 +514,8 @@ static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void 
         b.kind = RT_MEM_BLOCK_DATA;
         b.heap = heap;
         rt_bool_t broken = (rt_uint8_t *)item->next <= (rt_uint8_t *)item
-                           || (rt_uint8_t *)item->next > tail;
+                           || (rt_uint8_t *)item->next > tail
+                           || ((rt_ubase_t)item->next & (RT_ALIGN_SIZE - 1)) != 0;
         b.size = broken ? 0 : ITEM_SIZE(item);  /* the checker names the fault */
         if (fn(&b, ctx))
             return 1;
