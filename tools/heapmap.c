@@ -19,6 +19,7 @@
 #include <rtsim.h>
 
 #include "heapmap.h"
+#include "xalloc.h"
 
 /* Functions that follow allocator links inside the simulated RAM, which
  * checked mode poisons for ASan (sim/annotate.c), are not instrumented. */
@@ -30,23 +31,13 @@
 
 /* ----------------------------------------------------------- collect */
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p)
-    {
-        fprintf(stderr, "rtsim: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
 
 static struct hm_block *add_block(struct hm_section *s)
 {
     if (s->nblocks == s->cap)
     {
         s->cap = s->cap ? s->cap * 2 : 32;
-        s->blocks = xrealloc(s->blocks, (size_t)s->cap * sizeof *s->blocks);
+        s->blocks = rtsim_xrealloc(s->blocks, (size_t)s->cap * sizeof *s->blocks);
     }
     struct hm_block *b = &s->blocks[s->nblocks++];
     memset(b, 0, sizeof *b);
@@ -55,7 +46,7 @@ static struct hm_block *add_block(struct hm_section *s)
 
 static struct hm_section *add_section(struct hm_snapshot *snap)
 {
-    snap->sections = xrealloc(snap->sections, (size_t)(snap->nsections + 1) * sizeof *snap->sections);
+    snap->sections = rtsim_xrealloc(snap->sections, (size_t)(snap->nsections + 1) * sizeof *snap->sections);
     struct hm_section *s = &snap->sections[snap->nsections++];
     memset(s, 0, sizeof *s);
     return s;

@@ -11,17 +11,8 @@
 #include <string.h>
 
 #include "heapmap.h"
+#include "xalloc.h"
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p)
-    {
-        fprintf(stderr, "rtsim: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
 
 /* -------------------------------------------------------------- text */
 
@@ -46,7 +37,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
             return;
         }
         b->cap = (b->cap + (size_t)k + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
+        b->p = rtsim_xrealloc(b->p, b->cap);
     }
 }
 

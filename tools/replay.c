@@ -17,6 +17,7 @@
 #include <rtsim.h>
 
 #include "rtsim_cli.h"
+#include "xalloc.h"
 
 enum ev_kind { EV_MALLOC, EV_FREE, EV_REALLOC };
 
@@ -83,9 +84,7 @@ static int load(const char *path, struct event **out, int *n, unsigned long coun
         if (*n == cap)
         {
             cap = cap ? 2 * cap : 256;
-            *out = realloc(*out, (size_t)cap * sizeof **out);
-            if (!*out)
-                exit(1);
+            *out = rtsim_xrealloc(*out, (size_t)cap * sizeof **out);
         }
         struct event *e = &(*out)[(*n)++];
         e->kind = kind;
@@ -118,9 +117,7 @@ static void map_put(struct replay *r, unsigned long addr, void *p)
     if (r->nmap == r->capmap)
     {
         r->capmap = r->capmap ? 2 * r->capmap : 256;
-        r->map = realloc(r->map, (size_t)r->capmap * sizeof *r->map);
-        if (!r->map)
-            exit(1);
+        r->map = rtsim_xrealloc(r->map, (size_t)r->capmap * sizeof *r->map);
     }
     r->map[r->nmap].addr = addr;
     r->map[r->nmap].ptr = p;

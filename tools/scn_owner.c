@@ -17,6 +17,7 @@
 #include <rtthread.h>
 
 #include "scn_internal.h"
+#include "xalloc.h"
 
 struct owner
 {
@@ -56,9 +57,7 @@ void scn_owner_set(unsigned long addr, const char *label, const char *thread)
         if (own.n == own.cap)
         {
             own.cap = own.cap ? 2 * own.cap : 64;
-            own.items = realloc(own.items, (size_t)own.cap * sizeof *own.items);
-            if (!own.items)
-                exit(1);
+            own.items = rtsim_xrealloc(own.items, (size_t)own.cap * sizeof *own.items);
         }
         o = &own.items[own.n++];
         memset(o, 0, sizeof *o);

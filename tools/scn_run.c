@@ -26,6 +26,7 @@
 #include "heapmap.h"
 #include "scenario.h"
 #include "scn_internal.h"
+#include "xalloc.h"
 
 /* -------------------------------------------------------------- state */
 
@@ -85,10 +86,8 @@ static void log_line(const char *text)
     if (S.log.n == S.cap_log)
     {
         S.cap_log = S.cap_log ? 2 * S.cap_log : 64;
-        S.log.lines = realloc(S.log.lines, (size_t)S.cap_log * sizeof *S.log.lines);
-        S.log.step_of = realloc(S.log.step_of, (size_t)S.cap_log * sizeof *S.log.step_of);
-        if (!S.log.lines || !S.log.step_of)
-            exit(1);
+        S.log.lines = rtsim_xrealloc(S.log.lines, (size_t)S.cap_log * sizeof *S.log.lines);
+        S.log.step_of = rtsim_xrealloc(S.log.step_of, (size_t)S.cap_log * sizeof *S.log.step_of);
     }
     S.log.lines[S.log.n] = strdup(text);
     if (!S.log.lines[S.log.n])
@@ -194,9 +193,7 @@ static struct var *var_set(const char *name, int kind, void *ptr, int obj)
         if (S.nvars == S.cap_vars)
         {
             S.cap_vars = S.cap_vars ? 2 * S.cap_vars : 32;
-            S.vars = realloc(S.vars, (size_t)S.cap_vars * sizeof *S.vars);
-            if (!S.vars)
-                exit(1);
+            S.vars = rtsim_xrealloc(S.vars, (size_t)S.cap_vars * sizeof *S.vars);
         }
         v = &S.vars[S.nvars++];
         memset(v, 0, sizeof *v);
