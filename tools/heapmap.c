@@ -58,7 +58,9 @@ struct walk_ctx
     int first_section;          /* sections searched for a region match */
     struct hm_section *only;    /* NULL = put each block in its region's section */
     hm_owner_fn owner;
-    const char *control_label;
+    const char *control_label;  /* what a control block is ("slab": two kinds) */
+    const char *end_label;      /* what a sentinel is */
+    int ncontrol;
 };
 
 static struct hm_section *region_section(struct walk_ctx *c, unsigned long addr)
@@ -93,7 +95,16 @@ static int walk_block(const struct rt_mem_block *mb, void *ctx)
     default:                    b->kind = HM_DATA; break;
     }
     if (b->kind == HM_CONTROL)
-        snprintf(b->owner, sizeof b->owner, "%s", c->control_label);
+    {
+        /* Name what the control block is: slab has two (its object with
+         * the pad up to the first page, then the page-usage table). */
+        const char *label = c->control_label;
+        if (strcmp(label, "slab") == 0)
+            label = c->ncontrol++ == 0 ? "struct rt_slab + pad to a page" : "slab page-usage table";
+        snprintf(b->owner, sizeof b->owner, "%s", label);
+    }
+    else if (b->kind == HM_END)
+        snprintf(b->owner, sizeof b->owner, "%s", c->end_label);
     else if (b->kind == HM_ZONE)
         snprintf(b->owner, sizeof b->owner, "slab zone");
     else if (b->used && (b->kind == HM_DATA || b->kind == HM_PAGES) && c->owner)
@@ -136,29 +147,50 @@ static void close_gaps(struct hm_section *s)
         qsort(s->blocks, (size_t)s->nblocks, sizeof *s->blocks, cmp_block);
 }
 
-/* Small mem searches its free blocks from the lowest address (the lfree
- * chain), so there address order is free-list order.  Other algorithms
- * keep lists of their own (memheap: numbered below; TLSF: one per size
- * class; slab: per zone) and get no address-order numbers. */
+/* Small mem has no free list: rt_smem_alloc walks the chain of ALL
+ * blocks (used and free) in address order, starting at lfree, the lowest
+ * free block (RT-Thread 4.1.1 src/mem.c, rt_smem_alloc; the classic
+ * heap's rt_malloc in 3.1.5 the same).  So the search order of its free
+ * blocks is their address order from lfree.  memheap and pools keep real
+ * free lists (numbered below); TLSF keeps one per size class and slab one
+ * per zone: not numbered. */
 static int address_ordered(const char *algo)
 {
     return strcmp(algo, "smallmem") == 0 || strcmp(algo, "smallmem-classic") == 0;
 }
 
+/* Number the free blocks in address order and mark lfree: the lowest free
+ * block (invariant I7 of kernel/src/mem.c, which check() verifies), or the
+ * end marker when no block is free. */
 static void number_free_by_address(struct hm_section *s)
 {
     int k = 0;
+    s->order = HM_ORDER_LFREE;
     for (int i = 0; i < s->nblocks; i++)
         if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA && s->blocks[i].hdr > 0)
+        {
             s->blocks[i].free_order = ++k;
+            s->blocks[i].lfree = k == 1;
+        }
+    if (k == 0)
+        for (int i = 0; i < s->nblocks; i++)
+            if (s->blocks[i].kind == HM_END)
+            {
+                s->blocks[i].lfree = 1;
+                break;
+            }
 }
 
-static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr)
+static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr,
+                                   struct hm_section **sec)
 {
     for (int i = 0; i < snap->nsections; i++)
         for (int j = 0; j < snap->sections[i].nblocks; j++)
             if (snap->sections[i].blocks[j].addr == addr)
+            {
+                *sec = &snap->sections[i];
                 return &snap->sections[i].blocks[j];
+            }
     return NULL;
 }
 
@@ -176,9 +208,13 @@ HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
         struct rt_memheap_item *it = h->free_list->next_free;
         for (; it && it != h->free_list && k < 100000; it = it->next_free)
         {
-            struct hm_block *b = find_block(snap, rt_sim_target_addr(it));
+            struct hm_section *sec;
+            struct hm_block *b = find_block(snap, rt_sim_target_addr(it), &sec);
             if (b)
+            {
                 b->free_order = ++k;
+                sec->order = HM_ORDER_LIST;
+            }
         }
     }
 }
@@ -201,6 +237,29 @@ static void section_stats_line(struct hm_section *s, unsigned long total, unsign
     snprintf(s->stats, sizeof s->stats,
              "total %lu, used %lu, free %lu in %lu block%s, largest free %lu%s", total, used,
              free_bytes, nfree, nfree == 1 ? "" : "s", largest, extra ? extra : "");
+}
+
+/* What the control blocks and the sentinel of each algorithm are. */
+static const char *control_label_of(const char *algo)
+{
+    if (strcmp(algo, "smallmem") == 0)
+        return "heap object (struct rt_small_mem)";
+    if (strcmp(algo, "slab") == 0)
+        return "slab";          /* walk_block names its two kinds */
+    if (strcmp(algo, "tlsf") == 0)
+        return "tlsf control (bitmaps, lists)";
+    if (strcmp(algo, "pool") == 0)
+        return "pool";
+    return "heap object";
+}
+
+static const char *end_label_of(const char *algo)
+{
+    if (strcmp(algo, "smallmem") == 0 || strcmp(algo, "smallmem-classic") == 0)
+        return "heap_end (end marker)";
+    if (strcmp(algo, "memheap") == 0)
+        return "tail (end marker)";
+    return "end marker";
 }
 
 static const char *obj_algo(int kind)
@@ -251,7 +310,7 @@ int hm_object_stats(const struct hm_object *o, unsigned long *free_bytes,
 {
     struct hm_snapshot tmp = { 0 };
     struct hm_section *s = add_section(&tmp);
-    struct walk_ctx c = { &tmp, 0, s, NULL, "" };
+    struct walk_ctx c = { &tmp, 0, s, NULL, "", "", 0 };
     walk_object(o, &c);
     *free_bytes = *largest = *free_blocks = 0;
     for (int i = 0; i < s->nblocks; i++)
@@ -295,13 +354,15 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
     if (o->in_region)
     {
         c = *region_ctx;
-        c.control_label = o->kind == HM_OBJ_POOL ? "pool" : "heap object";
+        c.control_label = control_label_of(obj_algo(o->kind));
+        c.end_label = end_label_of(obj_algo(o->kind));
+        c.ncontrol = 0;
         walk_object(o, &c);
         return;
     }
     s = add_section(snap);
-    c = (struct walk_ctx){ snap, 0, s, owner,
-                           o->kind == HM_OBJ_SLAB ? "slab control" : "heap object" };
+    c = (struct walk_ctx){ snap, 0, s, owner, control_label_of(obj_algo(o->kind)),
+                           end_label_of(obj_algo(o->kind)), 0 };
     walk_object(o, &c);
     if (s->nblocks == 0)
     {
@@ -328,6 +389,7 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
     {
         rt_mp_t mp = o->handle;
         int k = 0;
+        s->order = HM_ORDER_LIST;
         for (rt_uint8_t *h = mp->block_list; h && k < 100000; h = *(rt_uint8_t **)h)
         {
             unsigned long a = rt_sim_target_addr(h);
@@ -361,6 +423,156 @@ static int name_listed(const char *only, const char *name)
 static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
                           const struct hm_object *objs, int nobjs, const char *only,
                           hm_owner_fn owner);
+
+/* Free data bytes, free blocks and the largest free block of a region's
+ * section, counting only blocks inside [lo, hi). */
+static void free_in(const struct hm_section *s, unsigned long lo, unsigned long hi,
+                    unsigned long *bytes, unsigned long *n, unsigned long *largest)
+{
+    *bytes = *n = *largest = 0;
+    for (int i = 0; i < s->nblocks; i++)
+    {
+        const struct hm_block *b = &s->blocks[i];
+        if (b->used || b->kind != HM_DATA || b->addr < lo || b->addr >= hi)
+            continue;
+        *bytes += b->size;
+        (*n)++;
+        if (b->size > *largest)
+            *largest = b->size;
+    }
+}
+
+/* slab: the largest request that would succeed now (not the largest free
+ * page run: a 100-byte request needs a whole new zone).  From the walk:
+ * a free chunk serves its class; an empty zone or a free page run of a
+ * zone's size serves any size below zone_limit; a page run of at least
+ * zone_limit serves a large request of its size.  zone_size follows N2
+ * of kernel/src/slab.c (RT-Thread 4.1.1 src/slab.c, rt_system_heap_init
+ * / rt_slab_init): 32 KiB doubling while below 128 KiB and twice it is
+ * below heap bytes / 1024; zone_limit = zone_size / 4, at most 16 KiB. */
+static unsigned long slab_largest_request(const struct hm_snapshot *snap, int nreg,
+                                          unsigned long total)
+{
+    unsigned long zone_size = 32 * 1024, zone_limit, best = 0;
+    while (zone_size < 128 * 1024 && (zone_size << 1) < total / 1024)
+        zone_size <<= 1;
+    zone_limit = zone_size / 4 > 16 * 1024 ? 16 * 1024 : zone_size / 4;
+    for (int r = 0; r < nreg; r++)
+    {
+        const struct hm_section *s = &snap->sections[r];
+        for (int i = 0; i < s->nblocks; i++)
+        {
+            const struct hm_block *b = &s->blocks[i];
+            if (b->kind == HM_ZONE)
+            {
+                /* an empty zone can be given to any class */
+                int empty = 1, j = i + 1;
+                for (; j < s->nblocks && s->blocks[j].kind == HM_DATA &&
+                       s->blocks[j].addr < b->addr + b->hdr + b->size; j++)
+                    empty &= !s->blocks[j].used;
+                if (empty && zone_limit - 1 > best)
+                    best = zone_limit - 1;
+            }
+            else if (b->kind == HM_DATA && !b->used && b->hdr == 0 && b->size > best)
+                best = b->size;
+            else if (b->kind == HM_PAGES && !b->used)
+            {
+                if (b->size >= zone_size && zone_limit - 1 > best)
+                    best = zone_limit - 1;
+                if (b->size >= zone_limit && b->size > best)
+                    best = b->size;
+            }
+        }
+    }
+    return best;
+}
+
+/* The system heap's figures.  One heap: one line under the region it
+ * uses.  memheap: one line per memheap (its own total and used, as
+ * list_memheap and rt_memheap_info give them, and its free blocks), and
+ * one line for all of them under the first; rt_memory_info reports the
+ * first memheap only, as RT-Thread 4.1.1 does. */
+HM_RAW static void system_heap_stats(struct hm_snapshot *snap, int nreg, const char *algo,
+                                     const struct hm_object *objs, int nobjs)
+{
+    struct rt_memory_stats st;
+    rt_memory_stats(&st);
+    int first = -1;
+    for (int i = 0; i < nreg; i++)
+    {
+        struct hm_section *s = &snap->sections[i];
+        int has_heap = 0;
+        for (int j = 0; j < s->nblocks; j++)
+            if (s->blocks[j].kind != HM_ZI && s->blocks[j].kind != HM_UNMANAGED)
+                has_heap = 1;
+        if (!has_heap)
+            continue;
+        size_t tl = strlen(s->title);
+        snprintf(s->title + tl, sizeof s->title - tl, ": system heap (%s)", algo);
+        if (first < 0)
+            first = i;
+    }
+    if (first < 0)
+        return;
+    if (strcmp(algo, "memheap") != 0)
+    {
+        struct hm_section *s = &snap->sections[first];
+        char extra[80] = "";
+        if (strcmp(algo, "slab") == 0)
+            snprintf(extra, sizeof extra, " (a free page run); largest request that would "
+                     "succeed %lu", slab_largest_request(snap, nreg, (unsigned long)st.total));
+        for (int j = 0; j < s->nblocks; j++)
+            if (s->blocks[j].lfree)
+                snprintf(extra, sizeof extra, "; lfree 0x%08lx", s->blocks[j].addr);
+        snprintf(s->stats, sizeof s->stats,
+                 "system heap: total %lu, used %lu, free %lu in %lu block%s, "
+                 "largest free %lu%s", (unsigned long)st.total, (unsigned long)st.used,
+                 (unsigned long)st.free_bytes, (unsigned long)st.free_blocks,
+                 st.free_blocks == 1 ? "" : "s", (unsigned long)st.largest_free, extra);
+        return;
+    }
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
+    unsigned long at = 0, au = 0, af = 0, an = 0, al = 0;
+    int count = 0;
+    const char *first_name = "";
+    for (rt_list_t *n = info ? info->object_list.prev : NULL; n && n != &info->object_list;
+         n = n->prev)
+    {
+        struct rt_memheap *h = rt_list_entry(n, struct rt_memheap, parent.list);
+        int mine = 0;
+        for (int k = 0; k < nobjs; k++)
+            mine |= objs[k].handle == (void *)h;
+        if (mine)
+            continue;       /* a scenario's own memheap, not the system heap's */
+        unsigned long lo = rt_sim_target_addr(h->start_addr), hi = lo + h->pool_size;
+        for (int i = 0; i < nreg; i++)
+        {
+            const struct rt_sim_region *r = rt_sim_region(i);
+            if (lo < r->base || lo - r->base >= r->size)
+                continue;
+            unsigned long fb, nf, lg;
+            free_in(&snap->sections[i], lo, hi, &fb, &nf, &lg);
+            unsigned long total = h->pool_size, used = h->pool_size - h->available_size;
+            snprintf(snap->sections[i].stats, sizeof snap->sections[i].stats,
+                     "memheap \"%.*s\": total %lu, used %lu, free %lu in %lu block%s, "
+                     "largest free %lu", RT_NAME_MAX, h->parent.name, total, used, fb, nf,
+                     nf == 1 ? "" : "s", lg);
+            if (count++ == 0)
+                first_name = h->parent.name;
+            at += total;
+            au += used;
+            af += fb;
+            an += nf;
+            if (lg > al)
+                al = lg;
+        }
+    }
+    if (count > 1)
+        snprintf(snap->sections[first].stats2, sizeof snap->sections[first].stats2,
+                 "all %d memheaps: total %lu, used %lu, free %lu in %lu block%s, largest free "
+                 "%lu (rt_memory_info and free: \"%.*s\" only)", count, at, au, af, an,
+                 an == 1 ? "" : "s", al, RT_NAME_MAX, first_name);
+}
 
 /* The walks read allocator headers and pool words inside the simulated
  * RAM, which checked mode keeps out of a program's reach for Valgrind:
@@ -396,10 +608,11 @@ static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
             b->size = r->zi_size;
             b->used = 1;
             b->kind = HM_ZI;
-            snprintf(b->owner, sizeof b->owner, ".data + .bss (ZI)");
+            snprintf(b->owner, sizeof b->owner, "RW .data + ZI .bss");
         }
     }
-    struct walk_ctx rc = { snap, 0, NULL, owner, "heap object" };
+    const char *algo = rt_system_heap_algorithm();
+    struct walk_ctx rc = { snap, 0, NULL, owner, control_label_of(algo), end_label_of(algo), 0 };
     rt_system_heap_walk(walk_block, &rc);
     for (int i = 0; i < nobjs; i++)
         if (objs[i].in_region)
@@ -411,31 +624,7 @@ static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
         if (address_ordered(rt_system_heap_algorithm()))
             number_free_by_address(s);
     }
-    /* The system heap's figures go under the first region it uses. */
-    struct rt_memory_stats st;
-    rt_memory_stats(&st);
-    for (int i = 0; i < nreg; i++)
-    {
-        struct hm_section *s = &snap->sections[i];
-        int has_heap = 0;
-        for (int j = 0; j < s->nblocks; j++)
-            if (s->blocks[j].kind != HM_ZI && s->blocks[j].kind != HM_UNMANAGED)
-                has_heap = 1;
-        if (!has_heap)
-            continue;
-        size_t tl = strlen(s->title);
-        snprintf(s->title + tl, sizeof s->title - tl, ": system heap (%s)",
-                 rt_system_heap_algorithm());
-        if (i == 0 || !snap->sections[0].stats[0])
-        {
-            snprintf(s->stats, sizeof s->stats,
-                     "system heap: total %lu, used %lu, free %lu in %lu block%s, "
-                     "largest free %lu", (unsigned long)st.total, (unsigned long)st.used,
-                     (unsigned long)st.free_bytes, (unsigned long)st.free_blocks,
-                     st.free_blocks == 1 ? "" : "s", (unsigned long)st.largest_free);
-            break;
-        }
-    }
+    system_heap_stats(snap, nreg, algo, objs, nobjs);
     for (int i = 0; i < nobjs; i++)
         if (!objs[i].in_region && name_listed(only, objs[i].name))
             object_section(snap, &objs[i], owner, &rc);

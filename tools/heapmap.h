@@ -20,16 +20,24 @@ struct hm_block
     unsigned long size;     /* data bytes */
     int used;
     int kind;               /* enum hm_kind */
-    int free_order;         /* 1.. = position in the free list, 0 = not free / unknown */
+    int free_order;         /* 1.. = position in the search order (section's `order`), 0 = none */
+    int lfree;              /* small mem: the block lfree points at (a free block or the end marker) */
     char owner[40];         /* what the block is: "a", "main stack", ... or "" */
     char thread[16];        /* the thread that allocated it, or "" */
 };
+
+/* What a section's free-block numbers mean: small mem has no free list,
+ * it walks every block in address order from lfree; memheap and pools
+ * keep a free list; TLSF and slab keep lists per class (not numbered). */
+enum hm_order { HM_ORDER_NONE, HM_ORDER_LFREE, HM_ORDER_LIST };
 
 struct hm_section
 {
     char title[160];        /* "SRAM 0x20000000..0x20020000: system heap (smallmem)" */
     char stats[200];        /* one line of figures */
+    char stats2[200];       /* memheap: the figures of all memheaps together, or "" */
     unsigned long start, end;   /* target range drawn */
+    int order;              /* enum hm_order */
     struct hm_block *blocks;
     int nblocks, cap;
 };
@@ -65,7 +73,9 @@ void hm_release(struct hm_snapshot *snap);
 
 /* Drawing. */
 void hm_print_text(FILE *out, const struct hm_snapshot *snap);
-void hm_write_svg(FILE *out, const struct hm_snapshot *snap, const char *title);
+/* n snapshots (the `map` statements of a run) as panels, one above the
+ * other, with one legend. */
+void hm_write_svg(FILE *out, const struct hm_snapshot *snaps, int n, const char *title);
 /* The run's log for the HTML page: line i was printed during step
  * step_of[i] (0 = before the first snapshot); the page shows the lines up
  * to the step the slider is on. */

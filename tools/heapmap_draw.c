@@ -49,7 +49,7 @@ static const char *kind_word(const struct hm_block *b)
     case HM_CONTROL:   return "ctrl";
     case HM_ZONE:      return "zone";
     case HM_PAGES:     return b->used ? "pages" : "free";
-    case HM_ZI:        return "ZI";
+    case HM_ZI:        return "RW+ZI";
     case HM_UNMANAGED: return "-";
     default:           return b->used ? "used" : "free";
     }
@@ -64,7 +64,8 @@ char *hm_text(const struct hm_snapshot *snap)
         const struct hm_section *s = &snap->sections[i];
         sb_printf(&b, "  %s\n", s->title);
         sb_printf(&b, "    %-10s  %-5s %6s + %-7s %s\n", "address", "state", "header", "data",
-                  "owner / free-list position");
+                  s->order == HM_ORDER_LFREE ? "owner / search order (address order from lfree)"
+                  : s->order == HM_ORDER_LIST ? "owner / free-list position" : "owner");
         for (int j = 0; j < s->nblocks; j++)
         {
             const struct hm_block *k = &s->blocks[j];
@@ -84,8 +85,12 @@ char *hm_text(const struct hm_snapshot *snap)
             }
             if (k->kind == HM_UNMANAGED)
                 snprintf(what, sizeof what, "not managed by a heap here");
+            else if (!k->used && k->free_order && s->order == HM_ORDER_LFREE)
+                snprintf(what, sizeof what, "#%d%s", k->free_order, k->lfree ? " <- lfree" : "");
             else if (!k->used && k->free_order)
                 snprintf(what, sizeof what, "free list #%d", k->free_order);
+            else if (k->lfree)
+                snprintf(what, sizeof what, "%s <- lfree (no free block)", k->owner);
             else if (k->owner[0] && k->thread[0])
                 snprintf(what, sizeof what, "%s (%s)", k->owner, k->thread);
             else if (k->owner[0] || k->thread[0])
@@ -99,6 +104,8 @@ char *hm_text(const struct hm_snapshot *snap)
         }
         if (s->stats[0])
             sb_printf(&b, "    %s\n", s->stats);
+        if (s->stats2[0])
+            sb_printf(&b, "    %s\n", s->stats2);
     }
     return b.p;
 }
@@ -127,76 +134,320 @@ static void xml_escape(FILE *out, const char *s)
     }
 }
 
-/* Owners' colours: one per thread, picked by a hash of its name so a
- * thread keeps its colour from step to step and picture to picture. */
+/* Owners' colours.  Every owner (the thread that allocated a block, or
+ * what the kernel uses it for) of the pictures drawn together gets its
+ * own colour, in order of first appearance: Okabe and Ito's eight colours
+ * for colour-blind readers (minus black), then Paul Tol's muted ones;
+ * past those, hues spread around the wheel.  Kinds (free, header, RW+ZI,
+ * control, zone, unmanaged) use greys and light tints no owner gets. */
 static const char *const palette[] = {
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
-    "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#8cd17d",
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
+    "#882255", "#44aa99", "#999933", "#aa4499", "#332288", "#117733", "#ddcc77",
+};
+#define NPALETTE ((int)(sizeof palette / sizeof palette[0]))
+#define MAX_OWNERS 64
+
+struct colours
+{
+    char key[MAX_OWNERS][40];
+    char fill[MAX_OWNERS][8];
+    int n;
 };
 
-static const char *owner_colour(const struct hm_block *b)
+static const char *owner_key(const struct hm_block *b)
 {
-    const char *key = b->thread[0] ? b->thread : b->owner;
-    unsigned h = 5381;
-    for (; *key; key++)
-        h = h * 33 + (unsigned char)*key;
-    return palette[h % (sizeof palette / sizeof palette[0])];
+    return b->thread[0] ? b->thread : b->owner;
 }
 
-static const char *block_fill(const struct hm_block *b)
+static int coloured(const struct hm_block *b)
+{
+    return b->used && (b->kind == HM_DATA || b->kind == HM_PAGES);
+}
+
+static void colours_add(struct colours *c, const struct hm_snapshot *snaps, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < snaps[i].nsections; j++)
+            for (int k = 0; k < snaps[i].sections[j].nblocks; k++)
+            {
+                const struct hm_block *b = &snaps[i].sections[j].blocks[k];
+                if (!coloured(b) || c->n == MAX_OWNERS)
+                    continue;
+                const char *key = owner_key(b);
+                int dup = 0;
+                for (int m = 0; m < c->n && !dup; m++)
+                    dup = strcmp(c->key[m], key) == 0;
+                if (dup)
+                    continue;
+                snprintf(c->key[c->n], sizeof c->key[0], "%s", key);
+                if (c->n < NPALETTE)
+                    snprintf(c->fill[c->n], sizeof c->fill[0], "%s", palette[c->n]);
+                else
+                {
+                    /* golden-angle hues at medium lightness: still distinct */
+                    int h = (c->n * 137) % 360, x = 60 + (h % 60) * 2;
+                    int r = h < 120 ? 200 : h < 240 ? 60 : x, g = h < 120 ? x : h < 240 ? 200 : 60,
+                        bl = h < 120 ? 60 : h < 240 ? x : 200;
+                    snprintf(c->fill[c->n], sizeof c->fill[0], "#%02x%02x%02x", r & 255, g & 255,
+                             bl & 255);
+                }
+                c->n++;
+            }
+}
+
+static const char *owner_colour(const struct colours *c, const struct hm_block *b)
+{
+    const char *key = owner_key(b);
+    for (int m = 0; m < c->n; m++)
+        if (strcmp(c->key[m], key) == 0)
+            return c->fill[m];
+    return "#777777";   /* past MAX_OWNERS owners: shared grey (legend says so) */
+}
+
+#define FILL_FREE      "#ffffff"
+#define FILL_HDR       "#222222"
+#define FILL_ZI        "#bab0ac"
+#define FILL_UNMANAGED "#ececec"
+#define FILL_CONTROL   "#6f6a68"
+#define FILL_ZONE      "#e8dcc8"
+
+static const char *block_fill(const struct colours *c, const struct hm_block *b)
 {
     switch (b->kind)
     {
-    case HM_ZI:        return "#bab0ac";
-    case HM_UNMANAGED: return "#eeeeee";
-    case HM_CONTROL:   return "#79706e";
-    case HM_END:       return "#000000";
-    case HM_ZONE:      return "#d4a6c8";
-    default:           return b->used ? owner_colour(b) : "#ffffff";
+    case HM_ZI:        return FILL_ZI;
+    case HM_UNMANAGED: return FILL_UNMANAGED;
+    case HM_CONTROL:   return FILL_CONTROL;
+    case HM_END:       return FILL_HDR;
+    case HM_ZONE:      return FILL_ZONE;
+    default:           return b->used ? owner_colour(c, b) : FILL_FREE;
     }
 }
 
 #define SVG_W     1000
 #define SVG_LEFT  20
 #define SVG_BAR   (SVG_W - 2 * SVG_LEFT)
-#define ROW_H     96
+#define ROW_H     112
+#define BAR_Y     36        /* the blocks' top below a row's title (markers above) */
+#define BAR_H     36
+#define MIN_W     4.0       /* every block at least this wide (px) */
 
-static double xpos(const struct hm_section *s, unsigned long a)
+/* A drawn block: a run of equal free slab chunks is one (as in the text). */
+struct drawn
 {
-    double span = (double)(s->end - s->start);
-    return SVG_LEFT + (span > 0 ? (double)(a - s->start) * SVG_BAR / span : 0);
+    const struct hm_block *b;
+    int run;                /* blocks merged */
+    unsigned long span;     /* bytes covered */
+    double x0, w;
+};
+
+/* Lay a section's blocks out: widths to scale, except that every block
+ * gets at least MIN_W px when the row has room for that (the rest of the
+ * width is shared in proportion to size). */
+static int layout(const struct hm_section *s, struct drawn **out)
+{
+    struct drawn *d = rtsim_xrealloc(NULL, (size_t)(s->nblocks ? s->nblocks : 1) * sizeof *d);
+    int n = 0;
+    for (int j = 0; j < s->nblocks; j++)
+    {
+        const struct hm_block *k = &s->blocks[j];
+        int run = 1;
+        while (k->kind == HM_DATA && !k->used && k->hdr == 0 && j + run < s->nblocks &&
+               s->blocks[j + run].kind == HM_DATA && !s->blocks[j + run].used &&
+               s->blocks[j + run].hdr == 0 && s->blocks[j + run].size == k->size)
+            run++;
+        /* a zone is drawn as its header; its chunks follow it */
+        unsigned long span = k->kind == HM_ZONE ? k->hdr : (k->hdr + k->size) * (unsigned long)run;
+        d[n++] = (struct drawn){ k, run, span, 0, 0 };
+        j += run - 1;
+    }
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += (double)d[i].span;
+    double minw = n * MIN_W <= SVG_BAR * 0.6 ? MIN_W : 0.5;
+    double rest = SVG_BAR - (minw > 0.5 ? n * minw : 0);
+    double x = SVG_LEFT;
+    for (int i = 0; i < n; i++)
+    {
+        double w = total > 0 ? (double)d[i].span * rest / total : 0;
+        if (minw > 0.5)
+            w += minw;
+        else if (w < minw)
+            w = minw;
+        d[i].x0 = x;
+        d[i].w = w;
+        x += w;
+    }
+    *out = d;
+    return n;
 }
 
-static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *title, int y0)
+/* x of a target address inside a laid-out row */
+static double x_of(const struct drawn *d, int n, unsigned long a)
 {
-    int y = y0;
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"title\">", SVG_LEFT, y + 18);
-    xml_escape(out, title);
-    fputs("</text>\n", out);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"cap\">", SVG_LEFT, y + 38);
+    for (int i = 0; i < n; i++)
+    {
+        unsigned long lo = d[i].b->addr, hi = lo + d[i].span;
+        if (a >= lo && a <= hi && d[i].span)
+            return d[i].x0 + d[i].w * (double)(a - lo) / (double)d[i].span;
+        if (a < lo)
+            return d[i].x0;
+    }
+    return n ? d[n - 1].x0 + d[n - 1].w : SVG_LEFT;
+}
+
+/* The legend: every colour the pictures use, and nothing else. */
+struct legend
+{
+    char fill[MAX_OWNERS + 12][8];
+    char text[MAX_OWNERS + 12][64];
+    int n;
+};
+
+static void legend_add(struct legend *l, const char *fill, const char *text)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->text[i], text) == 0)
+            return;
+    if (l->n == MAX_OWNERS + 12)
+        return;
+    snprintf(l->fill[l->n], sizeof l->fill[0], "%s", fill);
+    snprintf(l->text[l->n], sizeof l->text[0], "%s", text);
+    l->n++;
+}
+
+static void legend_build(struct legend *l, const struct colours *c,
+                         const struct hm_snapshot *snaps, int n)
+{
+    memset(l, 0, sizeof *l);
+    int kinds[8] = { 0 }, hdr = 0, orders[3] = { 0 }, grey = 0;
+    for (int i = 0; i < c->n; i++)
+        legend_add(l, c->fill[i], c->key[i]);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < snaps[i].nsections; j++)
+        {
+            const struct hm_section *s = &snaps[i].sections[j];
+            for (int k = 0; k < s->nblocks; k++)
+            {
+                const struct hm_block *b = &s->blocks[k];
+                if (b->kind == HM_DATA || b->kind == HM_PAGES)
+                {
+                    if (!b->used)
+                        orders[b->free_order ? s->order : HM_ORDER_NONE] = 1;
+                    else if (strcmp(owner_colour(c, b), "#777777") == 0)
+                        grey = 1;
+                }
+                else
+                    kinds[b->kind] = 1;
+                if (b->hdr > 0 && b->kind != HM_ZONE && b->kind != HM_CONTROL)
+                    hdr = 1;
+            }
+        }
+    if (grey)
+        legend_add(l, "#777777", "further owners");
+    if (orders[HM_ORDER_LFREE])
+        legend_add(l, FILL_FREE, "free (#n: address order from lfree)");
+    if (orders[HM_ORDER_LIST])
+        legend_add(l, FILL_FREE, "free (#n: free-list position)");
+    if (orders[HM_ORDER_NONE])
+        legend_add(l, FILL_FREE, "free");
+    if (hdr || kinds[HM_END])
+        legend_add(l, FILL_HDR, kinds[HM_END] ? "block header, end marker" : "block header");
+    if (kinds[HM_ZI])
+        legend_add(l, FILL_ZI, "RW .data + ZI .bss");
+    if (kinds[HM_CONTROL])
+        legend_add(l, FILL_CONTROL, "heap control data");
+    if (kinds[HM_ZONE])
+        legend_add(l, FILL_ZONE, "slab zone header");
+    if (kinds[HM_UNMANAGED])
+        legend_add(l, FILL_UNMANAGED, "not managed by a heap");
+}
+
+static int legend_item_w(const struct legend *l, int i)
+{
+    return 24 + 7 * (int)strlen(l->text[i]);
+}
+
+static int legend_lines(const struct legend *l)
+{
+    int lines = l->n ? 1 : 0, lx = SVG_LEFT;
+    for (int i = 0; i < l->n; i++)
+    {
+        if (lx + legend_item_w(l, i) > SVG_W - SVG_LEFT && lx > SVG_LEFT)
+        {
+            lines++;
+            lx = SVG_LEFT;
+        }
+        lx += legend_item_w(l, i);
+    }
+    return lines;
+}
+
+static void legend_draw(FILE *out, const struct legend *l, int y)
+{
+    int lx = SVG_LEFT;
+    fprintf(out, "<g class=\"legend\">\n");
+    for (int i = 0; i < l->n; i++)
+    {
+        if (lx + legend_item_w(l, i) > SVG_W - SVG_LEFT && lx > SVG_LEFT)
+        {
+            y += 18;
+            lx = SVG_LEFT;
+        }
+        fprintf(out, "<g class=\"item\" data-fill=\"%s\"><rect x=\"%d\" y=\"%d\" width=\"12\" "
+                "height=\"12\" fill=\"%s\" stroke=\"#555555\" stroke-width=\"0.5\"/>"
+                "<text x=\"%d\" y=\"%d\" class=\"lg\">", l->fill[i], lx, y + 2, l->fill[i],
+                lx + 16, y + 12);
+        xml_escape(out, l->text[i]);
+        fputs("</text></g>\n", out);
+        lx += legend_item_w(l, i);
+    }
+    fputs("</g>\n", out);
+}
+
+static int panel_height(const struct hm_snapshot *snap)
+{
+    return 26 + ROW_H * snap->nsections;
+}
+
+/* One snapshot: its caption, then one row per section. */
+static int svg_panel(FILE *out, const struct hm_snapshot *snap, const struct colours *col, int y)
+{
+    fprintf(out, "<g class=\"panel\">\n<text x=\"%d\" y=\"%d\" class=\"cap\">", SVG_LEFT, y + 16);
     xml_escape(out, snap->caption);
     fputs("</text>\n", out);
-    y += 52;
+    y += 26;
     for (int i = 0; i < snap->nsections; i++)
     {
         const struct hm_section *s = &snap->sections[i];
-        fprintf(out, "<g class=\"region\" data-start=\"0x%08lx\" data-end=\"0x%08lx\">\n",
-                s->start, s->end);
+        fprintf(out, "<g class=\"region\" data-start=\"0x%08lx\" data-end=\"0x%08lx\" "
+                "data-order=\"%s\">\n", s->start, s->end,
+                s->order == HM_ORDER_LFREE ? "lfree" : s->order == HM_ORDER_LIST ? "list" : "none");
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rt\">", SVG_LEFT, y + 14);
         xml_escape(out, s->title);
         fputs("</text>\n", out);
-        int by = y + 20, bh = 36;
-        for (int j = 0; j < s->nblocks; j++)
+        int by = y + BAR_Y, bh = BAR_H;
+        struct drawn *d;
+        int n = layout(s, &d);
+        for (int j = 0; j < n; j++)
         {
-            const struct hm_block *b = &s->blocks[j];
-            double x0 = xpos(s, b->addr), x1 = xpos(s, b->addr + b->hdr + b->size);
-            double w = x1 - x0 < 0.5 ? 0.5 : x1 - x0;
+            const struct hm_block *b = d[j].b;
+            double x0 = d[j].x0, w = d[j].w;
             const char *cls = b->kind == HM_DATA ? (b->used ? "used" : "free")
-                              : kind_word(b);
-            fprintf(out, "<g class=\"block %s\" data-addr=\"0x%08lx\" data-size=\"%lu\">",
-                    strcmp(cls, "-") == 0 ? "unmanaged" : cls, b->addr, b->size);
-            fprintf(out, "<title>0x%08lx: %s, header %lu + data %lu", b->addr, kind_word(b),
+                              : b->kind == HM_UNMANAGED ? "unmanaged" : kind_word(b);
+            fprintf(out, "<g class=\"block %s\" data-addr=\"0x%08lx\" data-size=\"%lu\" "
+                    "data-x=\"%.2f\" data-w=\"%.2f\"", strcmp(cls, "RW+ZI") == 0 ? "zi" : cls,
+                    b->addr, b->size, x0, w);
+            if (coloured(b))
+            {
+                fputs(" data-owner=\"", out);
+                xml_escape(out, owner_key(b));
+                fputs("\"", out);
+            }
+            fprintf(out, "><title>0x%08lx: %s, header %lu + data %lu", b->addr, kind_word(b),
                     b->hdr, b->size);
+            if (d[j].run > 1)
+                fprintf(out, " (x %d chunks)", d[j].run);
             if (b->owner[0] || b->thread[0])
             {
                 fputs(", ", out);
@@ -209,25 +460,29 @@ static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *titl
                 }
             }
             if (b->free_order)
-                fprintf(out, ", free list #%d", b->free_order);
+                fprintf(out, s->order == HM_ORDER_LFREE ? ", #%d in address order from lfree"
+                        : ", free list #%d", b->free_order);
             fputs("</title>", out);
-            /* Outlines only where they do not drown a narrow block. */
             fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"%s/>",
-                    x0, by, w, bh, block_fill(b),
+                    x0, by, w, bh, block_fill(col, b),
                     w >= 3 ? " stroke=\"#555555\" stroke-width=\"0.5\"" : "");
-            if (b->hdr > 0 && b->kind != HM_END)
+            if (b->hdr > 0 && b->kind != HM_END && b->kind != HM_ZONE && b->kind != HM_CONTROL)
             {
-                double hw = xpos(s, b->addr + b->hdr) - x0;
-                if (hw < 1)
-                    hw = 1;
+                double hw = w * (double)b->hdr / (double)(b->hdr + b->size);
+                if (hw < 1.5)
+                    hw = 1.5;
                 fprintf(out, "<rect class=\"hdr\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
-                        "height=\"%d\" fill=\"#222222\"/>", x0, by, hw, bh);
+                        "height=\"%d\" fill=\"%s\"/>", x0, by, hw, bh, FILL_HDR);
             }
-            char label[48] = "";
+            char label[64] = "";
             if (b->kind == HM_DATA && !b->used && b->free_order)
                 snprintf(label, sizeof label, "#%d", b->free_order);
+            else if (b->kind == HM_DATA && !b->used && d[j].run > 1)
+                snprintf(label, sizeof label, "%d free x %lu", d[j].run, b->size);
             else if (b->kind == HM_ZI)
-                snprintf(label, sizeof label, "ZI");
+                snprintf(label, sizeof label, "RW+ZI");
+            else if (b->kind == HM_UNMANAGED)
+                snprintf(label, sizeof label, "not managed by a heap");
             else if (b->used && b->owner[0])
                 snprintf(label, sizeof label, "%s", b->owner);
             if (label[0] && w > 7.0 * (double)strlen(label) + 6)
@@ -236,81 +491,96 @@ static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *titl
                 xml_escape(out, label);
                 fputs("</text>", out);
             }
+            /* markers above the row: lfree, the end marker, slab zones */
+            if (b->lfree)
+                fprintf(out, "<g class=\"mark lfree\"><path d=\"M%.2f %d l-5 -8 h10 z\" "
+                        "fill=\"#d55e00\"/><text x=\"%.2f\" y=\"%d\" class=\"mk\">lfree</text></g>",
+                        x0 + (w < 10 ? w / 2 : 5), by - 1, x0 + (w < 10 ? w / 2 : 5), by - 11);
+            if (b->kind == HM_END && !b->lfree)
+                fprintf(out, "<g class=\"mark end\"><path d=\"M%.2f %d l-4 -6 h8 z\" "
+                        "fill=\"#222222\"/><text x=\"%.2f\" y=\"%d\" class=\"mk\">end</text></g>",
+                        x0 + w / 2, by - 1, x0 + w / 2, by - 9);
+            if (b->kind == HM_ZONE)
+            {
+                double x1 = x_of(d, n, b->addr + b->hdr + b->size);
+                unsigned long chunk = 0;
+                if (j + 1 < n && d[j + 1].b->kind == HM_DATA)
+                    chunk = d[j + 1].b->size;
+                fprintf(out, "<g class=\"mark zone\"><path d=\"M%.2f %d v-5 H%.2f v5\" "
+                        "fill=\"none\" stroke=\"#8c6d31\"/><text x=\"%.2f\" y=\"%d\" class=\"mk\">"
+                        "zone: %lu-byte chunks</text></g>", x0, by - 2, x1, (x0 + x1) / 2,
+                        by - 10, chunk);
+            }
             fputs("</g>\n", out);
         }
+        free(d);
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\">0x%08lx</text>", SVG_LEFT,
                 by + bh + 14, s->start);
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\">0x%08lx</text>\n",
                 SVG_LEFT + SVG_BAR, by + bh + 14, s->end);
         if (s->stats[0])
         {
-            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 110, by + bh + 14);
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 80, by + bh + 14);
             xml_escape(out, s->stats);
+            fputs("</text>\n", out);
+        }
+        if (s->stats2[0])
+        {
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 80, by + bh + 27);
+            xml_escape(out, s->stats2);
             fputs("</text>\n", out);
         }
         fputs("</g>\n", out);
         y += ROW_H;
     }
-    /* Legend: one swatch per owning thread, then the fixed kinds. */
-    char seen[32][16];
-    int nseen = 0, lx = SVG_LEFT;
-    fprintf(out, "<g class=\"legend\">\n");
-    for (int i = 0; i < snap->nsections; i++)
-        for (int j = 0; j < snap->sections[i].nblocks; j++)
-        {
-            const struct hm_block *b = &snap->sections[i].blocks[j];
-            if (!b->used || b->kind != HM_DATA || !b->thread[0] || nseen == 32)
-                continue;
-            int dup = 0;
-            for (int k = 0; k < nseen; k++)
-                dup |= strcmp(seen[k], b->thread) == 0;
-            if (dup)
-                continue;
-            snprintf(seen[nseen++], 16, "%s", b->thread);
-            if (lx + 24 + 7 * (int)strlen(b->thread) > SVG_W - 560)
-                continue;   /* no room left on the legend's line */
-            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    "<text x=\"%d\" y=\"%d\" class=\"lg\">", lx, y + 2, owner_colour(b),
-                    lx + 16, y + 12);
-            xml_escape(out, b->thread);
-            fputs("</text>\n", out);
-            lx += 24 + 7 * (int)strlen(b->thread);
-        }
-    static const char *const fixed[][2] = {
-        { "#ffffff", "free (#n = free-list order)" }, { "#222222", "block header" },
-        { "#bab0ac", "ZI (.data + .bss)" }, { "#79706e", "heap control block" },
-    };
-    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-    {
-        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\" "
-                "stroke=\"#555555\" stroke-width=\"0.5\"/><text x=\"%d\" y=\"%d\" class=\"lg\">%s"
-                "</text>\n", lx, y + 2, fixed[k][0], lx + 16, y + 12, fixed[k][1]);
-        lx += 24 + 7 * (int)strlen(fixed[k][1]);
-    }
     fputs("</g>\n", out);
-}
-
-static int svg_height(const struct hm_snapshot *snap)
-{
-    return 52 + ROW_H * snap->nsections + 24;
+    return y;
 }
 
 static const char svg_style[] =
     "<style>text{font-family:monospace;font-size:11px;fill:#222}"
-    ".title{font-size:15px;font-weight:bold}.cap{font-size:12px}"
-    ".rt{font-size:12px;font-weight:bold}.bl{text-anchor:middle;fill:#111}"
-    ".ax,.st{font-size:10px;fill:#555}</style>\n";
+    ".title{font-size:15px;font-weight:bold}.cap{font-size:12px;font-weight:bold}"
+    ".rt{font-size:12px}.bl{text-anchor:middle;fill:#111;paint-order:stroke;"
+    "stroke:#ffffff;stroke-width:3px;stroke-opacity:.8}.mk{text-anchor:middle;font-size:10px}"
+    ".ax,.st{font-size:10px;fill:#444}</style>\n";
 
-void hm_write_svg(FILE *out, const struct hm_snapshot *snap, const char *title)
+#define SVG_NOTE "widths to scale, except that every block is at least 4 px wide"
+
+static int svg_height(const struct hm_snapshot *snaps, int n, const struct legend *l)
 {
-    int h = svg_height(snap);
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+    int h = 52;
+    for (int i = 0; i < n; i++)
+        h += panel_height(&snaps[i]);
+    return h + 18 * legend_lines(l) + 8;
+}
+
+/* n snapshots drawn one above the other (panels), one legend. */
+static void svg_document(FILE *out, const struct hm_snapshot *snaps, int n, const char *title,
+                         const struct colours *col)
+{
+    struct legend l;
+    legend_build(&l, col, snaps, n);
+    int h = svg_height(snaps, n, &l);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\">\n", SVG_W, h, SVG_W, h);
     fputs(svg_style, out);
     fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#fafafa\"/>\n", SVG_W, h);
-    svg_body(out, snap, title, 0);
+    fprintf(out, "<text x=\"%d\" y=\"18\" class=\"title\">", SVG_LEFT);
+    xml_escape(out, title);
+    fprintf(out, "</text>\n<text x=\"%d\" y=\"36\" class=\"ax\">%s</text>\n", SVG_LEFT, SVG_NOTE);
+    int y = 44;
+    for (int i = 0; i < n; i++)
+        y = svg_panel(out, &snaps[i], col, y);
+    legend_draw(out, &l, y + 4);
     fputs("</svg>\n", out);
+}
+
+void hm_write_svg(FILE *out, const struct hm_snapshot *snaps, int n, const char *title)
+{
+    struct colours col = { .n = 0 };
+    colours_add(&col, snaps, n);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    svg_document(out, snaps, n, title, &col);
 }
 
 /* -------------------------------------------------------------- HTML */
@@ -368,6 +638,8 @@ static const char html_script[] =
 void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char *title,
                    char *const *texts, const struct hm_log *log)
 {
+    struct colours col = { .n = 0 };
+    colours_add(&col, snaps, n);    /* an owner keeps its colour from step to step */
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\"/>\n<title>", out);
     xml_escape(out, title);
@@ -386,12 +658,8 @@ void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char
         fprintf(out, "<div class=\"step\" id=\"s%d\" data-caption=\"", i);
         xml_escape(out, snaps[i].caption);
         fputs("\">\n", out);
-        int h = svg_height(&snaps[i]);
-        fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                "viewBox=\"0 0 %d %d\">\n", SVG_W, h, SVG_W, h);
-        fputs(svg_style, out);
-        svg_body(out, &snaps[i], title, 0);
-        fputs("</svg>\n<pre>", out);
+        svg_document(out, &snaps[i], 1, title, &col);
+        fputs("<pre>", out);
         if (texts && texts[i])
             xml_escape(out, texts[i]);
         fputs("</pre>\n</div>\n", out);

@@ -22,7 +22,9 @@
  *   heapmap_draw.c  text maps, SVG, the HTML page
  *   shell.c       `rtsim shell`: the msh prompt as the thread "tshell"
  *   replay.c      `rtsim replay`: a trace's allocations through other heaps
- *   demo_kernel.c the kernel demo (mutexes: beyond the scenario language)
+ *   demos.c       the demos' order (one table) and the model line they start with
+ *   demo_kernel.c, demo_mempool_sample.c, demo_determinism.c: the demos
+ *                 written in C (beyond the scenario language)
  *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
 #include <errno.h>
@@ -34,8 +36,6 @@
 #include "demos.h"
 #include "rtsim_cli.h"
 #include "scenario.h"
-
-extern const struct rtsim_demo rtsim_demo_kernel;
 
 /* ------------------------------------------------------------- usage */
 
@@ -324,6 +324,78 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* The embedded scenario demo NAME, or NULL (not a demo, or its heap is
+ * not in this build). */
+static const struct rtsim_scenario *scenario_demo(const char *name)
+{
+    for (const struct rtsim_scenario *sc = rtsim_scenarios; sc->name; sc++)
+        if (sc->demo && strcmp(sc->name, name) == 0)
+            return sc;
+    return NULL;
+}
+
+static int listed_in_order(const char *name)
+{
+    for (const struct rtsim_demo_row *r = rtsim_demo_order; r->name; r++)
+        if (strcmp(r->name, name) == 0)
+            return 1;
+    return 0;
+}
+
+static int run_c_demo(const struct rtsim_demo *d, struct rtsim_options *o)
+{
+    FILE *trace = NULL;
+    if (o->trace_path)
+    {
+        trace = fopen(o->trace_path, "w");
+        if (!trace)
+        {
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path, strerror(errno));
+            return 1;
+        }
+        o->cfg.trace = trace;
+    }
+    struct rt_sim_config cfg = o->cfg;
+    int rc = d->run(&cfg) != 0;
+    if (trace)
+        fclose(trace);
+    o->cfg.trace = NULL;
+    return rc;
+}
+
+/* Run one demo (a row of the table, or a scenario demo the table does not
+ * list yet: those follow the table's). */
+static int run_demo(const char *name, const struct rtsim_demo *c, struct rtsim_options *o)
+{
+    const struct rtsim_scenario *sc = c ? NULL : scenario_demo(name);
+    if (!c && !sc)
+        return -1;
+    printf("=== rtsim demo %s: %s ===\n\n", name, c ? c->title : sc->title);
+    rtsim_demo_model_line();
+    fflush(stdout);
+    int status = 0;
+    if (c)
+    {
+        if (c->run && (o->svg_path || o->html_path))
+        {
+            fprintf(stderr, "rtsim: demo %s draws its own pictures in text; --svg and --html "
+                    "are for the scenario demos\n", name);
+            return 2;
+        }
+        status = run_c_demo(c, o);
+    }
+    else
+    {
+        char file[64];
+        snprintf(file, sizeof file, "%s.rts", name);
+        struct rtsim_options oo = *o;
+        status = rtsim_run_text(file, sc->text, &oo, sc->title) != 0;
+    }
+    printf("\n");
+    o->trace_path = NULL;    /* one trace: the first demo's */
+    return status;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
     struct rtsim_options o;
@@ -332,55 +404,41 @@ static int cmd_demo(int argc, char **argv)
         return rc == 3 ? 0 : rc;
     /* A demo ends by showing the blocks it still holds: not leaks. */
     o.cfg.leaks_report = 0;
-    const struct rtsim_scenario *list = rtsim_scenarios;
     if (o.list)
     {
-        for (int i = 0; list[i].name; i++)
-            if (list[i].demo)
-                printf("%-14s %s\n", list[i].name, list[i].title);
-        printf("%-14s %s\n", rtsim_demo_kernel.name, rtsim_demo_kernel.title);
+        for (const struct rtsim_demo_row *r = rtsim_demo_order; r->name; r++)
+        {
+            const struct rtsim_scenario *sc = r->c ? NULL : scenario_demo(r->name);
+            if (r->c || sc)
+                printf("%-15s %s\n", r->name, r->c ? r->c->title : sc->title);
+        }
+        for (const struct rtsim_scenario *sc = rtsim_scenarios; sc->name; sc++)
+            if (sc->demo && !listed_in_order(sc->name))
+                printf("%-15s %s\n", sc->name, sc->title);
         return 0;
     }
-    int status = 0, found = 0;
-    int multi = (o.svg_path || o.html_path) && !o.rest;
-    if (multi)
+    if ((o.svg_path || o.html_path) && !o.rest)
         return rtsim_bad_usage(RTSIM_CMD_DEMO, "%s", "--svg and --html draw one demo: name it");
-    for (int i = 0; list[i].name; i++)
+    int status = 0, found = 0;
+    for (const struct rtsim_demo_row *r = rtsim_demo_order; r->name; r++)
     {
-        if (!list[i].demo || (o.rest && strcmp(o.rest, list[i].name) != 0))
+        if (o.rest && strcmp(o.rest, r->name) != 0)
+            continue;
+        int s = run_demo(r->name, r->c, &o);
+        if (s == 2)
+            return 2;
+        if (s >= 0)
+            found = 1;
+        if (s > 0)
+            status = 1;
+    }
+    for (const struct rtsim_scenario *sc = rtsim_scenarios; sc->name; sc++)
+    {
+        if (!sc->demo || listed_in_order(sc->name) || (o.rest && strcmp(o.rest, sc->name) != 0))
             continue;
         found = 1;
-        printf("=== rtsim demo %s: %s ===\n\n", list[i].name, list[i].title);
-        fflush(stdout);
-        char file[64];
-        snprintf(file, sizeof file, "%s.rts", list[i].name);
-        struct rtsim_options oo = o;
-        if (rtsim_run_text(file, list[i].text, &oo, list[i].title) != 0)
+        if (run_demo(sc->name, NULL, &o) > 0)
             status = 1;
-        printf("\n");
-        o.trace_path = NULL;    /* one trace: the first demo's */
-    }
-    if (!o.rest || strcmp(o.rest, rtsim_demo_kernel.name) == 0)
-    {
-        found = 1;
-        printf("=== rtsim demo %s: %s ===\n\n", rtsim_demo_kernel.name, rtsim_demo_kernel.title);
-        fflush(stdout);
-        FILE *trace = NULL;
-        if (o.trace_path)
-        {
-            trace = fopen(o.trace_path, "w");
-            if (!trace)
-            {
-                fprintf(stderr, "rtsim: cannot write %s: %s\n", o.trace_path, strerror(errno));
-                return 1;
-            }
-            o.cfg.trace = trace;
-        }
-        if (rtsim_demo_kernel.run(&o.cfg) != 0)
-            status = 1;
-        if (trace)
-            fclose(trace);
-        printf("\n");
     }
     if (!found)
     {

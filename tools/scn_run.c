@@ -56,8 +56,9 @@ static struct
     int nsnaps, cap_snaps;
     struct hm_log log;                  /* echo and say lines, for --html */
     int cap_log;
-    struct hm_snapshot picture;         /* the last `map`, drawn by --svg */
-    int have_picture;
+    struct hm_snapshot *pictures;       /* every `map`, drawn by --svg as panels */
+    int npictures;
+    char since_map[120];                /* memory statements since the last `map` */
     int failures;
     int step;
     FILE *tap;                          /* the run's trace (scn_owner.c) */
@@ -146,6 +147,11 @@ static const char *addr_str(const void *p)
 
 static void take_step(const struct scn_stmt *s, const char *what)
 {
+    if (s)
+    {
+        size_t n = strlen(S.since_map);
+        snprintf(S.since_map + n, sizeof S.since_map - n, "%s%s", n ? "; " : "", s->text);
+    }
     if (!S.opt.map && !S.opt.svg_path && !S.opt.html_path)
         return;
     /* Walking the system heap takes its lock, which an interrupt handler
@@ -630,8 +636,12 @@ static void print_stats(const struct scn_stmt *s)
     hm_take(&snap, "", S.objs, S.nobjs, s->str, scn_owner_of);
     echo("%s", s->text);
     for (int i = 0; i < snap.nsections; i++)
+    {
         if (snap.sections[i].stats[0])
             printf("    %s\n", snap.sections[i].stats);
+        if (snap.sections[i].stats2[0])
+            printf("    %s\n", snap.sections[i].stats2);
+    }
     hm_release(&snap);
     fflush(stdout);
 }
@@ -641,14 +651,18 @@ static void stmt_map(const struct scn_stmt *s)
     if (in_isr(s))
         return;
     echo("%s", s->text);
-    if (S.have_picture)
-        hm_release(&S.picture);
-    char cap[200];
-    snprintf(cap, sizeof cap, "tick %u, %s, line %d", (unsigned)rt_tick_get_raw(),
-             self_name(), s->line);
-    hm_take(&S.picture, cap, S.objs, S.nobjs, s->str, scn_owner_of);
-    S.have_picture = 1;
-    hm_print_text(stdout, &S.picture);
+    char cap[300];
+    if (S.since_map[0])
+        snprintf(cap, sizeof cap, "after %s (tick %u, %s, line %d)", S.since_map,
+                 (unsigned)rt_tick_get_raw(), self_name(), s->line);
+    else
+        snprintf(cap, sizeof cap, "tick %u, %s, line %d", (unsigned)rt_tick_get_raw(),
+                 self_name(), s->line);
+    S.since_map[0] = '\0';
+    S.pictures = rtsim_xrealloc(S.pictures, (size_t)(S.npictures + 1) * sizeof *S.pictures);
+    struct hm_snapshot *pic = &S.pictures[S.npictures++];
+    hm_take(pic, cap, S.objs, S.nobjs, s->str, scn_owner_of);
+    hm_print_text(stdout, pic);
     fflush(stdout);
 }
 
@@ -678,7 +692,7 @@ static void stmt_board(const struct scn_stmt *s)
         printf("    %-6s 0x%08lx..0x%08lx %5lu KiB", r->name, r->base, r->base + r->size,
                (unsigned long)r->size / 1024);
         if (r->zi_size)
-            printf("  ZI 0x%08lx..0x%08lx (%lu bytes)", r->base, r->base + r->zi_size,
+            printf("  RW+ZI 0x%08lx..0x%08lx (%lu bytes)", r->base, r->base + r->zi_size,
                    (unsigned long)r->zi_size);
         if (lo)
             printf("  heap 0x%08lx..0x%08lx (%lu bytes)", lo, hi, hi - lo);
@@ -952,7 +966,7 @@ static int write_pictures(void)
     if (S.opt.svg_path)
     {
         FILE *f = fopen(S.opt.svg_path, "w");
-        const struct hm_snapshot *snap = S.have_picture ? &S.picture
+        const struct hm_snapshot *snap = S.npictures ? S.pictures
                                          : S.nsnaps ? &S.snaps[S.nsnaps - 1] : NULL;
         if (!f)
         {
@@ -962,7 +976,8 @@ static int write_pictures(void)
         else
         {
             struct hm_snapshot empty = { 0 };
-            hm_write_svg(f, snap ? snap : &empty, S.opt.title ? S.opt.title : "rtsim heap map");
+            hm_write_svg(f, snap ? snap : &empty, S.npictures ? S.npictures : 1,
+                         S.opt.title ? S.opt.title : "rtsim heap map");
             fclose(f);
         }
     }
@@ -995,8 +1010,9 @@ int scn_session_end(void)
         hm_release(&S.snaps[i]);
         free(S.texts[i]);
     }
-    if (S.have_picture)
-        hm_release(&S.picture);
+    for (int i = 0; i < S.npictures; i++)
+        hm_release(&S.pictures[i]);
+    free(S.pictures);
     for (int i = 0; i < S.nobjs; i++)
         if (S.objs[i].kind == HM_OBJ_MEMHEAP)
             free(S.objs[i].handle);
