@@ -199,9 +199,11 @@ s = open(svg).read() if os.path.exists(svg) else ""
 check("svg: one row per region", s.count('<g class="region"') == 1 and 'data-start="0x20000000"' in s)
 check("svg: blocks to scale with headers marked",
       s.count('class="block used"') >= 6 and s.count('class="hdr"') >= 10)
-check("svg: free blocks in free-list order", all(f"free list #{k}" in s for k in range(1, 7)))
+check("svg: small-mem free blocks in address order from lfree, lfree drawn",
+      all(f"#{k} in address order from lfree" in s for k in range(1, 7))
+      and s.count('class="mark lfree"') == 1 and "free list" not in s)
 check("svg: owners named and coloured", ">b2</text>" in s and "b2 (main)" in s and 'class="legend"' in s)
-check("svg: ZI and the board's addresses", "ZI (.data + .bss)" in s and "0x20005000" in s)
+check("svg: RW+ZI and the board's addresses", "RW .data + ZI .bss" in s and "0x20005000" in s)
 check("svg: no host pointers", not re.search(r"0x[0-9a-f]{9,}", s))
 h = open(html).read() if os.path.exists(html) else ""
 steps = h.count('<div class="step"')
@@ -215,7 +217,33 @@ check("html: the run's log, each line tagged with its step",
       '<pre id="log">' in h and '<span class="ll" data-step="1">' in h
       and "big = malloc 2048 -&gt; NULL" in h)
 check("html: steps carry captions and text maps",
-      'data-caption="step 2, tick 0, main: b1 = malloc 1024"' in h and "free list #1" in h)
+      'data-caption="step 2, tick 0, main: b1 = malloc 1024"' in h and "#1 &lt;- lfree" in h)
+
+# ------------------------------------- legend words match the algorithm
+# Small mem has no free list (rt_smem_alloc walks every block from lfree):
+# its maps and pictures say "address order from lfree"; memheap and pools
+# keep free lists and say so; TLSF and slab number nothing.
+WORDS = {
+    "smallmem": ("address order from lfree", "free list"),
+    "smallmem-classic": ("address order from lfree", "free list"),
+    "memheap": ("free-list position", "from lfree"),
+    "tlsf": (None, "from lfree"),
+    "slab": (None, "from lfree"),
+}
+for algo, (want, never) in WORDS.items():
+    wsvg = os.path.join(tmp, f"words-{algo}.svg")
+    rc, out, err = run(["run", "-", "--heap", algo, "--svg", wsvg],
+                       stdin=b"a = malloc 100\nb = malloc 100\nc = malloc 100\nfree b\nmap heap\n")
+    w = open(wsvg).read() if os.path.exists(wsvg) else ""
+    legend = w[w.find('<g class="legend">'):]
+    ok = rc == 0 and never not in out and never not in w
+    if want:
+        ok = ok and want in out and want in legend
+    else:
+        ok = ok and "#1" not in out and "(#n" not in legend
+    check(f"legend and map words match the algorithm: {algo}", ok, f"rc={rc} {err}")
+rc, out, err = run(["run", "-"], stdin=b"pool p 3 16\na = mp_alloc p 0\nmap p\n")
+check("a pool's map numbers its free list", rc == 0 and "free list #1" in out, out)
 
 # -------------------------------------------------------- trace, replay
 rc2, _, _ = run(["demo", "fragmentation", "--trace", trace2])

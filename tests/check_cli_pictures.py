@@ -22,12 +22,13 @@ PICTURES = {
     "split-merge.svg": (["demo", "split-merge"], None),
     "fragmentation.svg": (["demo", "fragmentation"], None),
     "headers.svg": (["demo", "headers"], None),
+    "lfree.svg": (["demo", "lfree"], None),
     "memheap.svg": (["demo", "memheap"], "MEMHEAP"),
     "slab.svg": (["demo", "slab"], "SLAB"),
     "mempool.svg": (["demo", "mempool"], "MEMPOOL"),
     "double-free.svg": (["run", "tools/scenarios/double-free.rts"], None),
     "workload.svg": (["run", "tools/scenarios/workload.rts"], None),
-    "tlsf.svg": (["run", "tools/scenarios/tlsf.rts"], "TLSF"),
+    "tlsf.svg": (["demo", "tlsf"], "TLSF"),
 }
 update = os.environ.get("RTSIM_UPDATE_GOLDEN")
 tmp = tempfile.mkdtemp(prefix="rtsim-pictures-")

@@ -113,11 +113,12 @@ static void isr(void *param)
 static void part1_main(void *arg)
 {
     (void)arg;
-    rt_kprintf("Part 1: how many blocks does one malloc look at?\n"
-               "A small-mem heap with N holes (the smallest block, each fenced in by a used\n"
-               "one), then malloc(%d), which fits no hole.  First fit walks every block from\n"
-               "lfree, used or free, until one fits (RT-Thread 4.1.1 src/mem.c, rt_smem_alloc).\n\n",
+    rt_kprintf("Part 1: how many blocks does one malloc look at?\n");
+    rt_kprintf("A small-mem heap with N holes (the smallest block, each fenced in by a used\n");
+    rt_kprintf("one), then malloc(%d), which fits no hole.  First fit walks every block from\n",
                REQUEST);
+    rt_kprintf("lfree, used or free, until one fits (RT-Thread 4.1.1 src/mem.c,\n");
+    rt_kprintf("rt_smem_alloc).  Counted on the live heap, checked against the result.\n\n");
     rt_kprintf("  %-6s %-34s %s\n", "holes", "small mem: blocks visited", "the block it returned");
     static const int ns[] = { 10, 100, 1000 };
     for (int k = 0; k < 3; k++)
@@ -128,11 +129,11 @@ static void part1_main(void *arg)
         else
             rt_kprintf("  %-6d %-34d %s\n", ns[k], v, ok ? "is the one counted to" : "DIFFERS");
     }
-    rt_kprintf("\nThe others do not walk, whatever the holes:\n"
-               "  memory pool  1 block: the head of its free list (src/mempool.c, rt_mp_alloc)\n"
-               "  slab         1 chunk: from the first zone of the size class with a free\n"
-               "               chunk (src/slab.c, rt_slab_alloc); a new zone when none\n"
-               "  tlsf         2 bitmap searches and a list head (rtsim's tlsf.c, not RT-Thread)\n");
+    rt_kprintf("\nThe others do not walk, whatever the holes:\n");
+    rt_kprintf("  memory pool  1 block: the head of its free list (src/mempool.c, rt_mp_alloc)\n");
+    rt_kprintf("  slab         1 chunk of the first zone of its size class that has a free\n");
+    rt_kprintf("               chunk (src/slab.c, rt_slab_alloc); a new zone when none has\n");
+    rt_kprintf("  tlsf         2 bitmap searches and a list head (rtsim's tlsf.c, not RT-Thread)\n");
 #ifdef RTSIM_HAVE_MEMPOOL
     rt_mp_t p = rt_mp_create("p", 4, 32);
     rt_uint8_t *head = p->block_list;
@@ -148,12 +149,13 @@ static void part2_main(void *arg)
 {
     (void)arg;
 #ifdef RTSIM_HAVE_MEMPOOL
-    rt_kprintf("\nPart 2: inside an interrupt handler\n"
-               "A pool \"p\" of 4 blocks; an interrupt at tick 5 tries rt_mp_alloc(p, 0),\n"
-               "then rt_malloc.  rt_malloc takes the heap's lock, a mutex, and a mutex may not\n"
-               "be taken in an interrupt: RT-Thread 4.1.1 stops at the context check inside\n"
-               "rt_mutex_take (src/ipc.c, RT_DEBUG_IN_THREAD_CONTEXT); a board prints that\n"
-               "function's name.\n\n");
+    rt_kprintf("\nPart 2: inside an interrupt handler\n");
+    rt_kprintf("A pool \"p\" of 4 blocks; an interrupt at tick 5 tries rt_mp_alloc(p, 0),\n");
+    rt_kprintf("which never waits and is allowed (src/mempool.c), then rt_malloc.  rt_malloc\n");
+    rt_kprintf("takes the heap's lock, a mutex, which an interrupt may not take: a board\n");
+    rt_kprintf("running 4.1.1 stops at the context check in rt_mutex_take (src/ipc.c,\n");
+    rt_kprintf("RT_DEBUG_IN_THREAD_CONTEXT) and prints that name; rtsim checks at\n");
+    rt_kprintf("rt_malloc's entry and names rt_malloc.\n\n");
     irq_pool = rt_mp_create("p", 4, 32);
     rt_sim_irq_at(5, isr, RT_NULL);
     rt_thread_delay(10);

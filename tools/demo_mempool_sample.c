@@ -114,14 +114,15 @@ static void sample_main(void *arg)
 {
     (void)arg;
     int blocks = POOL_BYTES / (BLOCK_BYTES + (int)sizeof(rt_uint8_t *));
-    rt_kprintf("The manual's memory-pool sample.  Pool \"mp1\": %d bytes cut into %d-byte\n"
-               "blocks, each with a %d-byte word in front: %d / (%d + %d) = %d blocks (the manual,\n"
-               "on a 32-bit target, has 48).  thread1 (priority 25) wants %d blocks and waits\n"
-               "forever for each; thread2 (priority 26) frees them.  The sample's static array\n"
-               "and the pool object are taken from the heap here, so that their addresses are\n"
-               "the board's.\n\n",
-               POOL_BYTES, BLOCK_BYTES, (int)sizeof(rt_uint8_t *), POOL_BYTES, BLOCK_BYTES,
-               (int)sizeof(rt_uint8_t *), blocks, WANTED);
+    rt_kprintf("The manual's memory-pool sample.  Pool \"mp1\": %d bytes cut into\n", POOL_BYTES);
+    rt_kprintf("%d-byte blocks, each with a word of %d bytes in front: %d / (%d + %d) = %d\n",
+               BLOCK_BYTES, (int)sizeof(rt_uint8_t *), POOL_BYTES, BLOCK_BYTES,
+               (int)sizeof(rt_uint8_t *), blocks);
+    rt_kprintf("blocks (the manual, on a 32-bit target, has 48).  thread1 (priority 25) wants %d\n",
+               WANTED);
+    rt_kprintf("blocks and waits forever for each; thread2 (priority 26) frees them.  The\n");
+    rt_kprintf("sample's static array and pool object are taken from the heap here, so\n");
+    rt_kprintf("that their addresses are the board's.\n\n");
     pool_memory = rt_malloc(POOL_BYTES);
     mpp = rt_malloc(sizeof *mpp);
     for (int i = 0; i < WANTED; i++)

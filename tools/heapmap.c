@@ -164,7 +164,11 @@ static int address_ordered(const char *algo)
  * end marker when no block is free. */
 static void number_free_by_address(struct hm_section *s)
 {
-    int k = 0;
+    int k = 0, managed = 0;
+    for (int i = 0; i < s->nblocks; i++)
+        managed |= s->blocks[i].kind == HM_DATA || s->blocks[i].kind == HM_END;
+    if (!managed)
+        return;
     s->order = HM_ORDER_LFREE;
     for (int i = 0; i < s->nblocks; i++)
         if (!s->blocks[i].used && s->blocks[i].kind == HM_DATA && s->blocks[i].hdr > 0)
@@ -351,6 +355,8 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
 {
     struct hm_section *s;
     struct walk_ctx c;
+    if (o->kind < HM_OBJ_SMEM || o->kind > HM_OBJ_POOL)
+        return;     /* deleted */
     if (o->in_region)
     {
         c = *region_ctx;

@@ -227,7 +227,7 @@ static const char *block_fill(const struct colours *c, const struct hm_block *b)
 #define SVG_W     1000
 #define SVG_LEFT  20
 #define SVG_BAR   (SVG_W - 2 * SVG_LEFT)
-#define ROW_H     112
+#define ROW_H     122
 #define BAR_Y     36        /* the blocks' top below a row's title (markers above) */
 #define BAR_H     36
 #define MIN_W     4.0       /* every block at least this wide (px) */
@@ -515,18 +515,18 @@ static int svg_panel(FILE *out, const struct hm_snapshot *snap, const struct col
         }
         free(d);
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\">0x%08lx</text>", SVG_LEFT,
-                by + bh + 14, s->start);
+                by + bh + 12, s->start);
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\">0x%08lx</text>\n",
-                SVG_LEFT + SVG_BAR, by + bh + 14, s->end);
+                SVG_LEFT + SVG_BAR, by + bh + 12, s->end);
         if (s->stats[0])
         {
-            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 80, by + bh + 14);
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT, by + bh + 25);
             xml_escape(out, s->stats);
             fputs("</text>\n", out);
         }
         if (s->stats2[0])
         {
-            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT + 80, by + bh + 27);
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"st\">", SVG_LEFT, by + bh + 37);
             xml_escape(out, s->stats2);
             fputs("</text>\n", out);
         }
