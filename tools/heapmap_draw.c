@@ -629,8 +629,15 @@ static const char html_script[] =
     "      if (shown === 1 && steps[i].style.display === 'block' &&\n"
     "          caption.textContent.indexOf(steps[i].getAttribute('data-caption')) !== -1) ok++;\n"
     "    }\n"
+    "    slider.value = '0'; show(0);\n"
+    "    var shown0 = 0, ll = document.querySelectorAll('#log .ll');\n"
+    "    for (var q = 0; q !== ll.length; q++) if (ll[q].style.display !== 'none') shown0++;\n"
+    "    var lr = document.getElementById('log').getBoundingClientRect();\n"
+    "    var mr = steps[0].getBoundingClientRect();\n"
     "    document.getElementById('selftest').textContent =\n"
-    "      'selftest: ' + ok + ' of ' + steps.length + ' steps shown';\n"
+    "      'selftest: ' + ok + ' of ' + steps.length + ' steps shown; log lines at step 1: ' +\n"
+    "      shown0 + '; log beside map: ' + (lr.left >= mr.right - 1 && lr.top < window.innerHeight\n"
+    "      ? 'yes' : 'no');\n"
     "  }\n"
     "})();\n"
     "//]]>\n";
@@ -643,16 +650,23 @@ void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\"/>\n<title>", out);
     xml_escape(out, title);
+    /* The map and the run's log side by side: the log is in view from the
+     * first step, next to the picture it explains. */
     fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em;background:#fafafa}\n"
-          "#controls{position:sticky;top:0;background:#fafafa;padding:.5em 0}\n"
+          "#controls{position:sticky;top:0;background:#fafafa;padding:.5em 0;z-index:1}\n"
           "#step{width:60%}\npre{font-size:12px;background:#fff;border:1px solid #ddd;"
-          "padding:.5em;overflow:auto}\n#log{max-height:18em;position:relative}\n.now{background:#ffeeaa}\n"
+          "padding:.5em;overflow:auto}\n"
+          "#main{display:flex;gap:1em;align-items:flex-start}\n"
+          "#steps{flex:0 1 62%;min-width:0}\n#steps svg{width:100%;height:auto}\n"
+          "#side{flex:1 1 38%;min-width:16em;position:sticky;top:4.5em}\n"
+          "#side h2{margin:.2em 0;font-size:1em}\n"
+          "#log{max-height:80vh;position:relative;margin:0;white-space:pre-wrap}\n.now{background:#ffeeaa}\n"
           "</style>\n</head>\n<body>\n<h1>", out);
     xml_escape(out, title);
     fprintf(out, "</h1>\n<div id=\"controls\"><input type=\"range\" id=\"step\" min=\"0\" "
             "max=\"%d\" value=\"0\"/> <span id=\"caption\"></span>"
-            "<p>Drag the slider or use the arrow keys to step through the run.</p></div>\n"
-            "<div id=\"steps\">\n", n > 0 ? n - 1 : 0);
+            " <small>Drag the slider or use the arrow keys to step through the run.</small></div>\n"
+            "<div id=\"main\">\n<div id=\"steps\">\n", n > 0 ? n - 1 : 0);
     for (int i = 0; i < n; i++)
     {
         fprintf(out, "<div class=\"step\" id=\"s%d\" data-caption=\"", i);
@@ -664,14 +678,15 @@ void hm_write_html(FILE *out, const struct hm_snapshot *snaps, int n, const char
             xml_escape(out, texts[i]);
         fputs("</pre>\n</div>\n", out);
     }
-    fputs("</div>\n<h2>Run log</h2>\n<pre id=\"log\">", out);
+    fputs("</div>\n<div id=\"side\"><h2>Run log</h2>\n<pre id=\"log\">", out);
     for (int i = 0; log && i < log->n; i++)
     {
         fprintf(out, "<span class=\"ll\" data-step=\"%d\">", log->step_of[i]);
         xml_escape(out, log->lines[i]);
         fputs("\n</span>", out);
     }
-    fputs("</pre>\n<p id=\"selftest\"></p>\n<script>\n", out);
+    fputs("</pre></div>\n</div>\n", out);
+    fputs("<p id=\"selftest\"></p>\n<script>\n", out);
     fputs(html_script, out);
     fputs("</script>\n</body>\n</html>\n", out);
 }

@@ -893,7 +893,12 @@ void scn_exec(struct scn_stmt *s)
         case SCN_SAY:
             printf("%s\n", s->str);
             fflush(stdout);
+            /* Narration belongs to the picture on screen when it is
+             * printed: the page shows it from that step on (so the log
+             * is not empty at the first step). */
             log_line(s->str);
+            if (S.log.n && S.nsnaps)
+                S.log.step_of[S.log.n - 1] = S.nsnaps - 1;
             break;
         case SCN_BOARD:   stmt_board(s); break;
         case SCN_MAP:     stmt_map(s); break;
