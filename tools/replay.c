@@ -42,6 +42,7 @@ struct replay
     int nev;
     /* results */
     unsigned long failed, peak_used, end_used, end_free, end_largest, min_largest, skipped;
+    unsigned long peak_all;
     unsigned frag;
     int ndiff;
     char diff[MAX_DIFFS][160];
@@ -149,6 +150,25 @@ static void note(struct replay *r, const struct event *e, const char *what, void
              mine);
 }
 
+/* Used bytes of the whole system heap.  rt_memory_info (and so
+ * rt_memory_stats' total/used) reports memheap's first heap only, as
+ * RT-Thread 4.1.1 does; a replay compares algorithms, so for memheap it
+ * adds every memheap up, as the maps' "all memheaps" line does. */
+static unsigned long used_all(const struct rt_memory_stats *st)
+{
+    if (strcmp(rt_system_heap_algorithm(), "memheap") != 0)
+        return (unsigned long)st->used;
+    unsigned long used = 0;
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
+    for (rt_list_t *n = info ? info->object_list.next : NULL; n && n != &info->object_list;
+         n = n->next)
+    {
+        struct rt_memheap *h = rt_list_entry(n, struct rt_memheap, parent.list);
+        used += (unsigned long)(h->pool_size - h->available_size);
+    }
+    return used;
+}
+
 static void replay_main(void *arg)
 {
     struct replay *r = arg;
@@ -209,10 +229,14 @@ static void replay_main(void *arg)
         rt_memory_stats(&st);
         if (st.largest_free < r->min_largest)
             r->min_largest = st.largest_free;
+        if (used_all(&st) > r->peak_all)
+            r->peak_all = used_all(&st);
     }
     rt_memory_stats(&st);
-    r->peak_used = st.max_used;
-    r->end_used = st.used;
+    /* memheap: the peak of all memheaps together, sampled after each event */
+    r->peak_used = strcmp(rt_system_heap_algorithm(), "memheap") == 0 ? r->peak_all
+                                                                       : st.max_used;
+    r->end_used = used_all(&st);
     r->end_free = st.free_bytes;
     r->end_largest = st.largest_free;
     r->frag = st.fragmentation_permille;
