@@ -224,6 +224,15 @@ static const char *block_fill(const struct colours *c, const struct hm_block *b)
     }
 }
 
+/* A fill dark enough for white text (relative luminance below 0.4). */
+static int dark(const char *fill)
+{
+    unsigned r, g, b;
+    if (sscanf(fill, "#%2x%2x%2x", &r, &g, &b) != 3)
+        return 0;
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4 * 255;
+}
+
 #define SVG_W     1000
 #define SVG_LEFT  20
 #define SVG_BAR   (SVG_W - 2 * SVG_LEFT)
@@ -487,7 +496,8 @@ static int svg_panel(FILE *out, const struct hm_snapshot *snap, const struct col
                 snprintf(label, sizeof label, "%s", b->owner);
             if (label[0] && w > 7.0 * (double)strlen(label) + 6)
             {
-                fprintf(out, "<text x=\"%.2f\" y=\"%d\" class=\"bl\">", x0 + w / 2, by + 23);
+                fprintf(out, "<text x=\"%.2f\" y=\"%d\" class=\"bl\" fill=\"%s\">", x0 + w / 2,
+                        by + 23, dark(block_fill(col, b)) ? "#ffffff" : "#111111");
                 xml_escape(out, label);
                 fputs("</text>", out);
             }
@@ -540,8 +550,7 @@ static int svg_panel(FILE *out, const struct hm_snapshot *snap, const struct col
 static const char svg_style[] =
     "<style>text{font-family:monospace;font-size:11px;fill:#222}"
     ".title{font-size:15px;font-weight:bold}.cap{font-size:12px;font-weight:bold}"
-    ".rt{font-size:12px}.bl{text-anchor:middle;fill:#111;paint-order:stroke;"
-    "stroke:#ffffff;stroke-width:3px;stroke-opacity:.8}.mk{text-anchor:middle;font-size:10px}"
+    ".rt{font-size:12px}.bl{text-anchor:middle}.mk{text-anchor:middle;font-size:10px}"
     ".ax,.st{font-size:10px;fill:#444}</style>\n";
 
 #define SVG_NOTE "widths to scale, except that every block is at least 4 px wide"

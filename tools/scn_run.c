@@ -653,8 +653,15 @@ static void stmt_map(const struct scn_stmt *s)
     echo("%s", s->text);
     char cap[300];
     if (S.since_map[0])
-        snprintf(cap, sizeof cap, "after %s (tick %u, %s, line %d)", S.since_map,
-                 (unsigned)rt_tick_get_raw(), self_name(), s->line);
+    {
+        /* Many statements since the last map: name the last ones. */
+        const char *steps = S.since_map, *cut;
+        while (strlen(steps) > 64 && (cut = strstr(steps, "; ")) != NULL)
+            steps = cut + 2;
+        snprintf(cap, sizeof cap, "after %s%s (tick %u, %s, line %d)",
+                 steps == S.since_map ? "" : "...; ", steps, (unsigned)rt_tick_get_raw(),
+                 self_name(), s->line);
+    }
     else
         snprintf(cap, sizeof cap, "tick %u, %s, line %d", (unsigned)rt_tick_get_raw(),
                  self_name(), s->line);
