@@ -105,6 +105,21 @@ check("run - reads the scenario from stdin", rc == 0 and "expect a != NULL: ok" 
 rc, out, err = run(["demo", "--list"])
 check("demo --list names the demos",
       rc == 0 and all(n in out for n in ["heap-init", "split-merge", "fragmentation", "kernel"]))
+# The order in which the concepts build on each other (issue 20); a demo
+# whose heap is not in the build is left out, the others keep their order.
+ORDER = ["kernel", "heap-init", "headers", "lfree", "split-merge", "fragmentation", "memheap",
+         "slab", "mempool", "mempool-sample", "mistakes", "determinism", "tlsf"]
+listed = [line.split()[0] for line in out.splitlines() if line.strip()]
+check("demo --list follows the teaching order",
+      [n for n in listed if n in ORDER] == [n for n in ORDER if n in listed]
+      and all(n in listed for n in ["kernel", "heap-init", "headers", "lfree", "split-merge",
+                                    "fragmentation", "mistakes", "determinism"]), out)
+for name in ["lfree", "determinism", "kernel"]:
+    rc, dout, err = run(["demo", name])
+    first = dout.split("\n\n", 1)[1] if "\n\n" in dout else ""
+    check(f"demo {name} starts by naming the model",
+          rc == 0 and first.startswith("Model: ") and ("32-bit" in first.split("\n")[0]
+                                                     or "64-bit" in first.split("\n")[0]), err)
 
 # ------------------------------------------------------- parse errors
 PARSE_ERRORS = [

@@ -105,6 +105,8 @@ static int walk_block(const struct rt_mem_block *mb, void *ctx)
     }
     else if (b->kind == HM_END)
         snprintf(b->owner, sizeof b->owner, "%s", c->end_label);
+    else if (b->kind == HM_PAGES && !b->used)
+        snprintf(b->owner, sizeof b->owner, "free pages");
     else if (b->kind == HM_ZONE)
         snprintf(b->owner, sizeof b->owner, "slab zone");
     else if (b->used && (b->kind == HM_DATA || b->kind == HM_PAGES) && c->owner)
