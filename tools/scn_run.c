@@ -58,7 +58,7 @@ static struct
     int cap_log;
     struct hm_snapshot *pictures;       /* every `map`, drawn by --svg as panels */
     int npictures;
-    char since_map[120];                /* memory statements since the last `map` */
+    char since_map[400];                /* memory statements since the last `map` */
     int failures;
     int step;
     FILE *tap;                          /* the run's trace (scn_owner.c) */
@@ -651,7 +651,7 @@ static void stmt_map(const struct scn_stmt *s)
     if (in_isr(s))
         return;
     echo("%s", s->text);
-    char cap[300];
+    char cap[600];
     if (S.since_map[0])
     {
         /* Many statements since the last map: name the last ones. */
