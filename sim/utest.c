@@ -244,7 +244,8 @@ static const char *run_result_words(int rc)
 {
     switch (rc)
     {
-    case RT_SIM_EDEADLOCK:  return "deadlock: threads were left blocked with nothing to wake them";
+    case RT_SIM_EDEADLOCK:  return "deadlock: a cycle of threads each waiting for a mutex another holds";
+    case RT_SIM_EWAITING:   return "threads were left waiting forever for something no one will give";
     case RT_SIM_EASSERT:    return "an RT_ASSERT or a context check failed";
     case RT_SIM_EMEMORY:    return "a memory error was detected";
     case RT_SIM_ELEAK:      return "memory was leaked";

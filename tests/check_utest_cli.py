@@ -101,9 +101,10 @@ rc, out, err = run(failing, "-q")
 check("failing program: exit 1", rc == 1, err)
 check("five failures listed",
       "[E/utest] [  FAILED  ] [ result   ] 5 tests, listed below:" in out
-      and "rtsim-utest: FAILED rtsim.fail.deadlock: deadlock" in out
+      and "rtsim-utest: FAILED rtsim.fail.waiting: threads were left waiting forever" in out
       and "rtsim-utest: FAILED rtsim.fail.timeout: timeout" in out, out[-1200:])
-check("deadlock report on stderr", "deadlock" in err, err[:400])
+check("waiting-forever report on stderr", "rtsim: waiting forever at tick 11" in err
+      and "rtsim: deadlock" not in err, err[:400])
 rc, out, err = run(failing, "-q", "rtsim.utest.*")
 check("failing program, passing case only: exit 0", rc == 0, out[-400:])
 rc, out, err = run(failing, "-q", "--timeout-scale", "0", "rtsim.fail.timeout")

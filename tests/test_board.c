@@ -109,7 +109,7 @@ static void test_parse_errors(void **state)
 {
     (void)state;
     static const struct { const char *text, *msg; } cases[] = {
-        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap\n" },
+        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap, cpu_hz, uart_baud\n" },
         { "board\n", "FILE:1: expected 'board NAME'\n" },
         { "board a\nboard b\n", "FILE:2: expected a single 'board' line\n" },
         { "board a\nregion R 0x2000000 \n", "FILE:2: expected 'region NAME BASE SIZE'\n" },
