@@ -661,12 +661,17 @@ void rt_hw_cpu_idle(void)
 }
 
 /* ------------------------------------------------------- console, assert */
-void rt_hw_console_output(const char *str)
+void sim_console_untimed(const char *str)
 {
     if (sim.running && sim.cfg.console)
         sim.cfg.console(sim.cfg.console_ctx, str);
     else
         fputs(str, stdout);
+}
+
+void rt_hw_console_output(const char *str)
+{
+    sim_console_untimed(str);
     /* Console time (cpu.c rule 5): the UART sends every character, and a
      * '\r' before each '\n' as RT-Thread's BSP console drivers do. */
     if (sim.running && sim.cpu_hz)

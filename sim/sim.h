@@ -135,6 +135,10 @@ void sim_fatal_errno(const char *what, int rc);
             sim_fatal_errno(#call, rc_);            \
     } while (0)
 
+/* The console without console time: the utest harness's own log lines,
+ * so that a case's timing does not depend on --quiet. */
+void sim_console_untimed(const char *str);
+
 /* trace.c */
 void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sim_object_class_name(const struct rt_object *obj);
