@@ -12,12 +12,15 @@
  * Rules:
  *  1. A block costs SIM_CYCLES_PER_BLOCK cycles.  sim_cpu_budget holds the
  *     cycles left until the next tick; every block of the running thread
- *     takes its cost off.  One CPU, one running thread at a time (it holds
- *     sim_lock), so one plain counter is enough.
- *  2. sim_cpu_meter is a per-host-thread pointer: &sim_cpu_budget in a
- *     simulated thread while the model is on, NULL everywhere else (the
- *     host thread that called rt_sim_run, any other host thread, every
- *     thread outside a run).  NULL = the call returns at once.
+ *     takes its cost off.  It is a thread-local variable, so the call is
+ *     three instructions (subtract from %fs:x, branch, return): the CPU's
+ *     budget lives in the running thread's copy, and a context switch hands
+ *     it over (sim_cpu_handoff, port.c switch_contexts).
+ *  2. sim_cpu_counting says whether this host thread is a simulated thread
+ *     of a run with the model on.  Every other host thread (the one that
+ *     called rt_sim_run, a program's own threads, any thread outside a run)
+ *     starts at INT_MAX cycles and, in the rare call that reaches zero, is
+ *     put back there: the call costs it the same three instructions.
  *  3. When the budget is used up, the tick interrupt happens right there,
  *     on the running thread (sim_cpu_ticks_due in port.c), unless
  *     interrupts are masked or an interrupt handler runs: then the budget
@@ -30,27 +33,41 @@
  *  5. Console output and rt_hw_us_delay charge their cycles the same way
  *     (sim_cpu_charge), so every kind of CPU time adds up on one clock.
  */
+#include <limits.h>
+
 #include "sim.h"
 
 #ifdef RTSIM_HAVE_VALGRIND
 #include <valgrind/drd.h>
 #endif
 
-int sim_cpu_budget;
-__thread int *sim_cpu_meter;
+__thread int sim_cpu_budget __attribute__((tls_model("local-exec"))) = INT_MAX;
+static __thread int sim_cpu_counting __attribute__((tls_model("local-exec")));
+int sim_cpu_handoff;
+
+static void budget_used_up(void)
+{
+    if (!sim_cpu_counting)
+    {
+        sim_cpu_budget = INT_MAX;       /* rule 2 */
+        return;
+    }
+    sim_cpu_ticks_due();
+}
 
 /* Rule 1.  Not instrumented (the library is built without the flag); the
- * attribute keeps it so even if someone adds the flag to the library. */
-__attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void);
+ * attribute keeps it so even if someone adds the flag to the library.
+ * No frame pointer: the library's -fno-omit-frame-pointer would add two
+ * instructions to the three. */
+__attribute__((no_sanitize_coverage, optimize("omit-frame-pointer")))
+void __sanitizer_cov_trace_pc(void);
 
-__attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void)
+__attribute__((no_sanitize_coverage, optimize("omit-frame-pointer")))
+void __sanitizer_cov_trace_pc(void)
 {
-    int *meter = sim_cpu_meter;
-    if (__builtin_expect(meter == NULL, 0))
+    if (__builtin_expect((sim_cpu_budget -= SIM_CYCLES_PER_BLOCK) > 0, 1))
         return;
-    if ((*meter -= SIM_CYCLES_PER_BLOCK) > 0)
-        return;
-    sim_cpu_ticks_due();
+    budget_used_up();
 }
 
 /* The model's figures for this run, from cfg and the board. */
@@ -64,18 +81,28 @@ void sim_cpu_setup(void)
     if (hz && per_tick < SIM_CYCLES_PER_BLOCK)
         per_tick = SIM_CYCLES_PER_BLOCK;
     sim.cycles_per_tick = (int)per_tick;
-    sim_cpu_budget = sim.cycles_per_tick;
+    sim_cpu_handoff = sim.cycles_per_tick;
 }
 
-/* The meter of a simulated thread starting to run (rule 2). */
+/* A simulated thread starts to run (rule 2). */
 void sim_cpu_attach(void)
 {
-    sim_cpu_meter = sim.cpu_hz ? &sim_cpu_budget : NULL;
+    sim_cpu_counting = sim.cpu_hz != 0;
+    sim_cpu_budget = sim_cpu_counting ? sim_cpu_handoff : INT_MAX;
 }
 
-void sim_cpu_detach(void)
+/* Rule 1: the running thread hands the CPU (and its budget) over ... */
+void sim_cpu_give(void)
 {
-    sim_cpu_meter = NULL;
+    if (sim_cpu_counting)
+        sim_cpu_handoff = sim_cpu_budget;
+}
+
+/* ... and takes it back when it runs again. */
+void sim_cpu_take(void)
+{
+    if (sim_cpu_counting)
+        sim_cpu_budget = sim_cpu_handoff;
 }
 
 /* Rule 4: a tick interrupt is starting. */

@@ -231,6 +231,7 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     }
     if (from == to)
         return;
+    sim_cpu_give();
     if ((thread_of(from_sp)->stat & RT_THREAD_STAT_MASK) == RT_THREAD_CLOSE)
     {
         ctx_unlink(&sim.live, from);
@@ -245,6 +246,7 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     sim_wd_note_thread(thread_of(to_sp));
     ctx_wake(to);
     ctx_park(from);
+    sim_cpu_take();
 }
 
 void rt_hw_context_switch(rt_ubase_t from, rt_ubase_t to)

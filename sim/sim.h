@@ -83,11 +83,13 @@ struct sim_state
 /* cpu.c: the CPU model.  A basic block of instrumented code costs this
  * many cycles (docs/concept-time.md: why 4). */
 #define SIM_CYCLES_PER_BLOCK 4
-extern int sim_cpu_budget;          /* cycles left until the next tick */
-extern __thread int *sim_cpu_meter; /* &sim_cpu_budget in a counting thread */
+/* Cycles left until the next tick, in the running thread's copy. */
+extern __thread int sim_cpu_budget __attribute__((tls_model("local-exec")));
+extern int sim_cpu_handoff;         /* the budget, between two threads */
 void sim_cpu_setup(void);
 void sim_cpu_attach(void);
-void sim_cpu_detach(void);
+void sim_cpu_give(void);
+void sim_cpu_take(void);
 void sim_cpu_tick_started(void);
 void sim_cpu_charge(unsigned long long cycles);
 unsigned long long sim_cpu_uart_cycles(unsigned long chars);
