@@ -15,12 +15,15 @@
  *     million blocks take (from the model's own cycle count).
  *
  * usage: bench_core [handoffs]
+ *        bench_core vt     only the virtual-time run (for callgrind:
+ *                          RTSIM_CPU_HZ=0 gives the same run without the model)
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
@@ -208,6 +211,12 @@ static double run_loop(unsigned long (*fn)(unsigned long), unsigned long hz)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "vt") == 0)
+    {
+        int rc = rt_sim_run(NULL, vt_main, NULL);
+        printf("virtual time: %ld wake-ups, rc %d\n", wakeups, rc);
+        return rc;
+    }
     long handoffs = argc > 1 ? atol(argv[1]) : 200000;
 
     /* Alternate the two, five times each; report the medians. */
