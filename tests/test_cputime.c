@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -484,11 +485,31 @@ static void test_cpu_hz_scales_time(void **state)
 }
 
 /* The callback outside a run, and in a host thread: nothing happens. */
+static void *host_worker(void *arg)
+{
+    (void)arg;
+    spin_blocks(3000000);       /* ~70 ticks' worth if it were counted */
+    return NULL;
+}
+
+static void host_thread_main(void *arg)
+{
+    (void)arg;
+    rt_tick_t t0 = rt_tick_get_raw();
+    pthread_t t;
+    TU_EXPECT_INT(pthread_create(&t, NULL, host_worker, NULL), 0);
+    TU_EXPECT_INT(pthread_join(t, NULL), 0);
+    tu_log("host-thread:%u", (unsigned)(rt_tick_get_raw() - t0));
+}
+
 static void test_outside_a_run_costs_nothing(void **state)
 {
     (void)state;
     assert_int_equal(spin_blocks(1000), 499500);
     assert_false(rt_sim_running());
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, host_thread_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "host-thread:0");
 }
 
 /* ----------------------------------------------- the wall-clock watchdog */
