@@ -13,14 +13,14 @@
  *  1. A block costs SIM_CYCLES_PER_BLOCK cycles.  sim_cpu_budget holds the
  *     cycles left until the next tick; every block of the running thread
  *     takes its cost off.  It is a thread-local variable, so the call is
- *     three instructions (subtract from %fs:x, branch, return): the CPU's
+ *     five instructions (load, subtract, store, branch, return): the CPU's
  *     budget lives in the running thread's copy, and a context switch hands
  *     it over (sim_cpu_handoff, port.c switch_contexts).
  *  2. sim_cpu_counting says whether this host thread is a simulated thread
  *     of a run with the model on.  Every other host thread (the one that
  *     called rt_sim_run, a program's own threads, any thread outside a run)
  *     starts at INT_MAX cycles and, in the rare call that reaches zero, is
- *     put back there: the call costs it the same three instructions.
+ *     put back there: the call costs it the same five instructions.
  *  3. When the budget is used up, the tick interrupt happens right there,
  *     on the running thread (sim_cpu_ticks_due in port.c), unless
  *     interrupts are masked or an interrupt handler runs: then the budget
@@ -58,12 +58,16 @@ static void budget_used_up(void)
 /* Rule 1.  Not instrumented (the library is built without the flag); the
  * attribute keeps it so even if someone adds the flag to the library.
  * No frame pointer: the library's -fno-omit-frame-pointer would add two
- * instructions to the three. */
-__attribute__((no_sanitize_coverage, optimize("omit-frame-pointer")))
-void __sanitizer_cov_trace_pc(void);
+ * instructions.  Weak: libFuzzer (clang -fsanitize=fuzzer, tests/fuzz/run.sh)
+ * brings its own, which then wins; the CPU model is not needed there. */
+#if defined(__clang__)
+#define CPU_CALLBACK __attribute__((no_sanitize("coverage"), weak))
+#else
+#define CPU_CALLBACK __attribute__((no_sanitize_coverage, optimize("omit-frame-pointer"), weak))
+#endif
+CPU_CALLBACK void __sanitizer_cov_trace_pc(void);
 
-__attribute__((no_sanitize_coverage, optimize("omit-frame-pointer")))
-void __sanitizer_cov_trace_pc(void)
+CPU_CALLBACK void __sanitizer_cov_trace_pc(void)
 {
     if (__builtin_expect((sim_cpu_budget -= SIM_CYCLES_PER_BLOCK) > 0, 1))
         return;

@@ -441,9 +441,12 @@ static void pace(rt_tick_t ticks)
     if (seconds > 5.0)
         seconds = 5.0;
     struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
-    /* Unlocking is not needed: nobody else may run while we wait. */
+    /* Unlocking is not needed: nobody else may run while we wait.  The
+     * wait is on purpose: the wall-clock watchdog looks away. */
+    rt_sim_watchdog_pause(1);
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+    rt_sim_watchdog_pause(0);
 }
 
 /* --------------------------------------------------------------- idle */
@@ -528,10 +531,21 @@ static void report_table(int all)
     }
 }
 
-/* The tick-limit report: every thread and what it was doing. */
+static rt_thread_t find_mutex_cycle(void);
+static void report_cycle_lines(rt_thread_t start);
+
+/* The tick-limit report: every thread and what it was doing, and a cycle
+ * of mutex waits if there is one (timers kept the run going). */
 static void report_threads(void)
 {
     report_table(1);
+    rt_thread_t cycle = find_mutex_cycle();
+    if (cycle)
+    {
+        sim_report("  and a deadlock: a cycle of threads, each waiting for a mutex the next one "
+                   "holds:\n");
+        report_cycle_lines(cycle);
+    }
 }
 
 /* The mutex a suspended thread waits for, or NULL. */
@@ -569,10 +583,8 @@ static rt_thread_t find_mutex_cycle(void)
     return NULL;
 }
 
-static void report_cycle(rt_thread_t start)
+static void report_cycle_lines(rt_thread_t start)
 {
-    sim_report("rtsim: deadlock at tick %lu: a cycle of threads, each waiting for a mutex the "
-               "next one holds:\n", (unsigned long)rt_tick_get_raw());
     rt_thread_t t = start;
     do
     {
@@ -581,6 +593,13 @@ static void report_cycle(rt_thread_t start)
                    RT_NAME_MAX, m->parent.parent.name, RT_NAME_MAX, m->owner->name);
         t = m->owner;
     } while (t != start);
+}
+
+static void report_cycle(rt_thread_t start)
+{
+    sim_report("rtsim: deadlock at tick %lu: a cycle of threads, each waiting for a mutex the "
+               "next one holds:\n", (unsigned long)rt_tick_get_raw());
+    report_cycle_lines(start);
     report_table(0);
 }
 

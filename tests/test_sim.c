@@ -259,6 +259,11 @@ static void test_waiting_forever_reported(void **state)
  * with the cycle; an unrelated thread waiting on a semaphore is listed too. */
 static struct rt_mutex cy_m[3];
 
+static void blink_nop(void *p)
+{
+    (void)p;
+}
+
 static void cy_thread(void *arg)
 {
     int i = (int)(rt_ubase_t)arg;
@@ -280,6 +285,8 @@ static void cycle_main(void *arg)
     tu_spawn("t0", cy_thread, (void *)0, 12, 10);
     tu_spawn("t1", cy_thread, (void *)1, 12, 10);
     tu_spawn("t2", cy_thread, (void *)2, 12, 10);
+    if (arg)    /* a periodic timer keeps the run going to the tick limit */
+        rt_timer_start(rt_timer_create("led", blink_nop, RT_NULL, 100, RT_TIMER_FLAG_PERIODIC));
     rt_sem_init(&dl_a, "sem_a", 0, RT_IPC_FLAG_FIFO);
     rt_sem_take(&dl_a, RT_WAITING_FOREVER);
 }
@@ -302,6 +309,18 @@ static void test_deadlock_reported(void **state)
                        "  \"t2\" waits for mutex \"m0\" held by \"t0\"\n");
     assert_contains(r, "\n  main              10  suspend      0  semaphore \"sem_a\"\n");
     assert_contains(r, "\n  t0                12  suspend     10  mutex \"m1\"\n");
+
+    /* A periodic timer keeps the run alive: the tick-limit report names the
+     * cycle too. */
+    tu_config(&cfg);
+    cfg.tick_limit = 1000;
+    cfg.leaks_report = 0;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, cycle_main, (void *)1), RT_SIM_ETICKLIMIT);
+    r = tu_report();
+    assert_contains(r, "rtsim: tick limit 1000 reached; the threads were doing:\n");
+    assert_contains(r, "  and a deadlock: a cycle of threads, each waiting for a mutex the next "
+                       "one holds:\n  \"t0\" waits for mutex \"m1\" held by \"t1\"\n");
 }
 
 /* A periodic timer that never wakes anybody keeps a board busy forever;

@@ -7,8 +7,9 @@
  *     int rc = rt_sim_run(&cfg, app_main, arg);
  *
  * rt_sim_run boots a fresh kernel on the chosen board, runs app_main(arg)
- * as the thread "main", schedules until every thread has ended, then tears
- * everything down (host threads joined, arena freed).  It may be called any
+ * as the thread "main", schedules until nothing can happen again (no
+ * thread left, no timer active, no interrupt raised) or the tick limit,
+ * then tears everything down (host threads joined, arena freed).  It may be called any
  * number of times in one process, but not from two host threads at once and
  * not from inside a run.
  */
