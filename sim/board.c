@@ -21,6 +21,8 @@ static const struct sim_board builtin_boards[] = {
         .zi_region = 0,
         .zi_size = 8 * 1024,
         .heap_region = 0,
+        .cpu_hz = 168000000ul,      /* RM0090: SYSCLK up to 168 MHz */
+        .uart_baud = 115200ul,
     },
     {
         .name = "stm32f429-disco",
@@ -34,6 +36,8 @@ static const struct sim_board builtin_boards[] = {
         .zi_region = 0,
         .zi_size = 16 * 1024,
         .heap_region = 2,
+        .cpu_hz = 180000000ul,      /* RM0090: SYSCLK up to 180 MHz on the F429 */
+        .uart_baud = 115200ul,
     },
     {
         .name = "stm32f103c8",
@@ -45,6 +49,8 @@ static const struct sim_board builtin_boards[] = {
         .zi_region = 0,
         .zi_size = 4 * 1024,
         .heap_region = 0,
+        .cpu_hz = 72000000ul,       /* RM0008: SYSCLK up to 72 MHz */
+        .uart_baud = 115200ul,
     },
 };
 
@@ -110,6 +116,17 @@ int sim_board_validate(const struct sim_board *b, const char *origin, FILE *err)
         b->heap_region < 0 || b->heap_region >= b->nregions)
     {
         fprintf(err, "%s: the ZI or heap region is not one of the board's regions\n", origin);
+        return -1;
+    }
+    if (b->cpu_hz < 1000000ul || b->cpu_hz > 4000000000ul)
+    {
+        fprintf(err, "%s: cpu_hz %lu is not a clock between 1 MHz and 4 GHz\n", origin, b->cpu_hz);
+        return -1;
+    }
+    if (b->uart_baud < 300ul || b->uart_baud > 100000000ul)
+    {
+        fprintf(err, "%s: uart_baud %lu is not a rate between 300 and 100000000\n", origin,
+                b->uart_baud);
         return -1;
     }
     if (b->zi_size >= b->region[b->zi_region].size)

@@ -33,7 +33,13 @@ struct sim_board
     int    zi_region;       /* region holding .data + .bss */
     size_t zi_size;         /* bytes of .data + .bss at its start */
     int    heap_region;     /* region holding the system heap */
+    unsigned long cpu_hz;   /* core clock of the CPU model (SIM_BOARD_DEFAULT_HZ) */
+    unsigned long uart_baud;/* console UART rate (SIM_BOARD_DEFAULT_BAUD) */
 };
+
+/* A board file without `cpu_hz` / `uart_baud` lines gets these. */
+#define SIM_BOARD_DEFAULT_HZ    168000000ul
+#define SIM_BOARD_DEFAULT_BAUD  115200ul
 
 /* Built-in board by name, NULL if none has that name. */
 const struct sim_board *sim_board_builtin(const char *name);

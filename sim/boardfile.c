@@ -185,7 +185,21 @@ static int bf_directive(struct bf_state *st, char *line, char **w, int n)
         st->have_heap = 1;
         return bf_copy_name(st, st->heap_name, sizeof(st->heap_name), w[1], "a region name");
     }
-    return bf_error(st, "one of: board, description, region, zi, heap");
+    if (strcmp(w[0], "cpu_hz") == 0 || strcmp(w[0], "uart_baud") == 0)
+    {
+        int clock = w[0][0] == 'c';
+        /* Plain decimal: bf_number's K/M suffixes are binary (memory sizes). */
+        if (n != 2 || strspn(w[1], "0123456789") != strlen(w[1]) || strlen(w[1]) > 10 ||
+            bf_number(w[1], &v) != 0 || v == 0 || v > 4000000000ull)
+            return bf_error(st, clock ? "'cpu_hz HZ' (e.g. cpu_hz 168000000)"
+                                      : "'uart_baud RATE' (e.g. uart_baud 115200)");
+        if (clock)
+            st->b->cpu_hz = (unsigned long)v;
+        else
+            st->b->uart_baud = (unsigned long)v;
+        return 0;
+    }
+    return bf_error(st, "one of: board, description, region, zi, heap, cpu_hz, uart_baud");
 }
 
 /* Split `line` (comment stripped) into blank-separated words. */
@@ -218,6 +232,10 @@ static int bf_finish(struct bf_state *st)
         return bf_error(st, "a 'board NAME' line");
     if (b->nregions == 0)
         return bf_error(st, "at least one 'region NAME BASE SIZE' line");
+    if (b->cpu_hz == 0)
+        b->cpu_hz = SIM_BOARD_DEFAULT_HZ;
+    if (b->uart_baud == 0)
+        b->uart_baud = SIM_BOARD_DEFAULT_BAUD;
     b->zi_region = 0;
     if (st->have_zi && (b->zi_region = bf_region_index(b, st->zi_name)) < 0)
         return bf_error(st, "the zi line to name a declared region");

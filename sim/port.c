@@ -17,10 +17,21 @@
  *     rt_interrupt_leave; a switch requested inside them happens after the
  *     outermost handler returns.
  *  5. Time is virtual.  The tick interrupt comes (a) when the idle thread
- *     runs: the clock jumps to the next timer deadline or raised interrupt;
- *     (b) when a thread has polled the clock cfg.poll_ticks_after times in
- *     a row without blocking; (c) from rt_hw_us_delay.  Nothing ever waits
- *     on the wall clock unless real-time pacing was asked for.
+ *     runs: the clock jumps to the next timer deadline or raised interrupt
+ *     (one tick at a time while idle hooks are set, so they run every idle
+ *     tick); (b) when the running thread's CPU time reaches the next tick
+ *     (cpu.c: instrumented code, console output, rt_hw_us_delay), at that
+ *     point, in its own context, once interrupts are unmasked and no
+ *     handler runs; (c) when a thread has polled the clock
+ *     cfg.poll_ticks_after times in a row without blocking; (d) from
+ *     rt_hw_us_delay with the CPU model off.  Nothing ever waits on the
+ *     wall clock unless real-time pacing was asked for.
+ *  6. A run ends when nothing can happen again: the idle thread runs, no
+ *     timer is active and no interrupt is raised.  No thread left: OK.
+ *     Threads left, a cycle of mutex waits among them: RT_SIM_EDEADLOCK
+ *     with the cycle; no cycle: RT_SIM_EWAITING (OK with cfg.waiting_ok).
+ *  7. The host thread waits for the end of the run on the watchdog's lock,
+ *     not on sim_lock (watchdog.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -140,6 +151,7 @@ static void *ctx_start(void *arg)
     if (setjmp(c->exit_jmp) == 0)
     {
         ctx_park(c);
+        sim_cpu_attach();
         /* A thread starts with interrupts enabled. */
         sim.irq_masked = 0;
         rt_thread_t self = rt_thread_self();
@@ -219,6 +231,7 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     }
     if (from == to)
         return;
+    sim_cpu_give();
     if ((thread_of(from_sp)->stat & RT_THREAD_STAT_MASK) == RT_THREAD_CLOSE)
     {
         ctx_unlink(&sim.live, from);
@@ -229,8 +242,11 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     }
     if (thread_of(to_sp) != rt_thread_idle_gethandler())
         sim.last_run_tick = rt_tick_get_raw();
+    sim_wd_beat();
+    sim_wd_note_thread(thread_of(to_sp));
     ctx_wake(to);
     ctx_park(from);
+    sim_cpu_take();
 }
 
 void rt_hw_context_switch(rt_ubase_t from, rt_ubase_t to)
@@ -241,8 +257,11 @@ void rt_hw_context_switch(rt_ubase_t from, rt_ubase_t to)
 void rt_hw_context_switch_to(rt_ubase_t to)
 {
     sim.booted = 1;
+    sim_wd_note_thread(thread_of(to));
+    sim_host_prepare_wait();
     ctx_wake(ctx_of(to));
-    ctx_wait(&sim.host);
+    sim_host_wait_end();
+    /* The run ended (sim_end_run): take the CPU back for the teardown. */
 }
 
 void rt_hw_context_switch_interrupt(rt_ubase_t from, rt_ubase_t to)
@@ -268,6 +287,7 @@ rt_base_t rt_hw_interrupt_disable(void)
 {
     rt_base_t level = sim.irq_masked;
     sim.irq_masked = 1;
+    sim_wd_beat();
     return level;
 }
 
@@ -279,6 +299,9 @@ void rt_hw_interrupt_enable(rt_base_t level)
     if (!level && sim.booted && sim.irqs && rt_interrupt_get_nest() == 0 &&
         (rt_tick_t)(rt_tick_get_raw() - sim.irqs->tick) < RT_TICK_MAX / 2)
         deliver_due_irqs();
+    /* A tick the CPU model held back while interrupts were masked. */
+    if (!level && sim_cpu_budget <= 0 && sim.cpu_hz)
+        sim_cpu_ticks_due();
 }
 
 /* Run one interrupt handler on the current context (rule 4). */
@@ -321,16 +344,32 @@ static void tick_isr(void *param)
     rt_tick_increase();
 }
 
+static void report_threads(void);
+
 /* One tick interrupt, then the interrupts raised for the new tick. */
 static void tick_interrupt(void)
 {
     if (sim.cfg.tick_limit && rt_tick_get_raw() + 1 >= sim.cfg.tick_limit)
     {
-        sim_report("rtsim: tick limit %lu reached\n", (unsigned long)sim.cfg.tick_limit);
+        sim_report("rtsim: tick limit %lu reached; the threads were doing:\n",
+                   (unsigned long)sim.cfg.tick_limit);
+        report_threads();
         sim_end_run(RT_SIM_ETICKLIMIT);
     }
+    sim_cpu_tick_started();
+    sim_wd_beat();
+    __atomic_store_n(&sim_wd_snap.tick, (unsigned long)rt_tick_get_raw() + 1, __ATOMIC_RELAXED);
     run_interrupt(tick_isr, NULL);
     deliver_due_irqs();
+}
+
+/* cpu.c rule 3: the running thread's CPU time reached the next tick. */
+void sim_cpu_ticks_due(void)
+{
+    struct sim_ctx *self = sim_self;
+    while (sim_cpu_budget <= 0 && sim.cpu_hz && sim.booted && !sim.irq_masked &&
+           self && self != &sim.host && rt_interrupt_get_nest() == 0)
+        tick_interrupt();
 }
 
 int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param)
@@ -376,6 +415,12 @@ void rt_hw_tick_polled(void)
 
 void rt_hw_us_delay(rt_uint32_t us)
 {
+    if (sim.cpu_hz)
+    {
+        /* CPU model on: the delay is CPU time like any other (cpu.c). */
+        sim_cpu_charge((unsigned long long)us * sim.cpu_hz / 1000000u);
+        return;
+    }
     const unsigned long us_per_tick = 1000000ul / RT_TICK_PER_SECOND;
     sim.us_accum += us;
     while (sim.us_accum >= us_per_tick)
@@ -396,9 +441,12 @@ static void pace(rt_tick_t ticks)
     if (seconds > 5.0)
         seconds = 5.0;
     struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
-    /* Unlocking is not needed: nobody else may run while we wait. */
+    /* Unlocking is not needed: nobody else may run while we wait.  The
+     * wait is on purpose: the wall-clock watchdog looks away. */
+    rt_sim_watchdog_pause(1);
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+    rt_sim_watchdog_pause(0);
 }
 
 /* --------------------------------------------------------------- idle */
@@ -434,31 +482,146 @@ static int some_thread_times_out(void)
     return 0;
 }
 
-static void report_deadlock(void)
+/* What a thread is doing, for the reports. */
+static void describe_thread(rt_thread_t t, char *what, size_t n)
+{
+    rt_uint8_t stat = t->stat & RT_THREAD_STAT_MASK;
+    int timed = (t->thread_timer.parent.flag & RT_TIMER_FLAG_ACTIVATED) != 0;
+    if (stat != RT_THREAD_SUSPEND)
+    {
+        snprintf(what, n, "%s", t == rt_thread_self() ? "running" : "ready to run");
+        return;
+    }
+    int k;
+    if (t->wait_object)
+        k = snprintf(what, n, "%s \"%.*s\"", sim_object_class_name(t->wait_object),
+                     RT_NAME_MAX, t->wait_object->name);
+    else if (timed)
+        k = snprintf(what, n, "sleeping");
+    else
+        k = snprintf(what, n, "nothing (suspended)");
+    if (timed && k > 0 && (size_t)k < n)
+        snprintf(what + k, n - (size_t)k, "%s until tick %lu", t->wait_object ? "," : "",
+                 (unsigned long)t->thread_timer.timeout_tick);
+}
+
+static void report_table(int all)
 {
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Thread);
     rt_thread_t idle = rt_thread_idle_gethandler();
     rt_list_t *node;
 
-    sim_report("rtsim: deadlock at tick %lu: every thread is blocked and no timer or "
-               "interrupt can wake one\n", (unsigned long)rt_tick_get_raw());
-    sim_report("  %-*s pri  state    since  waits on\n", RT_NAME_MAX, "thread");
+    sim_report("  %-*s pri  state    since  %s\n", RT_NAME_MAX, "thread", all ? "doing" : "waits on");
     /* Oldest thread first reads best: walk the newest-first list backwards. */
     for (node = info->object_list.prev; node != &info->object_list; node = node->prev)
     {
         rt_thread_t t = (rt_thread_t)rt_list_entry(node, struct rt_object, list);
         rt_uint8_t stat = t->stat & RT_THREAD_STAT_MASK;
-        if (t == idle || stat != RT_THREAD_SUSPEND)
+        if (t == idle || (stat != RT_THREAD_SUSPEND && (!all || stat != RT_THREAD_READY)))
             continue;
-        char what[64];
-        if (t->wait_object)
-            snprintf(what, sizeof what, "%s \"%.*s\"", sim_object_class_name(t->wait_object),
-                     RT_NAME_MAX, t->wait_object->name);
+        char what[96];
+        describe_thread(t, what, sizeof what);
+        if (stat == RT_THREAD_SUSPEND)
+            sim_report("  %-*.*s %3d  suspend %6lu  %s\n", RT_NAME_MAX, RT_NAME_MAX, t->name,
+                       t->current_priority, (unsigned long)t->wait_since, what);
         else
-            snprintf(what, sizeof what, "nothing (suspended)");
-        sim_report("  %-*.*s %3d  suspend %6lu  %s\n", RT_NAME_MAX, RT_NAME_MAX, t->name,
-                   t->current_priority, (unsigned long)t->wait_since, what);
+            sim_report("  %-*.*s %3d  %-7s %6s  %s\n", RT_NAME_MAX, RT_NAME_MAX, t->name,
+                       t->current_priority, t == rt_thread_self() ? "running" : "ready", "-",
+                       what);
     }
+}
+
+static rt_thread_t find_mutex_cycle(void);
+static void report_cycle_lines(rt_thread_t start);
+
+/* The tick-limit report: every thread and what it was doing, and a cycle
+ * of mutex waits if there is one (timers kept the run going). */
+static void report_threads(void)
+{
+    report_table(1);
+    rt_thread_t cycle = find_mutex_cycle();
+    if (cycle)
+    {
+        sim_report("  and a deadlock: a cycle of threads, each waiting for a mutex the next one "
+                   "holds:\n");
+        report_cycle_lines(cycle);
+    }
+}
+
+/* The mutex a suspended thread waits for, or NULL. */
+static rt_mutex_t waits_for_mutex(rt_thread_t t)
+{
+    if ((t->stat & RT_THREAD_STAT_MASK) != RT_THREAD_SUSPEND || !t->wait_object ||
+        rt_object_get_type(t->wait_object) != RT_Object_Class_Mutex)
+        return NULL;
+    return (rt_mutex_t)t->wait_object;
+}
+
+/* A thread on a cycle of mutex waits (each waits for a mutex the next one
+ * holds, the last for one the first holds), or NULL. */
+static rt_thread_t find_mutex_cycle(void)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Thread);
+    int n = 0;
+    rt_list_t *node;
+    rt_list_for_each(node, &info->object_list)
+        n++;
+    for (node = info->object_list.prev; node != &info->object_list; node = node->prev)
+    {
+        rt_thread_t start = (rt_thread_t)rt_list_entry(node, struct rt_object, list);
+        rt_thread_t t = start;
+        for (int step = 0; step < n; step++)
+        {
+            rt_mutex_t m = waits_for_mutex(t);
+            if (!m || !m->owner)
+                break;
+            t = m->owner;
+            if (t == start)
+                return start;
+        }
+    }
+    return NULL;
+}
+
+static void report_cycle_lines(rt_thread_t start)
+{
+    rt_thread_t t = start;
+    do
+    {
+        rt_mutex_t m = waits_for_mutex(t);
+        sim_report("  \"%.*s\" waits for mutex \"%.*s\" held by \"%.*s\"\n", RT_NAME_MAX, t->name,
+                   RT_NAME_MAX, m->parent.parent.name, RT_NAME_MAX, m->owner->name);
+        t = m->owner;
+    } while (t != start);
+}
+
+static void report_cycle(rt_thread_t start)
+{
+    sim_report("rtsim: deadlock at tick %lu: a cycle of threads, each waiting for a mutex the "
+               "next one holds:\n", (unsigned long)rt_tick_get_raw());
+    report_cycle_lines(start);
+    report_table(0);
+}
+
+/* Rule 6: nothing can happen again and threads are left. */
+RT_NORETURN static void end_with_waiters(const char *why)
+{
+    rt_thread_t cycle = find_mutex_cycle();
+    if (cycle)
+    {
+        report_cycle(cycle);
+        sim_end_run(RT_SIM_EDEADLOCK);
+    }
+    if (sim.cfg.waiting_ok)
+    {
+        sim.waiting_end = 1;
+        sim_end_run(RT_SIM_OK);
+    }
+    sim_report("rtsim: waiting forever at tick %lu: %s (no cycle of mutex waits: not a "
+               "deadlock; cfg.waiting_ok makes this a clean end)\n",
+               (unsigned long)rt_tick_get_raw(), why);
+    report_table(0);
+    sim_end_run(RT_SIM_EWAITING);
 }
 
 void rt_hw_cpu_idle(void)
@@ -471,8 +634,6 @@ void rt_hw_cpu_idle(void)
         deliver_due_irqs();
         return;
     }
-    if (live_thread_count() == 0)
-        sim_end_run(RT_SIM_OK);
 
     /* The next event: the earliest timer or raised interrupt. */
     int have = 0;
@@ -493,18 +654,23 @@ void rt_hw_cpu_idle(void)
     }
     if (!have)
     {
-        report_deadlock();
-        sim_end_run(RT_SIM_EDEADLOCK);
+        if (live_thread_count() == 0)
+            sim_end_run(RT_SIM_OK);
+        end_with_waiters("every remaining thread waits for something no thread, timer or "
+                         "interrupt will give");
     }
-    if (sim.cfg.stall_ticks && (rt_tick_t)(now - sim.last_run_tick) >= sim.cfg.stall_ticks &&
-        !some_thread_times_out())
+    if (sim.cfg.stall_ticks && live_thread_count() > 0 &&
+        (rt_tick_t)(now - sim.last_run_tick) >= sim.cfg.stall_ticks && !some_thread_times_out())
     {
-        sim_report("rtsim: stalled: for %lu ticks only timers have fired; every thread waits "
-                   "without a timeout\n", (unsigned long)(now - sim.last_run_tick));
-        report_deadlock();
-        sim_end_run(RT_SIM_EDEADLOCK);
+        char why[128];
+        snprintf(why, sizeof why, "for %lu ticks only timers have fired; every thread waits "
+                 "without a timeout", (unsigned long)(now - sim.last_run_tick));
+        end_with_waiters(why);
     }
     if (wait == 0)
+        wait = 1;
+    /* Idle hooks run at least once per idle tick (rule 5a). */
+    if (rt_thread_idle_hook_count() > 0)
         wait = 1;
     if (sim.cfg.tick_limit && (rt_tick_t)(now + wait) > sim.cfg.tick_limit)
         wait = sim.cfg.tick_limit - now;
@@ -516,12 +682,26 @@ void rt_hw_cpu_idle(void)
 }
 
 /* ------------------------------------------------------- console, assert */
-void rt_hw_console_output(const char *str)
+void sim_console_untimed(const char *str)
 {
     if (sim.running && sim.cfg.console)
         sim.cfg.console(sim.cfg.console_ctx, str);
     else
         fputs(str, stdout);
+}
+
+void rt_hw_console_output(const char *str)
+{
+    sim_console_untimed(str);
+    /* Console time (cpu.c rule 5): the UART sends every character, and a
+     * '\r' before each '\n' as RT-Thread's BSP console drivers do. */
+    if (sim.running && sim.cpu_hz)
+    {
+        unsigned long chars = 0;
+        for (const char *p = str; *p; p++)
+            chars += *p == '\n' ? 2 : 1;
+        sim_cpu_charge(sim_cpu_uart_cycles(chars));
+    }
 }
 
 void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line)
@@ -551,7 +731,7 @@ void sim_end_run(int code)
     struct sim_ctx *self = sim_self;
     if (self == &sim.host || !sim.booted)
         longjmp(sim.host_jmp, 1);
-    ctx_wake(&sim.host);
+    sim_host_notify_end();
     /* Parked for good: teardown kills us. */
     for (;;)
         ctx_park(self);

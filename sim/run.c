@@ -9,6 +9,7 @@
  * caller's host thread waits for the run to end.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,71 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->seed = 1;
     cfg->poll_ticks_after = 16;
     cfg->tick_limit = 0;
-    cfg->stall_ticks = 10 * 60 * RT_TICK_PER_SECOND;
+    cfg->stall_ticks = 0;
+    cfg->cpu_hz = RT_SIM_CPU_HZ_BOARD;
+    cfg->uart_baud = 0;
+    cfg->wall_timeout = 5.0;
     cfg->leaks_report = 1;
     cfg->realtime = 0;
     cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
     cfg->checked = 1;
+}
+
+/* RTSIM_TICKS, RTSIM_CPU_HZ, RTSIM_WALL_TIMEOUT override the program's
+ * configuration.  A bad value is a configuration error. */
+static int env_overrides(void)
+{
+    const char *v;
+    char *end;
+    if ((v = getenv("RTSIM_TICKS")) && *v)
+    {
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (errno || *end || v[0] == '-' || n > (rt_tick_t)-1)
+        {
+            sim_report("rtsim: RTSIM_TICKS=\"%s\" is not a tick count (0 = no limit)\n", v);
+            return -1;
+        }
+        sim.cfg.tick_limit = (rt_tick_t)n;
+    }
+    if ((v = getenv("RTSIM_CPU_HZ")) && *v)
+    {
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (errno || *end || v[0] == '-' || (n != 0 && n < 1000000ull) || n > 4000000000ull)
+        {
+            sim_report("rtsim: RTSIM_CPU_HZ=\"%s\" is not a clock in Hz (0 = CPU model off, "
+                       "else 1000000 to 4000000000)\n", v);
+            return -1;
+        }
+        sim.cfg.cpu_hz = (unsigned long)n;
+    }
+    if ((v = getenv("RTSIM_WALL_TIMEOUT")) && *v)
+    {
+        errno = 0;
+        double d = strtod(v, &end);
+        if (errno || *end || !(d >= 0) || d > 1e6)
+        {
+            sim_report("rtsim: RTSIM_WALL_TIMEOUT=\"%s\" is not a number of seconds "
+                       "(0 = no watchdog)\n", v);
+            return -1;
+        }
+        sim.cfg.wall_timeout = d;
+    }
+    if (sim.cfg.cpu_hz != RT_SIM_CPU_HZ_BOARD && sim.cfg.cpu_hz != 0 &&
+        (sim.cfg.cpu_hz < 1000000ul || sim.cfg.cpu_hz > 4000000000ul))
+    {
+        sim_report("rtsim: cfg.cpu_hz %lu is not a clock between 1 MHz and 4 GHz (0 = off)\n",
+                   sim.cfg.cpu_hz);
+        return -1;
+    }
+    if (!(sim.cfg.wall_timeout >= 0))
+    {
+        sim_report("rtsim: cfg.wall_timeout must be 0 (off) or a positive number of seconds\n");
+        return -1;
+    }
+    sim.wall_timeout = sim.cfg.wall_timeout;
+    return 0;
 }
 
 int rt_sim_running(void)
@@ -231,12 +292,14 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim.running = 1;
 
     FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
-    if (sim_board_load(sim.cfg.board, &sim.board, err) != 0)
+    if (env_overrides() != 0 || sim_board_load(sim.cfg.board, &sim.board, err) != 0)
     {
         fflush(err);
         sim.result = RT_SIM_ECONFIG;
         goto out;
     }
+    sim_cpu_setup();
+    sim_wd_annotate();
     if (map_ram() != 0)
     {
         sim.result = RT_SIM_ECONFIG;
@@ -276,7 +339,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
 teardown:
     sim_self = &sim.host;
     sim_port_teardown();
-    if (sim.result == RT_SIM_OK)
+    if (sim.result == RT_SIM_OK && !sim.waiting_end)
     {
         /* Leaks (checked mode): what is still allocated after every
          * thread has ended and the idle thread has reclaimed them. */

@@ -71,7 +71,51 @@ struct sim_state
     unsigned long long rand_state;
     int cpu;                        /* core every context is pinned to, or -1 */
     rt_tick_t last_run_tick;        /* when a thread other than idle last ran */
+
+    /* CPU model (cpu.c) */
+    unsigned long cpu_hz;           /* 0 = off */
+    unsigned long uart_baud;
+    int cycles_per_tick;
+    double wall_timeout;            /* seconds, 0 = no watchdog */
+    int waiting_end;                /* ended with threads waiting forever */
 };
+
+/* cpu.c: the CPU model.  A basic block of instrumented code costs this
+ * many cycles (docs/concept-time.md: why 4). */
+#define SIM_CYCLES_PER_BLOCK 4
+/* Cycles left until the next tick, in the running thread's copy. */
+extern __thread int sim_cpu_budget __attribute__((tls_model("local-exec")));
+extern int sim_cpu_handoff;         /* the budget, between two threads */
+void sim_cpu_setup(void);
+void sim_cpu_attach(void);
+void sim_cpu_give(void);
+void sim_cpu_take(void);
+void sim_cpu_tick_started(void);
+void sim_cpu_charge(unsigned long long cycles);
+unsigned long long sim_cpu_uart_cycles(unsigned long chars);
+void sim_wd_drd_ignore(void *addr, unsigned long size);
+/* port.c: the budget is used up: the tick interrupt(s) now, if they may. */
+void sim_cpu_ticks_due(void);
+
+/* watchdog.c */
+struct sim_wd_snapshot
+{
+    char name[RT_NAME_MAX];
+    unsigned char priority;
+    unsigned long tick;
+};
+extern unsigned long sim_wd_beats;
+extern struct sim_wd_snapshot sim_wd_snap;
+static inline void sim_wd_beat(void)
+{
+    __atomic_store_n(&sim_wd_beats, __atomic_load_n(&sim_wd_beats, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELAXED);
+}
+void sim_wd_annotate(void);
+void sim_wd_note_thread(rt_thread_t t);
+void sim_host_prepare_wait(void);
+void sim_host_wait_end(void);
+void sim_host_notify_end(void);
 
 extern struct sim_state sim;
 extern pthread_mutex_t sim_lock;
@@ -92,6 +136,10 @@ void sim_fatal_errno(const char *what, int rc);
         if (rc_ != 0)                               \
             sim_fatal_errno(#call, rc_);            \
     } while (0)
+
+/* The console without console time: the utest harness's own log lines,
+ * so that a case's timing does not depend on --quiet. */
+void sim_console_untimed(const char *str);
 
 /* trace.c */
 void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

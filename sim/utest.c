@@ -33,6 +33,7 @@
 #include <rtthread.h>
 #include "rtsim.h"
 #include "utest.h"
+#include "sim.h"
 
 /* ----------------------------------------------------------- state */
 static struct utest_tc_node *tc_head;          /* registration order */
@@ -48,7 +49,7 @@ static void *idle_console_ctx;
 static void ut_out(const char *text)
 {
     if (rt_sim_running())
-        rt_hw_console_output(text);
+        sim_console_untimed(text);     /* the harness's lines take no UART time */
     else if (idle_console)
         idle_console(idle_console_ctx, text);
     else
@@ -244,7 +245,8 @@ static const char *run_result_words(int rc)
 {
     switch (rc)
     {
-    case RT_SIM_EDEADLOCK:  return "deadlock: threads were left blocked with nothing to wake them";
+    case RT_SIM_EDEADLOCK:  return "deadlock: a cycle of threads each waiting for a mutex another holds";
+    case RT_SIM_EWAITING:   return "threads were left waiting forever for something no one will give";
     case RT_SIM_EASSERT:    return "an RT_ASSERT or a context check failed";
     case RT_SIM_EMEMORY:    return "a memory error was detected";
     case RT_SIM_ELEAK:      return "memory was leaked";

@@ -45,6 +45,10 @@ static void usage(FILE *f, const char *prog)
         "  --seed N             seed of rand() and of the simulator (default 1)\n"
         "  --timeout-scale N    a case may use N times its timeout in virtual time\n"
         "                       (default 1; 0 = no limit)\n"
+        "  --ticks N            end every case's run at tick N (replaces the cases'\n"
+        "                       timeouts; RTSIM_TICKS=N does the same)\n"
+        "  --cpu-hz HZ|board    clock of the CPU model (default board: 180 MHz on the\n"
+        "                       default board; 0 = off: busy code takes no time)\n"
         "  --wall-timeout S     stop the program (status 4) when one case takes more\n"
         "                       than S seconds of real time (default: no limit)\n"
         "  -q, --quiet          print failed assertions only, no \"[    OK    ]\" lines\n"
@@ -186,13 +190,15 @@ static void discard(void *ctx, const char *text)
 
 int rt_sim_utest_main(int argc, char **argv)
 {
-    enum { OPT_BOARD = 256, OPT_HEAP, OPT_SEED, OPT_SCALE, OPT_WALL };
+    enum { OPT_BOARD = 256, OPT_HEAP, OPT_SEED, OPT_SCALE, OPT_WALL, OPT_TICKS, OPT_HZ };
     static const struct option longopts[] = {
         { "board",         required_argument, NULL, OPT_BOARD },
         { "heap",          required_argument, NULL, OPT_HEAP },
         { "seed",          required_argument, NULL, OPT_SEED },
         { "timeout-scale", required_argument, NULL, OPT_SCALE },
         { "wall-timeout",  required_argument, NULL, OPT_WALL },
+        { "ticks",         required_argument, NULL, OPT_TICKS },
+        { "cpu-hz",        required_argument, NULL, OPT_HZ },
         { "quiet",         no_argument,       NULL, 'q' },
         { "list",          no_argument,       NULL, 'l' },
         { "help",          no_argument,       NULL, 'h' },
@@ -226,6 +232,18 @@ int rt_sim_utest_main(int argc, char **argv)
             if (parse_unsigned(optarg, 1000000, &v) != 0)
                 goto bad_value;
             wall_seconds = v;
+            break;
+        case OPT_TICKS:
+            if (parse_unsigned(optarg, (rt_tick_t)-1, &v) != 0 || v == 0)
+                goto bad_value;
+            opt.cfg.tick_limit = (rt_tick_t)v;
+            break;
+        case OPT_HZ:
+            if (strcmp(optarg, "board") == 0)
+                v = RT_SIM_CPU_HZ_BOARD;
+            else if (parse_unsigned(optarg, 4000000000ul, &v) != 0 || (v != 0 && v < 1000000ul))
+                goto bad_value;
+            opt.cfg.cpu_hz = v;
             break;
         case 'q': opt.log_level = UTEST_LOG_ASSERT; break;
         case 'l': list = 1; break;

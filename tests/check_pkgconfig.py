@@ -57,6 +57,34 @@ int main(void)
 }
 '''
 
+SPIN = r'''
+#include <rtthread.h>
+#include <rtsim.h>
+
+static volatile int flag;
+
+static void setter(void *arg)
+{
+    (void)arg;
+    rt_kprintf("setter runs at tick %u\n", (unsigned)rt_tick_get());
+    flag = 1;
+}
+
+static void app_main(void *arg)
+{
+    (void)arg;
+    rt_thread_startup(rt_thread_create("setter", setter, RT_NULL, 1024, 10, 5));
+    while (!flag)
+        ;
+    rt_kprintf("main saw the flag\n");
+}
+
+int main(void)
+{
+    return rt_sim_run(NULL, app_main, NULL);
+}
+'''
+
 with tempfile.TemporaryDirectory() as tmp:
     # rtsim: a program with its own main().
     rc, flags, err = pkg("--cflags", "--libs", "rtsim")
@@ -70,6 +98,32 @@ with tempfile.TemporaryDirectory() as tmp:
         r = subprocess.run([exe], capture_output=True, text=True)
         check("./app prints and exits 0",
               r.returncode == 0 and r.stdout == "got a block at tick 0\n", r.stdout + r.stderr)
+
+    # The CPU model: the flags instrument the program; main's spin is
+    # preempted when its 20-tick slice ends.  Without the flag the spin
+    # never ends and the wall-clock watchdog stops the process (status 10).
+    check("rtsim's Cflags carry the CPU model's -fsanitize-coverage=trace-pc",
+          "-fsanitize-coverage=trace-pc" in flags, " ".join(flags))
+    src = os.path.join(tmp, "spin.c")
+    open(src, "w").write(SPIN)
+    exe = os.path.join(tmp, "spin")
+    r = subprocess.run(cc + warn + [src, *flags, "-o", exe], capture_output=True, text=True)
+    check("cc spin.c $(pkg-config --cflags --libs rtsim)", r.returncode == 0, r.stderr)
+    if r.returncode == 0:
+        r = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+        check("./spin: the time slice ends main's spin at tick 20",
+              r.returncode == 0
+              and r.stdout == "setter runs at tick 20\nmain saw the flag\n", r.stdout + r.stderr)
+    plain = [f for f in flags if not f.startswith("-fsanitize-coverage")]
+    exe = os.path.join(tmp, "spin_plain")
+    r = subprocess.run(cc + warn + [src, *plain, "-o", exe], capture_output=True, text=True)
+    check("cc spin.c without the CPU model's flag", r.returncode == 0, r.stderr)
+    if r.returncode == 0:
+        r = subprocess.run([exe], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, RTSIM_WALL_TIMEOUT="0.5"))
+        check("./spin_plain: the watchdog stops it with status 10 and names main",
+              r.returncode == 10
+              and 'wall-clock watchdog: thread "main" (priority 10)' in r.stderr, r.stderr)
 
     # rtsim-utest: RT-Thread utest cases, main() from the package.
     rc, flags, err = pkg("--cflags", "--libs", "rtsim-utest")

@@ -101,9 +101,25 @@ rc, out, err = run(failing, "-q")
 check("failing program: exit 1", rc == 1, err)
 check("five failures listed",
       "[E/utest] [  FAILED  ] [ result   ] 5 tests, listed below:" in out
-      and "rtsim-utest: FAILED rtsim.fail.deadlock: deadlock" in out
+      and "rtsim-utest: FAILED rtsim.fail.waiting: threads were left waiting forever" in out
       and "rtsim-utest: FAILED rtsim.fail.timeout: timeout" in out, out[-1200:])
-check("deadlock report on stderr", "deadlock" in err, err[:400])
+check("waiting-forever report on stderr", "rtsim: waiting forever at tick 0" in err
+      and "rtsim: deadlock" not in err, err[:400])
+# --ticks N replaces every case's own limit; RTSIM_TICKS=N does the same.
+rc, out, err = run(passing, "-q", "--ticks", "50", "rtsim.utest.delay")
+check("--ticks 50: the delay case stops at tick 50 and fails", rc == 1
+      and "rtsim: tick limit 50 reached" in err and "rtsim.utest.delay: timeout" in out,
+      f"rc={rc}\n{out[-400:]}\n{err[:400]}")
+import os as _os
+r = subprocess.run(wrapper + [passing, "-q", "rtsim.utest.delay"], capture_output=True,
+                   text=True, env=dict(_os.environ, RTSIM_TICKS="50"))
+check("RTSIM_TICKS=50: the same", r.returncode == 1 and "rtsim: tick limit 50 reached" in r.stderr,
+      f"rc={r.returncode}\n{r.stderr[:400]}")
+for bad in (["--ticks", "0"], ["--ticks", "x"], ["--cpu-hz", "5"]):
+    rc, out, err = run(passing, *bad)
+    check(f"bad value {' '.join(bad)}: exit 2", rc == 2 and "bad value" in err, f"rc={rc}\n{err}")
+rc, out, err = run(passing, "-q", "--cpu-hz", "0")
+check("--cpu-hz 0: every case still passes", rc == 0, out[-400:])
 rc, out, err = run(failing, "-q", "rtsim.utest.*")
 check("failing program, passing case only: exit 0", rc == 0, out[-400:])
 rc, out, err = run(failing, "-q", "--timeout-scale", "0", "rtsim.fail.timeout")

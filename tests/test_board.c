@@ -99,17 +99,28 @@ static void test_parse_good(void **state)
     assert_int_equal(b.zi_region, 0);
     assert_int_equal(b.zi_size, 0);
     assert_int_equal(b.heap_region, 0);
+    assert_int_equal(b.cpu_hz, 168000000ul);       /* SIM_BOARD_DEFAULT_HZ */
+    assert_int_equal(b.uart_baud, 115200ul);
     msg = parse("board m\nregion A 0 1M\nregion B 0x100000 2m\nzi B 1k\n", &b, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(b.heap_region, 1);
     assert_int_equal(b.region[1].size, 2 * 1024 * 1024);
+    /* the CPU model's clock and the console's rate */
+    msg = parse("board c\nregion R 0 16K\ncpu_hz 72000000\nuart_baud 921600\n", &b, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(b.cpu_hz, 72000000ul);
+    assert_int_equal(b.uart_baud, 921600ul);
+    /* the built-in boards' clocks */
+    assert_int_equal(sim_board_builtin("stm32f407")->cpu_hz, 168000000ul);
+    assert_int_equal(sim_board_builtin("stm32f429-disco")->cpu_hz, 180000000ul);
+    assert_int_equal(sim_board_builtin("stm32f103c8")->cpu_hz, 72000000ul);
 }
 
 static void test_parse_errors(void **state)
 {
     (void)state;
     static const struct { const char *text, *msg; } cases[] = {
-        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap\n" },
+        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap, cpu_hz, uart_baud\n" },
         { "board\n", "FILE:1: expected 'board NAME'\n" },
         { "board a\nboard b\n", "FILE:2: expected a single 'board' line\n" },
         { "board a\nregion R 0x2000000 \n", "FILE:2: expected 'region NAME BASE SIZE'\n" },
@@ -128,7 +139,16 @@ static void test_parse_errors(void **state)
         { "board a\nregion R 0 1K\nzi R -5\n", "FILE:3: expected a byte count for zi (e.g. 24K)\n" },
         { "# nothing\n", "FILE:2: expected a 'board NAME' line\n" },
         { "board a\n", "FILE:2: expected at least one 'region NAME BASE SIZE' line\n" },
+        { "board a\nregion R 0 1K\ncpu_hz 168M\n",
+          "FILE:3: expected 'cpu_hz HZ' (e.g. cpu_hz 168000000)\n" },
+        { "board a\nregion R 0 1K\ncpu_hz\n", "FILE:3: expected 'cpu_hz HZ' (e.g. cpu_hz 168000000)\n" },
+        { "board a\nregion R 0 1K\nuart_baud 0\n",
+          "FILE:3: expected 'uart_baud RATE' (e.g. uart_baud 115200)\n" },
         /* well-formed, but sim_board_validate refuses it */
+        { "board a\nregion R 0 1K\ncpu_hz 1000\n",
+          "FILE: cpu_hz 1000 is not a clock between 1 MHz and 4 GHz\n" },
+        { "board a\nregion R 0 1K\nuart_baud 50\n",
+          "FILE: uart_baud 50 is not a rate between 300 and 100000000\n" },
         { "board a\nregion R 0 1K\nregion S 512 1K\n", "FILE: regions R and S overlap\n" },
         { "board a\nregion R 0 1K\nzi R 1K\n", "FILE: ZI (1024 bytes) does not fit in region R\n" },
     };

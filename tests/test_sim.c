@@ -227,21 +227,104 @@ static void deadlock_main(void *arg)
     tu_log("unreachable");
 }
 
+/* Two threads waiting forever on semaphores nobody will release: no cycle,
+ * so RT_SIM_EWAITING (not a deadlock), with each waiter and its object;
+ * cfg.waiting_ok makes the same end clean (and lists no leaks: the
+ * waiters still own their stacks). */
+static void test_waiting_forever_reported(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, deadlock_main, RT_NULL), RT_SIM_EWAITING);
+    assert_string_equal(tu_log_text(), "");
+    const char *r = tu_report();
+    assert_contains(r, "rtsim: waiting forever at tick 7: every remaining thread waits for "
+                       "something no thread, timer or interrupt will give (no cycle of mutex "
+                       "waits: not a deadlock; cfg.waiting_ok makes this a clean end)\n");
+    assert_contains(r, "\n  main              10  suspend      7  semaphore \"sem_a\"\n");
+    assert_contains(r, "\n  worker            12  suspend      0  semaphore \"sem_b\"\n");
+    assert_null(strstr(r, "rtsim: deadlock"));
+
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.waiting_ok = 1;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, deadlock_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_report(), "");
+    assert_null(strstr(tu_console(), "leak"));
+}
+
+/* A real deadlock: a cycle of mutex waits, three threads long, reported
+ * with the cycle; an unrelated thread waiting on a semaphore is listed too. */
+static struct rt_mutex cy_m[3];
+
+static void blink_nop(void *p)
+{
+    (void)p;
+}
+
+static void cy_thread(void *arg)
+{
+    int i = (int)(rt_ubase_t)arg;
+    rt_mutex_take(&cy_m[i], RT_WAITING_FOREVER);
+    rt_thread_delay(10);
+    rt_mutex_take(&cy_m[(i + 1) % 3], RT_WAITING_FOREVER);
+    tu_log("unreachable");
+}
+
+static void cycle_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++)
+    {
+        char name[8];
+        snprintf(name, sizeof name, "m%d", i);
+        rt_mutex_init(&cy_m[i], name, RT_IPC_FLAG_PRIO);
+    }
+    tu_spawn("t0", cy_thread, (void *)0, 12, 10);
+    tu_spawn("t1", cy_thread, (void *)1, 12, 10);
+    tu_spawn("t2", cy_thread, (void *)2, 12, 10);
+    if (arg)    /* a periodic timer keeps the run going to the tick limit */
+        rt_timer_start(rt_timer_create("led", blink_nop, RT_NULL, 100, RT_TIMER_FLAG_PERIODIC));
+    rt_sem_init(&dl_a, "sem_a", 0, RT_IPC_FLAG_FIFO);
+    rt_sem_take(&dl_a, RT_WAITING_FOREVER);
+}
+
 static void test_deadlock_reported(void **state)
 {
     (void)state;
     tu_log_reset();
     tu_console_reset();
-    assert_int_equal(tu_run(NULL, deadlock_main, RT_NULL), RT_SIM_EDEADLOCK);
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.waiting_ok = 1;     /* never hides a cycle */
+    assert_int_equal(tu_run(&cfg, cycle_main, RT_NULL), RT_SIM_EDEADLOCK);
     assert_string_equal(tu_log_text(), "");
     const char *r = tu_report();
-    assert_contains(r, "rtsim: deadlock at tick 7");
-    assert_contains(r, "\n  main              10  suspend      7  semaphore \"sem_a\"\n");
-    assert_contains(r, "\n  worker            12  suspend      0  semaphore \"sem_b\"\n");
+    assert_contains(r, "rtsim: deadlock at tick 10: a cycle of threads, each waiting for a "
+                       "mutex the next one holds:\n"
+                       "  \"t0\" waits for mutex \"m1\" held by \"t1\"\n"
+                       "  \"t1\" waits for mutex \"m2\" held by \"t2\"\n"
+                       "  \"t2\" waits for mutex \"m0\" held by \"t0\"\n");
+    assert_contains(r, "\n  main              10  suspend      0  semaphore \"sem_a\"\n");
+    assert_contains(r, "\n  t0                12  suspend     10  mutex \"m1\"\n");
+
+    /* A periodic timer keeps the run alive: the tick-limit report names the
+     * cycle too. */
+    tu_config(&cfg);
+    cfg.tick_limit = 1000;
+    cfg.leaks_report = 0;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, cycle_main, (void *)1), RT_SIM_ETICKLIMIT);
+    r = tu_report();
+    assert_contains(r, "rtsim: tick limit 1000 reached; the threads were doing:\n");
+    assert_contains(r, "  and a deadlock: a cycle of threads, each waiting for a mutex the next "
+                       "one holds:\n  \"t0\" waits for mutex \"m1\" held by \"t1\"\n");
 }
 
-/* A periodic timer that never wakes anybody cannot keep a blocked program
- * alive forever: after cfg.stall_ticks the run ends as a deadlock. */
+/* A periodic timer that never wakes anybody keeps a board busy forever;
+ * cfg.stall_ticks (opt-in) ends such a run as waiting forever. */
 static int blinks;
 
 static void blink(void *p)
@@ -268,8 +351,9 @@ static void test_stall_detected(void **state)
     tu_config(&cfg);
     cfg.stall_ticks = 20000;
     tu_console_reset();
-    assert_int_equal(tu_run(&cfg, stall_main, RT_NULL), RT_SIM_EDEADLOCK);
-    assert_contains(tu_report(), "rtsim: stalled: for 20400 ticks only timers have fired");
+    assert_int_equal(tu_run(&cfg, stall_main, RT_NULL), RT_SIM_EWAITING);
+    assert_contains(tu_report(), "rtsim: waiting forever at tick 20500: for 20400 ticks only "
+                                 "timers have fired; every thread waits without a timeout");
     assert_contains(tu_report(), "semaphore \"never\"");
     assert_int_equal(blinks, 41);   /* ticks 500 .. 20500; main last ran at 100 */
 }
@@ -456,8 +540,18 @@ static void masked_main(void *arg)
 static void test_irq_delivered_at_outermost_enable(void **state)
 {
     (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    /* CPU model on (default): the 3 ms are CPU time; the tick interrupts
+     * wait for the outermost enable, the clock with them (it is counted by
+     * the tick handler), and the interrupt raised for tick 2 runs there. */
     tu_log_reset();
-    assert_int_equal(tu_run(NULL, masked_main, RT_NULL), RT_SIM_OK);
+    assert_int_equal(tu_run(&cfg, masked_main, RT_NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "masked@0 inner-enabled isr@2 enabled value=1");
+    /* CPU model off: rt_hw_us_delay moves the clock itself. */
+    cfg.cpu_hz = 0;
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, masked_main, RT_NULL), RT_SIM_OK);
     assert_string_equal(tu_log_text(), "masked@3 inner-enabled isr@3 enabled value=1");
 }
 
@@ -533,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_virtual_time_jumps),
         cmocka_unit_test(test_tick_limit),
         cmocka_unit_test(test_deadlock_reported),
+        cmocka_unit_test(test_waiting_forever_reported),
         cmocka_unit_test(test_stall_detected),
         cmocka_unit_test(test_misuse_reported),
         cmocka_unit_test(test_stop_and_bad_config),

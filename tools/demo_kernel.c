@@ -95,6 +95,8 @@ static int demo_kernel(struct rt_sim_config *cfg)
 {
     cfg->report = stdout;
     int rc = rt_sim_run(cfg, part1_main, NULL);
+    if (rc == RT_SIM_ETICKLIMIT)
+        return 0;       /* --ticks / RTSIM_TICKS ended it: a normal end */
     if (rc != RT_SIM_OK)
         return 1;
     rc = rt_sim_run(cfg, part2_main, NULL);

@@ -45,6 +45,10 @@ static const char common_help[] =
     "  --heap ALGO         system heap: smallmem (default), smallmem-classic, slab, memheap, tlsf\n"
     "  --seed N            seed of every pseudo-random choice (default 1)\n"
     "  --realtime[=RATIO]  pace virtual time against the wall clock (default ratio 1)\n"
+    "  --ticks N           end the run at tick N, listing what each thread was doing\n"
+    "                      (a normal end; RTSIM_TICKS=N does the same)\n"
+    "  --cpu-hz HZ|board   console output takes UART time on a CPU of this clock\n"
+    "                      (docs/concept-time.md; default 0: off, scenarios say their time)\n"
     "  --check[=on|strict|off], --no-check  checked mode (docs/mistakes.md; default on)\n"
     "  --trace FILE        write the event trace (docs/trace.md) to FILE\n"
     "  --map               print a text heap map after every memory step\n"
@@ -116,6 +120,12 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
 {
     memset(o, 0, sizeof *o);
     rt_sim_config_init(&o->cfg);
+    /* The command runs no instrumented code (scenarios are interpreted and
+     * say their time with delay statements): the CPU model's console time
+     * only on request. */
+    o->cfg.cpu_hz = 0;
+    const char *env_ticks = getenv("RTSIM_TICKS");
+    o->ticks_set = env_ticks && *env_ticks && strcmp(env_ticks, "0") != 0;
     o->check = -1;
     for (; i < argc; i++)
     {
@@ -126,7 +136,8 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
             return 3;
         }
         if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
-            is_opt(a, "--trace") || is_opt(a, "--svg") || is_opt(a, "--html"))
+            is_opt(a, "--trace") || is_opt(a, "--svg") || is_opt(a, "--html") ||
+            is_opt(a, "--ticks") || is_opt(a, "--cpu-hz"))
         {
             if (i + 1 >= argc)
                 return rtsim_bad_usage(which, "option %s needs a value", a);
@@ -141,6 +152,24 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
                 o->svg_path = v;
             else if (is_opt(a, "--html"))
                 o->html_path = v;
+            else if (is_opt(a, "--ticks"))
+            {
+                unsigned long n;
+                if (parse_ulong(v, &n) != 0 || n == 0 || n > (rt_tick_t)-1)
+                    return rtsim_bad_usage(which, "--ticks expects a tick count of at least 1, not \"%s\"", v);
+                o->cfg.tick_limit = (rt_tick_t)n;
+                o->ticks_set = 1;
+            }
+            else if (is_opt(a, "--cpu-hz"))
+            {
+                unsigned long n;
+                if (strcmp(v, "board") == 0)
+                    o->cfg.cpu_hz = RT_SIM_CPU_HZ_BOARD;
+                else if (parse_ulong(v, &n) != 0 || (n != 0 && n < 1000000ul) || n > 4000000000ul)
+                    return rtsim_bad_usage(which, "--cpu-hz expects 0 (off), board, or a clock of 1000000 to 4000000000 Hz, not \"%s\"", v);
+                else
+                    o->cfg.cpu_hz = n;
+            }
             else
             {
                 if (parse_ulong(v, &o->cfg.seed) != 0)
@@ -200,6 +229,7 @@ int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const ch
     so->svg_path = o->svg_path;
     so->html_path = o->html_path;
     so->title = title;
+    so->ticks_end_ok = o->ticks_set;
     return 0;
 }
 
@@ -263,7 +293,7 @@ static void apply_settings(const struct scn_program *p, struct rtsim_options *o)
         o->cfg.seed = (unsigned long)p->seed;
     if (p->wake_fifo >= 0)
         o->cfg.mp_wake_order = p->wake_fifo ? RT_SIM_MP_WAKE_FIFO : RT_SIM_MP_WAKE_LIFO;
-    if (p->tick_limit >= 0)
+    if (p->tick_limit >= 0 && !o->ticks_set)
         o->cfg.tick_limit = (rt_tick_t)p->tick_limit;
 }
 

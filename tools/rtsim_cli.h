@@ -12,6 +12,7 @@ struct rtsim_options
     struct rt_sim_config cfg;
     const char *board, *heap;   /* as given on the command line (NULL = not given) */
     int seed_set;
+    int ticks_set;              /* --ticks N (or RTSIM_TICKS) given */
     int check;                  /* --check[=LEVEL] / --no-check: cfg.checked; -1 not given */
     int map, list;
     const char *trace_path, *svg_path, *html_path;

@@ -109,6 +109,7 @@ struct scn_options
     const char *svg_path;   /* --svg FILE */
     const char *html_path;  /* --html FILE */
     const char *title;      /* caption of the pictures */
+    int ticks_end_ok;       /* --ticks / RTSIM_TICKS: reaching the limit is a normal end */
 };
 
 /* Run a parsed program with rt_sim_run (settings of `cfg`, refined by the

@@ -333,20 +333,22 @@ static int parse_cmp(struct lexer *lx, enum scn_cmp *cmp)
     return -1;
 }
 
-/* expect deadlock | assert | memory | expect VAR ==|!= NULL|VAR|ADDRESS
+/* expect deadlock | waiting | assert | memory | expect VAR ==|!= NULL|VAR|ADDRESS
  *               | expect [HEAP.]QUANTITY OP NUMBER */
 static int parse_expect(struct lexer *lx, struct scn_stmt *s)
 {
     if (lx->t.kind != TK_WORD || isdigit((unsigned char)lx->t.text[0]))
     {
         perr(lx, lx->t.col, "expected what to check (a variable, a quantity such as free, "
-             "used, largest, tick, or \"deadlock\" / \"assert\" / \"memory\"), found %s", tok_desc(&lx->t));
+             "used, largest, tick, or \"deadlock\" / \"waiting\" / \"assert\" / \"memory\"), found %s", tok_desc(&lx->t));
         return -1;
     }
-    if (accept(lx, "deadlock") || accept(lx, "assert") || accept(lx, "memory"))
+    if (accept(lx, "deadlock") || accept(lx, "waiting") || accept(lx, "assert") ||
+        accept(lx, "memory"))
     {
         s->flag = SCN_EXP_OUTCOME;
         s->num[0] = strstr(s->text, "deadlock") ? RT_SIM_EDEADLOCK
+                  : strstr(s->text, "waiting") ? RT_SIM_EWAITING
                   : strstr(s->text, "memory") ? RT_SIM_EMEMORY : RT_SIM_EASSERT;
         return end_of_line(lx);
     }

@@ -90,7 +90,11 @@ static void shell_thread(void *arg)
     {
         fputs(more ? "...  " : "msh >", stdout);
         fflush(stdout);
-        if (!fgets(line, sizeof line, stdin))
+        /* Waiting for the user is no hang: the watchdog looks away. */
+        rt_sim_watchdog_pause(1);
+        char *got = fgets(line, sizeof line, stdin);
+        rt_sim_watchdog_pause(0);
+        if (!got)
         {
             fputs("\n", stdout);
             break;
@@ -159,6 +163,8 @@ int rtsim_cmd_shell(int argc, char **argv)
     for (int i = 0; i < c.nkeep; i++)
         scn_free_stmts(c.keep[i]);
     free(c.keep);
+    if (run == RT_SIM_ETICKLIMIT && o.ticks_set)
+        run = RT_SIM_OK;     /* --ticks: a normal end */
     if (run != RT_SIM_OK)
         return run == RT_SIM_ECONFIG ? 2 : 1;
     return failures || c.errors ? 1 : 0;

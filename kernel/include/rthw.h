@@ -50,6 +50,9 @@ void rt_hw_context_release(void *sp);
  * run when no thread is left, and reports a deadlock when threads remain
  * but no event can ever come. */
 void rt_hw_cpu_idle(void);
+/* Number of idle hooks set (rtsim: the port lets idle time pass one tick
+ * at a time while there are some, so that they run every idle tick). */
+int rt_thread_idle_hook_count(void);
 
 /* The tick counter as the kernel sees it (no busy-wait accounting). */
 rt_tick_t rt_tick_get_raw(void);

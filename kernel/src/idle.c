@@ -52,6 +52,14 @@ rt_err_t rt_thread_idle_delhook(void (*hook)(void))
     return -RT_ENOSYS;
 }
 
+int rt_thread_idle_hook_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < IDLE_HOOK_LIST_SIZE; i++)
+        n += idle_hook_list[i] != RT_NULL;
+    return n;
+}
+
 rt_thread_t rt_thread_idle_gethandler(void)
 {
     return &idle_thread;

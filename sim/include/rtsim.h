@@ -7,8 +7,9 @@
  *     int rc = rt_sim_run(&cfg, app_main, arg);
  *
  * rt_sim_run boots a fresh kernel on the chosen board, runs app_main(arg)
- * as the thread "main", schedules until every thread has ended, then tears
- * everything down (host threads joined, arena freed).  It may be called any
+ * as the thread "main", schedules until nothing can happen again (no
+ * thread left, no timer active, no interrupt raised) or the tick limit,
+ * then tears everything down (host threads joined, arena freed).  It may be called any
  * number of times in one process, but not from two host threads at once and
  * not from inside a run.
  */
@@ -24,7 +25,8 @@ extern "C" {
 
 /* ------------------------------------------------- results of rt_sim_run */
 #define RT_SIM_OK           0   /* every thread ended; nothing was wrong */
-#define RT_SIM_EDEADLOCK    2   /* threads remain, all blocked, no event can come */
+#define RT_SIM_EDEADLOCK    2   /* a cycle of threads each waiting for a mutex another
+                                   one holds (the report names the cycle) */
 #define RT_SIM_EASSERT      3   /* RT_ASSERT or a context check failed (API misuse) */
 #define RT_SIM_EMEMORY      4   /* checked mode caught a memory mistake: bad or double
                                    free, overflow, write after free, heap corrupted */
@@ -32,6 +34,15 @@ extern "C" {
 #define RT_SIM_ETICKLIMIT   6   /* virtual time reached cfg.tick_limit */
 #define RT_SIM_ECONFIG      7   /* bad board, board file or heap name */
 #define RT_SIM_ESTOPPED     8   /* the program called rt_sim_stop() with no code */
+#define RT_SIM_EWAITING     9   /* threads remain, each waiting forever on something no
+                                   one will give (no cycle); cfg.waiting_ok makes it 0 */
+#define RT_SIM_EWALLCLOCK  10   /* the wall-clock watchdog fired: a thread ran for
+                                   cfg.wall_timeout seconds without a kernel call.  Not
+                                   returned: the process exits with this status
+                                   (docs/concept-time.md) */
+
+/* cfg.cpu_hz: run the CPU model at the board's clock (the default). */
+#define RT_SIM_CPU_HZ_BOARD ((unsigned long)-1)
 
 /* Order in which rt_mp_free hands a block to waiting threads. */
 #define RT_SIM_MP_WAKE_LIFO 0   /* RT-Thread 4.1: newest waiter first (default) */
@@ -53,13 +64,35 @@ struct rt_sim_config
      * Default 16; 0 disables (a busy-wait loop then never ends). */
     unsigned int poll_ticks_after;
     /* Stop the run with RT_SIM_ETICKLIMIT when virtual time reaches this
-     * tick.  0 = no limit.  Default 0. */
+     * tick (a report lists every thread and what it was doing).  0 = no
+     * limit.  Default 0.  RTSIM_TICKS=N in the environment overrides it. */
     rt_tick_t tick_limit;
-    /* Stall detection: when every thread waits without a timeout and only
-     * timers keep firing (none of them waking a thread), end the run as a
-     * deadlock after this many ticks.  Default 10 minutes of virtual time;
-     * 0 = never. */
+    /* Stall detection (opt-in): when every thread waits without a timeout
+     * and only timers keep firing for this many ticks, end the run with
+     * RT_SIM_EWAITING.  Default 0 = never: a periodic timer keeps a run
+     * alive until the tick limit, as it keeps a board busy. */
     rt_tick_t stall_ticks;
+    /* The CPU model (docs/concept-time.md): code built with the flags of
+     * `pkg-config --cflags rtsim` costs cycles at this clock, and busy code
+     * sees ticks, timers, preemption and time slices.  Default
+     * RT_SIM_CPU_HZ_BOARD (the board's clock: 168 MHz for the STM32F407);
+     * 0 = off (CPU work and console output take no virtual time).
+     * RTSIM_CPU_HZ=N in the environment overrides it. */
+    unsigned long cpu_hz;
+    /* Console time: rt_kprintf output takes the time the board's UART
+     * needs at this rate (8N1: 10 bits a character), spent by the printing
+     * thread.  0 = the board's rate (115200 on the built-in boards).  Only
+     * with the CPU model on. */
+    unsigned long uart_baud;
+    /* End a run in which every remaining thread waits forever (no cycle)
+     * as RT_SIM_OK instead of RT_SIM_EWAITING, without a report. */
+    int waiting_ok;
+    /* Wall-clock watchdog: seconds of real time a thread may run without
+     * any kernel call (an uninstrumented `while (!flag);`, a host call that
+     * never returns) before the process is stopped with a report and exit
+     * status RT_SIM_EWALLCLOCK.  Default 5; 0 = off.  RTSIM_WALL_TIMEOUT=S
+     * overrides it.  Under Valgrind the limit is 20 times longer. */
+    double wall_timeout;
     /* Real-time pacing: 0 = pure virtual time (default); r > 0 makes one
      * tick take (1 / RT_TICK_PER_SECOND) / r wall seconds while idle.
      * Changes when events happen, never their order. */
@@ -123,6 +156,12 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
  * timers.  May be called before rt_sim_run (applies to the next run) or
  * from inside a run.  Returns 0, or -1 when out of memory. */
 int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
+
+/* The running thread is about to make a host call that may block for long
+ * on purpose (reading a terminal): rt_sim_watchdog_pause(1) before it,
+ * rt_sim_watchdog_pause(0) after, so that the wall-clock watchdog
+ * (cfg.wall_timeout) does not take the wait for a hang. */
+void rt_sim_watchdog_pause(int paused);
 
 /* Stop the current run now with `code` (returned by rt_sim_run; 0 means
  * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */

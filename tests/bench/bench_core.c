@@ -6,19 +6,33 @@
  *     mutex, one condition variable and flag per side) measured in the same
  *     run.  Reports hand-offs per second and the ratio.
  *  2. Virtual time: 10 threads sleep in loops (1,000 .. 12,700 ticks) until
- *     tick 10,000,000 - about 26,000 wake-ups.  Reports wall time.
+ *     tick 10,000,000 - about 26,000 wake-ups.  Reports wall time.  This
+ *     file is built with the CPU model's flags (the sleepers' code costs
+ *     board cycles), so the figure includes the model.
+ *  3. The CPU model's cost: one CPU-bound loop (bench_cpu_loop.c) built
+ *     with and without the instrumentation, run in a simulated thread,
+ *     wall time side by side (medians of 5); and the virtual time a
+ *     million blocks take (from the model's own cycle count).
  *
  * usage: bench_core [handoffs]
+ *        bench_core vt     only the virtual-time run (for callgrind:
+ *                          RTSIM_CPU_HZ=0 gives the same run without the model)
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
 #include <rtsim.h>
+
+unsigned long bench_loop_instrumented(unsigned long n);
+unsigned long bench_loop_plain(unsigned long n);
+/* sim/cpu.c's cycle budget (internal; read here to count blocks). */
+extern __thread int sim_cpu_budget;
 
 /* CPU time of the whole process (all its threads): what the work costs,
  * whatever else the machine is doing. */
@@ -154,8 +168,55 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ----------------------------------------------------- CPU model cost */
+#define LOOP_N 20000000ul
+static unsigned long (*loop_fn)(unsigned long);
+static double loop_wall;
+static unsigned long loop_sink;
+static rt_tick_t loop_ticks;
+static long long loop_cycles;
+
+/* CPU time of the calling host thread: the loop's cost, less disturbed by
+ * what else the (shared) machine runs than wall time. */
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void loop_main(void *arg)
+{
+    (void)arg;
+    rt_tick_t t0 = rt_tick_get();
+    int b0 = sim_cpu_budget;
+    double w0 = thread_cpu_s();
+    loop_sink += loop_fn(LOOP_N);
+    loop_wall = thread_cpu_s() - w0;
+    loop_ticks = rt_tick_get() - t0;
+    /* Cycles = whole ticks + what the budget moved (168,000 a tick). */
+    loop_cycles = (long long)loop_ticks * 168000 + b0 - sim_cpu_budget;
+}
+
+static double run_loop(unsigned long (*fn)(unsigned long), unsigned long hz)
+{
+    struct rt_sim_config cfg;
+    rt_sim_config_init(&cfg);
+    cfg.cpu_hz = hz;
+    loop_fn = fn;
+    if (rt_sim_run(&cfg, loop_main, NULL) != RT_SIM_OK)
+        exit(1);
+    return loop_wall;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "vt") == 0)
+    {
+        int rc = rt_sim_run(NULL, vt_main, NULL);
+        printf("virtual time: %ld wake-ups, rc %d\n", wakeups, rc);
+        return rc;
+    }
     long handoffs = argc > 1 ? atol(argv[1]) : 200000;
 
     /* Alternate the two, five times each; report the medians. */
@@ -178,5 +239,24 @@ int main(int argc, char **argv)
     double dc = cpu_s() - c0;
     printf("virtual time: 10 sleepers to tick 10,000,000: %ld wake-ups in %.3f s wall, "
            "%.3f s CPU (goal < 0.3 s wall), rc %d\n", wakeups, dt, dc, rc);
+
+    double plain[5], inst[5], off[5];
+    for (int i = 0; i < 5; i++)
+    {
+        plain[i] = run_loop(bench_loop_plain, RT_SIM_CPU_HZ_BOARD);
+        inst[i] = run_loop(bench_loop_instrumented, RT_SIM_CPU_HZ_BOARD);
+        off[i] = run_loop(bench_loop_instrumented, 0);
+    }
+    qsort(plain, 5, sizeof plain[0], cmp_double);
+    qsort(inst, 5, sizeof inst[0], cmp_double);
+    qsort(off, 5, sizeof off[0], cmp_double);
+    run_loop(bench_loop_instrumented, RT_SIM_CPU_HZ_BOARD);
+    double blocks = (double)loop_cycles / 4;
+    printf("CPU model: %lu-iteration loop %.3f s plain, %.3f s instrumented (%.2fx, goal < 3x), "
+           "%.3f s instrumented with cpu_hz 0 (%.2fx); thread CPU time, medians of 5\n", LOOP_N, plain[2],
+           inst[2], inst[2] / plain[2], off[2], off[2] / plain[2]);
+    printf("CPU model: %.0f blocks (%.2f an iteration) took %lu ticks at 168 MHz: "
+           "%.2f ms of virtual time per million blocks\n", blocks, blocks / LOOP_N,
+           (unsigned long)loop_ticks, (double)loop_cycles / 168000.0 / (blocks / 1e6));
     return rc;
 }

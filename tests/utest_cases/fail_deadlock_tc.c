@@ -1,7 +1,8 @@
 /*
  * fail_deadlock_tc.c - a utest case that fails on purpose: it waits
- * forever on a semaphore nobody releases.  The run ends in a deadlock
- * report (RT_SIM_EDEADLOCK) and the case fails; its "PASSED" line is
+ * forever on a semaphore nobody releases.  No cycle of mutex waits, so not
+ * a deadlock: the run ends with the waiting-forever report
+ * (RT_SIM_EWAITING) and the case fails; its "PASSED" line is
  * never printed because the case function never returns.
  */
 #include <utest.h>
@@ -18,4 +19,4 @@ static void testcase(void)
 {
     UTEST_UNIT_RUN(unit_waits_forever);
 }
-UTEST_TC_EXPORT(testcase, "rtsim.fail.deadlock", RT_NULL, RT_NULL, 10);
+UTEST_TC_EXPORT(testcase, "rtsim.fail.waiting", RT_NULL, RT_NULL, 10);
