@@ -32,5 +32,11 @@ rt_err_t rt_ipc_list_suspend(rt_list_t *list, struct rt_thread *thread,
 rt_err_t rt_ipc_list_resume(rt_list_t *list);
 /* Resume every waiter with -RT_ERROR. */
 rt_err_t rt_ipc_list_resume_all(rt_list_t *list);
+/* An empty suspend list. */
+void rt_ipc_object_init(struct rt_ipc_object *ipc);
+/* Suspend the caller on `ipc` for `time` ticks (> 0) or forever (< 0),
+ * reschedule, and return the wait's result (thread->error).  Interrupts
+ * are masked with `level` on entry and unmasked on return. */
+rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level);
 
 #endif
