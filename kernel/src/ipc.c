@@ -9,7 +9,8 @@
  * -RT_ERROR.
  *
  * The object families live one per file: ipc_sem.c (semaphore, mutex),
- * ipc_event.c (event); each uses only the helpers below (kernel.h).
+ * ipc_event.c (event), ipc_mailbox.c, ipc_msgqueue.c, signal.c; each uses
+ * only the helpers below (kernel.h).
  */
 #include "kernel.h"
 
@@ -64,11 +65,12 @@ void rt_ipc_object_init(struct rt_ipc_object *ipc)
     rt_list_init(&ipc->suspend_thread);
 }
 
-rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level)
+rt_err_t rt_ipc_wait_list(rt_list_t *list, struct rt_object *object,
+                          rt_int32_t time, rt_base_t level)
 {
     struct rt_thread *thread = rt_thread_self();
     thread->error = RT_EOK;
-    rt_ipc_list_suspend(&ipc->suspend_thread, thread, ipc->parent.flag, &ipc->parent);
+    rt_ipc_list_suspend(list, thread, object->flag, object);
     if (time > 0)
     {
         rt_tick_t ticks = (rt_tick_t)time;
@@ -80,3 +82,26 @@ rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level
     return thread->error;
 }
 
+rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level)
+{
+    return rt_ipc_wait_list(&ipc->suspend_thread, &ipc->parent, time, level);
+}
+
+rt_int32_t rt_ipc_time_left(rt_int32_t time, rt_tick_t since)
+{
+    if (time <= 0)
+        return time;
+    rt_tick_t spent = rt_tick_get_raw() - since;
+    return spent >= (rt_tick_t)time ? 0 : time - (rt_int32_t)spent;
+}
+
+rt_bool_t rt_ipc_buffer_freed(struct rt_object *object, void *buffer, const char *func)
+{
+    if (rt_object_is_systemobject(object) || rt_hw_mem_level() == 0 || rt_hw_mem_is_live(buffer))
+        return RT_FALSE;
+    rt_kprintf("%s: %s \"%.*s\": its %s at %p was already freed\n", func,
+               rt_object_get_type(object) == RT_Object_Class_MailBox ? "mailbox" : "message queue",
+               RT_NAME_MAX, object->name,
+               rt_object_get_type(object) == RT_Object_Class_MailBox ? "ring" : "pool", buffer);
+    return RT_TRUE;
+}
