@@ -446,6 +446,8 @@ void rt_msh_builtin_register(void);
 /* RT-Thread's msh commands that inspect the kernel (kernel/cmd.c). */
 long list_thread(void);
 long list_sem(void);
+long list_mailbox(void);
+long list_msgqueue(void);
 long list_mutex(void);
 long list_timer(void);
 long list_mempool(void);

@@ -99,9 +99,9 @@ rt_bool_t rt_ipc_buffer_freed(struct rt_object *object, void *buffer, const char
 {
     if (rt_object_is_systemobject(object) || rt_hw_mem_level() == 0 || rt_hw_mem_is_live(buffer))
         return RT_FALSE;
-    rt_kprintf("%s: %s \"%.*s\": its %s at %p was already freed\n", func,
+    rt_kprintf("%s: %s \"%.*s\": its %s was already freed\n", func,
                rt_object_get_type(object) == RT_Object_Class_MailBox ? "mailbox" : "message queue",
                RT_NAME_MAX, object->name,
-               rt_object_get_type(object) == RT_Object_Class_MailBox ? "ring" : "pool", buffer);
+               rt_object_get_type(object) == RT_Object_Class_MailBox ? "ring" : "pool");
     return RT_TRUE;
 }
