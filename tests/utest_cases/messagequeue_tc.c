@@ -39,7 +39,7 @@ static void test_mq_send_recv(void)
     v = 100;
     uassert_true(rt_mq_urgent(dynamic_mq, &v, sizeof v) == RT_EOK);
     uassert_true(rt_mq_send(dynamic_mq, &v, sizeof v) == -RT_EFULL);
-    char big[MSG_SIZE + 1] = {0};
+    char big[RT_ALIGN(MSG_SIZE, RT_ALIGN_SIZE) + 1] = {0};   /* longer than a slot */
     uassert_true(rt_mq_send(dynamic_mq, big, sizeof big) == -RT_ERROR);
     uassert_true(rt_mq_recv(dynamic_mq, &v, sizeof v, 0) == RT_EOK);
     uassert_int_equal(v, 100);
