@@ -434,9 +434,21 @@ static void test_isr_blocking_is_reported(void **state)
 }
 
 /* ------------------------------------------------------------------ heap */
+/* Lines of memtrace's block list owned by "main". */
+static int memtrace_main_blocks(void)
+{
+    tu_console_reset();
+    rt_msh_exec("memtrace");
+    int n = 0;
+    for (const char *p = tu_console(); (p = strstr(p, "] main")) != NULL; p++)
+        n++;
+    return n;
+}
+
 static void heap_main(void *arg)
 {
     (void)arg;
+    int blocks_before = memtrace_main_blocks();
     rt_size_t before = heap_used();
     /* rt_mq_create's two allocations, by hand: the object, then
      * max_msgs * (header + RT_ALIGN(msg_size, RT_ALIGN_SIZE)). */
@@ -453,9 +465,12 @@ static void heap_main(void *arg)
     TU_EXPECT(q->msg_pool == pool);
     TU_EXPECT_INT(q->max_msgs, 6);
     TU_EXPECT_INT(q->msg_size, RT_ALIGN(10, RT_ALIGN_SIZE));
+    /* memtrace lists the object and its pool as main's blocks. */
+    TU_EXPECT_INT(memtrace_main_blocks(), blocks_before + 2);
     mq_invariants(q);
     TU_EXPECT_INT(rt_mq_delete(q), RT_EOK);
     TU_EXPECT_INT(heap_used(), before);
+    TU_EXPECT_INT(memtrace_main_blocks(), blocks_before);
 
     TU_EXPECT(rt_mq_create("huge", 4000, 4000, RT_IPC_FLAG_FIFO) == RT_NULL);
     TU_EXPECT_INT(heap_used(), before);

@@ -6,6 +6,7 @@
  * bad numbers, sends from an interrupt, and memory given back.
  */
 #include <string.h>
+#include <rtmm.h>
 #include "testutil.h"
 
 static rt_thread_t target;
@@ -106,6 +107,18 @@ static void blocked_entry(void *arg)
         err = rt_mb_recv(mb, &v, 50);
         rt_mb_delete(mb);
     }
+    else if (which == 3)
+    {
+        rt_mp_t mp = rt_mp_create("mp", 1, 16);
+        void *first = rt_mp_alloc(mp, 0);
+        void *second = rt_mp_alloc(mp, 50);        /* empty: waits */
+        err = second ? RT_EOK : rt_thread_self()->error;
+        TU_EXPECT(second == RT_NULL);
+        TU_EXPECT_INT(mp->suspend_thread_count, 0);
+        TU_EXPECT_INT(rt_mp_check(mp), 0);
+        rt_mp_free(first);
+        rt_mp_delete(mp);
+    }
     else
     {
         rt_mq_t q = rt_mq_create("mq", 4, 1, RT_IPC_FLAG_FIFO);
@@ -159,6 +172,14 @@ static void test_blocked_mq_send_returns_eintr(void **state)
 {
     (void)state;
     check_blocked(2);
+}
+
+/* rt_mp_alloc returns RT_NULL (thread->error -RT_EINTR); the pool's count
+ * of waiters drops with its list. */
+static void test_blocked_mp_alloc_returns_null(void **state)
+{
+    (void)state;
+    check_blocked(3);
 }
 
 /* --------------------------------------------------------------- masked */
@@ -365,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_blocked_sem_take_returns_eintr),
         cmocka_unit_test(test_blocked_mb_recv_returns_eintr),
         cmocka_unit_test(test_blocked_mq_send_returns_eintr),
+        cmocka_unit_test(test_blocked_mp_alloc_returns_null),
         cmocka_unit_test(test_masked_signal_held_until_unmasked),
         cmocka_unit_test(test_signal_wait),
         cmocka_unit_test(test_ignore_default_and_bad_numbers),

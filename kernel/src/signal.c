@@ -159,6 +159,11 @@ static void signal_deliver(rt_thread_t tid)
     }
     if ((tid->stat & RT_THREAD_STAT_MASK) == RT_THREAD_SUSPEND)
     {
+        /* A waiter of rt_mp_alloc is also counted by its pool (mempool.c
+         * invariant I5): it leaves the list here, so it leaves the count. */
+        if (tid->wait_object != RT_NULL &&
+            rt_object_get_type(tid->wait_object) == RT_Object_Class_MemPool)
+            ((struct rt_mempool *)tid->wait_object)->suspend_thread_count--;
         rt_thread_resume(tid);
         tid->stat |= RT_THREAD_STAT_SIGNAL | RT_THREAD_STAT_SIGNAL_PENDING;
         rt_hw_interrupt_enable(level);
