@@ -264,6 +264,44 @@ static void test_signal_wait(void **state)
     assert_string_equal(tu_log_text(), want);
 }
 
+/* After an rt_signal_wait woken by a signal, a later signal to the thread
+ * while it is ready still runs its handler when it next runs. */
+static void wait_then_ready_entry(void *arg)
+{
+    (void)arg;
+    rt_signal_install(SIGUSR1, handler);
+    rt_signal_install(SIGUSR2, handler);
+    rt_signal_unmask(SIGUSR1);
+    rt_signal_unmask(SIGUSR2);
+    rt_sigset_t set = 1ul << SIGUSR1;
+    rt_siginfo_t si;
+    tu_log("w:%d", rt_signal_wait(&set, &si, RT_WAITING_FOREVER));
+    rt_thread_yield();      /* main (same priority) runs and signals us */
+    tu_log("w:after");
+}
+
+static void wait_then_ready_main(void *arg)
+{
+    (void)arg;
+    target = tu_spawn("w", wait_then_ready_entry, RT_NULL, RT_MAIN_THREAD_PRIORITY, 10);
+    rt_thread_yield();                      /* w waits */
+    rt_thread_kill(target, SIGUSR1);        /* wakes it: taken by the wait */
+    rt_thread_yield();                      /* w logs, yields back */
+    rt_thread_kill(target, SIGUSR2);        /* w is ready */
+    rt_thread_yield();
+    rt_thread_delay(1);
+}
+
+static void test_signal_after_wait(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(run(wait_then_ready_main, RT_NULL), RT_SIM_OK);
+    char want[64];
+    snprintf(want, sizeof want, "w:0 h%d@w w:after", SIGUSR2);
+    assert_string_equal(tu_log_text(), want);
+}
+
 /* ------------------------------------------- ignore, default, bad input */
 static void misc_main(void *arg)
 {
@@ -389,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_blocked_mp_alloc_returns_null),
         cmocka_unit_test(test_masked_signal_held_until_unmasked),
         cmocka_unit_test(test_signal_wait),
+        cmocka_unit_test(test_signal_after_wait),
         cmocka_unit_test(test_ignore_default_and_bad_numbers),
         cmocka_unit_test(test_isr_kill_wakes_sleeper),
         cmocka_unit_test(test_memory_given_back),

@@ -307,7 +307,11 @@ int rt_signal_wait(const rt_sigset_t *set, rt_siginfo_t *si, rt_int32_t timeout)
         rt_schedule();
 
         level = rt_hw_interrupt_disable();
-        tid->stat &= (rt_uint8_t)~RT_THREAD_STAT_SIGNAL_WAIT;
+        /* rtsim: 4.1 clears only SIGNAL_WAIT, leaving the SIGNAL mark that
+         * the skipped handling did not clean, so a later signal to this
+         * thread while it is ready would never be marked (rule 2). */
+        tid->stat &= (rt_uint8_t)~(RT_THREAD_STAT_SIGNAL_WAIT | RT_THREAD_STAT_SIGNAL |
+                                   RT_THREAD_STAT_SIGNAL_PENDING);
         if (tid->error == -RT_ETIMEOUT)
         {
             tid->error = RT_EOK;
@@ -379,8 +383,9 @@ int rt_thread_kill(rt_thread_t tid, int sig)
         tid->sig_pending |= sig_bit(sig);
         rt_hw_interrupt_enable(level);
     }
-    /* 4.1 logs "The allocation of signal info node failed." and still
-     * delivers what is pending. */
+    else
+        rt_kprintf("[E/SIGN] The allocation of signal info node failed.\n");   /* 4.1: LOG_E */
+    /* Deliver what is pending, as 4.1 does either way. */
     signal_deliver(tid);
     return RT_EOK;
 }
