@@ -160,6 +160,7 @@ static void *ctx_start(void *arg)
         /* Only a name for debuggers: failing to set it changes nothing. */
         (void)pthread_setname_np(pthread_self(), name);
 
+        rt_thread_signal_check();   /* signals sent before its first run */
         c->entry(c->param);
         c->texit();
         /* rt_thread_exit does not return. */
@@ -323,6 +324,9 @@ static void run_interrupt(void (*isr)(void *), void *param)
             switch_contexts(from, to);
     }
     sim.irq_masked = (int)level;
+    /* The interrupted thread runs again: signals sent to it meanwhile. */
+    if (rt_interrupt_get_nest() == 0 && !level)
+        rt_thread_signal_check();
 }
 
 static void deliver_due_irqs(void)

@@ -347,6 +347,7 @@ teardown:
         sim.result_set = 0;
         if (setjmp(sim.host_jmp) == 0)
         {
+            rt_system_signal_deinit();
             rt_system_heap_quarantine_flush();
             if (sim_check_end() && sim.cfg.leaks_fail)
                 sim.result = RT_SIM_ELEAK;

@@ -6,7 +6,7 @@
  *   CONTEXT  the running thread's name, "isr/NAME" inside an interrupt
  *            that interrupted NAME, or "-" before the scheduler starts
  *   EVENT    create start exit switch ready suspend timeout irq-enter
- *            irq-leave malloc free realloc mp-alloc mp-free
+ *            irq-leave malloc free realloc mp-alloc mp-free ipc-pool
  * Addresses are target addresses (0x%08lx), so the trace of a program is
  * byte-identical from run to run.
  */
@@ -126,6 +126,12 @@ void rt_hw_trace_event(int event, const void *obj, const void *addr, rt_size_t s
         break;
     case RT_TRACE_MP_FREE:
         sim_trace_line("mp-free", "pool=%s addr=0x%08lx", name_of(obj), a);
+        break;
+    case RT_TRACE_IPC_POOL:
+        sim_trace_line("ipc-pool", "%s=%s obj=0x%08lx addr=0x%08lx size=%lu",
+                       (((const struct rt_object *)obj)->type & ~RT_Object_Class_Static) ==
+                       RT_Object_Class_MailBox ? "mb" : "mq", name_of(obj),
+                       rt_sim_target_addr(obj), a, (unsigned long)size);
         break;
     default:
         sim_trace_line("event", "id=%d", event);

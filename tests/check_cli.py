@@ -123,7 +123,10 @@ for name in ["lfree", "determinism", "kernel"]:
 
 # ------------------------------------------------------- parse errors
 PARSE_ERRORS = [
-    ("a = mallok 10", "1:5: error: expected malloc, calloc, realloc or mp_alloc after '=', found \"mallok\""),
+    ("a = mallok 10", "1:5: error: expected malloc, calloc, realloc, mp_alloc, mb_recv or mq_recv after '=', found \"mallok\""),
+    ("mailbox m 0", "1:11: error: a mailbox holds 1 to 65535 mails"),
+    ("mb_send m 1 soon", "1:13: error: expected a timeout in ticks or \"forever\" (a number), found \"soon\""),
+    ("x = mq_recv q", "1:14: error: expected a timeout in ticks or \"forever\" (a number), found end of line"),
     ("a = malloc", "1:11: error: expected a size in bytes or \"rand MIN MAX\" (a number), found end of line"),
     ("a = malloc rand 9 3", "1:20: error: the largest size 3 is below the smallest 9"),
     ("a = malloc 10 in", "1:17: error: expected a heap name after \"in\", found end of line"),

@@ -26,6 +26,7 @@ PICTURES = {
     "memheap.svg": (["demo", "memheap"], "MEMHEAP"),
     "slab.svg": (["demo", "slab"], "SLAB"),
     "mempool.svg": (["demo", "mempool"], "MEMPOOL"),
+    "mailbox.svg": (["demo", "mailbox"], "MEMPOOL"),
     "double-free.svg": (["run", "tools/scenarios/double-free.rts"], None),
     "workload.svg": (["run", "tools/scenarios/workload.rts"], None),
     "tlsf.svg": (["demo", "tlsf"], "TLSF"),

@@ -165,6 +165,54 @@ static void test_statements(void **state)
     assert_int_equal(s->op, SCN_RELEASE);
     assert_null(s->next);
     scn_free(&prog);
+
+    static const char msg[] =
+        "mailbox mb 4 prio\n"
+        "mqueue q 12 3\n"
+        "mb_send mb a\n"
+        "mb_send mb 7 forever\n"
+        "mq_send q 9 25\n"
+        "mb_urgent mb b\n"
+        "v = mb_recv mb forever\n"
+        "w = mq_recv q 0\n"
+        "mb_delete mb\n"
+        "mq_delete q\n";
+    assert_int_equal(scn_parse("msg.rts", msg, &prog), 0);
+    s = prog.first;
+    assert_int_equal(s->op, SCN_MAILBOX);
+    assert_int_equal(s->num[0], 4);
+    assert_int_equal(s->flag, 1);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MQUEUE);
+    assert_int_equal(s->num[0], 12);
+    assert_int_equal(s->num[1], 3);
+    assert_int_equal(s->flag, 0);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MB_SEND);
+    assert_string_equal(s->name2, "a");
+    assert_int_equal(s->flag, 0);
+    s = s->next;
+    assert_int_equal(s->num[0], 7);
+    assert_int_equal(s->flag, SCN_MSG_WAIT | SCN_MSG_FOREVER);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MQ_SEND);
+    assert_int_equal(s->num[1], 25);
+    assert_int_equal(s->flag, SCN_MSG_WAIT);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MB_URGENT);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MB_RECV);
+    assert_string_equal(s->var, "v");
+    assert_int_equal(s->flag, SCN_MSG_WAIT | SCN_MSG_FOREVER);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MQ_RECV);
+    assert_int_equal(s->num[1], 0);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MB_DELETE);
+    s = s->next;
+    assert_int_equal(s->op, SCN_MQ_DELETE);
+    assert_null(s->next);
+    scn_free(&prog);
 }
 
 /* Each refused text must leave nothing allocated (memcheck says so). */
@@ -188,6 +236,11 @@ static void test_errors_do_not_leak(void **state)
         "irq at 3\n  thread t prio 1\n  end\nend", "a = malloc 12KB",
         "sem", "sem s", "sem s x", "mutex", "mutex 1", "take", "take m", "take m x",
         "release", "release m now", "take = malloc 1",
+        "mailbox", "mailbox m", "mailbox m 0", "mailbox m 70000", "mailbox m 2 lifo",
+        "mqueue q 4", "mqueue q 0 2", "mqueue q 4 0", "mb_send", "mb_send m",
+        "mb_send m x soon", "mb_send m 1 2 3", "mb_urgent m 1 5", "x = mb_recv",
+        "x = mb_recv m", "x = mb_recv m later", "x = mq_recv 1 2", "mb_delete",
+        "mq_delete 3", "mq_send q", "mailbox = malloc 1",
     };
     FILE *f = quiet();
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

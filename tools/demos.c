@@ -19,6 +19,7 @@ const struct rtsim_demo_row rtsim_demo_order[] = {
     { "mempool",        NULL },
 #ifdef RTSIM_HAVE_MEMPOOL
     { "mempool-sample", &rtsim_demo_mempool_sample },
+    { "mailbox",        NULL },
 #endif
     { "mistakes",       NULL },
     { "determinism",    &rtsim_demo_determinism },

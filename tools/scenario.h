@@ -41,6 +41,16 @@ enum scn_op
     SCN_MUTEX,      /* mutex NAME */
     SCN_TAKE,       /* take NAME TICKS|forever */
     SCN_RELEASE,    /* release NAME */
+    SCN_MAILBOX,    /* mailbox NAME SIZE [fifo|prio] */
+    SCN_MQUEUE,     /* mqueue NAME MSG_SIZE MAX_MSGS [fifo|prio] */
+    SCN_MB_SEND,    /* mb_send NAME VAR|NUMBER [TICKS|forever] */
+    SCN_MB_URGENT,  /* mb_urgent NAME VAR|NUMBER */
+    SCN_MB_RECV,    /* VAR = mb_recv NAME TICKS|forever */
+    SCN_MB_DELETE,  /* mb_delete NAME */
+    SCN_MQ_SEND,    /* mq_send NAME VAR|NUMBER [TICKS|forever] */
+    SCN_MQ_URGENT,  /* mq_urgent NAME VAR|NUMBER */
+    SCN_MQ_RECV,    /* VAR = mq_recv NAME TICKS|forever */
+    SCN_MQ_DELETE,  /* mq_delete NAME */
 };
 
 enum scn_expect_kind
@@ -54,6 +64,10 @@ enum scn_expect_kind
 
 enum scn_cmp { SCN_EQ, SCN_NE, SCN_LT, SCN_LE, SCN_GT, SCN_GE };
 
+/* flag bits of mb_send / mq_send / *_recv */
+#define SCN_MSG_WAIT     1  /* a timeout was given (num[1] ticks) */
+#define SCN_MSG_FOREVER  2  /* ... and it is "forever" */
+
 struct scn_stmt
 {
     enum scn_op op;
@@ -65,7 +79,8 @@ struct scn_stmt
     char *name2;            /* second name: region, algorithm, VAR of expect */
     char *str;              /* say text, msh command line, set value */
     long num[3];            /* sizes, counts, priority, ticks ... */
-    int flag;               /* expect: kind; mp_alloc: forever; heap: region */
+    int flag;               /* expect: kind; mp_alloc: forever; heap: region;
+                               mailbox/mqueue: prio; *_send: SCN_MSG_* bits */
     enum scn_cmp cmp;
     struct scn_stmt *body;  /* thread / irq body */
     struct scn_stmt *next;

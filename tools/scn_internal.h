@@ -1,7 +1,8 @@
 /*
  * scn_internal.h - what the scenario runner's files share (tools/ only):
  * scn_run.c runs statements, scn_owner.c knows who owns each block,
- * scn_heaps.c dispatches to the heap algorithms.
+ * scn_heaps.c dispatches to the heap algorithms, scn_msg.c runs the
+ * mailbox and message-queue statements.
  */
 #ifndef RTSIM_SCN_INTERNAL_H__
 #define RTSIM_SCN_INTERNAL_H__
@@ -31,5 +32,24 @@ void *scn_heap_alloc(const struct hm_object *o, rt_size_t size);
 void *scn_heap_realloc(const struct hm_object *o, void *p, rt_size_t size);
 void scn_heap_free(const struct hm_object *o, void *p);
 int scn_heap_check(const struct hm_object *o);
+
+/* ---- scn_run.c, for the statement families in other files */
+struct scn_stmt;
+void scn_echo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void scn_error(const struct scn_stmt *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void scn_step(const struct scn_stmt *s);        /* a map step, if asked for */
+unsigned long scn_taddr(const void *p);
+const char *scn_addr_str(const void *p);
+/* A variable's pointer; returns -1 when there is no such variable. */
+int scn_var_get(const char *name, void **ptr);
+/* VAR = a word that came out of a mailbox or queue: when it is the address
+ * of a block some variable names, VAR names that block too (returns that
+ * variable's name); otherwise VAR holds a plain value (returns NULL). */
+const char *scn_var_put(const char *name, void *word);
+
+/* ---- scn_msg.c: mailbox and message-queue statements */
+void scn_msg_reset(void);
+int scn_msg_exec(const struct scn_stmt *s);     /* 0: not one of them */
 
 #endif

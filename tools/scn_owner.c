@@ -126,6 +126,19 @@ static void tap_line(char *line)
     }
     else if (strcmp(event, "free") == 0)
         scn_owner_remove(key_ul(line, " addr="));
+    else if (strcmp(event, "ipc-pool") == 0)
+    {
+        /* rt_mb_create / rt_mq_create: "mb=NAME obj=... addr=..." */
+        char kind[3] = "", name[RT_NAME_MAX + 1] = "", label[40];
+        const char *p = strstr(line, " ipc-pool ");
+        if (p && sscanf(p + 10, "%2[a-z]=%16s", kind, name) == 2)
+        {
+            snprintf(label, sizeof label, "%s %s", kind, name);
+            scn_owner_set(key_ul(line, " obj="), label, NULL);
+            snprintf(label, sizeof label, "%s pool %s", kind, name);
+            scn_owner_set(key_ul(line, " addr="), label, NULL);
+        }
+    }
     else if (strcmp(event, "create") == 0)
     {
         /* rt_thread_create allocates the control block, then the stack. */

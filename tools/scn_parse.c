@@ -270,7 +270,8 @@ static const char *const quantities[] = {
 static const char *const statements[] = {
     "say", "board", "map", "stats", "headers", "free", "heap", "pool", "pool_delete",
     "mp_free", "delay", "thread", "irq", "msh", "check", "expect", "set", "end",
-    "sem", "mutex", "take", "release", NULL
+    "sem", "mutex", "take", "release", "mailbox", "mqueue", "mb_send", "mb_urgent",
+    "mb_delete", "mq_send", "mq_urgent", "mq_delete", NULL
 };
 
 int scn_is_keyword(const char *word)
@@ -445,6 +446,19 @@ static int parse_assign(struct lexer *lx, struct scn_stmt **out, char *var)
             take_num(lx, "the new size in bytes", &s->num[0]))
             goto fail;
     }
+    else if (is_word(lx, "mb_recv") || is_word(lx, "mq_recv"))
+    {
+        s = new_stmt(lx, lx->t.text[1] == 'b' ? SCN_MB_RECV : SCN_MQ_RECV);
+        next(lx);
+        if (!(s->name = take_name(lx, s->op == SCN_MB_RECV ? "a mailbox name"
+                                                            : "a message queue name")))
+            goto fail;
+        s->flag = SCN_MSG_WAIT;
+        if (accept(lx, "forever"))
+            s->flag |= SCN_MSG_FOREVER;
+        else if (take_num(lx, "a timeout in ticks or \"forever\"", &s->num[1]))
+            goto fail;
+    }
     else if (accept(lx, "mp_alloc"))
     {
         s = new_stmt(lx, SCN_MP_ALLOC);
@@ -457,7 +471,8 @@ static int parse_assign(struct lexer *lx, struct scn_stmt **out, char *var)
     }
     else
     {
-        perr(lx, col, "expected malloc, calloc, realloc or mp_alloc after '=', found %s",
+        perr(lx, col, "expected malloc, calloc, realloc, mp_alloc, mb_recv or mq_recv after '=', "
+             "found %s",
              tok_desc(&lx->t));
         free(var);
         return -1;
@@ -670,6 +685,55 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
         if (!(s->name = take_name(lx, "a pool name")))
             goto fail;
     }
+    else if (strcmp(first, "mailbox") == 0 || strcmp(first, "mqueue") == 0)
+    {
+        int is_mb = first[1] == 'a';
+        s = new_stmt(lx, is_mb ? SCN_MAILBOX : SCN_MQUEUE);
+        if (!(s->name = take_name(lx, is_mb ? "a name for the mailbox" : "a name for the queue")))
+            goto fail;
+        int ncol = lx->t.col;
+        if (take_num(lx, is_mb ? "a size in mails" : "a message size in bytes", &s->num[0]) ||
+            (!is_mb && take_num(lx, "a number of messages", &s->num[1])))
+            goto fail;
+        if (s->num[0] < 1 || s->num[0] > 65535 || (!is_mb && (s->num[1] < 1 || s->num[1] > 65535)))
+        {
+            perr(lx, ncol, is_mb ? "a mailbox holds 1 to 65535 mails"
+                                 : "a queue needs 1 to 65535 messages of 1 to 65535 bytes");
+            goto fail;
+        }
+        if (accept(lx, "prio"))
+            s->flag = 1;
+        else
+            (void)accept(lx, "fifo");
+    }
+    else if (!strcmp(first, "mb_send") || !strcmp(first, "mb_urgent") ||
+             !strcmp(first, "mq_send") || !strcmp(first, "mq_urgent"))
+    {
+        int is_mb = first[1] == 'b', urgent = first[3] == 'u';
+        s = new_stmt(lx, is_mb ? (urgent ? SCN_MB_URGENT : SCN_MB_SEND)
+                               : (urgent ? SCN_MQ_URGENT : SCN_MQ_SEND));
+        if (!(s->name = take_name(lx, is_mb ? "a mailbox name" : "a message queue name")))
+            goto fail;
+        if (lx->t.kind == TK_NUM)
+            take_num(lx, "a value", &s->num[0]);
+        else if (!(s->name2 = take_name(lx, "a variable or a number to send")))
+            goto fail;
+        if (!urgent && lx->t.kind != TK_END)
+        {
+            s->flag = SCN_MSG_WAIT;
+            if (accept(lx, "forever"))
+                s->flag |= SCN_MSG_FOREVER;
+            else if (take_num(lx, "a timeout in ticks or \"forever\"", &s->num[1]))
+                goto fail;
+        }
+    }
+    else if (strcmp(first, "mb_delete") == 0 || strcmp(first, "mq_delete") == 0)
+    {
+        int is_mb = first[1] == 'b';
+        s = new_stmt(lx, is_mb ? SCN_MB_DELETE : SCN_MQ_DELETE);
+        if (!(s->name = take_name(lx, is_mb ? "a mailbox name" : "a message queue name")))
+            goto fail;
+    }
     else if (strcmp(first, "sem") == 0)
     {
         s = new_stmt(lx, SCN_SEM);
@@ -785,7 +849,8 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
     {
         perr(lx, col, "unknown statement \"%s\": expected say, board, map, stats, headers, "
              "VAR = malloc/calloc/realloc/mp_alloc, free, heap, pool, pool_delete, mp_free, "
-             "sem, mutex, take, release, delay, thread, irq, msh, check, expect, set or end",
+             "sem, mutex, take, release, mailbox, mqueue, mb_send, mb_urgent, mb_delete, "
+             "mq_send, mq_urgent, mq_delete, delay, thread, irq, msh, check, expect, set or end",
              first);
         return -1;
     }

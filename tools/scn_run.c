@@ -30,7 +30,7 @@
 
 /* -------------------------------------------------------------- state */
 
-enum var_kind { VAR_BLOCK, VAR_POOL_BLOCK };
+enum var_kind { VAR_BLOCK, VAR_POOL_BLOCK, VAR_WORD /* a value from a mailbox */ };
 
 struct var
 {
@@ -208,7 +208,7 @@ static struct var *var_set(const char *name, int kind, void *ptr, int obj)
     v->kind = kind;
     v->ptr = ptr;
     v->obj = obj;
-    if (ptr)
+    if (ptr && kind != VAR_WORD)
         scn_owner_set(taddr(ptr), name, self_name());
     return v;
 }
@@ -397,6 +397,8 @@ static void stmt_free(const struct scn_stmt *s)
         return runtime_error(s, "no variable called %s", s->name);
     if (v->kind == VAR_POOL_BLOCK)
         return runtime_error(s, "%s is a pool block: use mp_free", s->name);
+    if (v->kind == VAR_WORD)
+        return runtime_error(s, "%s is a value from a mailbox or queue, not a block", s->name);
     if (v->obj < 0)
         rt_free(v->ptr);
     else
@@ -938,6 +940,9 @@ void scn_exec(struct scn_stmt *s)
         case SCN_MUTEX:   stmt_ipc_create(s); break;
         case SCN_TAKE:    stmt_take(s); break;
         case SCN_RELEASE: stmt_release(s); break;
+        default:
+            (void)scn_msg_exec(s);
+            break;
         }
     }
 }
@@ -952,6 +957,7 @@ int scn_failures(void)
 int scn_session_begin(const struct scn_options *opt)
 {
     memset(&S, 0, sizeof S);
+    scn_msg_reset();
     S.opt = *opt;
     S.tap = scn_owner_begin(opt->trace);
     if (!S.tap)
@@ -1081,4 +1087,72 @@ int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct sc
         return 1;
     }
     return 0;
+}
+
+/* ------------------------------------------- for scn_msg.c (scn_internal.h) */
+
+void scn_echo(const char *fmt, ...)
+{
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    echo("%s", buf);
+}
+
+void scn_error(const struct scn_stmt *s, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    runtime_error(s, "%s", buf);
+}
+
+void scn_step(const struct scn_stmt *s)
+{
+    take_step(s, NULL);
+}
+
+unsigned long scn_taddr(const void *p)
+{
+    return taddr(p);
+}
+
+const char *scn_addr_str(const void *p)
+{
+    return addr_str(p);
+}
+
+int scn_var_get(const char *name, void **ptr)
+{
+    struct var *v = var_find(name);
+    if (!v)
+        return -1;
+    *ptr = v->ptr;
+    return v->kind;
+}
+
+const char *scn_var_put(const char *name, void *word)
+{
+    /* The latest variable that names the block (`d` after `d = ...`). */
+    for (int i = S.nvars - 1; word && i >= 0; i--)
+    {
+        if (S.vars[i].ptr == word && S.vars[i].kind != VAR_WORD && strcmp(S.vars[i].name, name))
+        {
+            static char found[32];
+            snprintf(found, sizeof found, "%s", S.vars[i].name);
+            int kind = S.vars[i].kind, obj = S.vars[i].obj;
+            struct var *v = var_set(name, kind, word, obj);
+            (void)v;
+            return found;
+        }
+    }
+    struct var *v = var_find(name);
+    if (v && v->ptr == word && v->kind != VAR_WORD)
+        return v->name;
+    var_set(name, word ? VAR_WORD : VAR_BLOCK, word, -1);
+    return NULL;
 }

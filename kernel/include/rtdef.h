@@ -80,6 +80,14 @@ typedef rt_base_t   rt_off_t;
 #define RT_EINTR        9   /* interrupted system call */
 #define RT_EINVAL       10  /* invalid argument */
 
+/* Where kernel objects' buffers come from (RT-Thread 4.1 rtdef.h). */
+#ifndef RT_KERNEL_MALLOC
+#define RT_KERNEL_MALLOC(sz)    rt_malloc(sz)
+#endif
+#ifndef RT_KERNEL_FREE
+#define RT_KERNEL_FREE(ptr)     rt_free(ptr)
+#endif
+
 /* ------------------------------------------------------------ alignment */
 /* Round up / down to a multiple of `align`, which must be a power of two. */
 #define RT_ALIGN(size, align)       (((size) + (align) - 1) & ~((align) - 1))
@@ -168,6 +176,11 @@ struct rt_timer
 };
 typedef struct rt_timer *rt_timer_t;
 
+/* ---------------------------------------------------------------- signals */
+#ifdef RT_USING_SIGNALS
+#include "rtsignal.h"
+#endif
+
 /* ----------------------------------------------------------------- thread */
 #define RT_THREAD_INIT          0x00
 #define RT_THREAD_READY         0x01
@@ -179,6 +192,12 @@ typedef struct rt_timer *rt_timer_t;
 
 #define RT_THREAD_STAT_YIELD        0x08
 #define RT_THREAD_STAT_YIELD_MASK   RT_THREAD_STAT_YIELD
+
+#define RT_THREAD_STAT_SIGNAL           0x10    /* holds signals to handle */
+#define RT_THREAD_STAT_SIGNAL_READY     (RT_THREAD_STAT_SIGNAL | RT_THREAD_READY)
+#define RT_THREAD_STAT_SIGNAL_WAIT      0x20    /* waits in rt_signal_wait */
+#define RT_THREAD_STAT_SIGNAL_PENDING   0x40    /* handle them when it next runs */
+#define RT_THREAD_STAT_SIGNAL_MASK      0xf0
 
 #define RT_THREAD_CTRL_STARTUP          0x00
 #define RT_THREAD_CTRL_CLOSE            0x01
@@ -211,6 +230,14 @@ struct rt_thread
 
     rt_uint32_t event_set;      /* events waited for, then received */
     rt_uint8_t  event_info;     /* RT_EVENT_FLAG_AND/OR/CLEAR of the wait */
+
+#ifdef RT_USING_SIGNALS
+    rt_sigset_t sig_pending;    /* signals sent and not yet handled */
+    rt_sigset_t sig_mask;       /* 4.1: a set bit = the signal is UNmasked */
+    void       *sig_ret;        /* RT-Thread: the stack to return to (unused here) */
+    rt_sighandler_t *sig_vectors;   /* RT_SIG_MAX handlers, from the heap */
+    void       *si_list;        /* queued siginfo nodes, oldest first */
+#endif
 
     rt_ubase_t  init_tick;      /* time slice */
     rt_ubase_t  remaining_tick;
@@ -271,6 +298,48 @@ struct rt_event
     rt_uint32_t set;
 };
 typedef struct rt_event *rt_event_t;
+
+/* A mailbox holds `size` mails of one word each (rt_ubase_t: a number or a
+ * pointer) in a ring: in_offset is where the next mail goes, out_offset
+ * where the next is taken, entry how many are in it.  Receivers wait on
+ * parent.suspend_thread, senders of rt_mb_send_wait on
+ * suspend_sender_thread.  (RT-Thread 4.1.x, include/rtdef.h.) */
+#define RT_MB_ENTRY_MAX     RT_UINT16_MAX
+struct rt_mailbox
+{
+    struct rt_ipc_object parent;
+    rt_ubase_t *msg_pool;           /* the ring: size words */
+    rt_uint16_t size;               /* capacity in mails */
+    rt_uint16_t entry;              /* mails in the ring */
+    rt_uint16_t in_offset;          /* next slot to write */
+    rt_uint16_t out_offset;         /* next slot to read */
+    rt_list_t   suspend_sender_thread;  /* senders waiting for room */
+};
+typedef struct rt_mailbox *rt_mailbox_t;
+
+/* A message queue copies each message into a slot of its pool: the slot is
+ * a struct rt_mq_message header (the link) followed by msg_size bytes
+ * (the requested size rounded up to RT_ALIGN_SIZE).  Used slots form the
+ * FIFO msg_queue_head..msg_queue_tail, unused ones the msg_queue_free
+ * list.  (RT-Thread 4.1.x, include/rtdef.h and src/ipc.c.) */
+#define RT_MQ_ENTRY_MAX     RT_UINT16_MAX
+struct rt_mq_message
+{
+    struct rt_mq_message *next;
+};
+struct rt_messagequeue
+{
+    struct rt_ipc_object parent;
+    void       *msg_pool;           /* max_msgs slots */
+    rt_uint16_t msg_size;           /* bytes of message per slot (aligned) */
+    rt_uint16_t max_msgs;           /* number of slots */
+    rt_uint16_t entry;              /* messages queued */
+    void       *msg_queue_head;     /* oldest message */
+    void       *msg_queue_tail;     /* newest message */
+    void       *msg_queue_free;     /* unused slots */
+    rt_list_t   suspend_sender_thread;  /* senders waiting for a slot */
+};
+typedef struct rt_messagequeue *rt_mq_t;
 
 /* ------------------------------------------------------------ memory pool */
 struct rt_mempool

@@ -93,6 +93,8 @@ enum rt_trace_event
     RT_TRACE_REALLOC,           /* obj = heap, addr = new block, extra = old block, size */
     RT_TRACE_MP_ALLOC,          /* obj = pool, addr = block or NULL */
     RT_TRACE_MP_FREE,           /* obj = pool, addr = block */
+    RT_TRACE_IPC_POOL,          /* obj = mailbox/message queue created, addr = its
+                                   buffer from the heap, size = its bytes */
     RT_TRACE_EVENT_COUNT
 };
 /* One kernel event for the simulator's trace.  Pointers are host addresses;

@@ -236,6 +236,71 @@ rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
                        rt_int32_t timeout, rt_uint32_t *recved);
 rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg);
 
+/* Mailboxes (ipc_mailbox.c): one-word mails in a ring of `size`.
+ * rt_mb_create takes size * sizeof(rt_ubase_t) bytes from the system heap
+ * (rt_mb_delete gives them back).  Send: RT_EOK or -RT_EFULL (send_wait
+ * blocks up to `timeout` ticks while full: -RT_ETIMEOUT; -RT_ERROR when
+ * the mailbox is detached, deleted or reset meanwhile; -RT_EINTR when a
+ * signal interrupts the wait).  Urgent puts the mail at the head, never
+ * blocks.  Recv blocks up to `timeout` while empty (0: -RT_ETIMEOUT at
+ * once).  Non-blocking calls: ISR yes.  All O(1) plus the wake-up. */
+rt_err_t rt_mb_init(rt_mailbox_t mb, const char *name, void *msgpool,
+                    rt_size_t size, rt_uint8_t flag);
+rt_err_t rt_mb_detach(rt_mailbox_t mb);
+rt_mailbox_t rt_mb_create(const char *name, rt_size_t size, rt_uint8_t flag);
+rt_err_t rt_mb_delete(rt_mailbox_t mb);
+rt_err_t rt_mb_send(rt_mailbox_t mb, rt_ubase_t value);
+rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
+rt_err_t rt_mb_urgent(rt_mailbox_t mb, rt_ubase_t value);
+rt_err_t rt_mb_recv(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
+rt_err_t rt_mb_control(rt_mailbox_t mb, int cmd, void *arg);
+
+/* Message queues (ipc_msgqueue.c): messages copied into fixed slots of
+ * RT_ALIGN(msg_size, RT_ALIGN_SIZE) bytes plus a one-pointer header.
+ * rt_mq_init fits pool_size / slot slots in the caller's pool; rt_mq_create
+ * takes max_msgs slots from the system heap.  Send/urgent: -RT_ERROR for a
+ * message longer than the slot, -RT_EFULL when no slot is free (send_wait
+ * blocks as rt_mb_send_wait).  Recv copies min(size, msg_size) bytes and
+ * returns RT_EOK (4.1.x: not a length).  Errors as the mailbox. */
+rt_err_t rt_mq_init(rt_mq_t mq, const char *name, void *msgpool,
+                    rt_size_t msg_size, rt_size_t pool_size, rt_uint8_t flag);
+rt_err_t rt_mq_detach(rt_mq_t mq);
+rt_mq_t rt_mq_create(const char *name, rt_size_t msg_size, rt_size_t max_msgs, rt_uint8_t flag);
+rt_err_t rt_mq_delete(rt_mq_t mq);
+rt_err_t rt_mq_send(rt_mq_t mq, const void *buffer, rt_size_t size);
+rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int32_t timeout);
+rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size);
+rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
+rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg);
+
+#ifdef RT_USING_SIGNALS
+/* Signals (signal.c, RT_USING_SIGNALS): numbers 0 .. RT_SIG_MAX-1, types
+ * and SIG* numbers from the C library's <signal.h> (rtsignal.h).  A new
+ * thread has every signal masked.  install: the old handler, SIG_ERR for a
+ * bad number (SIG_IGN: nothing is called; SIG_DFL: the default, which does
+ * nothing).  kill: RT_EOK or -RT_EINVAL; ISR yes; the handler runs in the
+ * target's own context when it next runs, and a kernel call it was
+ * blocked in returns -RT_EINTR.  wait: RT_EOK (si filled), -RT_ETIMEOUT,
+ * -RT_EINVAL; blocks. */
+rt_sighandler_t rt_signal_install(int signo, rt_sighandler_t handler);
+/* rtsim addition (not in RT-Thread 4.1): rt_signal_install(signo, SIG_IGN)
+ * that also drops the signal if it is pending. */
+void rt_signal_ignore(int signo);
+void rt_signal_mask(int signo);
+void rt_signal_unmask(int signo);
+int rt_signal_wait(const rt_sigset_t *set, rt_siginfo_t *si, rt_int32_t timeout);
+int rt_thread_kill(rt_thread_t tid, int sig);
+void rt_thread_handle_sig(rt_bool_t clean_state);
+void rt_thread_free_sig(rt_thread_t tid);
+#endif
+/* Where a thread resumes (the scheduler, the port after an interrupt and
+ * at a thread's first run): run the signal handlers delivered to it
+ * meanwhile.  No-op without RT_USING_SIGNALS.  (rtsim: RT-Thread builds a
+ * stack frame instead.) */
+void rt_thread_signal_check(void);
+/* End of run: the lazily made siginfo pool goes back to the heap. */
+void rt_system_signal_deinit(void);
+
 /* ========================================================= memory pools */
 rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
                     rt_size_t size, rt_size_t block_size);
@@ -381,6 +446,8 @@ void rt_msh_builtin_register(void);
 /* RT-Thread's msh commands that inspect the kernel (kernel/cmd.c). */
 long list_thread(void);
 long list_sem(void);
+long list_mailbox(void);
+long list_msgqueue(void);
 long list_mutex(void);
 long list_timer(void);
 long list_mempool(void);

@@ -1,6 +1,7 @@
 /*
  * cmd.c - the msh command registry and RT-Thread's kernel-inspection
- * commands (list_thread, list_sem, list_mutex, list_timer, help), printing
+ * commands (list_thread, list_sem, list_mutex, list_mailbox, list_msgqueue,
+ * list_timer, help), printing
  * what RT-Thread 4.1's shell prints.  Memory-manager commands live beside
  * their managers (cmd_mem.c, cmd_mempool.c, cmd_memheap.c).
  */
@@ -176,6 +177,55 @@ long list_mutex(void)
     return 0;
 }
 
+/* RT-Thread 4.1 components/finsh/cmd.c list_mailbox: the receivers
+ * waiting (suspend_thread), not the senders. */
+long list_mailbox(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s entry size suspend thread\n", maxlen, "mailbox");
+    object_split(maxlen);
+    rt_kprintf(" ----  ---- --------------\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_MailBox)
+    {
+        struct rt_mailbox *m = (struct rt_mailbox *)obj;
+        rt_kprintf("%-*.*s %04d  %04d %d", maxlen, RT_NAME_MAX, obj->name, m->entry, m->size,
+                   (int)rt_list_len(&m->parent.suspend_thread));
+        if (!rt_list_isempty(&m->parent.suspend_thread))
+        {
+            rt_kprintf(":");
+            show_wait_queue(&m->parent.suspend_thread);
+        }
+        rt_kprintf("\n");
+    }
+    return 0;
+}
+
+/* RT-Thread 4.1 components/finsh/cmd.c list_msgqueue. */
+long list_msgqueue(void)
+{
+    const int maxlen = RT_NAME_MAX;
+    struct rt_object *obj;
+
+    rt_kprintf("%-*.s entry suspend thread\n", maxlen, "msgqueue");
+    object_split(maxlen);
+    rt_kprintf(" ----  --------------\n");
+    FOR_EACH_OBJECT(obj, RT_Object_Class_MessageQueue)
+    {
+        struct rt_messagequeue *m = (struct rt_messagequeue *)obj;
+        rt_kprintf("%-*.*s %04d  %d", maxlen, RT_NAME_MAX, obj->name, m->entry,
+                   (int)rt_list_len(&m->parent.suspend_thread));
+        if (!rt_list_isempty(&m->parent.suspend_thread))
+        {
+            rt_kprintf(":");
+            show_wait_queue(&m->parent.suspend_thread);
+        }
+        rt_kprintf("\n");
+    }
+    return 0;
+}
+
 long list_timer(void)
 {
     const int maxlen = RT_NAME_MAX;
@@ -226,6 +276,8 @@ static struct finsh_syscall builtin_cmds[] = {
     BUILTIN(list_thread, "list_thread", "list thread"),
     BUILTIN(list_sem, "list_sem", "list semaphore in system"),
     BUILTIN(list_mutex, "list_mutex", "list mutex in system"),
+    BUILTIN(list_mailbox, "list_mailbox", "list mail box in system"),
+    BUILTIN(list_msgqueue, "list_msgqueue", "list message queue in system"),
     BUILTIN(list_timer, "list_timer", "list timer in system"),
 };
 

@@ -67,4 +67,5 @@ void rt_kernel_reset(void)
     rt_clock_system_reset();
     rt_idle_system_reset();
     rt_components_reset();
+    rt_signal_system_reset();
 }

@@ -81,6 +81,9 @@ void rt_thread_defunct_execute(void)
 
         if (!rt_object_is_systemobject((rt_object_t)thread))
         {
+#ifdef RT_USING_SIGNALS
+            rt_thread_free_sig(thread);
+#endif
             rt_free(thread->stack_addr);
             rt_object_delete((rt_object_t)thread);
         }

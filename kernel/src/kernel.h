@@ -14,6 +14,7 @@ void rt_irq_system_reset(void);
 void rt_clock_system_reset(void);
 void rt_idle_system_reset(void);
 void rt_components_reset(void);
+void rt_signal_system_reset(void);
 
 /* The tick counter without the busy-wait accounting of rt_tick_get:
  * what the kernel itself uses. */
@@ -32,5 +33,25 @@ rt_err_t rt_ipc_list_suspend(rt_list_t *list, struct rt_thread *thread,
 rt_err_t rt_ipc_list_resume(rt_list_t *list);
 /* Resume every waiter with -RT_ERROR. */
 rt_err_t rt_ipc_list_resume_all(rt_list_t *list);
+/* An empty suspend list. */
+void rt_ipc_object_init(struct rt_ipc_object *ipc);
+/* Suspend the caller on `ipc` for `time` ticks (> 0) or forever (< 0),
+ * reschedule, and return the wait's result (thread->error).  Interrupts
+ * are masked with `level` on entry and unmasked on return. */
+rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level);
+/* The same on another list of `object` (a mailbox's or message queue's
+ * senders), queued by object->flag. */
+rt_err_t rt_ipc_wait_list(rt_list_t *list, struct rt_object *object,
+                          rt_int32_t time, rt_base_t level);
+/* What is left of a timeout of `time` ticks begun at tick `since`: `time`
+ * itself when it is RT_WAITING_FOREVER or 0, else never below 0.  A waiter
+ * woken but beaten to the mail or slot waits again for the rest
+ * (RT-Thread 4.1 src/ipc.c, rt_mb_recv's tick_delta). */
+rt_int32_t rt_ipc_time_left(rt_int32_t time, rt_tick_t since);
+/* Checked mode (rtsim): is the heap buffer of the created mailbox or
+ * message queue `object` no longer a live block?  Says so on the console
+ * (naming `func`) and returns RT_TRUE; RT_FALSE for init'ed objects (their
+ * buffer is the caller's), unchecked runs and live buffers. */
+rt_bool_t rt_ipc_buffer_freed(struct rt_object *object, void *buffer, const char *func);
 
 #endif

@@ -93,6 +93,7 @@ void rt_system_scheduler_start(void)
 
 void rt_schedule(void)
 {
+    rt_bool_t switched = RT_FALSE;
     rt_base_t level = rt_hw_interrupt_disable();
 
     if (scheduler_lock_nest == 0 && rt_thread_ready_priority_group != 0)
@@ -127,7 +128,10 @@ void rt_schedule(void)
             rt_hw_trace(RT_TRACE_SWITCH, to, RT_NULL, 0, from);
 
             if (rt_interrupt_get_nest() == 0)
+            {
                 rt_hw_context_switch((rt_ubase_t)&from->sp, (rt_ubase_t)&to->sp);
+                switched = RT_TRUE;     /* `from` runs again from here */
+            }
             else
                 rt_hw_context_switch_interrupt((rt_ubase_t)&from->sp, (rt_ubase_t)&to->sp);
         }
@@ -140,6 +144,10 @@ void rt_schedule(void)
     }
 
     rt_hw_interrupt_enable(level);
+    /* Signals delivered while this thread was away (RT-Thread 4.1
+     * scheduler.c: RT_THREAD_STAT_SIGNAL_PENDING after the switch). */
+    if (switched)
+        rt_thread_signal_check();
 }
 
 void rt_schedule_insert_thread(struct rt_thread *thread)

@@ -63,6 +63,13 @@ static rt_err_t thread_init(struct rt_thread *thread, const char *name,
     thread->user_data = 0;
     thread->wait_object = RT_NULL;
     thread->wait_since = 0;
+#ifdef RT_USING_SIGNALS
+    thread->sig_pending = 0;
+    thread->sig_mask = 0;
+    thread->sig_ret = RT_NULL;
+    thread->sig_vectors = RT_NULL;
+    thread->si_list = RT_NULL;
+#endif
 
     rt_timer_init(&thread->thread_timer, thread->name, rt_thread_timeout, thread,
                   0, RT_TIMER_FLAG_ONE_SHOT);
@@ -145,6 +152,10 @@ static void thread_close(rt_thread_t thread)
 void rt_thread_exit(void)
 {
     rt_thread_t thread = rt_current_thread;
+#ifdef RT_USING_SIGNALS
+    if (rt_object_is_systemobject((rt_object_t)thread))
+        rt_thread_free_sig(thread);     /* a dynamic one's: the idle thread */
+#endif
     rt_base_t level = rt_hw_interrupt_disable();
 
     thread_cleanup_execute(thread);
@@ -163,6 +174,10 @@ void rt_thread_exit(void)
 /* The thread is closed and, unless it is the caller, its context released. */
 static rt_err_t thread_end(rt_thread_t thread, int is_static)
 {
+#ifdef RT_USING_SIGNALS
+    if (is_static)
+        rt_thread_free_sig(thread);
+#endif
     rt_base_t level = rt_hw_interrupt_disable();
     rt_bool_t self = thread == rt_current_thread;
     thread_cleanup_execute(thread);

@@ -1,5 +1,5 @@
 /*
- * bench_core.c - the foundation's two benchmarks.
+ * bench_core.c - the kernel's benchmarks.
  *
  *  1. Context switch: two equal-priority threads hand the CPU to each
  *     other with rt_thread_yield, beside a bare two-pthread baton (one
@@ -13,6 +13,11 @@
  *     with and without the instrumentation, run in a simulated thread,
  *     wall time side by side (medians of 5); and the virtual time a
  *     million blocks take (from the model's own cycle count).
+ *  4. Messages: round trips per second between two threads through two
+ *     mailboxes (rt_mb_create) and through two message queues
+ *     (rt_mq_create, 4-byte messages): the client sends, the server
+ *     receives and replies, the client receives.  Beside the same bare
+ *     baton (one round trip = two hand-offs), medians of 5 alternating runs.
  *
  * usage: bench_core [handoffs]
  *        bench_core vt     only the virtual-time run (for callgrind:
@@ -136,6 +141,100 @@ static double bench_yield(long handoffs)
     return (double)(yield_rounds * 2) / yield_elapsed;
 }
 
+/* ---------------------------------------------------------- messages */
+static long msg_rounds;
+static double msg_elapsed;
+static int msg_use_mq;
+static void *msg_req, *msg_rep;     /* rt_mailbox_t or rt_mq_t */
+
+static void msg_send(void *obj, rt_uint32_t v)
+{
+    if (msg_use_mq)
+        rt_mq_send(obj, &v, sizeof v);
+    else
+        rt_mb_send(obj, v);
+}
+
+static rt_uint32_t msg_recv(void *obj)
+{
+    rt_uint32_t v = 0;
+    if (msg_use_mq)
+        rt_mq_recv(obj, &v, sizeof v, RT_WAITING_FOREVER);
+    else
+    {
+        rt_ubase_t w = 0;
+        rt_mb_recv(obj, &w, RT_WAITING_FOREVER);
+        v = (rt_uint32_t)w;
+    }
+    return v;
+}
+
+static void msg_server(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < msg_rounds; i++)
+        msg_send(msg_rep, msg_recv(msg_req) + 1);
+}
+
+static void msg_client(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < msg_rounds; i++)
+    {
+        msg_send(msg_req, (rt_uint32_t)i);
+        if (msg_recv(msg_rep) != (rt_uint32_t)i + 1)
+        {
+            fprintf(stderr, "message round trip lost a message\n");
+            exit(1);
+        }
+    }
+}
+
+static void msg_main(void *arg)
+{
+    (void)arg;
+    if (msg_use_mq)
+    {
+        msg_req = rt_mq_create("req", 4, 4, RT_IPC_FLAG_FIFO);
+        msg_rep = rt_mq_create("rep", 4, 4, RT_IPC_FLAG_FIFO);
+    }
+    else
+    {
+        msg_req = rt_mb_create("req", 4, RT_IPC_FLAG_FIFO);
+        msg_rep = rt_mb_create("rep", 4, RT_IPC_FLAG_FIFO);
+    }
+    rt_enter_critical();
+    rt_thread_t a = rt_thread_create("client", msg_client, RT_NULL, 512, 5, 10);
+    rt_thread_t b = rt_thread_create("server", msg_server, RT_NULL, 512, 5, 10);
+    rt_thread_startup(a);
+    rt_thread_startup(b);
+    double t0 = now_s();
+    rt_exit_critical();   /* client and server run to the end here */
+    msg_elapsed = now_s() - t0;
+    if (msg_use_mq)
+    {
+        rt_mq_delete(msg_req);
+        rt_mq_delete(msg_rep);
+    }
+    else
+    {
+        rt_mb_delete(msg_req);
+        rt_mb_delete(msg_rep);
+    }
+}
+
+static double bench_messages(long rounds, int use_mq)
+{
+    msg_rounds = rounds;
+    msg_use_mq = use_mq;
+    if (rt_sim_run(NULL, msg_main, NULL) != RT_SIM_OK)
+    {
+        fprintf(stderr, "message run failed\n");
+        exit(1);
+    }
+    return (double)rounds / msg_elapsed;
+}
+
 /* ----------------------------------------------------- virtual time */
 static long wakeups;
 
@@ -230,6 +329,21 @@ int main(int argc, char **argv)
     qsort(simr, 5, sizeof simr[0], cmp_double);
     printf("context switch: rt_thread_yield %.0f hand-offs/s, bare pthread baton %.0f/s, "
            "ratio %.2fx (goal >= 0.8x; medians of 5)\n", simr[2], bare[2], simr[2] / bare[2]);
+
+    /* Round trips: the baton's rate halved (two hand-offs each). */
+    double rt_bare[5], rt_mb[5], rt_mq[5];
+    for (int i = 0; i < 5; i++)
+    {
+        rt_bare[i] = bench_baton(handoffs) / 2;
+        rt_mb[i] = bench_messages(handoffs / 2, 0);
+        rt_mq[i] = bench_messages(handoffs / 2, 1);
+    }
+    qsort(rt_bare, 5, sizeof rt_bare[0], cmp_double);
+    qsort(rt_mb, 5, sizeof rt_mb[0], cmp_double);
+    qsort(rt_mq, 5, sizeof rt_mq[0], cmp_double);
+    printf("messages: round trips/s: mailbox %.0f (%.2fx), message queue %.0f (%.2fx), "
+           "bare pthread baton %.0f (goal >= 0.6x; medians of 5)\n",
+           rt_mb[2], rt_mb[2] / rt_bare[2], rt_mq[2], rt_mq[2] / rt_bare[2], rt_bare[2]);
 
     wakeups = 0;
     double c0 = cpu_s();

@@ -1,0 +1,280 @@
+/*
+ * ipc_sem.c - semaphores and mutexes (RT-Thread 4.1.x, src/ipc.c).
+ *
+ * Both wait on the shared suspend lists of ipc.c.  Mutexes always queue by
+ * priority and lend their owner the priority of a higher-priority waiter
+ * (priority inheritance) until it releases the mutex.
+ */
+#include "kernel.h"
+
+/* --------------------------------------------------------- semaphore */
+#define SEM_CHECK(sem) do { RT_ASSERT((sem) != RT_NULL); \
+    RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
+
+rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8_t flag)
+{
+    RT_ASSERT(sem != RT_NULL);
+    RT_ASSERT(value < 0x10000U);
+    RT_ASSERT(flag == RT_IPC_FLAG_FIFO || flag == RT_IPC_FLAG_PRIO);
+    rt_object_init(&sem->parent.parent, RT_Object_Class_Semaphore, name);
+    rt_ipc_object_init(&sem->parent);
+    sem->value = (rt_uint16_t)value;
+    sem->parent.parent.flag = flag;
+    return RT_EOK;
+}
+
+rt_err_t rt_sem_detach(rt_sem_t sem)
+{
+    SEM_CHECK(sem);
+    RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent));
+    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
+    rt_object_detach(&sem->parent.parent);
+    return RT_EOK;
+}
+
+rt_sem_t rt_sem_create(const char *name, rt_uint32_t value, rt_uint8_t flag)
+{
+    RT_ASSERT(value < 0x10000U);
+    RT_ASSERT(flag == RT_IPC_FLAG_FIFO || flag == RT_IPC_FLAG_PRIO);
+    RT_DEBUG_NOT_IN_INTERRUPT;
+    rt_sem_t sem = (rt_sem_t)rt_object_allocate(RT_Object_Class_Semaphore, name);
+    if (sem == RT_NULL)
+        return RT_NULL;
+    rt_ipc_object_init(&sem->parent);
+    sem->value = (rt_uint16_t)value;
+    sem->parent.parent.flag = flag;
+    return sem;
+}
+
+rt_err_t rt_sem_delete(rt_sem_t sem)
+{
+    SEM_CHECK(sem);
+    RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent) == RT_FALSE);
+    RT_DEBUG_NOT_IN_INTERRUPT;
+    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
+    rt_object_delete(&sem->parent.parent);
+    return RT_EOK;
+}
+
+rt_err_t rt_sem_take(rt_sem_t sem, rt_int32_t time)
+{
+    SEM_CHECK(sem);
+    rt_base_t level = rt_hw_interrupt_disable();
+    if (sem->value > 0)
+    {
+        sem->value--;
+        rt_hw_interrupt_enable(level);
+        return RT_EOK;
+    }
+    if (time == 0)
+    {
+        rt_hw_interrupt_enable(level);
+        return -RT_ETIMEOUT;
+    }
+    rt_hw_interrupt_enable(level);
+    RT_DEBUG_IN_THREAD_CONTEXT;
+    level = rt_hw_interrupt_disable();
+    return rt_ipc_wait(&sem->parent, time, level);
+}
+
+rt_err_t rt_sem_trytake(rt_sem_t sem)
+{
+    return rt_sem_take(sem, RT_WAITING_NO);
+}
+
+rt_err_t rt_sem_release(rt_sem_t sem)
+{
+    SEM_CHECK(sem);
+    rt_bool_t need_schedule = RT_FALSE;
+    rt_base_t level = rt_hw_interrupt_disable();
+    if (!rt_list_isempty(&sem->parent.suspend_thread))
+    {
+        rt_ipc_list_resume(&sem->parent.suspend_thread);
+        need_schedule = RT_TRUE;
+    }
+    else if (sem->value < RT_SEM_VALUE_MAX)
+    {
+        sem->value++;
+    }
+    else
+    {
+        rt_hw_interrupt_enable(level);
+        return -RT_EFULL;
+    }
+    rt_hw_interrupt_enable(level);
+    if (need_schedule)
+        rt_schedule();
+    return RT_EOK;
+}
+
+rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg)
+{
+    SEM_CHECK(sem);
+    if (cmd != RT_IPC_CMD_RESET)
+        return -RT_ERROR;
+    rt_ubase_t value = (rt_ubase_t)arg;
+    rt_base_t level = rt_hw_interrupt_disable();
+    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
+    sem->value = (rt_uint16_t)value;
+    rt_hw_interrupt_enable(level);
+    rt_schedule();
+    return RT_EOK;
+}
+
+/* ------------------------------------------------------------- mutex */
+#define MUTEX_CHECK(m) do { RT_ASSERT((m) != RT_NULL); \
+    RT_ASSERT(rt_object_get_type(&(m)->parent.parent) == RT_Object_Class_Mutex); } while (0)
+
+static void mutex_setup(rt_mutex_t mutex)
+{
+    rt_ipc_object_init(&mutex->parent);
+    mutex->value = 1;
+    mutex->owner = RT_NULL;
+    mutex->original_priority = 0xFF;
+    mutex->hold = 0;
+    /* 4.1: always by priority (FIFO cannot bound priority inversion). */
+    mutex->parent.parent.flag = RT_IPC_FLAG_PRIO;
+}
+
+rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
+{
+    (void)flag;
+    RT_ASSERT(mutex != RT_NULL);
+    rt_object_init(&mutex->parent.parent, RT_Object_Class_Mutex, name);
+    mutex_setup(mutex);
+    return RT_EOK;
+}
+
+rt_err_t rt_mutex_detach(rt_mutex_t mutex)
+{
+    MUTEX_CHECK(mutex);
+    RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent));
+    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
+    rt_object_detach(&mutex->parent.parent);
+    return RT_EOK;
+}
+
+rt_mutex_t rt_mutex_create(const char *name, rt_uint8_t flag)
+{
+    (void)flag;
+    RT_DEBUG_NOT_IN_INTERRUPT;
+    rt_mutex_t mutex = (rt_mutex_t)rt_object_allocate(RT_Object_Class_Mutex, name);
+    if (mutex == RT_NULL)
+        return RT_NULL;
+    mutex_setup(mutex);
+    return mutex;
+}
+
+rt_err_t rt_mutex_delete(rt_mutex_t mutex)
+{
+    MUTEX_CHECK(mutex);
+    RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent) == RT_FALSE);
+    RT_DEBUG_NOT_IN_INTERRUPT;
+    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
+    rt_object_delete(&mutex->parent.parent);
+    return RT_EOK;
+}
+
+rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
+{
+    RT_DEBUG_IN_THREAD_CONTEXT;
+    MUTEX_CHECK(mutex);
+    struct rt_thread *thread = rt_thread_self();
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    thread->error = RT_EOK;
+    if (mutex->owner == thread)
+    {
+        if (mutex->hold < RT_MUTEX_HOLD_MAX)
+        {
+            mutex->hold++;
+            rt_hw_interrupt_enable(level);
+            return RT_EOK;
+        }
+        rt_hw_interrupt_enable(level);
+        return -RT_EFULL;
+    }
+    if (mutex->value > 0)
+    {
+        mutex->value--;
+        mutex->owner = thread;
+        mutex->original_priority = thread->current_priority;
+        mutex->hold++;
+        rt_hw_interrupt_enable(level);
+        return RT_EOK;
+    }
+    if (time == 0)
+    {
+        thread->error = -RT_ETIMEOUT;
+        rt_hw_interrupt_enable(level);
+        return -RT_ETIMEOUT;
+    }
+    /* Priority inheritance: lend the owner our priority. */
+    if (thread->current_priority < mutex->owner->current_priority)
+        rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
+    /* On success the releasing thread has made us the owner. */
+    return rt_ipc_wait(&mutex->parent, time, level);
+}
+
+rt_err_t rt_mutex_trytake(rt_mutex_t mutex)
+{
+    return rt_mutex_take(mutex, RT_WAITING_NO);
+}
+
+rt_err_t rt_mutex_release(rt_mutex_t mutex)
+{
+    MUTEX_CHECK(mutex);
+    RT_DEBUG_IN_THREAD_CONTEXT;
+    struct rt_thread *thread = rt_thread_self();
+    rt_bool_t need_schedule = RT_FALSE;
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    if (thread != mutex->owner)
+    {
+        thread->error = -RT_ERROR;
+        rt_hw_interrupt_enable(level);
+        return -RT_ERROR;
+    }
+    mutex->hold--;
+    if (mutex->hold == 0)
+    {
+        /* Give back any inherited priority. */
+        if (mutex->original_priority != mutex->owner->current_priority)
+            rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &mutex->original_priority);
+
+        if (!rt_list_isempty(&mutex->parent.suspend_thread))
+        {
+            /* Hand the mutex straight to the first waiter. */
+            struct rt_thread *next = rt_list_entry(mutex->parent.suspend_thread.next,
+                                                   struct rt_thread, tlist);
+            mutex->owner = next;
+            mutex->original_priority = next->current_priority;
+            mutex->hold++;
+            rt_ipc_list_resume(&mutex->parent.suspend_thread);
+            need_schedule = RT_TRUE;
+        }
+        else
+        {
+            if (mutex->value >= RT_MUTEX_VALUE_MAX)
+            {
+                rt_hw_interrupt_enable(level);
+                return -RT_EFULL;
+            }
+            mutex->value++;
+            mutex->owner = RT_NULL;
+            mutex->original_priority = 0xFF;
+        }
+    }
+    rt_hw_interrupt_enable(level);
+    if (need_schedule)
+        rt_schedule();
+    return RT_EOK;
+}
+
+rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg)
+{
+    (void)cmd;
+    (void)arg;
+    MUTEX_CHECK(mutex);
+    return -RT_ERROR;
+}
