@@ -55,10 +55,15 @@ static const char *kind_word(const struct hm_block *b)
     }
 }
 
+const char *const hm_model_notice = sizeof(void *) == 4 ? NULL :
+    "64-bit host model: block headers are 24 bytes, the board's are 12";
+
 char *hm_text(const struct hm_snapshot *snap)
 {
     struct sbuf b = { 0 };
     sb_printf(&b, "%s", "");
+    if (hm_model_notice)
+        sb_printf(&b, "  (%s)\n", hm_model_notice);
     for (int i = 0; i < snap->nsections; i++)
     {
         const struct hm_section *s = &snap->sections[i];
@@ -175,6 +180,12 @@ static void svg_body(FILE *out, const struct hm_snapshot *snap, const char *titl
     fputs("</text>\n", out);
     fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"cap\">", SVG_LEFT, y + 38);
     xml_escape(out, snap->caption);
+    if (hm_model_notice)
+    {
+        fputs(" (", out);
+        xml_escape(out, hm_model_notice);
+        fputs(")", out);
+    }
     fputs("</text>\n", out);
     y += 52;
     for (int i = 0; i < snap->nsections; i++)

@@ -32,6 +32,7 @@
 
 #include <rtsim.h>
 #include "demos.h"
+#include "heapmap.h"
 #include "rtsim_cli.h"
 #include "scenario.h"
 
@@ -351,6 +352,9 @@ static int cmd_demo(int argc, char **argv)
             continue;
         found = 1;
         printf("=== rtsim demo %s: %s ===\n\n", list[i].name, list[i].title);
+        if (hm_model_notice)
+            printf("(%s; `meson setup -Dmodel=target` builds the board's model: "
+                   "docs/model.md)\n\n", hm_model_notice);
         fflush(stdout);
         char file[64];
         snprintf(file, sizeof file, "%s.rts", list[i].name);
@@ -403,6 +407,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0)
     {
         printf("rtsim 0.1.0 (RT-Thread %ld.%ld.%ld semantics)\n", RT_VERSION, RT_SUBVERSION, RT_REVISION);
+        if (hm_model_notice)
+            printf("%s\n", hm_model_notice);
+        else
+            printf("32-bit target model: the boards' numbers (12-byte block headers)\n");
         return 0;
     }
     if (strcmp(cmd, "demo") == 0)
