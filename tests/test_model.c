@@ -112,6 +112,18 @@ static void test_same_configuration(void **state)
     ran = 0;
     assert_int_equal(rt_sim_run(NULL, app_main, NULL), RT_SIM_OK);
     assert_int_equal(ran, 1);
+    /* The macro takes a compound literal with commas as cfg ... */
+    ran = 0;
+    assert_int_equal(rt_sim_run(&(struct rt_sim_config){ .board = "stm32f103c8",
+                                                         .heap = "smallmem", .seed = 3 },
+                                app_main, NULL), RT_SIM_OK);
+    assert_int_equal(ran, 1);
+    /* ... and the function itself stays callable (the ABI), unchecked. */
+    int (*run)(const struct rt_sim_config *, void (*)(void *), void *) = rt_sim_run;
+    ran = 0;
+    assert_int_equal(run(NULL, app_main, NULL), RT_SIM_OK);
+    assert_int_equal((rt_sim_run)(NULL, app_main, NULL), RT_SIM_OK);
+    assert_int_equal(ran, 1);
 }
 
 /* A record that differs in one knob is named, with both values; one of

@@ -199,8 +199,9 @@ int rt_sim_config_check(const struct rt_sim_knobs *program, FILE *report);
 int rt_sim_run_checked(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg,
                        const struct rt_sim_knobs *program);
 
-#define rt_sim_run(cfg, app_main, arg) \
-    rt_sim_run_checked((cfg), (app_main), (arg), rt_sim_program_knobs())
+/* Variadic, so that a compound literal with commas, such as
+ * &(struct rt_sim_config){ .board = "stm32f407", .seed = 2 }, passes as cfg. */
+#define rt_sim_run(...) rt_sim_run_checked(__VA_ARGS__, rt_sim_program_knobs())
 
 /* Raise an interrupt: isr(param) runs as an interrupt handler (inside
  * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
