@@ -47,15 +47,15 @@ status=0
 logs=()
 stage() { echo "== $*" >&2; }
 
-# build NAME DIR MESON-OPTIONS... : set up (once) and build; 0 when built.
+# build NAME DIR MESON-OPTIONS... : set up (or reconfigure a directory left
+# by an earlier run, whose options may predate -Dmodel) and build; 0 when built.
 build() {
-  local name=$1 dir=$2
+  local name=$1 dir=$2 again=()
   shift 2
   stage "$name build"
-  if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" -Dwerror="${WERROR:-true}" "$@" >&2 ||
-      { status=1; logs+=("$name-build=/nonexistent"); return 1; }
-  fi
+  [ -f "$dir/build.ninja" ] && again=(--reconfigure)
+  meson setup "${again[@]}" "$dir" -Dwerror="${WERROR:-true}" "$@" >&2 ||
+    { status=1; logs+=("$name-build=/nonexistent"); return 1; }
   ninja -C "$dir" >&2 || { status=1; logs+=("$name-build=/nonexistent"); return 1; }
 }
 
