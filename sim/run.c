@@ -259,7 +259,7 @@ static void register_commands(void)
     rt_mempool_cmd_register();
 }
 
-int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
+int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
 {
     if (sim_self)
     {

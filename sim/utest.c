@@ -251,7 +251,7 @@ static const char *run_result_words(int rc)
     case RT_SIM_EMEMORY:    return "a memory error was detected";
     case RT_SIM_ELEAK:      return "memory was leaked";
     case RT_SIM_ETICKLIMIT: return "timeout: virtual time passed the case's limit";
-    case RT_SIM_ECONFIG:    return "bad board or heap configuration";
+    case RT_SIM_ECONFIG:    return "bad board or heap, or the case was compiled with another configuration than rtsim";
     case RT_SIM_ESTOPPED:   return "the program stopped the run";
     default:                return "the run failed";
     }
@@ -271,8 +271,9 @@ static int name_selected(const char *name, const char *const *patterns, int npat
 
 /* Run one case in a fresh kernel; returns 1 when it failed. */
 static int run_one(const struct rt_sim_utest_options *opt,
-                   const struct utest_tc_export *tc, char *why, size_t why_size)
+                   const struct utest_tc_node *node, char *why, size_t why_size)
 {
+    const struct utest_tc_export *tc = node->tc;
     struct rt_sim_config cfg = opt->cfg;
     struct case_run r;
 
@@ -289,7 +290,8 @@ static int run_one(const struct rt_sim_utest_options *opt,
 
     if (opt->case_starts)
         opt->case_starts(opt->hook_ctx, tc->name);
-    int rc = rt_sim_run(&cfg, case_main, &r);
+    /* Checked with the view of the file that registered the case. */
+    int rc = rt_sim_run_checked(&cfg, case_main, &r, node->knobs);
     if (opt->case_ends)
         opt->case_ends(opt->hook_ctx, tc->name);
 
@@ -364,7 +366,7 @@ int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest
             continue;
         struct failure *f = &failures[res->failed];
         res->run++;
-        if (run_one(opt, n->tc, f->why, sizeof f->why))
+        if (run_one(opt, n, f->why, sizeof f->why))
         {
             f->name = n->tc->name;
             res->failed++;

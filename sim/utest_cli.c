@@ -270,6 +270,19 @@ int rt_sim_utest_main(int argc, char **argv)
         return 0;
     }
 
+    /* Cases compiled with other rtconfig.h values or another word size
+     * than the library would run on misread structs: refuse them all
+     * before anything runs (rtsim.h, RT_SIM_CONFIG_KNOBS). */
+    for (const struct utest_tc_node *n = utest_tc_first(); n; n = n->next)
+    {
+        if (rt_sim_config_check(n->knobs, stderr) != 0)
+        {
+            fprintf(stderr, "%s: test case %s (and every case of its file) was compiled with "
+                    "another configuration than rtsim; no case ran\n", prog, n->tc->name);
+            return EXIT_USAGE;
+        }
+    }
+
     /* A bad board or heap name fails every run the same way: find out
      * once, before printing a log that would say nothing else.  The probe
      * boots a kernel that runs nothing; what INIT_*_EXPORT functions

@@ -34,6 +34,7 @@
 
 #include <rtsim.h>
 #include "demos.h"
+#include "heapmap.h"
 #include "rtsim_cli.h"
 #include "scenario.h"
 
@@ -491,6 +492,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0)
     {
         printf("rtsim 0.1.0 (RT-Thread %ld.%ld.%ld semantics)\n", RT_VERSION, RT_SUBVERSION, RT_REVISION);
+        if (hm_model_notice)
+            printf("%s\n", hm_model_notice);
+        else
+            printf("32-bit target model: the boards' numbers (12-byte block headers)\n");
         return 0;
     }
     if (strcmp(cmd, "demo") == 0)

@@ -1,10 +1,16 @@
 /*
  * rtconfig.h - build-time configuration of the rtsim kernel.
  *
- * Every knob is guarded by #ifndef so a project can override it on the
- * compiler command line (-DRT_NAME_MAX=8) or by including its own values
- * before this file.  The defaults model RT-Thread 4.1.x with the options
- * the memory-management chapter of the manual assumes.
+ * The defaults model RT-Thread 4.1.x with the options the memory-management
+ * chapter of the manual assumes.  Each knob is guarded by #ifndef, but the
+ * values that count are the ones rtsim's library was compiled with: the
+ * kernel is compiled once, into librtsim.  To change a knob, rebuild rtsim
+ * with the new value and compile your program with the same one.  Defining
+ * it only when compiling your program (-DRT_NAME_MAX=8 on its command line)
+ * would give the program other struct layouts than the library's: rtsim.h
+ * checks every knob that matters (RT_SIM_CONFIG_KNOBS) and rt_sim_run then
+ * returns RT_SIM_ECONFIG before anything runs, naming each knob with both
+ * values (docs/model.md).
  */
 #ifndef RT_CONFIG_H__
 #define RT_CONFIG_H__
@@ -17,9 +23,9 @@
 #define RT_NAME_MAX 16
 #endif
 
-/* Alignment of every heap block and pool block.  8 on a 64-bit host (the
- * native flavour behaves like RT-Thread on a 64-bit target), 4 on ILP32
- * (a 32-bit MCU: the numbers of the RT-Thread manual). */
+/* Alignment of every heap block and pool block: 4 in the 32-bit target
+ * model (the default build: a 32-bit MCU, the numbers of the RT-Thread
+ * manual), 8 in the 64-bit host model (RT-Thread on a 64-bit target). */
 #ifndef RT_ALIGN_SIZE
 #if UINTPTR_MAX > 0xFFFFFFFFu
 #define RT_ALIGN_SIZE 8

@@ -32,7 +32,9 @@ extern "C" {
                                    free, overflow, write after free, heap corrupted */
 #define RT_SIM_ELEAK        5   /* blocks leaked and cfg.leaks_fail is set */
 #define RT_SIM_ETICKLIMIT   6   /* virtual time reached cfg.tick_limit */
-#define RT_SIM_ECONFIG      7   /* bad board, board file or heap name */
+#define RT_SIM_ECONFIG      7   /* bad board, board file or heap name, or the
+                                   program and the library were compiled with
+                                   different configurations (nothing ran) */
 #define RT_SIM_ESTOPPED     8   /* the program called rt_sim_stop() with no code */
 #define RT_SIM_EWAITING     9   /* threads remain, each waiting forever on something no
                                    one will give (no cycle); cfg.waiting_ok makes it 0 */
@@ -147,8 +149,92 @@ void rt_sim_config_init(struct rt_sim_config *cfg);
 
 /* Run app_main(arg) as the thread "main" on a freshly booted kernel.
  * cfg NULL = defaults.  Returns one of the RT_SIM_* codes; anything but
- * RT_SIM_OK comes with a report on cfg->report. */
+ * RT_SIM_OK comes with a report on cfg->report.
+ *
+ * rt_sim_run(cfg, app_main, arg) is a macro: it calls rt_sim_run_checked
+ * with the calling program's view of the configuration (below), so a
+ * program compiled with other rtconfig.h values or another word size than
+ * the library gets RT_SIM_ECONFIG and a report naming each difference,
+ * before anything runs.  The function itself stays callable as
+ * (rt_sim_run)(...) or through a pointer, without that check. */
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg);
+
+/* ------------------------------------------- configuration of a build */
+/* Everything in the headers whose value changes a struct layout or the
+ * kernel's behaviour, one line per knob: X(name, value).  The library
+ * records its own values when it is compiled (sim/config_check.c); a
+ * program records its values in every file that calls rt_sim_run or
+ * registers a utest case.  New knobs and new public structs go at the end
+ * (the comparison is by position and name). */
+#define RT_SIM_CONFIG_KNOBS(X)                                              \
+    X("word size (sizeof(void *))",  sizeof(void *))                        \
+    X("sizeof(long)",                sizeof(long))                          \
+    X("RT_NAME_MAX",                 RT_NAME_MAX)                           \
+    X("RT_ALIGN_SIZE",               RT_ALIGN_SIZE)                         \
+    X("RT_THREAD_PRIORITY_MAX",      RT_THREAD_PRIORITY_MAX)                \
+    X("RT_TICK_PER_SECOND",          RT_TICK_PER_SECOND)                    \
+    X("RT_MAIN_THREAD_STACK_SIZE",   RT_MAIN_THREAD_STACK_SIZE)             \
+    X("RT_MAIN_THREAD_PRIORITY",     RT_MAIN_THREAD_PRIORITY)               \
+    X("IDLE_THREAD_STACK_SIZE",      IDLE_THREAD_STACK_SIZE)                \
+    X("RT_TIMER_SKIP_LIST_LEVEL",    RT_TIMER_SKIP_LIST_LEVEL)              \
+    X("RT_USING_HOOK",               RT_SIM_DEFINED_(RT_USING_HOOK))        \
+    X("RT_USING_SEMAPHORE",          RT_SIM_DEFINED_(RT_USING_SEMAPHORE))   \
+    X("RT_USING_MUTEX",              RT_SIM_DEFINED_(RT_USING_MUTEX))       \
+    X("RT_USING_EVENT",              RT_SIM_DEFINED_(RT_USING_EVENT))       \
+    X("RT_USING_MEMPOOL",            RT_SIM_DEFINED_(RT_USING_MEMPOOL))     \
+    X("RT_USING_HEAP",               RT_SIM_DEFINED_(RT_USING_HEAP))        \
+    X("RT_USING_MEMHEAP",            RT_SIM_DEFINED_(RT_USING_MEMHEAP))     \
+    X("RT_USING_SLAB",               RT_SIM_DEFINED_(RT_USING_SLAB))        \
+    X("RT_DEBUG",                    RT_SIM_DEFINED_(RT_DEBUG))             \
+    X("sizeof(rt_tick_t)",           sizeof(rt_tick_t))                     \
+    X("sizeof(struct rt_object)",    sizeof(struct rt_object))              \
+    X("sizeof(struct rt_timer)",     sizeof(struct rt_timer))               \
+    X("sizeof(struct rt_thread)",    sizeof(struct rt_thread))              \
+    X("sizeof(struct rt_semaphore)", sizeof(struct rt_semaphore))           \
+    X("sizeof(struct rt_mutex)",     sizeof(struct rt_mutex))               \
+    X("sizeof(struct rt_event)",     sizeof(struct rt_event))               \
+    X("sizeof(struct rt_mempool)",   sizeof(struct rt_mempool))             \
+    X("sizeof(struct rt_memory)",    sizeof(struct rt_memory))              \
+    X("sizeof(struct rt_memheap)",   sizeof(struct rt_memheap))             \
+    X("sizeof(struct rt_sim_config)", sizeof(struct rt_sim_config))
+
+/* 1 when the macro is defined (empty or with a value), 0 when not: an
+ * undefined name stringizes to itself, a defined one to its expansion. */
+#define RT_SIM_STR_(m) #m
+#define RT_SIM_XSTR_(m) RT_SIM_STR_(m)
+#define RT_SIM_DEFINED_(m) (sizeof(#m) != sizeof(RT_SIM_XSTR_(m)))
+
+/* One build's values of RT_SIM_CONFIG_KNOBS, in table order. */
+struct rt_sim_knobs
+{
+    unsigned int count;
+    const unsigned long *value;
+};
+#define RT_SIM_KNOB_VALUE_(name, value) (unsigned long)(value),
+
+/* The calling program's view (compiled into the program). */
+static inline const struct rt_sim_knobs *rt_sim_program_knobs(void)
+{
+    static const unsigned long value[] = { RT_SIM_CONFIG_KNOBS(RT_SIM_KNOB_VALUE_) };
+    static const struct rt_sim_knobs knobs = { sizeof value / sizeof value[0], value };
+    return &knobs;
+}
+
+/* Compare a program's view with the library's.  Returns the number of
+ * knobs that differ (0 = same configuration); when some differ and
+ * `report` is not NULL, writes one line per knob, "RT_NAME_MAX: program 8,
+ * library 16", and what to do about it. */
+int rt_sim_config_check(const struct rt_sim_knobs *program, FILE *report);
+
+/* rt_sim_run with the program's view checked first: RT_SIM_ECONFIG and
+ * the report above (on cfg->report, else stderr) when it differs; program
+ * NULL = not checked. */
+int rt_sim_run_checked(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg,
+                       const struct rt_sim_knobs *program);
+
+/* Variadic, so that a compound literal with commas, such as
+ * &(struct rt_sim_config){ .board = "stm32f407", .seed = 2 }, passes as cfg. */
+#define rt_sim_run(...) rt_sim_run_checked(__VA_ARGS__, rt_sim_program_knobs())
 
 /* Raise an interrupt: isr(param) runs as an interrupt handler (inside
  * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
