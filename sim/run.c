@@ -127,7 +127,8 @@ static int map_ram(void)
         sim.region[i].name = r->name;
         sim.region[i].base = r->base;
         sim.region[i].size = r->size;
-        sim.region[i].zi_size = i == sim.board.zi_region ? sim.board.zi_size : 0;
+        sim.region[i].zi_size = i == sim.board.zi_region ? sim.board.zi_size : r->used;
+        sim.region[i].holds_zi = i == sim.board.zi_region;
         sim.region[i].host = mem;
     }
     return 0;

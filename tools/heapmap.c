@@ -396,7 +396,8 @@ static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
             b->size = r->zi_size;
             b->used = 1;
             b->kind = HM_ZI;
-            snprintf(b->owner, sizeof b->owner, ".data + .bss (ZI)");
+            snprintf(b->owner, sizeof b->owner, "%s",
+                     r->holds_zi ? ".data + .bss (ZI)" : "firmware sections");
         }
     }
     struct walk_ctx rc = { snap, 0, NULL, owner, "heap object" };

@@ -678,7 +678,8 @@ static void stmt_board(const struct scn_stmt *s)
         printf("    %-6s 0x%08lx..0x%08lx %5lu KiB", r->name, r->base, r->base + r->size,
                (unsigned long)r->size / 1024);
         if (r->zi_size)
-            printf("  ZI 0x%08lx..0x%08lx (%lu bytes)", r->base, r->base + r->zi_size,
+            printf("  %s 0x%08lx..0x%08lx (%lu bytes)", r->holds_zi ? "ZI" : "firmware",
+                   r->base, r->base + r->zi_size,
                    (unsigned long)r->zi_size);
         if (lo)
             printf("  heap 0x%08lx..0x%08lx (%lu bytes)", lo, hi, hi - lo);

@@ -196,8 +196,12 @@ struct rt_sim_region
     const char   *name;     /* "SRAM", "CCM", "SDRAM" ... */
     unsigned long base;     /* target address of the first byte */
     rt_size_t     size;     /* bytes */
-    rt_size_t     zi_size;  /* .data + .bss at the start (first region) */
+    rt_size_t     zi_size;  /* bytes the firmware placed at the start: .data +
+                               .bss in the ZI region, the board file's `used`
+                               bytes (say, a .ccmram section) elsewhere; a
+                               heap over the region starts after them */
     unsigned char *host;    /* host memory backing the region */
+    int           holds_zi; /* the region holding .data + .bss */
 };
 /* Regions of the running board, in board order; NULL when i is out of range. */
 const struct rt_sim_region *rt_sim_region(int i);
