@@ -705,8 +705,12 @@ static int bfm_parse_lds(struct bfm *m, const char *text)
     while (lx.kind != TK_END && !(lx.kind == TK_ID && strcmp(lx.text, "MEMORY") == 0))
         if (bfm_lex_next(m, &lx))
             return 1;
-    if (lx.kind == TK_END)
-        return bfm_fail(m, lx.line + 1, "expected a MEMORY { ... } block");
+    if (lx.kind == TK_END)   /* point just past the last line */
+    {
+        size_t n = strlen(text);
+        return bfm_fail(m, lx.line + (n > 0 && text[n - 1] != '\n'),
+                        "expected a MEMORY { ... } block");
+    }
     m->table_line = lx.tok_line;
     if (bfm_lex_next(m, &lx) || bfm_expect(m, &lx, "{", "'{' after MEMORY"))
         return 1;
