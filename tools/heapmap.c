@@ -153,6 +153,7 @@ static void number_free_by_address(struct hm_section *s)
             s->blocks[i].free_order = ++k;
 }
 
+#ifdef RTSIM_HAVE_MEMHEAP
 static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr)
 {
     for (int i = 0; i < snap->nsections; i++)
@@ -161,11 +162,15 @@ static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr)
                 return &snap->sections[i].blocks[j];
     return NULL;
 }
+#endif
 
 /* memheap keeps its own free list (LIFO, not address order): number the
  * free blocks in the order an allocation searches them. */
 HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
 {
+#ifndef RTSIM_HAVE_MEMHEAP
+    (void)snap;         /* no memheaps in this configuration */
+#else
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     if (!info)
         return;
@@ -181,6 +186,7 @@ HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
                 b->free_order = ++k;
         }
     }
+#endif
 }
 
 static void section_stats_line(struct hm_section *s, unsigned long total, unsigned long used,
@@ -265,19 +271,24 @@ int hm_object_stats(const struct hm_object *o, unsigned long *free_bytes,
         }
     }
     *used = *total = 0;
+#ifdef RTSIM_HAVE_MEMPOOL
     if (o->kind == HM_OBJ_POOL)
     {
         rt_mp_t mp = o->handle;
         *total = mp->block_total_count;
         *used = mp->block_total_count - mp->block_free_count;
     }
-    else if (o->kind == HM_OBJ_MEMHEAP)
+    else
+#endif
+#ifdef RTSIM_HAVE_MEMHEAP
+    if (o->kind == HM_OBJ_MEMHEAP)
     {
         struct rt_memheap *h = o->handle;
         *total = h->pool_size;
         *used = h->pool_size - h->available_size;
     }
     else
+#endif
     {
         rt_mem_t m = o->handle;
         *total = m->total;
@@ -324,6 +335,7 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
         number_free_by_address(s);
     unsigned long fb, lg, nf, used, total;
     hm_object_stats(o, &fb, &lg, &nf, &used, &total);
+#ifdef RTSIM_HAVE_MEMPOOL
     if (o->kind == HM_OBJ_POOL)
     {
         rt_mp_t mp = o->handle;
@@ -344,6 +356,7 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
                  waiting == 1 ? "" : "s");
     }
     else
+#endif
         section_stats_line(s, total, used, NULL);
 }
 

@@ -132,7 +132,8 @@ static void shell_thread(void *arg)
 static void shell_main(void *arg)
 {
     scn_session_boot_step();
-    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, 4096, 20, 10);
+    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, FINSH_THREAD_STACK_SIZE,
+                                     FINSH_THREAD_PRIORITY, 10);
     if (t)
         rt_thread_startup(t);
 }

@@ -13,7 +13,8 @@
 #include <stdarg.h>
 #include <limits.h>
 
-#include "rtconfig.h"
+#include <rtconfig.h>         /* rtsim's own, or a BSP's (-Drtconfig=FILE) */
+#include "rtconfig_sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -243,6 +244,7 @@ struct rt_ipc_object
     rt_list_t suspend_thread;
 };
 
+#ifdef RT_USING_SEMAPHORE
 struct rt_semaphore
 {
     struct rt_ipc_object parent;
@@ -250,7 +252,9 @@ struct rt_semaphore
     rt_uint16_t reserved;
 };
 typedef struct rt_semaphore *rt_sem_t;
+#endif
 
+#ifdef RT_USING_MUTEX
 struct rt_mutex
 {
     struct rt_ipc_object parent;
@@ -260,7 +264,9 @@ struct rt_mutex
     struct rt_thread *owner;
 };
 typedef struct rt_mutex *rt_mutex_t;
+#endif
 
+#ifdef RT_USING_EVENT
 #define RT_EVENT_FLAG_AND   0x01
 #define RT_EVENT_FLAG_OR    0x02
 #define RT_EVENT_FLAG_CLEAR 0x04
@@ -271,8 +277,10 @@ struct rt_event
     rt_uint32_t set;
 };
 typedef struct rt_event *rt_event_t;
+#endif
 
 /* ------------------------------------------------------------ memory pool */
+#ifdef RT_USING_MEMPOOL
 struct rt_mempool
 {
     struct rt_object parent;
@@ -288,6 +296,7 @@ struct rt_mempool
     rt_size_t   suspend_thread_count;   /* always equals the list's length */
 };
 typedef struct rt_mempool *rt_mp_t;
+#endif
 
 /* ------------------------------------------------------------ heap object */
 /* Base of every heap algorithm object (RT_Object_Class_Memory). */
@@ -306,6 +315,7 @@ typedef rt_mem_t rt_slab_t;
 typedef rt_mem_t rt_tlsf_t;
 
 /* ---------------------------------------------------------------- memheap */
+#ifdef RT_USING_MEMHEAP
 struct rt_memheap_item
 {
     rt_uint32_t magic;                  /* 0x1EA01EA0 | used bit */
@@ -329,6 +339,7 @@ struct rt_memheap
     struct rt_semaphore     lock;
     rt_bool_t   locked;
 };
+#endif
 
 #ifdef __cplusplus
 }

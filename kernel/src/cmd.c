@@ -78,6 +78,7 @@ static void object_split(int len)
         rt_kprintf("-");
 }
 
+#ifdef RT_USING_SEMAPHORE
 static void show_wait_queue(rt_list_t *list)
 {
     rt_list_t *node;
@@ -89,6 +90,7 @@ static void show_wait_queue(rt_list_t *list)
             rt_kprintf("/");
     }
 }
+#endif
 
 /* Every object of a class in list order: newest first, as RT-Thread's
  * list commands print them. */
@@ -131,6 +133,7 @@ long list_thread(void)
     return 0;
 }
 
+#ifdef RT_USING_SEMAPHORE
 long list_sem(void)
 {
     const int maxlen = RT_NAME_MAX;
@@ -157,7 +160,9 @@ long list_sem(void)
     }
     return 0;
 }
+#endif
 
+#ifdef RT_USING_MUTEX
 long list_mutex(void)
 {
     const int maxlen = RT_NAME_MAX;
@@ -175,6 +180,7 @@ long list_mutex(void)
     }
     return 0;
 }
+#endif
 
 long list_timer(void)
 {
@@ -224,8 +230,12 @@ static struct finsh_syscall builtin_cmds[] = {
     BUILTIN(cmd_help, "help", "RT-Thread shell help."),
     BUILTIN(cmd_version, "version", "show RT-Thread version information"),
     BUILTIN(list_thread, "list_thread", "list thread"),
+#ifdef RT_USING_SEMAPHORE
     BUILTIN(list_sem, "list_sem", "list semaphore in system"),
+#endif
+#ifdef RT_USING_MUTEX
     BUILTIN(list_mutex, "list_mutex", "list mutex in system"),
+#endif
     BUILTIN(list_timer, "list_timer", "list timer in system"),
 };
 

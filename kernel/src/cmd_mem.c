@@ -23,10 +23,12 @@ int cmd_free(int argc, char **argv)
 
     (void)argc;
     (void)argv;
+#ifdef RT_USING_MEMHEAP
     /* RT_USING_MEMHEAP_AS_HEAP: RT-Thread's `free` lists the memheaps. */
     const char *algo = rt_system_heap_algorithm();
     if (algo && rt_strcmp(algo, "memheap") == 0)
         return (int)list_memheap();
+#endif
     rt_memory_info(&total, &used, &max_used);
     rt_kprintf("total    : %d\n", (int)total);
     rt_kprintf("used     : %d\n", (int)used);

@@ -82,6 +82,7 @@ static rt_err_t ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t l
     return thread->error;
 }
 
+#ifdef RT_USING_SEMAPHORE
 /* --------------------------------------------------------- semaphore */
 #define SEM_CHECK(sem) do { RT_ASSERT((sem) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
@@ -196,6 +197,9 @@ rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg)
     return RT_EOK;
 }
 
+#endif /* RT_USING_SEMAPHORE */
+
+#ifdef RT_USING_MUTEX
 /* ------------------------------------------------------------- mutex */
 #define MUTEX_CHECK(m) do { RT_ASSERT((m) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(m)->parent.parent) == RT_Object_Class_Mutex); } while (0)
@@ -354,6 +358,9 @@ rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg)
     return -RT_ERROR;
 }
 
+#endif /* RT_USING_MUTEX */
+
+#ifdef RT_USING_EVENT
 /* ------------------------------------------------------------- event */
 #define EVENT_CHECK(e) do { RT_ASSERT((e) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(e)->parent.parent) == RT_Object_Class_Event); } while (0)
@@ -497,3 +504,4 @@ rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg)
     rt_schedule();
     return RT_EOK;
 }
+#endif /* RT_USING_EVENT */

@@ -93,6 +93,9 @@
 #include <rtthread.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_SMALL_MEM (rtconfig.h), as on the target. */
+#ifdef RT_USING_SMALL_MEM
+
 /* One block header. */
 struct rt_small_mem_item
 {
@@ -718,3 +721,4 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_usable,
     0, 0,
 };
+#endif /* RT_USING_SMALL_MEM */
