@@ -220,12 +220,14 @@ static void walk_object(const struct hm_object *o, struct walk_ctx *c)
 {
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:
         rt_smem_walk((rt_smem_t)o->handle, walk_block, c);
         break;
     case HM_OBJ_CLASSIC:
         rt_smem_classic_walk((rt_smem_t)o->handle, walk_block, c);
         break;
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:
         rt_slab_walk((rt_slab_t)o->handle, walk_block, c);

@@ -435,7 +435,9 @@ long list_memheap(void);
 long list_mem(void);
 long list_memory(void);
 int cmd_free(int argc, char **argv);
+#ifdef RT_USING_SMALL_MEM
 int memtrace(int argc, char **argv);
+#endif
 
 #ifdef __cplusplus
 }

@@ -49,6 +49,7 @@ long list_mem(void)
 }
 
 /* ------------------------------------------------------------ memtrace */
+#ifdef RT_USING_SMALL_MEM     /* memtrace reads small-mem heaps only */
 
 struct memtrace_ctx
 {
@@ -160,6 +161,7 @@ int memtrace(int argc, char **argv)
     }
     return 0;
 }
+#endif /* RT_USING_SMALL_MEM */
 
 /* ------------------------------------------------------- registration */
 
@@ -167,8 +169,10 @@ static struct finsh_syscall cmd_mem_free =
     { "free", "Show the memory usage in the system.", (syscall_func)(void (*)(void))cmd_free, RT_NULL };
 static struct finsh_syscall cmd_mem_list_mem =
     { "list_mem", "list memory usage information", (syscall_func)(void (*)(void))list_mem, RT_NULL };
+#ifdef RT_USING_SMALL_MEM
 static struct finsh_syscall cmd_mem_memtrace =
     { "memtrace", "dump memory trace information", (syscall_func)(void (*)(void))memtrace, RT_NULL };
+#endif
 
 void rt_mem_cmd_register(void)
 {
@@ -176,6 +180,8 @@ void rt_mem_cmd_register(void)
         rt_msh_register(&cmd_mem_free);
     if (rt_msh_find("list_mem") == RT_NULL)
         rt_msh_register(&cmd_mem_list_mem);
+#ifdef RT_USING_SMALL_MEM
     if (rt_msh_find("memtrace") == RT_NULL)
         rt_msh_register(&cmd_mem_memtrace);
+#endif
 }

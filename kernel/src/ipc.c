@@ -58,6 +58,7 @@ rt_err_t rt_ipc_list_resume_all(rt_list_t *list)
     return RT_EOK;
 }
 
+#if defined(RT_USING_SEMAPHORE) || defined(RT_USING_MUTEX) || defined(RT_USING_EVENT)
 static void ipc_object_init(struct rt_ipc_object *ipc)
 {
     rt_list_init(&ipc->suspend_thread);
@@ -81,6 +82,7 @@ static rt_err_t ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t l
     rt_schedule();
     return thread->error;
 }
+#endif
 
 #ifdef RT_USING_SEMAPHORE
 /* --------------------------------------------------------- semaphore */

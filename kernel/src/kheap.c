@@ -143,12 +143,14 @@ static void kheap_unlock(void)
 #endif
 }
 
+#ifdef RT_USING_HOOK
 /* The size the pre-4.1 malloc hook saw: aligned, raised to MIN_SIZE. */
 static rt_size_t kheap_classic_hook_size(rt_size_t size)
 {
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     return size < RT_ALIGN(12, RT_ALIGN_SIZE) ? RT_ALIGN(12, RT_ALIGN_SIZE) : size;
 }
+#endif
 
 RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
 {
