@@ -310,8 +310,12 @@ struct rt_memory
     rt_size_t   max;                /* peak of used */
 };
 typedef struct rt_memory *rt_mem_t;
+#ifdef RT_USING_SMALL_MEM
 typedef rt_mem_t rt_smem_t;
+#endif
+#ifdef RT_USING_SLAB
 typedef rt_mem_t rt_slab_t;
+#endif
 typedef rt_mem_t rt_tlsf_t;
 
 /* ---------------------------------------------------------------- memheap */
