@@ -12,9 +12,10 @@ usage: check_rtconfig.py SOURCE_ROOT WORK_DIR
     its 12-byte headers; a program using memheap or slab (switched off)
     does not compile; rtsim's own demo runs on it;
   * tests/rtconfig/minimal-rtconfig.h (slab as the heap; no semaphores,
-    mutexes, events, pools or hooks) builds in the 64-bit model: slab is
-    the system heap, and programs using a semaphore, a mutex, an event, a
-    pool or a hook do not compile;
+    mutexes, events, pools or hooks; small mem with RT_USING_MEMTRACE)
+    builds in the 64-bit model: slab is the system heap, a small-mem header
+    holds the allocating thread's name (8 more bytes), and programs using a
+    semaphore, a mutex, an event, a pool, memheap or a hook do not compile;
   * RT_USING_MEMHEAP_AS_HEAP makes memheap the system heap;
   * values rtsim cannot honour are setup errors naming the knob.
 
@@ -171,7 +172,7 @@ ok("rtsim demo heap-init of that build: small mem, 12-byte headers, a thread obj
 # ------------------------------------------- minimal: slab, no IPC, no hooks
 d2, r = setup("minimal", MINIMAL, ilp32=False)
 ok("minimal-rtconfig.h (slab as heap, no IPC, no pools, no hooks): setup, 64-bit model",
-   r.returncode == 0 and "system heap slab; kernel features: slab\n" in r.stdout,
+   r.returncode == 0 and "system heap slab; kernel features: smallmem slab memtrace\n" in r.stdout,
    r.stdout + r.stderr)
 rb = build(d2)
 ok("... and it builds", rb.returncode == 0, rb.stdout[-3000:] + rb.stderr)
@@ -186,24 +187,36 @@ static void app_main(void *arg)
     rt_kprintf("RT_NAME_MAX=%d heap=%s tick=%d\n", RT_NAME_MAX, rt_system_heap_algorithm(),
                RT_TICK_PER_SECOND);
     rt_free(p);
+    /* RT_USING_MEMTRACE: pool_ptr, next, prev and 8 name bytes */
+    char *mem = rt_malloc(1024);
+    rt_smem_t h = rt_smem_init("own", mem, 1024);
+    char *a = rt_smem_alloc(h, 1), *b = rt_smem_alloc(h, 1);
+    rt_kprintf("gap=%d name=%.8s\n", (int)(b - a), a - 8);
+    rt_smem_free(a);
+    rt_kprintf("freed=[%.8s]\n", a - 8);
+    rt_smem_free(b);
+    rt_smem_detach(h);
+    rt_free(mem);
 }
 int main(void) { return rt_sim_run(NULL, app_main, NULL); }
 '''
 exe, rc = user_program(d2, "app_minimal", MINI, m32=False)
 if ok("a program builds against the minimal configuration", rc.returncode == 0, rc.stderr):
     rr = sh([exe])
-    ok("its system heap is slab (RT_USING_SLAB_AS_HEAP)", rr.returncode == 0 and
-       rr.stdout == "RT_NAME_MAX=6 heap=slab tick=100\n", rr.stdout + rr.stderr)
-    rr = sh([os.path.join(d2, "tools", "rtsim"), "run", "-", "--heap", "smallmem"],
+    ok("its system heap is slab (RT_USING_SLAB_AS_HEAP); RT_USING_MEMTRACE: a small-mem block "
+       "takes 32 + 24 bytes and its header names the thread (4.1.1 rt_smem_setname)",
+       rr.returncode == 0 and rr.stdout == "RT_NAME_MAX=6 heap=slab tick=100\n"
+       "gap=56 name=main    \nfreed=[        ]\n", rr.stdout + rr.stderr)
+    rr = sh([os.path.join(d2, "tools", "rtsim"), "run", "-", "--heap", "memheap"],
             input="check\n")
-    ok("--heap smallmem is refused: small mem is not in this configuration",
-       rr.returncode != 0 and "unknown heap algorithm \"smallmem\"" in rr.stderr, rr.stderr)
+    ok("--heap memheap is refused: memheap is not in this configuration",
+       rr.returncode != 0 and "unknown heap algorithm \"memheap\"" in rr.stderr, rr.stderr)
 for feat, code in [
         ("semaphore", "rt_sem_t s = rt_sem_create(\"s\", 0, 0); (void)s;"),
         ("mutex", "struct rt_mutex m; rt_mutex_init(&m, \"m\", 0);"),
         ("event", "rt_event_t e = rt_event_create(\"e\", 0); (void)e;"),
         ("mempool", "rt_mp_t mp = rt_mp_create(\"p\", 4, 16); (void)mp;"),
-        ("small mem", "rt_smem_t m = rt_smem_init(\"m\", 0, 0); (void)m;"),
+        ("memheap", "struct rt_memheap h; rt_memheap_init(&h, \"h\", 0, 0);"),
         ("hooks", "rt_malloc_sethook(0);"),
         ("idle hooks", "rt_thread_idle_sethook(0);")]:
     _, rc = user_program(d2, "use_" + feat.replace(" ", "_"),

@@ -2,7 +2,8 @@
 #define RT_CONFIG_H__
 
 /* rtsim test fixture: a small configuration with most kernel features
- * switched off and slab as the system heap (RT-Thread 4.1 Kconfig format). */
+ * switched off, slab as the system heap, and small mem with memtrace for
+ * heaps of the application's own (RT-Thread 4.1 Kconfig format). */
 
 /* RT-Thread Kernel */
 
@@ -17,8 +18,10 @@
 
 /* Memory Management */
 
+#define RT_USING_SMALL_MEM
 #define RT_USING_SLAB
 #define RT_USING_SLAB_AS_HEAP
+#define RT_USING_MEMTRACE
 #define RT_USING_HEAP
 
 /* Kernel Device Object */
