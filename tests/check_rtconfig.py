@@ -47,7 +47,7 @@ def sh(argv, **kw):
 def setup(name, rtconfig, ilp32):
     d = os.path.join(work, name)
     shutil.rmtree(d, ignore_errors=True)
-    argv = ["meson", "setup", d, src, "-Drtconfig=" + rtconfig, "-Dtests=false"]
+    argv = ["meson", "setup", d, src, "-Drtconfig=" + rtconfig, "-Dtests=false", "-Dwerror=true"]
     if ilp32:
         argv += ["--cross-file", os.path.join(src, "cross", "ilp32.ini")]
     return d, sh(argv)
