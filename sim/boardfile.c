@@ -17,6 +17,11 @@
  *   region NAME BASE SIZE  1..SIM_BOARD_MAX_REGIONS, in board order
  *   zi REGION BYTES        optional (default: first region, 0 bytes)
  *   heap REGION            optional (default: the zi region)
+ *   used REGION BYTES      optional, once per region other than the zi
+ *                          region: bytes the firmware placed at its start
+ *                          (a .ccmram section, say); a heap over the region
+ *                          starts after them.  `rtsim board --from-map`
+ *                          writes these lines.
  * Errors are reported as "FILE:LINE: expected ..." and the whole board is
  * then checked by sim_board_validate.
  *
@@ -49,6 +54,13 @@ struct bf_state
     int have_board, have_zi, have_heap;
     char zi_name[SIM_REGION_NAME_MAX];
     char heap_name[SIM_REGION_NAME_MAX];
+    int nused;
+    struct
+    {
+        char name[SIM_REGION_NAME_MAX];
+        size_t bytes;
+        int line;
+    } used[SIM_BOARD_MAX_REGIONS];
 };
 
 static int bf_error(struct bf_state *st, const char *what)
@@ -134,6 +146,29 @@ static int bf_region(struct bf_state *st, char **w, int n)
     return 0;
 }
 
+/* used REGION BYTES: resolved by bf_finish (the region may come later). */
+static int bf_used(struct bf_state *st, char **w, int n)
+{
+    unsigned long long v;
+
+    if (n != 3)
+        return bf_error(st, "'used REGION BYTES'");
+    if (bf_number(w[2], &v) != 0 || v > (unsigned long long)(size_t)-1)
+        return bf_error(st, "a byte count for used (e.g. 0x44, 2K)");
+    for (int i = 0; i < st->nused; i++)
+        if (strcmp(st->used[i].name, w[1]) == 0)
+            return bf_error(st, "a single 'used' line per region");
+    if (st->nused == SIM_BOARD_MAX_REGIONS)
+        return bf_error(st, "at most 8 'used' lines");
+    if (bf_copy_name(st, st->used[st->nused].name, sizeof st->used[0].name, w[1],
+                     "a region name") != 0)
+        return -1;
+    st->used[st->nused].bytes = (size_t)v;
+    st->used[st->nused].line = st->line;
+    st->nused++;
+    return 0;
+}
+
 static int bf_directive(struct bf_state *st, char *line, char **w, int n)
 {
     unsigned long long v;
@@ -199,7 +234,9 @@ static int bf_directive(struct bf_state *st, char *line, char **w, int n)
             st->b->uart_baud = (unsigned long)v;
         return 0;
     }
-    return bf_error(st, "one of: board, description, region, zi, heap, cpu_hz, uart_baud");
+    if (strcmp(w[0], "used") == 0)
+        return bf_used(st, w, n);
+    return bf_error(st, "one of: board, description, region, zi, heap, used, cpu_hz, uart_baud");
 }
 
 /* Split `line` (comment stripped) into blank-separated words. */
@@ -242,6 +279,20 @@ static int bf_finish(struct bf_state *st)
     b->heap_region = b->zi_region;
     if (st->have_heap && (b->heap_region = bf_region_index(b, st->heap_name)) < 0)
         return bf_error(st, "the heap line to name a declared region");
+    for (int i = 0; i < st->nused; i++)
+    {
+        int r = bf_region_index(b, st->used[i].name);
+
+        st->line = st->used[i].line;
+        if (r < 0)
+            return bf_error(st, "the used line to name a declared region");
+        if (r == b->zi_region)
+            return bf_error(st, "a used line for a region other than the zi region (ZI's "
+                            "bytes are the zi line)");
+        if (st->used[i].bytes >= b->region[r].size)
+            return bf_error(st, "used bytes that leave room in the region");
+        b->region[r].used = st->used[i].bytes;
+    }
     return 0;
 }
 

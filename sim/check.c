@@ -538,9 +538,13 @@ static const struct rt_object *heap_object_holding(const void *p)
             }
             else
             {
+#ifdef RT_USING_MEMHEAP
                 const struct rt_memheap *h = (const struct rt_memheap *)o;
                 lo = (rt_ubase_t)h->start_addr;
                 hi = lo + h->pool_size;
+#else
+                continue;       /* no memheaps in this configuration */
+#endif
             }
             if (a >= lo && a < hi)
             {

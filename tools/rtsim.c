@@ -6,6 +6,8 @@
  *   rtsim run FILE|- [options]      run a scenario (docs/scenarios.md; - = stdin)
  *   rtsim shell [options]           an msh prompt; reads stdin
  *   rtsim replay TRACE --heap A,B   replay a trace's allocations through other heaps
+ *   rtsim board --from-map FILE     a board file from a firmware's GNU ld map
+ *   rtsim board --from-lds FILE     ... or from its linker script's MEMORY block
  *   rtsim --help | --version | COMMAND --help
  *
  * Unknown options and bad values exit with status 2 and a usage message
@@ -25,6 +27,7 @@
  *   demos.c       the demos' order (one table) and the model line they start with
  *   demo_kernel.c, demo_mempool_sample.c, demo_determinism.c: the demos
  *                 written in C (beyond the scenario language)
+ *   board_from_map.c  `rtsim board`: map file / linker script -> board file
  *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
 #include <errno.h>
@@ -33,6 +36,7 @@
 #include <string.h>
 
 #include <rtsim.h>
+#include "board_from_map.h"
 #include "demos.h"
 #include "heapmap.h"
 #include "rtsim_cli.h"
@@ -79,6 +83,8 @@ static void usage(FILE *out, int which)
               "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md)\n"
               "       rtsim shell [options]         msh prompt (reads stdin)\n"
               "       rtsim replay TRACE --heap A,B,...  replay a trace through other heaps\n"
+              "       rtsim board --from-map FILE   a board file from a firmware's linker map\n"
+              "       rtsim board --from-lds FILE   ... or from a linker script's MEMORY block\n"
               "       rtsim --help | --version | COMMAND --help\n\n", out);
         fputs(common_help, out);
         return;
@@ -479,6 +485,65 @@ static int cmd_demo(int argc, char **argv)
     return status;
 }
 
+static const char board_help[] =
+    "usage: rtsim board --from-map FILE [--zi-end SYMBOL|ADDRESS] [--name NAME]\n"
+    "       rtsim board --from-lds FILE [--zi-end ADDRESS] [--name NAME]\n"
+    "Print a board file (docs/boards.md) describing a firmware's RAM: every RAM region\n"
+    "of the map's Memory Configuration table (or of the script's MEMORY block; ROM and\n"
+    "flash left out), the end of ZI where the system heap starts, and the bytes the\n"
+    "firmware already placed in the other RAM regions.  Save it and pass --board FILE.\n"
+    "  --from-map FILE     a GNU ld map file (arm-none-eabi-gcc -Wl,-Map=FILE)\n"
+    "  --from-lds FILE     a linker script; no ZI end unless --zi-end gives an address\n"
+    "  --zi-end SYMBOL     the symbol that ends ZI (default: __bss_end, else _ebss,\n"
+    "                      else end, else the end of .bss), or a hex address\n"
+    "  --name NAME         the board's name (default: the file's name)\n"
+    "exit status: 0 printed, 1 the file is not usable (FILE:LINE: expected ...), 2 usage\n";
+
+static int cmd_board(int argc, char **argv)
+{
+    struct bfm_options opt = { NULL, NULL };
+    const char *map = NULL, *lds = NULL;
+
+    for (int i = 2; i < argc; i++)
+    {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (is_opt(a, "--help") || is_opt(a, "-h"))
+        {
+            fputs(board_help, stdout);
+            return 0;
+        }
+        if (is_opt(a, "--from-map"))
+            slot = &map;
+        else if (is_opt(a, "--from-lds"))
+            slot = &lds;
+        else if (is_opt(a, "--zi-end"))
+            slot = &opt.zi_end;
+        else if (is_opt(a, "--name"))
+            slot = &opt.name;
+        if (!slot)
+        {
+            fprintf(stderr, "rtsim: board: unknown argument %s\n", a);
+            fputs(board_help, stderr);
+            return 2;
+        }
+        if (i + 1 >= argc || *slot)
+        {
+            fprintf(stderr, "rtsim: board: %s %s\n", a, *slot ? "given twice" : "needs a value");
+            fputs(board_help, stderr);
+            return 2;
+        }
+        *slot = argv[++i];
+    }
+    if ((map != NULL) == (lds != NULL))
+    {
+        fprintf(stderr, "rtsim: board: give exactly one of --from-map FILE and --from-lds FILE\n");
+        fputs(board_help, stderr);
+        return 2;
+    }
+    return map ? bfm_from_map(map, &opt, stdout, stderr) : bfm_from_lds(lds, &opt, stdout, stderr);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -506,6 +571,8 @@ int main(int argc, char **argv)
         return rtsim_cmd_shell(argc, argv);
     if (strcmp(cmd, "replay") == 0)
         return rtsim_cmd_replay(argc, argv);
+    if (strcmp(cmd, "board") == 0)
+        return cmd_board(argc, argv);
     if (cmd[0] == '-')
         return rtsim_bad_usage(-1, "unknown option %s", cmd);
     return rtsim_bad_usage(-1, "unknown command %s", cmd);

@@ -510,6 +510,7 @@ static int quantity(const struct scn_stmt *s, long *out)
     }
     unsigned long fb, lg, nf, used, total;
     hm_object_stats(&S.objs[o], &fb, &lg, &nf, &used, &total);
+#ifdef RTSIM_HAVE_MEMPOOL
     if (is_pool(o))
     {
         rt_mp_t mp = S.objs[o].handle;
@@ -529,6 +530,7 @@ static int quantity(const struct scn_stmt *s, long *out)
         }
         return 0;
     }
+#endif
     if (strcmp(q, "free") == 0) *out = (long)fb;
     else if (strcmp(q, "used") == 0) *out = (long)used;
     else if (strcmp(q, "total") == 0) *out = (long)total;
@@ -701,7 +703,8 @@ static void stmt_board(const struct scn_stmt *s)
         printf("    %-6s 0x%08lx..0x%08lx %5lu KiB", r->name, r->base, r->base + r->size,
                (unsigned long)r->size / 1024);
         if (r->zi_size)
-            printf("  RW+ZI 0x%08lx..0x%08lx (%lu bytes)", r->base, r->base + r->zi_size,
+            printf("  %s 0x%08lx..0x%08lx (%lu bytes)", r->holds_zi ? "RW+ZI" : "firmware",
+                   r->base, r->base + r->zi_size,
                    (unsigned long)r->zi_size);
         if (lo)
             printf("  heap 0x%08lx..0x%08lx (%lu bytes)", lo, hi, hi - lo);
@@ -721,6 +724,7 @@ struct hdr_lines
     unsigned long base;
 };
 
+#ifdef RTSIM_HAVE_SMALLMEM
 static int hdr_block(const struct rt_mem_block *b, void *ctx)
 {
     struct hdr_lines *h = ctx;
@@ -745,6 +749,7 @@ static int hdr_block(const struct rt_mem_block *b, void *ctx)
     }
     return 0;
 }
+#endif
 
 static void stmt_headers(const struct scn_stmt *s)
 {
@@ -762,10 +767,12 @@ static void stmt_headers(const struct scn_stmt *s)
             return runtime_error(s, "%s is not a smallmem or smallmem-classic heap", names[k]);
         cols[k].n = 0;
         cols[k].classic = S.objs[o].kind == HM_OBJ_CLASSIC;
+#ifdef RTSIM_HAVE_SMALLMEM
         if (cols[k].classic)
             rt_smem_classic_walk(S.objs[o].handle, hdr_block, &cols[k]);
         else
             rt_smem_walk(S.objs[o].handle, hdr_block, &cols[k]);
+#endif
     }
     echo("%s", s->text);
     if (ncols == 2)
@@ -796,8 +803,86 @@ static int ipc_find(const char *name)
     return -1;
 }
 
+/* The kernel calls behind the statements, each there only when the
+ * configuration has the object (RT_USING_SEMAPHORE, RT_USING_MUTEX). */
+static const char *ipc_missing(int is_mutex)
+{
+#ifndef RT_USING_MUTEX
+    if (is_mutex)
+        return "this rtsim's rtconfig.h has no mutexes (RT_USING_MUTEX)";
+#endif
+#ifndef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return "this rtsim's rtconfig.h has no semaphores (RT_USING_SEMAPHORE)";
+#endif
+    (void)is_mutex;
+    return NULL;
+}
+
+static void *ipc_create(int is_mutex, const char *name, rt_uint32_t value)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_create(name, RT_IPC_FLAG_PRIO);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_create(name, value, RT_IPC_FLAG_PRIO);
+#endif
+    (void)name, (void)value;
+    return NULL;
+}
+
+static int ipc_would_wait(int is_mutex, void *handle)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+    {
+        rt_mutex_t m = handle;
+        return m->owner != RT_NULL && m->owner != rt_thread_self();
+    }
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return ((rt_sem_t)handle)->value == 0;
+#endif
+    (void)handle;
+    return 0;
+}
+
+static rt_err_t ipc_take(int is_mutex, void *handle, rt_int32_t timeout)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_take(handle, timeout);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_take(handle, timeout);
+#endif
+    (void)handle, (void)timeout;
+    return -RT_ENOSYS;
+}
+
+static rt_err_t ipc_release(int is_mutex, void *handle)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_release(handle);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_release(handle);
+#endif
+    (void)handle;
+    return -RT_ENOSYS;
+}
+
 static void stmt_ipc_create(const struct scn_stmt *s)
 {
+    const char *missing = ipc_missing(s->op == SCN_MUTEX);
+    if (missing)
+        return runtime_error(s, "%s", missing);
     if (ipc_find(s->name) >= 0)
         return runtime_error(s, "there is already a semaphore or mutex called %s", s->name);
     if (S.nipc == MAX_OBJS)
@@ -805,9 +890,7 @@ static void stmt_ipc_create(const struct scn_stmt *s)
     int i = S.nipc;
     snprintf(S.ipc[i].name, sizeof S.ipc[i].name, "%s", s->name);
     S.ipc[i].is_mutex = s->op == SCN_MUTEX;
-    S.ipc[i].handle = S.ipc[i].is_mutex
-        ? (void *)rt_mutex_create(S.ipc[i].name, RT_IPC_FLAG_PRIO)
-        : (void *)rt_sem_create(S.ipc[i].name, (rt_uint32_t)s->num[0], RT_IPC_FLAG_PRIO);
+    S.ipc[i].handle = ipc_create(S.ipc[i].is_mutex, S.ipc[i].name, (rt_uint32_t)s->num[0]);
     if (!S.ipc[i].handle)
         return runtime_error(s, "no heap room for the object");
     S.nipc++;
@@ -820,20 +903,11 @@ static void stmt_take(const struct scn_stmt *s)
     if (i < 0)
         return runtime_error(s, "no semaphore or mutex called %s", s->name);
     rt_int32_t timeout = s->flag ? RT_WAITING_FOREVER : (rt_int32_t)s->num[0];
-    int waits;
-    if (S.ipc[i].is_mutex)
-    {
-        rt_mutex_t m = S.ipc[i].handle;
-        waits = m->owner != RT_NULL && m->owner != rt_thread_self();
-    }
-    else
-        waits = ((rt_sem_t)S.ipc[i].handle)->value == 0;
-    waits = waits && timeout != 0;
+    int waits = ipc_would_wait(S.ipc[i].is_mutex, S.ipc[i].handle) && timeout != 0;
     if (waits)
         echo("%s: waits", s->text);
     rt_tick_t t0 = rt_tick_get_raw();
-    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_take(S.ipc[i].handle, timeout)
-                                    : rt_sem_take(S.ipc[i].handle, timeout);
+    rt_err_t rc = ipc_take(S.ipc[i].is_mutex, S.ipc[i].handle, timeout);
     unsigned waited = (unsigned)(rt_tick_get_raw() - t0);
     const char *what = rc == RT_EOK ? "taken" : rc == -RT_ETIMEOUT ? "timed out" : "error";
     if (waits)
@@ -848,8 +922,7 @@ static void stmt_release(const struct scn_stmt *s)
     if (i < 0)
         return runtime_error(s, "no semaphore or mutex called %s", s->name);
     echo("%s", s->text);
-    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_release(S.ipc[i].handle)
-                                    : rt_sem_release(S.ipc[i].handle);
+    rt_err_t rc = ipc_release(S.ipc[i].is_mutex, S.ipc[i].handle);
     if (rc != RT_EOK)
         runtime_error(s, "release failed (error %d): %s", (int)rc,
                       S.ipc[i].is_mutex ? "the mutex is not held by this thread" : "full");

@@ -1,8 +1,9 @@
 /*
  * shell.c - `rtsim shell`: RT-Thread's msh prompt over a simulated board.
  *
- * The shell is a simulated thread, "tshell" at priority 20 as in
- * RT-Thread's finsh, that reads standard input one line at a time.  A line
+ * The shell is a simulated thread, "tshell" at FINSH_THREAD_PRIORITY (20,
+ * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig.h), that
+ * reads standard input one line at a time.  A line
  * whose first word is a registered command (help, free, list_thread, ...,
  * and anything an application registered with MSH_CMD_EXPORT) runs through
  * rt_msh_exec, except `free VAR`, the statement; any other line is a
@@ -136,7 +137,8 @@ static void shell_thread(void *arg)
 static void shell_main(void *arg)
 {
     scn_session_boot_step();
-    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, 4096, 20, 10);
+    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, FINSH_THREAD_STACK_SIZE,
+                                     FINSH_THREAD_PRIORITY, 10);
     if (t)
         rt_thread_startup(t);
 }

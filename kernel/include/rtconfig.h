@@ -1,5 +1,8 @@
 /*
- * rtconfig.h - build-time configuration of the rtsim kernel.
+ * rtconfig.h - rtsim's own configuration: the one `meson setup build` uses.
+ * `meson setup build -Drtconfig=path/to/rtconfig.h` uses a BSP's instead
+ * (docs/tutorial-firmware.md); rtconfig_sim.h then fills in what that file
+ * leaves out and refuses what rtsim cannot honour.
  *
  * The defaults model RT-Thread 4.1.x with the options the memory-management
  * chapter of the manual assumes.  Each knob is guarded by #ifndef, but the
@@ -67,11 +70,14 @@
 #define RT_CONSOLEBUF_SIZE 256
 #endif
 
-/* Kernel features.  The simulator always builds all of them; the macros
- * exist so application code written for RT-Thread compiles unchanged. */
+/* Kernel features.  Each is honoured: switched off, it is absent from the
+ * API and from the library (docs/kernel.md, "Configuration").  rtsim's own
+ * configuration has every one, and every heap algorithm (`--heap` chooses;
+ * small mem is the default system heap). */
 #define RT_USING_HOOK
 #define RT_HOOK_USING_FUNC_PTR
 #define RT_USING_IDLE_HOOK
+#define RT_IDLE_HOOK_LIST_SIZE 4
 #define RT_USING_TIMER_SOFT_NOT_USED
 #define RT_USING_SEMAPHORE
 #define RT_USING_MUTEX
@@ -84,6 +90,7 @@
 #define RT_USING_MEMPOOL
 #define RT_USING_HEAP
 #define RT_USING_SMALL_MEM
+#define RT_USING_SMALL_MEM_AS_HEAP
 #define RT_USING_MEMHEAP
 #define RT_USING_SLAB
 #define RT_USING_DEVICE_NOT_USED
@@ -91,6 +98,8 @@
 #define RT_USING_USER_MAIN
 #define RT_USING_FINSH
 #define FINSH_USING_MSH
+#define FINSH_THREAD_PRIORITY 20
+#define FINSH_THREAD_STACK_SIZE 4096
 #define RT_USING_UTEST
 #define RT_DEBUG
 #define RT_DEBUG_CONTEXT_CHECK 1

@@ -79,6 +79,7 @@ static void object_split(int len)
         rt_kprintf("-");
 }
 
+#ifdef RT_USING_SEMAPHORE
 static void show_wait_queue(rt_list_t *list)
 {
     rt_list_t *node;
@@ -90,6 +91,7 @@ static void show_wait_queue(rt_list_t *list)
             rt_kprintf("/");
     }
 }
+#endif
 
 /* Every object of a class in list order: newest first, as RT-Thread's
  * list commands print them. */
@@ -132,6 +134,7 @@ long list_thread(void)
     return 0;
 }
 
+#ifdef RT_USING_SEMAPHORE
 long list_sem(void)
 {
     const int maxlen = RT_NAME_MAX;
@@ -158,7 +161,9 @@ long list_sem(void)
     }
     return 0;
 }
+#endif
 
+#ifdef RT_USING_MUTEX
 long list_mutex(void)
 {
     const int maxlen = RT_NAME_MAX;
@@ -176,7 +181,9 @@ long list_mutex(void)
     }
     return 0;
 }
+#endif
 
+#ifdef RT_USING_MAILBOX
 /* RT-Thread 4.1 components/finsh/cmd.c list_mailbox: the receivers
  * waiting (suspend_thread), not the senders. */
 long list_mailbox(void)
@@ -201,7 +208,9 @@ long list_mailbox(void)
     }
     return 0;
 }
+#endif
 
+#ifdef RT_USING_MESSAGEQUEUE
 /* RT-Thread 4.1 components/finsh/cmd.c list_msgqueue. */
 long list_msgqueue(void)
 {
@@ -225,6 +234,7 @@ long list_msgqueue(void)
     }
     return 0;
 }
+#endif
 
 long list_timer(void)
 {
@@ -274,10 +284,18 @@ static struct finsh_syscall builtin_cmds[] = {
     BUILTIN(cmd_help, "help", "RT-Thread shell help."),
     BUILTIN(cmd_version, "version", "show RT-Thread version information"),
     BUILTIN(list_thread, "list_thread", "list thread"),
+#ifdef RT_USING_SEMAPHORE
     BUILTIN(list_sem, "list_sem", "list semaphore in system"),
+#endif
+#ifdef RT_USING_MUTEX
     BUILTIN(list_mutex, "list_mutex", "list mutex in system"),
+#endif
+#ifdef RT_USING_MAILBOX
     BUILTIN(list_mailbox, "list_mailbox", "list mail box in system"),
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
     BUILTIN(list_msgqueue, "list_msgqueue", "list message queue in system"),
+#endif
     BUILTIN(list_timer, "list_timer", "list timer in system"),
 };
 

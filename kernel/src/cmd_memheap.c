@@ -11,6 +11,9 @@
 #include <rthw.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_MEMHEAP (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMHEAP
+
 static void memheap_cmd_rule(int len)
 {
     while (len-- > 0)
@@ -49,3 +52,4 @@ void rt_memheap_cmd_register(void)
     if (rt_msh_find("list_memheap") == RT_NULL)
         rt_msh_register(&memheap_cmd_list);
 }
+#endif /* RT_USING_MEMHEAP */

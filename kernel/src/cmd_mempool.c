@@ -15,6 +15,9 @@
 #include <rtthread.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_MEMPOOL (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMPOOL
+
 /* Names of at most this many waiters are shown per pool. */
 #define MP_CMD_NAMES_MAX 16
 
@@ -104,3 +107,4 @@ void rt_mempool_cmd_register(void)
     if (rt_msh_find(cmd.name) == RT_NULL)
         rt_msh_register(&cmd);
 }
+#endif /* RT_USING_MEMPOOL */

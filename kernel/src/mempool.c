@@ -124,6 +124,9 @@
 #include <rtthread.h>
 #include "kernel.h"
 
+/* The whole file: only with RT_USING_MEMPOOL (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMPOOL
+
 /* ------------------------------------------------------------- settings */
 
 static void (*mp_alloc_hook)(struct rt_mempool *mp, void *block);
@@ -137,6 +140,7 @@ void rt_mp_set_wake_order(int fifo)
     mp_wake_fifo = fifo ? 1 : 0;
 }
 
+#ifdef RT_USING_HOOK
 void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_alloc_hook = hook;
@@ -146,6 +150,7 @@ void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_free_hook = hook;
 }
+#endif
 
 /* ------------------------------------------------------------- geometry */
 
@@ -653,3 +658,4 @@ void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx)
             return;
     }
 }
+#endif /* RT_USING_MEMPOOL */

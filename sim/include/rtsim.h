@@ -159,6 +159,44 @@ void rt_sim_config_init(struct rt_sim_config *cfg);
  * (rt_sim_run)(...) or through a pointer, without that check. */
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg);
 
+/* sizeof a struct that exists only when its feature is configured: 0
+ * when it is off (the RT_USING_* knob then names the difference). */
+#ifdef RT_USING_SEMAPHORE
+#define RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X) X("sizeof(struct rt_semaphore)", sizeof(struct rt_semaphore))
+#else
+#define RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X) X("sizeof(struct rt_semaphore)", 0)
+#endif
+#ifdef RT_USING_MUTEX
+#define RT_SIM_KNOB_SIZEOF_MUTEX_(X) X("sizeof(struct rt_mutex)", sizeof(struct rt_mutex))
+#else
+#define RT_SIM_KNOB_SIZEOF_MUTEX_(X) X("sizeof(struct rt_mutex)", 0)
+#endif
+#ifdef RT_USING_EVENT
+#define RT_SIM_KNOB_SIZEOF_EVENT_(X) X("sizeof(struct rt_event)", sizeof(struct rt_event))
+#else
+#define RT_SIM_KNOB_SIZEOF_EVENT_(X) X("sizeof(struct rt_event)", 0)
+#endif
+#ifdef RT_USING_MEMPOOL
+#define RT_SIM_KNOB_SIZEOF_MEMPOOL_(X) X("sizeof(struct rt_mempool)", sizeof(struct rt_mempool))
+#else
+#define RT_SIM_KNOB_SIZEOF_MEMPOOL_(X) X("sizeof(struct rt_mempool)", 0)
+#endif
+#ifdef RT_USING_MEMHEAP
+#define RT_SIM_KNOB_SIZEOF_MEMHEAP_(X) X("sizeof(struct rt_memheap)", sizeof(struct rt_memheap))
+#else
+#define RT_SIM_KNOB_SIZEOF_MEMHEAP_(X) X("sizeof(struct rt_memheap)", 0)
+#endif
+#ifdef RT_USING_MAILBOX
+#define RT_SIM_KNOB_SIZEOF_MAILBOX_(X) X("sizeof(struct rt_mailbox)", sizeof(struct rt_mailbox))
+#else
+#define RT_SIM_KNOB_SIZEOF_MAILBOX_(X) X("sizeof(struct rt_mailbox)", 0)
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
+#define RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X) X("sizeof(struct rt_messagequeue)", sizeof(struct rt_messagequeue))
+#else
+#define RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X) X("sizeof(struct rt_messagequeue)", 0)
+#endif
+
 /* ------------------------------------------- configuration of a build */
 /* Everything in the headers whose value changes a struct layout or the
  * kernel's behaviour, one line per knob: X(name, value).  The library
@@ -190,12 +228,17 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     X("sizeof(struct rt_object)",    sizeof(struct rt_object))              \
     X("sizeof(struct rt_timer)",     sizeof(struct rt_timer))               \
     X("sizeof(struct rt_thread)",    sizeof(struct rt_thread))              \
-    X("sizeof(struct rt_semaphore)", sizeof(struct rt_semaphore))           \
-    X("sizeof(struct rt_mutex)",     sizeof(struct rt_mutex))               \
-    X("sizeof(struct rt_event)",     sizeof(struct rt_event))               \
-    X("sizeof(struct rt_mempool)",   sizeof(struct rt_mempool))             \
+    RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X)                                        \
+    RT_SIM_KNOB_SIZEOF_MUTEX_(X)                                            \
+    RT_SIM_KNOB_SIZEOF_EVENT_(X)                                            \
+    RT_SIM_KNOB_SIZEOF_MEMPOOL_(X)                                          \
     X("sizeof(struct rt_memory)",    sizeof(struct rt_memory))              \
-    X("sizeof(struct rt_memheap)",   sizeof(struct rt_memheap))             \
+    RT_SIM_KNOB_SIZEOF_MEMHEAP_(X)                                          \
+    X("RT_USING_MAILBOX",            RT_SIM_DEFINED_(RT_USING_MAILBOX))     \
+    X("RT_USING_MESSAGEQUEUE",       RT_SIM_DEFINED_(RT_USING_MESSAGEQUEUE)) \
+    X("RT_USING_SIGNALS",            RT_SIM_DEFINED_(RT_USING_SIGNALS))     \
+    RT_SIM_KNOB_SIZEOF_MAILBOX_(X)                                          \
+    RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X)                                     \
     X("sizeof(struct rt_sim_config)", sizeof(struct rt_sim_config))
 
 /* 1 when the macro is defined (empty or with a value), 0 when not: an
@@ -321,8 +364,12 @@ struct rt_sim_region
     const char   *name;     /* "SRAM", "CCM", "SDRAM" ... */
     unsigned long base;     /* target address of the first byte */
     rt_size_t     size;     /* bytes */
-    rt_size_t     zi_size;  /* .data + .bss at the start (first region) */
+    rt_size_t     zi_size;  /* bytes the firmware placed at the start: .data +
+                               .bss in the ZI region, the board file's `used`
+                               bytes (say, a .ccmram section) elsewhere; a
+                               heap over the region starts after them */
     unsigned char *host;    /* host memory backing the region */
+    int           holds_zi; /* the region holding .data + .bss */
 };
 /* Regions of the running board, in board order; NULL when i is out of range. */
 const struct rt_sim_region *rt_sim_region(int i);
