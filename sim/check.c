@@ -640,6 +640,7 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
                                       : r->user == (unsigned char *)ptr && r->user == r->data))
     {
         verify_guard(r, call, site);
+        sim_annotate_open(r->user, r->size, (rt_size_t)(r->data + r->capacity - r->user));
         return r->capacity;
     }
     if (r && !r->is_pool && r->freed && r->user == (unsigned char *)ptr)
@@ -703,7 +704,7 @@ void rt_hw_mem_resized(const struct rt_hw_mem_block *b, rt_size_t old_capacity)
     if (b->size < b->capacity)
         ram_fill(d + b->size, b->capacity - b->size, GUARD_BYTE);
     rt_hw_mem_leave();
-    sim_annotate_resize(b->heap, d, r->size, b->size);
+    sim_annotate_resize(b->heap, d, r->size, b->size, old_capacity);
     r->size = b->size;
     r->capacity = b->capacity;
 }

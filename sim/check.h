@@ -35,7 +35,10 @@ void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size
 void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size);
 void sim_annotate_alloc(const void *heap, void *data, rt_size_t size);
 void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capacity);
-void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size);
+void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size,
+                         rt_size_t old_capacity);
+/* A live block is about to be rewritten by its allocator (free, realloc). */
+void sim_annotate_open(void *data, rt_size_t size, rt_size_t capacity);
 void sim_annotate_free(const void *heap, void *data, rt_size_t capacity);
 /* realloc copied n bytes of the caller's data to a new block. */
 void sim_annotate_copied(void *data, rt_size_t n);
