@@ -144,8 +144,11 @@ void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t
 #endif
 }
 
-/* A memory pool: its blocks area is no-access but for live blocks; the
- * redzone of one word is exactly the next block's header word. */
+/* A memory pool: its blocks area is no-access but for live blocks.  No
+ * redzone: memcheck marks a block's redzones no-access on every alloc and
+ * free, and the one after the last block would lie past the buffer the
+ * program gave rt_mp_init (over a neighbouring variable when the buffer is
+ * sized exactly).  Headers are no-access anyway. */
 void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size)
 {
     POISON(begin, size);
@@ -154,7 +157,7 @@ void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size
     {
         VALGRIND_MAKE_MEM_NOACCESS(begin, size);
         if (!VALGRIND_MEMPOOL_EXISTS(pool))
-            VALGRIND_CREATE_MEMPOOL(pool, sizeof(void *), 0);
+            VALGRIND_CREATE_MEMPOOL(pool, 0, 0);
     }
 #else
     (void)pool;

@@ -85,6 +85,8 @@ struct chk_record
     int       is_pool;
     int       freed;            /* 0 live, 1 freed, 2 in quarantine */
     struct chk_event alloc, free;
+    int       reused;           /* the address was a freed block before: */
+    struct chk_event prev_free; /* who freed that one */
 };
 
 struct chk_span
@@ -267,13 +269,17 @@ static struct chk_record *chk_new(const struct rt_object *heap, void *data, rt_s
                                   rt_size_t capacity, int is_pool, struct rt_hw_mem_site site)
 {
     struct chk_record *old = chk_get(data);
-    if (old)
-        chk_drop(old);
     struct chk_record *r = calloc(1, sizeof *r);
     if (!r)
     {
         fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
         abort();
+    }
+    if (old)
+    {
+        r->reused = old->freed != 0 && old->user == (unsigned char *)data;
+        r->prev_free = old->free;
+        chk_drop(old);
     }
     r->heap = heap;
     r->data = r->user = data;
@@ -533,7 +539,11 @@ static const struct rt_object *heap_object_holding(const void *p)
             if (classes[c] == RT_Object_Class_Memory)
             {
                 const struct rt_memory *m = (const struct rt_memory *)o;
-                lo = (rt_ubase_t)o < m->address ? (rt_ubase_t)o : m->address;
+                /* the object itself counts when it sits just below its area
+                 * (not when it is a host global far from it) */
+                lo = (rt_ubase_t)o < m->address &&
+                     m->address - (rt_ubase_t)o <= 4 * sizeof(struct rt_memory)
+                         ? (rt_ubase_t)o : m->address;
                 hi = m->address + m->total + 8 * sizeof(void *);
             }
             else
@@ -593,6 +603,14 @@ RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *p
         report_head(kind, call, ptr, site);
         report_block(in);
     }
+    else if (rg && rg->is_pool && rg->owner != heap && live_block_holding(ptr, 1) &&
+             live_block_holding(ptr, 1)->user == (unsigned char *)ptr)
+    {
+        snprintf(kind, sizeof kind, "invalid free: a block of memory pool \"%s\" (use rt_mp_free)",
+                 obj_name(rg->owner));
+        report_head(kind, call, ptr, site);
+        report_block(live_block_holding(ptr, 1));
+    }
     else if (rg && rg->owner != heap && !(rg->owner && heap &&
              (rg->owner->type & ~RT_Object_Class_Static) == RT_Object_Class_MemHeap &&
              (heap->type & ~RT_Object_Class_Static) == RT_Object_Class_MemHeap && !rg->is_pool))
@@ -615,9 +633,74 @@ RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *p
                  obj_name(heap_object_holding(ptr)));
         report_head(kind, call, ptr, site);
     }
+    else if (!rt_sim_is_target(ptr))
+    {
+        report_head("invalid free: the pointer is not in simulated RAM (a host address: a "
+                    "local or global variable, or host malloc)", call, ptr, site);
+    }
     else
     {
         report_head("invalid free: the pointer is not in any heap", call, ptr, site);
+    }
+    report_end();
+}
+
+/* A stale pointer the history can still tell: the block at r holds a live
+ * kernel object (or the stack of a thread that has not ended), which the
+ * kernel never frees while it is alive - the caller's pointer is to a block
+ * freed before and handed out again to the kernel.  Writes what it is to
+ * `what`; 0 if the block holds none. */
+static int kernel_object_in(const struct chk_record *r, char *what, size_t n)
+{
+    static const char *const class_name[] =
+    {
+        [RT_Object_Class_Thread] = "thread", [RT_Object_Class_Semaphore] = "semaphore",
+        [RT_Object_Class_Mutex] = "mutex", [RT_Object_Class_Event] = "event",
+        [RT_Object_Class_MailBox] = "mailbox", [RT_Object_Class_MessageQueue] = "message queue",
+        [RT_Object_Class_MemHeap] = "memheap", [RT_Object_Class_MemPool] = "memory pool",
+        [RT_Object_Class_Device] = "device", [RT_Object_Class_Timer] = "timer",
+        [RT_Object_Class_Module] = "module", [RT_Object_Class_Memory] = "heap",
+    };
+    const unsigned char *lo = r->data, *hi = r->data + r->capacity;
+    int found = 0;
+
+    rt_hw_mem_enter();
+    for (int c = 1; c < (int)(sizeof class_name / sizeof class_name[0]) && !found; c++)
+    {
+        struct rt_object_information *info = rt_object_get_information(c);
+        if (!info || !class_name[c] || !info->object_list.next)
+            continue;
+        for (rt_list_t *node = info->object_list.next; node != &info->object_list && !found;
+             node = node->next)
+        {
+            struct rt_object *o = rt_list_entry(node, struct rt_object, list);
+            const unsigned char *stack = RT_NULL;
+            if (c == RT_Object_Class_Thread &&
+                (((struct rt_thread *)o)->stat & RT_THREAD_STAT_MASK) != RT_THREAD_CLOSE)
+                stack = ((struct rt_thread *)o)->stack_addr;
+            if ((const unsigned char *)o >= lo && (const unsigned char *)o < hi)
+                found = snprintf(what, n, "the %s \"%.*s\", a live kernel object",
+                                 class_name[c], RT_NAME_MAX, o->name) > 0;
+            else if (stack && stack >= lo && stack < hi)
+                found = snprintf(what, n, "the stack of the running thread \"%.*s\"",
+                                 RT_NAME_MAX, o->name) > 0;
+        }
+    }
+    rt_hw_mem_leave();
+    return found;
+}
+
+RT_NORETURN static void report_stale(const struct chk_record *r, const char *what, int call,
+                                     void *ptr, struct rt_hw_mem_site site)
+{
+    char kind[256], when[160];
+    snprintf(kind, sizeof kind, "stale pointer: the block now holds %s", what);
+    report_head(kind, call, ptr, site);
+    report_block(r);
+    if (r->reused)
+    {
+        chk_event_text(when, sizeof when, &r->prev_free);
+        sim_report("         this address was freed before by %s and handed out again\n", when);
     }
     report_end();
 }
@@ -639,6 +722,9 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
         (call == RT_HW_MEM_FREE_ALIGN ? r->user != r->data
                                       : r->user == (unsigned char *)ptr && r->user == r->data))
     {
+        char what[96];
+        if (kernel_object_in(r, what, sizeof what))
+            report_stale(r, what, call, ptr, site);
         verify_guard(r, call, site);
         sim_annotate_open(r->user, r->size, (rt_size_t)(r->data + r->capacity - r->user));
         return r->capacity;
@@ -657,6 +743,12 @@ int rt_hw_mem_is_live(void *ptr)
 {
     struct chk_record *r = chk_get(ptr);
     return r && !r->freed && !r->is_pool;
+}
+
+rt_size_t rt_hw_mem_size(void *ptr)
+{
+    struct chk_record *r = chk_get(ptr);
+    return r && !r->freed && !r->is_pool ? r->size : 0;
 }
 
 void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site)
@@ -684,6 +776,11 @@ void rt_hw_mem_aligned(void *raw, void *user, rt_size_t size)
     ram_fill(r->data, (size_t)(u - sizeof(void *) - r->data), GUARD_BYTE);
     ram_fill(u + size, (size_t)(r->data + r->capacity - (u + size)), GUARD_BYTE);
     rt_hw_mem_leave();
+    /* u may be the data address of an older, freed block: its record goes
+     * (it would lose its only key and leak) */
+    struct chk_record *old = chk_get(u);
+    if (old && old != r)
+        chk_drop(old);
     chk_put_raw(u, r);
     sim_annotate_aligned(r->data, u, size, r->capacity);
 }
@@ -966,6 +1063,12 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
                  "not in a memory pool", obj_name(rg && !rg->is_pool ? rg->owner
                                                                      : heap_object_holding(ptr)));
         report_head(kind, RT_HW_MEM_MP_FREE, ptr, site);
+    }
+    else if (!rt_sim_is_target(ptr))
+    {
+        report_head("mempool invalid free: the pointer is not in simulated RAM (a host "
+                    "address: a local or global variable, or host malloc)",
+                    RT_HW_MEM_MP_FREE, ptr, site);
     }
     else
     {

@@ -16,7 +16,7 @@
  * asan stage) every wrong access inside the arena stops the program.
  *
  * RTSIM_TEST_SEED picks the first seed, RTSIM_CLEAN_PROGRAMS the number of
- * programs per heap and level (default 40).
+ * programs per heap and level (default 12).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,8 +366,8 @@ static void minimise(struct program *pg, const char *heap, const struct level *l
 static int programs_per_case(void)
 {
     const char *env = getenv("RTSIM_CLEAN_PROGRAMS");
-    int n = env ? atoi(env) : 40;
-    return n > 0 ? n : 40;
+    int n = env ? atoi(env) : 12;
+    return n > 0 ? n : 12;
 }
 
 static void test_random_correct_programs(void **state)
