@@ -206,6 +206,13 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
         return RT_SIM_ECONFIG;
     }
+    if (app_main == NULL)
+    {
+        FILE *err = cfg && cfg->report ? cfg->report : stderr;
+        fprintf(err, "rtsim: rt_sim_run: app_main is NULL (the function the main thread runs)\n");
+        fflush(err);
+        return RT_SIM_ECONFIG;
+    }
     CHECK_PT(pthread_mutex_lock(&sim_lock));
 
     struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */

@@ -50,6 +50,11 @@ struct sim_state
     int booted;                     /* the scheduler has started */
     int result;                     /* rt_sim_run's return code */
     int result_set;
+    /* A host thread rtsim does not run made a kernel call (1) or called
+     * rt_sim_stop (2); the run ends at its next scheduling point. */
+    int foreign;
+    int foreign_code;
+    char foreign_call[64];
     struct rt_sim_config cfg;
 
     struct sim_ctx  host;           /* the rt_sim_run caller */
