@@ -1079,7 +1079,7 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
 }
 
 /* ------------------------------------------------------------ run life */
-void sim_check_begin(const struct rt_sim_config *cfg)
+int sim_check_begin(const struct rt_sim_config *cfg)
 {
     sim_check_reset();
     chk.level = cfg->checked;
@@ -1092,6 +1092,11 @@ void sim_check_begin(const struct rt_sim_config *cfg)
             chk.level = 2;
         else if (!strcmp(env, "on") || !strcmp(env, "1") || !strcmp(env, "checked"))
             chk.level = 1;
+        else
+        {
+            sim_report("rtsim: RTSIM_CHECK: bad value \"%s\" (use off, on or strict)\n", env);
+            return -1;
+        }
     }
     if (chk.level < 0)
         chk.level = 0;
@@ -1102,7 +1107,7 @@ void sim_check_begin(const struct rt_sim_config *cfg)
      * allocators' own accesses would only cost time. */
     sim_annotate_brackets(chk.level > 0);
 
-    sim_fault_begin(cfg);
+    return sim_fault_begin(cfg);
 }
 
 struct leak_row { unsigned long addr; const struct chk_record *r; };

@@ -17,11 +17,13 @@
 #define NO_ASAN
 #endif
 
-/* fault.c: read the fault-injection spec for a run. */
-void sim_fault_begin(const struct rt_sim_config *cfg);
+/* fault.c: read the fault-injection spec for a run; nonzero (reported)
+ * when RTSIM_FAIL_ALLOC is not understood. */
+int  sim_fault_begin(const struct rt_sim_config *cfg);
 
 /* check.c: a run's life. */
-void sim_check_begin(const struct rt_sim_config *cfg);
+/* Nonzero (reported) when RTSIM_CHECK or RTSIM_FAIL_ALLOC is not understood. */
+int  sim_check_begin(const struct rt_sim_config *cfg);
 /* At the end of a clean run: list leaked blocks; nonzero if any. */
 int  sim_check_end(void);
 void sim_check_reset(void);

@@ -234,10 +234,14 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
-    sim_check_begin(&sim.cfg);
+    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
+    if (sim_check_begin(&sim.cfg) != 0)
+    {
+        sim.result = RT_SIM_ECONFIG;
+        goto out;
+    }
     sim.running = 1;
 
-    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
     if (sim_board_load(sim.cfg.board, &sim.board, err) != 0)
     {
         fflush(err);

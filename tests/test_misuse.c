@@ -419,6 +419,36 @@ static void test_api_refusals(void **state)
     assert_string_equal(tu_report(), expect);
 }
 
+/* Environment values rtsim does not understand are errors naming them. */
+static void test_bad_environment(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    static const char *const bad_fail[] = { "nth=x", "nth=", "p=2", "after=-1", "bogus" };
+    tu_config(&cfg);
+
+    setenv("RTSIM_CHECK", "stritc", 1);
+    tu_console_reset();
+    assert_int_equal(rt_sim_run(&cfg, never, NULL), RT_SIM_ECONFIG);
+    assert_string_equal(tu_report(), "rtsim: RTSIM_CHECK: bad value \"stritc\" (use off, on or strict)\n");
+    unsetenv("RTSIM_CHECK");
+
+    for (size_t i = 0; i < sizeof bad_fail / sizeof bad_fail[0]; i++)
+    {
+        setenv("RTSIM_FAIL_ALLOC", bad_fail[i], 1);
+        tu_console_reset();
+        assert_int_equal(rt_sim_run(&cfg, never, NULL), RT_SIM_ECONFIG);
+        snprintf(expect, sizeof expect, "rtsim: RTSIM_FAIL_ALLOC: bad value \"%s\" (use nth=N, "
+                 "after=N, p=P with 0 <= P <= 1, seed=S, heap=NAME)\n", bad_fail[i]);
+        assert_string_equal(tu_report(), expect);
+    }
+    setenv("RTSIM_FAIL_ALLOC", "nth=3,p=0.5,seed=7,heap=heap", 1);
+    tu_console_reset();
+    assert_int_equal(rt_sim_run(&cfg, never, NULL), RT_SIM_OK);
+    assert_string_equal(tu_report(), "");
+    unsetenv("RTSIM_FAIL_ALLOC");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
@@ -433,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_align_reuse),
         cmocka_unit_test(test_foreign_host_thread),
         cmocka_unit_test(test_api_refusals),
+        cmocka_unit_test(test_bad_environment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
