@@ -406,10 +406,53 @@ static void test_random_correct_programs(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Every program the generator found (minimised), and the issue's own,
+ * kept: each on every heap at every level. */
+#define M(slot, n)  { OP_MALLOC, slot, n, 0, 0 }
+#define R(slot, n)  { OP_REALLOC, slot, n, 0, 0 }
+#define F(slot)     { OP_FREE, slot, 0, 0, 0 }
+static const struct program regressions[] =
+{
+    /* issue 12, memheap: guard, kheap_validate, slot lookup */
+    { { M(0, 156), R(0, 97), F(0), M(1, 85), M(2, 54) }, 5 },
+    /* memheap, on: rt_memory_info's used undefined after two shrinks */
+    { { M(3, 84), R(3, 34), R(3, 2), F(3) }, 4 },
+    /* tlsf, strict: rt_system_heap_check's result undefined */
+    { { R(0, 29), R(0, 7), F(0) }, 3 },
+    { { M(7, 26), R(7, 3), F(7) }, 3 },
+    /* smallmem, on: the shrunk block's header at rt_free */
+    { { R(7, 174), R(7, 107), R(3, 2), M(2, 128) }, 4 },
+    /* smallmem-classic, on */
+    { { M(0, 121), R(0, 29), F(0), R(1, 22), R(3, 34) }, 5 },
+};
+
+static void test_regressions(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof regressions / sizeof regressions[0]; i++)
+        for (size_t h = 0; h < NHEAPS; h++)
+            for (size_t l = 0; l < NLEVELS; l++)
+            {
+                const char *why;
+                if (rt_system_heap_select(heaps[h]) != RT_EOK)
+                    continue;
+                rt_system_heap_select(RT_NULL);
+                if (try_program(&regressions[i], heaps[h], &levels[l], &why))
+                {
+                    fprintf(stderr, "regression %zu, heap %s, level %s: %s\n%s", i, heaps[h],
+                            levels[l].name, why, calls);
+                    bad++;
+                }
+            }
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
     {
+        cmocka_unit_test(test_regressions),
         cmocka_unit_test(test_random_correct_programs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
