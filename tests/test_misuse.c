@@ -352,10 +352,10 @@ static void foreign_main(void *arg)
     rt_sem_init(&foreign_sem, "fs", 0, RT_IPC_FLAG_PRIO);
     if (pthread_create(tid, NULL, foreign_thread, NULL) != 0)
         tu_fail(__FILE__, __LINE__, "pthread_create");
-    /* wait in virtual time; the host thread's request ends the run */
-    for (int i = 0; i < 1000000; i++)
+    /* wait in virtual time until the host thread's request ends the run
+     * (cfg.tick_limit is the safety net) */
+    for (;;)
         rt_thread_delay(1);
-    tu_log("not reached");
 }
 
 static void test_foreign_host_thread(void **state)
@@ -365,8 +365,13 @@ static void test_foreign_host_thread(void **state)
     {
         pthread_t tid;
         void *ret = NULL;
+        struct rt_sim_config cfg;
         foreign_kind = kind;
-        int rc = run_on("smallmem", 1, foreign_main, &tid);
+        tu_config(&cfg);
+        cfg.tick_limit = 100000000;
+        tu_console_reset();
+        tu_log_reset();
+        int rc = tu_run(&cfg, foreign_main, &tid);
         assert_int_equal(pthread_join(tid, &ret), 0);
         assert_null(ret);
         assert_string_equal(tu_log_text(), "");
