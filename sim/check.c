@@ -690,6 +690,31 @@ static int kernel_object_in(const struct chk_record *r, char *what, size_t n)
     return found;
 }
 
+/* O(1) first look, before kernel_object_in walks the object lists: does
+ * the block start like a linked kernel object (a class number, and list
+ * links that point back at it) or like a thread stack (RT-Thread fills a
+ * new stack with '#', and its lowest bytes are the last to be used)? */
+static int maybe_kernel_block(const struct chk_record *r)
+{
+    if (r->capacity < sizeof(rt_ubase_t))
+        return 0;
+    rt_ubase_t first = ram_word(r->data);
+    if (first == (rt_ubase_t)0x2323232323232323ull)
+        return 1;
+    if (r->capacity < sizeof(struct rt_object))
+        return 0;
+    const struct rt_object *o = (const struct rt_object *)(void *)r->data;
+    rt_hw_mem_enter();
+    rt_uint8_t type = *(const volatile rt_uint8_t *)&o->type;
+    rt_list_t *next = *(rt_list_t *const volatile *)&o->list.next;
+    rt_hw_mem_leave();
+    struct rt_object_information *info =
+        rt_object_get_information((enum rt_object_class_type)(type & ~RT_Object_Class_Static));
+    if (!info || !next || (next != &info->object_list && !rt_sim_is_target(next)))
+        return 0;
+    return ram_word(&next->prev) == (rt_ubase_t)&o->list;
+}
+
 RT_NORETURN static void report_stale(const struct chk_record *r, const char *what, int call,
                                      void *ptr, struct rt_hw_mem_site site)
 {
@@ -723,7 +748,7 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
                                       : r->user == (unsigned char *)ptr && r->user == r->data))
     {
         char what[96];
-        if (kernel_object_in(r, what, sizeof what))
+        if (maybe_kernel_block(r) && kernel_object_in(r, what, sizeof what))
             report_stale(r, what, call, ptr, site);
         verify_guard(r, call, site);
         sim_annotate_open(r->user, r->size, (rt_size_t)(r->data + r->capacity - r->user));

@@ -37,7 +37,7 @@
 
 struct sim_state sim;
 pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
-__thread struct sim_ctx *sim_self;
+__thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
 
 /* ------------------------------------------------------------- failures */
 void sim_fatal_errno(const char *what, int rc)
@@ -296,7 +296,9 @@ static void foreign_call_name(char *buf, size_t n)
     free(sym);
 }
 
-/* From a host thread that is not ours: during a run, refuse (above). */
+/* From a host thread that is not ours: during a run, refuse (above).
+ * Out of line: the kernel's interrupt_disable pays one test for it. */
+__attribute__((noinline, cold))
 static void foreign_thread_check(int is_stop, int stop_code)
 {
     char name[64];
@@ -337,6 +339,9 @@ static void foreign_thread_honour(void)
 }
 
 /* ------------------------------------------------------------ interrupts */
+/* Called around every kernel critical section: no frame (the foreign
+ * check is out of line), so it costs what it cost before that check. */
+__attribute__((optimize("omit-frame-pointer")))
 rt_base_t rt_hw_interrupt_disable(void)
 {
     if (!sim_self)

@@ -80,7 +80,9 @@ struct sim_state
 
 extern struct sim_state sim;
 extern pthread_mutex_t sim_lock;
-extern __thread struct sim_ctx *sim_self;
+/* initial-exec: librtsim is a static library linked into the program, so
+ * its TLS needs no __tls_get_addr call (rt_hw_interrupt_disable reads it). */
+extern __thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
 
 /* port.c */
 void sim_port_reset(void);
