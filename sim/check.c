@@ -694,7 +694,7 @@ static int kernel_object_in(const struct chk_record *r, char *what, size_t n)
  * the block start like a linked kernel object (a class number, and list
  * links that point back at it) or like a thread stack (RT-Thread fills a
  * new stack with '#', and its lowest bytes are the last to be used)? */
-static int maybe_kernel_block(const struct chk_record *r)
+NO_ASAN static int maybe_kernel_block_bytes(const struct chk_record *r)
 {
     if (r->capacity < sizeof(rt_ubase_t))
         return 0;
@@ -703,16 +703,30 @@ static int maybe_kernel_block(const struct chk_record *r)
         return 1;
     if (r->capacity < sizeof(struct rt_object))
         return 0;
+    /* A kernel object: a class number, a terminated name, an aligned
+     * link (its neighbours may be static objects in host memory, so the
+     * links are not followed here) */
     const struct rt_object *o = (const struct rt_object *)(void *)r->data;
-    rt_hw_mem_enter();
+    const volatile char *name = o->name;
     rt_uint8_t type = *(const volatile rt_uint8_t *)&o->type;
-    rt_list_t *next = *(rt_list_t *const volatile *)&o->list.next;
+    rt_ubase_t next = (rt_ubase_t)*(rt_list_t *const volatile *)&o->list.next;
+    int terminated = 0;
+    for (int i = 0; i < RT_NAME_MAX && !terminated; i++)
+        terminated = name[i] == '\0';
+    return terminated && next != 0 && next % sizeof(void *) == 0 &&
+           rt_object_get_information((enum rt_object_class_type)type) != RT_NULL;
+}
+
+/* The block's bytes are the program's (maybe never written): every test
+ * on them runs inside the bracket, and only the verdict leaves it. */
+NO_ASAN static int maybe_kernel_block(const struct chk_record *r)
+{
+    int verdict = 0;
+    rt_hw_mem_enter();
+    if (maybe_kernel_block_bytes(r))
+        verdict = 1;
     rt_hw_mem_leave();
-    struct rt_object_information *info =
-        rt_object_get_information((enum rt_object_class_type)(type & ~RT_Object_Class_Static));
-    if (!info || !next || (next != &info->object_list && !rt_sim_is_target(next)))
-        return 0;
-    return ram_word(&next->prev) == (rt_ubase_t)&o->list;
+    return verdict;
 }
 
 RT_NORETURN static void report_stale(const struct chk_record *r, const char *what, int call,
