@@ -144,8 +144,11 @@ void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t
 #endif
 }
 
-/* A memory pool: its blocks area is no-access but for live blocks; the
- * redzone of one word is exactly the next block's header word. */
+/* A memory pool: its blocks area is no-access but for live blocks.  No
+ * redzone: memcheck marks a block's redzones no-access on every alloc and
+ * free, and the one after the last block would lie past the buffer the
+ * program gave rt_mp_init (over a neighbouring variable when the buffer is
+ * sized exactly).  Headers are no-access anyway. */
 void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size)
 {
     POISON(begin, size);
@@ -154,7 +157,7 @@ void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size
     {
         VALGRIND_MAKE_MEM_NOACCESS(begin, size);
         if (!VALGRIND_MEMPOOL_EXISTS(pool))
-            VALGRIND_CREATE_MEMPOOL(pool, sizeof(void *), 0);
+            VALGRIND_CREATE_MEMPOOL(pool, 0, 0);
     }
 #else
     (void)pool;
@@ -211,7 +214,8 @@ void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capac
 #endif
 }
 
-void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size)
+void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size,
+                         rt_size_t old_capacity)
 {
     unsigned char *d = data;
     if (new_size > old_size)
@@ -224,6 +228,10 @@ void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_si
         VALGRIND_MEMPOOL_CHANGE(pool_of(heap), d, d, new_size);
         if (new_size > old_size)
             VALGRIND_MAKE_MEM_UNDEFINED(d + old_size, new_size - old_size);
+        /* MEMPOOL_CHANGE leaves the bytes past the new size as they were;
+         * the old slack was opened by sim_annotate_open */
+        VALGRIND_MAKE_MEM_NOACCESS(d + new_size, (old_capacity > new_size ? old_capacity
+                                                                          : new_size) - new_size);
     }
 #else
     (void)heap;
@@ -236,10 +244,30 @@ void sim_annotate_free(const void *heap, void *data, rt_size_t capacity)
 #ifdef RTSIM_HAVE_VALGRIND
     if (VG_ON() && VALGRIND_MEMPOOL_EXISTS(pool_of(heap)))
         VALGRIND_MEMPOOL_FREE(pool_of(heap), data);
+    if (VG_ON())
+        VALGRIND_MAKE_MEM_NOACCESS(data, capacity);
 #else
     (void)heap;
 #endif
+}
+
+/* The allocator is about to rewrite a live block (rt_free, rt_realloc):
+ * its slack becomes plain defined memory (it holds the guard bytes) for
+ * the time of the call.  Otherwise a header the allocator writes across
+ * the end of the caller's bytes (a shrink splits at the aligned new size)
+ * would be half accessible: memcheck keeps no value for the no-access
+ * half, and the word, read back, would be partly undefined.  The call's
+ * annotation (resize, free) closes the slack again. */
+void sim_annotate_open(void *data, rt_size_t size, rt_size_t capacity)
+{
+#ifdef RTSIM_HAVE_VALGRIND
+    if (VG_ON() && capacity > size)
+        VALGRIND_MAKE_MEM_DEFINED((unsigned char *)data + size, capacity - size);
+#else
+    (void)data;
+    (void)size;
     (void)capacity;
+#endif
 }
 
 void sim_annotate_copied(void *data, rt_size_t n)

@@ -122,6 +122,8 @@ static int bf_copy_name(struct bf_state *st, char *dst, size_t cap, const char *
     return 0;
 }
 
+#define BF_REGION_MIN 64
+
 static int bf_region(struct bf_state *st, char **w, int n)
 {
     struct sim_board_region *r;
@@ -137,6 +139,9 @@ static int bf_region(struct bf_state *st, char **w, int n)
         return bf_error(st, "a base address (decimal or 0x-hex, below 4 GiB)");
     if (bf_number(w[3], &size) != 0 || size == 0 || size > 0x100000000ull - base)
         return bf_error(st, "a region size (e.g. 128K, 8M, 0x20000) that ends by 4 GiB");
+    /* rtsim's own floor: a smaller region holds no heap header and block */
+    if (size < BF_REGION_MIN)
+        return bf_error(st, "a region of at least 64 bytes (a smaller one cannot hold anything)");
     r = &st->b->region[st->b->nregions];
     if (bf_copy_name(st, r->name, sizeof(r->name), w[1], "a region name of at most 15 characters") != 0)
         return -1;

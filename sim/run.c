@@ -272,6 +272,13 @@ int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), v
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
         return RT_SIM_ECONFIG;
     }
+    if (app_main == NULL)
+    {
+        FILE *err = cfg && cfg->report ? cfg->report : stderr;
+        fprintf(err, "rtsim: rt_sim_run: app_main is NULL (the function the main thread runs)\n");
+        fflush(err);
+        return RT_SIM_ECONFIG;
+    }
     CHECK_PT(pthread_mutex_lock(&sim_lock));
 
     struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */
@@ -293,10 +300,14 @@ int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), v
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
-    sim_check_begin(&sim.cfg);
+    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
+    if (sim_check_begin(&sim.cfg) != 0)
+    {
+        sim.result = RT_SIM_ECONFIG;
+        goto out;
+    }
     sim.running = 1;
 
-    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
     if (env_overrides() != 0 || sim_board_load(sim.cfg.board, &sim.board, err) != 0)
     {
         fflush(err);

@@ -240,11 +240,22 @@ int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const ch
     return 0;
 }
 
-void rtsim_close_outputs(struct rtsim_options *o)
+int rtsim_close_outputs(struct rtsim_options *o)
 {
+    int rc = 0;
     if (o->trace)
-        fclose(o->trace);
+    {
+        int bad = ferror(o->trace);
+        if (fclose(o->trace) != 0 || bad)
+        {
+            /* a full disk shows here, not at fopen */
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path,
+                    strerror(errno ? errno : EIO));
+            rc = -1;
+        }
+    }
     o->trace = NULL;
+    return rc;
 }
 
 /* ------------------------------------------------------------- files */
@@ -267,6 +278,7 @@ char *rtsim_read_stream(FILE *f, const char *what)
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     size_t k;
+    errno = 0;
     while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0)
     {
         n += k;
@@ -282,6 +294,23 @@ char *rtsim_read_stream(FILE *f, const char *what)
     if (!buf)
     {
         fprintf(stderr, "rtsim: out of memory reading %s\n", what);
+        return NULL;
+    }
+    if (ferror(f))
+    {
+        /* a directory opens, then fails to read (EISDIR) */
+        fprintf(stderr, "rtsim: cannot read %s: %s\n", what, strerror(errno ? errno : EIO));
+        free(buf);
+        return NULL;
+    }
+    const char *nul = memchr(buf, '\0', n);
+    if (nul)
+    {
+        int line = 1;
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        fprintf(stderr, "rtsim: %s:%d: a NUL byte: not a text scenario\n", what, line);
+        free(buf);
         return NULL;
     }
     buf[n] = '\0';
@@ -322,7 +351,8 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
     }
     struct rt_sim_config cfg = o->cfg;
     int rc = scn_run(&prog, &cfg, &so);
-    rtsim_close_outputs(o);
+    if (rtsim_close_outputs(o) != 0 && rc == 0)
+        rc = 1;
     scn_free(&prog);
     return rc;
 }
@@ -395,7 +425,15 @@ static int run_c_demo(const struct rtsim_demo *d, struct rtsim_options *o)
     struct rt_sim_config cfg = o->cfg;
     int rc = d->run(&cfg) != 0;
     if (trace)
-        fclose(trace);
+    {
+        int bad = ferror(trace);
+        if (fclose(trace) != 0 || bad)    /* a full disk shows here, not at fopen */
+        {
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path,
+                    strerror(errno ? errno : EIO));
+            rc = 1;
+        }
+    }
     o->cfg.trace = NULL;
     return rc;
 }

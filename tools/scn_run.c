@@ -13,6 +13,7 @@
  * the scenario's own variable names.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1051,6 +1052,18 @@ void scn_session_boot_step(void)
     take_step(NULL, "boot (heap initialised, main running)");
 }
 
+/* Close a picture file; a failed write (a full disk) is an error. */
+static int close_written(FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+    {
+        fprintf(stderr, "rtsim: cannot write %s: %s\n", path, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
+}
+
 static int write_pictures(void)
 {
     int rc = 0;
@@ -1069,7 +1082,8 @@ static int write_pictures(void)
             struct hm_snapshot empty = { 0 };
             hm_write_svg(f, snap ? snap : &empty, S.npictures ? S.npictures : 1,
                          S.opt.title ? S.opt.title : "rtsim heap map");
-            fclose(f);
+            if (close_written(f, S.opt.svg_path))
+                rc = -1;
         }
     }
     if (S.opt.html_path)
@@ -1084,7 +1098,8 @@ static int write_pictures(void)
         {
             hm_write_html(f, S.snaps, S.nsnaps, S.opt.title ? S.opt.title : "rtsim run",
                           S.texts, &S.log);
-            fclose(f);
+            if (close_written(f, S.opt.html_path))
+                rc = -1;
         }
     }
     return rc;

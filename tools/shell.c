@@ -161,7 +161,8 @@ int rtsim_cmd_shell(int argc, char **argv)
     int run = rt_sim_run(&o.cfg, shell_main, &c);
     fflush(stdout);
     int failures = scn_session_end();
-    rtsim_close_outputs(&o);
+    if (rtsim_close_outputs(&o) != 0)
+        failures++;
     for (int i = 0; i < c.nkeep; i++)
         scn_free_stmts(c.keep[i]);
     free(c.keep);

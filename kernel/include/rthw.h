@@ -176,6 +176,8 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
                              struct rt_hw_mem_site site);
 /* Is `ptr` the start of a live block of the system heap? (no report) */
 int rt_hw_mem_is_live(void *ptr);
+/* The size the caller asked for, of the live block at `ptr` (0 if none). */
+rt_size_t rt_hw_mem_size(void *ptr);
 /* A block was handed out: verify the poison of what it reuses, fill its
  * slack with the guard pattern, record its history. */
 void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site);

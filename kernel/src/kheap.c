@@ -613,6 +613,51 @@ static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize
     }
 }
 
+/* Strict rt_realloc (K8): the block stays where it is when the new size
+ * fits its capacity; otherwise the data moves to a new block and the old
+ * one goes to the quarantine like any freed block, so a stale pointer to
+ * it is caught instead of reaching memory handed out again. */
+static void *kheap_realloc_strict(void *ptr, rt_size_t newsize, rt_size_t ask,
+                                  const struct rt_hw_mem_block *old, struct rt_hw_mem_site site)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+    struct rt_hw_mem_block b;
+    void *nptr, *victim;
+
+    if (ask <= old->capacity)
+    {
+        b = *old;
+        b.size = newsize;
+        rt_hw_mem_resized(&b, old->capacity);
+        return ptr;
+    }
+    rt_hw_mem_enter();
+    nptr = a->alloc(kheap_heap, ask);
+    while (nptr == RT_NULL)
+    {
+        void *q = rt_hw_mem_unquarantine();
+        if (q == RT_NULL)
+            break;
+        a->free(kheap_heap, q);
+        nptr = a->alloc(kheap_heap, ask);
+    }
+    if (nptr != RT_NULL)
+        kheap_describe(nptr, newsize, &b);
+    rt_hw_mem_leave();
+    if (nptr == RT_NULL)
+        return RT_NULL;
+    rt_hw_mem_allocated(&b, RT_HW_MEM_REALLOC, site);
+    rt_memcpy(nptr, ptr, rt_hw_mem_size(ptr) < newsize ? rt_hw_mem_size(ptr) : newsize);
+    victim = rt_hw_mem_freeing(old, RT_HW_MEM_REALLOC, site);
+    if (victim != RT_NULL)
+    {
+        rt_hw_mem_enter();
+        a->free(kheap_heap, victim);
+        rt_hw_mem_leave();
+    }
+    return nptr;
+}
+
 /* rt_realloc with checking (lock held, ptr != NULL, newsize != 0). */
 static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
                                    struct rt_hw_mem_site site)
@@ -627,6 +672,8 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
         return RT_NULL;
     if (level >= 2 && newsize <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = newsize + KHEAP_STRICT_GUARD;
+    if (level >= 2)
+        return kheap_realloc_strict(ptr, newsize, ask, &old, site);
 
     rt_hw_mem_enter();
     nptr = a->realloc(kheap_heap, ptr, ask);

@@ -362,8 +362,13 @@ rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_si
 {
     RT_DEBUG_NOT_IN_INTERRUPT;
 
+    /* A block size so large that rounding it up and adding the header
+     * word would wrap is refused (rtsim's own check; RT-Thread does not). */
+    if (block_count == 0 || block_size == 0 ||
+        block_size > (rt_size_t)-1 - (RT_ALIGN_SIZE - 1) - MP_WORD)
+        return RT_NULL;
     rt_size_t stride = RT_ALIGN(block_size, RT_ALIGN_SIZE) + MP_WORD;
-    if (block_count == 0 || block_size == 0 || block_count > ((rt_size_t)-1) / stride)
+    if (block_count > ((rt_size_t)-1) / stride)
         return RT_NULL;
 
     struct rt_mempool *mp =

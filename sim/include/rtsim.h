@@ -283,7 +283,10 @@ int rt_sim_run_checked(const struct rt_sim_config *cfg, void (*app_main)(void *a
  * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
  * the same tick run in the order they were raised, after that tick's
  * timers.  May be called before rt_sim_run (applies to the next run) or
- * from inside a run.  Returns 0, or -1 when out of memory. */
+ * from inside a run.  Returns 0, or -1 (with a message on cfg.report or
+ * stderr) when isr is NULL, when `tick` lies RT_TICK_MAX / 2 ticks or more
+ * ahead of now (the counter could not tell it from a tick in the past), or
+ * when out of memory. */
 int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
 
 /* The running thread is about to make a host call that may block for long
@@ -293,7 +296,12 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
 void rt_sim_watchdog_pause(int paused);
 
 /* Stop the current run now with `code` (returned by rt_sim_run; 0 means
- * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
+ * RT_SIM_ESTOPPED).  Callable from any simulated thread or handler; does
+ * not return.  From a host thread rtsim does not run (a plain pthread of
+ * the program) the run stops at its next scheduling point and that host
+ * thread ends (pthread_exit).  Any other kernel call from such a thread is
+ * refused the same way: reported ("... called from a host thread that
+ * rtsim does not run"), the run ends with RT_SIM_EASSERT. */
 RT_NORETURN void rt_sim_stop(int code);
 
 /* Tests of deliberate mistakes: read / write one byte of simulated RAM
