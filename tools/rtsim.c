@@ -283,6 +283,7 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
         scn_free(&prog);
         return 1;
     }
+    so.file = file;
     struct rt_sim_config cfg = o->cfg;
     int rc = scn_run(&prog, &cfg, &so);
     rtsim_close_outputs(o);
