@@ -25,10 +25,12 @@
  *   demo_kernel.c the kernel demo (mutexes: beyond the scenario language)
  *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rtsim.h>
 #include "demos.h"
@@ -56,7 +58,11 @@ static const char *const usages[] = {
     "usage: rtsim demo [NAME] [options]   run a guided demo (all of them without NAME)\n"
     "       rtsim demo --list             list the demos\n",
     "usage: rtsim run FILE [options]      run a scenario file (docs/scenarios.md; - reads stdin);\n"
-    "                                     exit 1 when an expectation fails\n",
+    "                                     exit 1 when an expectation fails\n"
+    "  --junit FILE        also write the results as JUnit XML: one testcase per\n"
+    "                      expect, one for the run's own outcome\n"
+    "  --tap               print the results as TAP on stdout (the run's log goes\n"
+    "                      to stderr)\n",
     "usage: rtsim shell [options]         msh prompt with RT-Thread's commands and scenario\n"
     "                                     statements, one line at a time (stdin)\n",
     "usage: rtsim replay TRACE --heap A,B,... [--board NAME]\n"
@@ -125,7 +131,15 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
             usage(stdout, which);
             return 3;
         }
-        if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
+        if (which == RTSIM_CMD_RUN && is_opt(a, "--junit"))
+        {
+            if (i + 1 >= argc)
+                return rtsim_bad_usage(which, "option %s needs a value", a);
+            o->junit_path = argv[++i];
+        }
+        else if (which == RTSIM_CMD_RUN && is_opt(a, "--tap"))
+            o->tap = 1;
+        else if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
             is_opt(a, "--trace") || is_opt(a, "--svg") || is_opt(a, "--html"))
         {
             if (i + 1 >= argc)
@@ -293,6 +307,96 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
 
 /* ------------------------------------------------------------ commands */
 
+/* `rtsim run --junit FILE / --tap`: the run as usual, its expectations and
+ * outcome collected (scn_collect) and written for CI.  With --tap the
+ * run's log goes to stderr, stdout carries TAP only.  A scenario that does
+ * not parse is one failed case holding the parse error. */
+static int run_for_ci(const char *file, const char *text, struct rtsim_options *o,
+                      const char *title)
+{
+    FILE *junit = NULL;
+    if (o->junit_path && !(junit = fopen(o->junit_path, "w")))
+    {
+        fprintf(stderr, "rtsim: cannot write %s: %s\n", o->junit_path, strerror(errno));
+        return 2;
+    }
+    int tap_fd = -1;
+    if (o->tap)
+    {
+        fflush(stdout);
+        tap_fd = dup(1);
+        if (tap_fd < 0 || dup2(2, 1) < 0)
+        {
+            fprintf(stderr, "rtsim: --tap: %s\n", strerror(errno));
+            if (junit)
+                fclose(junit);
+            return 2;
+        }
+    }
+    /* Parse errors are kept for the report as well as shown. */
+    char *perr = NULL;
+    size_t perr_len = 0;
+    FILE *errs = open_memstream(&perr, &perr_len);
+    scn_error_stream = errs;
+    struct scn_results res = { 0 };
+    scn_collect(&res);
+    int rc = rtsim_run_text(file, text, o, title);
+    scn_collect(NULL);
+    scn_error_stream = NULL;
+    if (errs)
+        fclose(errs);
+    if (perr && perr_len)
+        fputs(perr, stderr);
+    fflush(stdout);
+    fflush(stderr);
+    struct rt_sim_case_result *cases = calloc((size_t)res.n + 1, sizeof *cases);
+    if (!cases)
+    {
+        fprintf(stderr, "rtsim: out of memory\n");
+        exit(1);
+    }
+    int n = 0;
+    char parse_name[300];
+    if (rc == 2 && res.n == 0)
+    {
+        snprintf(parse_name, sizeof parse_name, "%s: the scenario parses", file);
+        cases[n].name = parse_name;
+        cases[n].failure = perr && perr_len ? perr : "the scenario does not parse";
+        n++;
+    }
+    for (int i = 0; i < res.n; i++, n++)
+    {
+        cases[n].name = res.cases[i].name;
+        cases[n].failure = res.cases[i].failure;
+    }
+    int bad = 0;
+    if (o->tap)
+    {
+        dup2(tap_fd, 1);
+        close(tap_fd);
+        bad |= rt_sim_write_tap(stdout, cases, n);
+    }
+    if (junit)
+    {
+        bad |= rt_sim_write_junit(junit, "rtsim run", cases, n);
+        bad |= fclose(junit) != 0;
+    }
+    for (int i = 0; i < res.n; i++)
+    {
+        free(res.cases[i].name);
+        free(res.cases[i].failure);
+    }
+    free(res.cases);
+    free(cases);
+    free(perr);
+    if (bad)
+    {
+        fprintf(stderr, "rtsim: could not write the results\n");
+        return 2;
+    }
+    return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct rtsim_options o;
@@ -320,7 +424,13 @@ static int cmd_run(int argc, char **argv)
     const char *file = strcmp(o.rest, "-") == 0 ? "<stdin>" : o.rest;
     if (file != o.rest && text[0] != '#')
         snprintf(title, sizeof title, "rtsim run");
-    rc = rtsim_run_text(file, text, &o, title);
+    if (!o.junit_path && !o.tap)
+    {
+        rc = rtsim_run_text(file, text, &o, title);
+        free(text);
+        return rc;
+    }
+    rc = run_for_ci(file, text, &o, title);
     free(text);
     return rc;
 }

@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(meson ninja-build pkg-config gcc libc6-dev python3 libcmocka-dev valgrind
           gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386 libxml2-utils
-          gcc-riscv64-unknown-elf gcovr)
+          gcc-riscv64-unknown-elf gcovr libedit-dev)
 # The browser test of `rtsim --html` (tests/check_cli_html.py) opens the page
 # in headless Chromium (~100 MB).  RTSIM_BROWSER_TEST=0 leaves Chromium out;
 # that test is then skipped.

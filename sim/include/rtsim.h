@@ -168,6 +168,10 @@ struct rt_sim_utest_options
     void (*case_starts)(void *ctx, const char *name);
     void (*case_ends)(void *ctx, const char *name);
     void *hook_ctx;
+    /* Called on the host thread after each case with its verdict (may be
+     * NULL): failure NULL = passed, else why; asserts = the failed uassert
+     * lines, "FILE:LINE: FUNC: MSG" one a line ("" when none). */
+    void (*case_result)(void *ctx, const char *name, const char *failure, const char *asserts);
 };
 
 struct rt_sim_utest_result
@@ -189,6 +193,20 @@ int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest
  * passed, 1 a case failed, 2 bad usage or configuration, 3 no case
  * matched, 4 a case overran --wall-timeout. */
 int rt_sim_utest_main(int argc, char **argv);
+
+/* ------------------------------------------- results for CI (rtsim's own) */
+/* One test case's result: failure NULL = passed, else its one-line reason;
+ * detail (may be NULL) the longer text (failed uassert lines, FILE:LINE). */
+struct rt_sim_case_result
+{
+    const char *name;
+    const char *failure;
+    const char *detail;
+};
+/* JUnit XML (one <testsuite> named `suite`, as meson, GitLab and Jenkins
+ * read it) and TAP version 13.  Return 0, -1 on a write error. */
+int rt_sim_write_junit(FILE *f, const char *suite, const struct rt_sim_case_result *c, int n);
+int rt_sim_write_tap(FILE *f, const struct rt_sim_case_result *c, int n);
 
 /* ------------------------------------------------------------ RAM map */
 struct rt_sim_region
