@@ -23,6 +23,8 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,15 +110,77 @@ static int first_word(const char *line, char *word, size_t n)
 
 /* SIGINT cancels the line being read.  The signal may land on any host
  * thread of the simulation: it is passed on to the shell's, whose read()
- * it interrupts. */
+ * it interrupts.  libedit prints the prompt before it switches the
+ * terminal to raw mode, so a Ctrl-C may come while no read() is waiting:
+ * the handler also writes a byte to a pipe, which the editor's character
+ * reader (read_key) watches beside standard input. */
 static volatile sig_atomic_t interrupted;
 static pthread_t reader;
+static int sigpipe[2] = { -1, -1 };
 
 static void on_sigint(int sig)
 {
     interrupted = 1;
+    if (sigpipe[1] >= 0)
+    {
+        int saved = errno;
+        if (write(sigpipe[1], "", 1) < 0)
+            errno = saved;
+        errno = saved;
+    }
     if (!pthread_equal(pthread_self(), reader))
         pthread_kill(reader, sig);
+}
+
+static void drain_sigpipe(void)
+{
+    char buf[16];
+    while (sigpipe[0] >= 0 && read(sigpipe[0], buf, sizeof buf) > 0)
+        ;
+}
+
+/* One line from a terminal in its own (cooked) mode, byte by byte, while
+ * watching for Ctrl-C.  Returns 0, 1 when Ctrl-C cancelled the line, -1
+ * at the end of input. */
+static int read_tty_line(char *line, size_t n)
+{
+    size_t k = 0;
+    for (;;)
+    {
+        if (interrupted)
+            return 1;
+        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
+        int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
+        if (r < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
+        {
+            drain_sigpipe();
+            return 1;
+        }
+        if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        char ch;
+        ssize_t got = read(0, &ch, 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+        {
+            line[k] = '\0';
+            return k ? 0 : -1;
+        }
+        if (ch == '\n')
+        {
+            line[k] = '\0';
+            return 0;
+        }
+        if (k + 1 < n)
+            line[k++] = ch;
+    }
 }
 
 /* ---------------------------------------------------------- help, typos */
@@ -317,6 +381,43 @@ static unsigned char complete(EditLine *el, int ch)
     return CC_REDISPLAY;
 }
 
+/* libedit's character reader: one byte of standard input (the scenario
+ * language is ASCII), or -1 when Ctrl-C came (see on_sigint). */
+static int read_key(EditLine *el, wchar_t *wc)
+{
+    (void)el;
+    for (;;)
+    {
+        if (interrupted)
+            return -1;
+        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
+        int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
+        if (r < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
+        {
+            drain_sigpipe();
+            interrupted = 1;
+            return -1;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+        {
+            unsigned char ch;
+            ssize_t n = read(0, &ch, 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return n == 0 ? 0 : -1;
+            *wc = (wchar_t)ch;
+            return 1;
+        }
+    }
+}
+
 static void editor_open(struct shell_ctx *c)
 {
     c->el = el_init("rtsim", stdin, stdout, stderr);
@@ -340,6 +441,7 @@ static void editor_open(struct shell_ctx *c)
     el_set(c->el, EL_EDITOR, "emacs");
     el_set(c->el, EL_PROMPT, prompt_fn);
     el_set(c->el, EL_HIST, history, c->hist);
+    el_set(c->el, EL_GETCFN, read_key);
     el_set(c->el, EL_ADDFN, "rtsim-complete", "complete a command, statement or name",
            complete);
     el_set(c->el, EL_BIND, "^I", "rtsim-complete", NULL);
@@ -374,6 +476,8 @@ static int read_line(struct shell_ctx *c, const char *prompt, char *line, size_t
     if (c->el)
     {
         prompt_text = prompt;
+        /* A Ctrl-C typed while the last line ran is dropped with it. */
+        drain_sigpipe();
         interrupted = 0;
         int count = 0;
         const char *got = el_gets(c->el, &count);
@@ -393,20 +497,27 @@ static int read_line(struct shell_ctx *c, const char *prompt, char *line, size_t
         return 0;
     }
 #endif
+    if (c->interactive)
+    {
+        /* A Ctrl-C typed while the last line ran is dropped with it. */
+        drain_sigpipe();
+        interrupted = 0;
+    }
     fputs(prompt, stdout);
     fflush(stdout);
-    interrupted = 0;
-    if (!fgets(line, (int)n, stdin))
+    if (c->interactive)
     {
-        if (interrupted && c->interactive)
+        /* A terminal without libedit: its own line discipline edits. */
+        int r = read_tty_line(line, n);
+        if (r > 0)
         {
-            clearerr(stdin);
             fputs("^C\n", stdout);
             fflush(stdout);
-            return 1;
         }
-        return -1;
+        return r;
     }
+    if (!fgets(line, (int)n, stdin))
+        return -1;
     if (c->echo)
         fputs(line, stdout);
     line[strcspn(line, "\r\n")] = '\0';
@@ -425,7 +536,11 @@ static void shell_thread(void *arg)
     sa.sa_handler = on_sigint;      /* no SA_RESTART: the read is interrupted */
     sigemptyset(&sa.sa_mask);
     if (c->interactive)
+    {
+        if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) != 0)
+            sigpipe[0] = sigpipe[1] = -1;
         sigaction(SIGINT, &sa, &old);
+    }
 #ifdef RTSIM_HAVE_LIBEDIT
     if (c->interactive)
         editor_open(c);
@@ -499,7 +614,15 @@ static void shell_thread(void *arg)
     editor_close(c);
 #endif
     if (c->interactive)
+    {
         sigaction(SIGINT, &old, NULL);
+        if (sigpipe[0] >= 0)
+        {
+            close(sigpipe[0]);
+            close(sigpipe[1]);
+        }
+        sigpipe[0] = sigpipe[1] = -1;
+    }
     fflush(stdout);
 }
 
