@@ -64,7 +64,10 @@ static const char *const usages[] = {
     "  --tap               print the results as TAP on stdout (the run's log goes\n"
     "                      to stderr)\n",
     "usage: rtsim shell [options]         msh prompt with RT-Thread's commands and scenario\n"
-    "                                     statements, one line at a time (stdin)\n",
+    "                                     statements, one line at a time (stdin); on a\n"
+    "                                     terminal: line editing, history (~/.rtsim_history,\n"
+    "                                     $XDG_STATE_HOME/rtsim/history or $RTSIM_HISTORY),\n"
+    "                                     Tab completion, Ctrl-C cancels, Ctrl-D exits\n",
     "usage: rtsim replay TRACE --heap A,B,... [--board NAME]\n"
     "                                     replay the malloc/free/realloc lines of a trace\n"
     "                                     through other heap algorithms and compare\n",
@@ -77,8 +80,9 @@ static void usage(FILE *out, int which)
         fputs("rtsim: RT-Thread's memory manager on your laptop\n\n"
               "usage: rtsim demo [NAME] [options]   guided demos (all of them without NAME)\n"
               "       rtsim demo --list             list the demos\n"
-              "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md)\n"
-              "       rtsim shell [options]         msh prompt (reads stdin)\n"
+              "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md;\n"
+              "                                     --junit FILE, --tap: results for CI)\n"
+              "       rtsim shell [options]         msh prompt (reads stdin; edits lines on a terminal)\n"
               "       rtsim replay TRACE --heap A,B,...  replay a trace through other heaps\n"
               "       rtsim --help | --version | COMMAND --help\n\n", out);
         fputs(common_help, out);
