@@ -265,6 +265,21 @@ rc, out, err = run(["demo", "split-merge", "--map"])
 check("--map prints a map after every memory step",
       rc == 0 and out.count("-- map after step") >= 9, f"rc={rc}")
 
+# -------------------------------------------------------- rtsim addr
+LOG = ("**7** rtsim: board stm32f407 RAM SRAM 0x20000000..0x2001ffff is host 0x4A43000..0x4A62FFF\n"
+       "**7** rtsim: board stm32f407 RAM CCM 0x10000000..0x1000ffff is host 0x4A63000..0x4A72FFF\n"
+       "==7==  Address 0x4a45a12 is 0 bytes after a block of size 98 client-defined\n"
+       "==7==    at 0x10A567: app_main (faulty.c:26) 0x4A63010\n")
+rc, out, err = run(["addr"], stdin=LOG.encode())
+check("rtsim addr adds board addresses to a Valgrind log",
+      rc == 0 and out == LOG.replace("0x4a45a12 is", "0x4a45a12 [board 0x20002a12] is")
+      .replace("0x4A63010\n", "0x4A63010 [board 0x10000010]\n"), repr(out))
+rc, out, err = run(["addr"], stdin=b"==1== Address 0x4a45a12 is\n")
+check("rtsim addr without a map copies the log and says why",
+      rc == 0 and out == "==1== Address 0x4a45a12 is\n" and "no RAM map" in err, repr(err))
+rc, out, err = run(["addr", "--bogus"])
+check("rtsim addr: bad option exits 2 with usage", rc == 2 and "usage: rtsim addr" in err)
+
 # ------------------------------------------------------- shell sessions
 update = os.environ.get("RTSIM_UPDATE_GOLDEN")
 for name in sorted(os.listdir(golden_dir)):

@@ -26,6 +26,7 @@
  *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ static void usage(FILE *out, int which)
               "                                     --junit FILE, --tap: results for CI)\n"
               "       rtsim shell [options]         msh prompt (reads stdin; edits lines on a terminal)\n"
               "       rtsim replay TRACE --heap A,B,...  replay a trace through other heaps\n"
+              "       rtsim addr [LOG]              add board addresses to a Valgrind log\n"
               "       rtsim --help | --version | COMMAND --help\n\n", out);
         fputs(common_help, out);
         return;
@@ -505,6 +507,72 @@ static int cmd_demo(int argc, char **argv)
     return status;
 }
 
+/* `rtsim addr [LOG]`: a Valgrind log (file or stdin) with the RAM map a
+ * checked run prints under Valgrind ("rtsim: board B RAM R 0xBASE..0xLAST
+ * is host 0xH..0xHLAST", sim/annotate.c), copied to stdout with
+ * " [board 0x...]" after every host address inside the RAM. */
+#define ADDR_MAX_MAPS 64
+struct addr_map { unsigned long base, host, host_last; };
+
+static const char addr_usage[] =
+    "usage: rtsim addr [LOG]              copy a Valgrind log (file, or stdin without\n"
+    "                                     LOG), adding the board address after every host\n"
+    "                                     address inside the simulated RAM\n";
+
+static int cmd_addr(int argc, char **argv)
+{
+    if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+    {
+        fputs(addr_usage, stdout);
+        return 0;
+    }
+    if (argc > 3 || (argc == 3 && argv[2][0] == '-' && argv[2][1]))
+    {
+        fprintf(stderr, "rtsim: %s %s\n%s", argc > 3 ? "unexpected argument" : "unknown option",
+                argv[argc > 3 ? 3 : 2], addr_usage);
+        return 2;
+    }
+    int from_stdin = argc < 3 || strcmp(argv[2], "-") == 0;
+    char *text = from_stdin ? rtsim_read_stream(stdin, "standard input") : rtsim_read_file(argv[2]);
+    if (!text)
+        return 2;
+    struct addr_map maps[ADDR_MAX_MAPS];
+    int nmaps = 0;
+    for (const char *p = text; (p = strstr(p, " RAM ")) != NULL && nmaps < ADDR_MAX_MAPS; p++)
+    {
+        unsigned long base, last, host, host_last;
+        char name[32];
+        if (sscanf(p, " RAM %31s 0x%lx..0x%lx is host 0x%lx..0x%lx", name, &base, &last, &host,
+                   &host_last) == 5 && host_last >= host)
+            maps[nmaps++] = (struct addr_map){ base, host, host_last };
+    }
+    if (nmaps == 0)
+        fprintf(stderr, "rtsim: no RAM map in the log (a checked run under Valgrind prints "
+                "\"rtsim: board ... RAM ... is host ...\" lines)\n");
+    for (const char *p = text; *p; )
+    {
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && (p == text || !isalnum((unsigned char)p[-1])))
+        {
+            char *end;
+            unsigned long v = strtoul(p + 2, &end, 16);
+            fwrite(p, 1, (size_t)(end - p), stdout);
+            int is_map = strncmp(end, "..", 2) == 0 || (p >= text + 4 && strncmp(p - 4, "..", 2) == 0)
+                         || (p >= text + 2 && strncmp(p - 2, "..", 2) == 0);
+            for (int i = 0; i < nmaps && end > p + 2 && !is_map; i++)
+                if (v >= maps[i].host && v <= maps[i].host_last)
+                {
+                    printf(" [board 0x%08lx]", maps[i].base + (v - maps[i].host));
+                    break;
+                }
+            p = end > p + 2 ? end : p + 2;
+            continue;
+        }
+        fputc(*p++, stdout);
+    }
+    free(text);
+    return ferror(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -528,6 +596,8 @@ int main(int argc, char **argv)
         return rtsim_cmd_shell(argc, argv);
     if (strcmp(cmd, "replay") == 0)
         return rtsim_cmd_replay(argc, argv);
+    if (strcmp(cmd, "addr") == 0)
+        return cmd_addr(argc, argv);
     if (cmd[0] == '-')
         return rtsim_bad_usage(-1, "unknown option %s", cmd);
     return rtsim_bad_usage(-1, "unknown command %s", cmd);
