@@ -142,6 +142,9 @@ void scn_names(void (*fn)(void *ctx, const char *name), void *ctx);
  * when it runs none.  Used when the kernel stops the run (an RT_ASSERT, a
  * memory error) inside a statement. */
 void scn_where(FILE *out, const char *what);
+/* An rt_sim_config.on_memory_error that names the statement (scn_run and
+ * the shell install it). */
+void scn_where_memory_error(void);
 
 /* Results of `rtsim run` for CI (--junit / --tap): one case per `expect`
  * plus one for the run's own outcome. */

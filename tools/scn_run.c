@@ -152,7 +152,7 @@ static void where_assert(const char *ex, const char *func, rt_size_t line)
     scn_where(stderr, what);
 }
 
-static void where_memory_error(void)
+void scn_where_memory_error(void)
 {
     scn_where(stderr, S.expect_outcome == RT_SIM_EMEMORY
                       ? "the memory error reported above (expected)"
@@ -1182,7 +1182,7 @@ int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct sc
     S.expect_outcome = prog->expect_outcome;
     cfg->trace = S.tap;
     if (!cfg->on_memory_error)
-        cfg->on_memory_error = where_memory_error;
+        cfg->on_memory_error = scn_where_memory_error;
     if (prog->expect_outcome)
         cfg->report = stdout;
     int rc = rt_sim_run(cfg, scenario_main, prog);

@@ -650,6 +650,7 @@ int rtsim_cmd_shell(int argc, char **argv)
     if (scn_session_begin(&so))
         return 1;
     o.cfg.trace = scn_session_trace();
+    o.cfg.on_memory_error = scn_where_memory_error;
     int run = rt_sim_run(&o.cfg, shell_main, &c);
     fflush(stdout);
     int failures = scn_session_end();
