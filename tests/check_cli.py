@@ -265,6 +265,16 @@ rc, out, err = run(["demo", "split-merge", "--map"])
 check("--map prints a map after every memory step",
       rc == 0 and out.count("-- map after step") >= 9, f"rc={rc}")
 
+rc, out, err = run(["shell"], stdin=b"a = malloc 10\nfree a\nfree a\n")
+check("shell: a memory error names <stdin>:LINE:COL and the statement",
+      rc == 1 and "<stdin>:3:1: error: the memory error reported above\n    free a\n" in err,
+      f"rc={rc} {err!r}")
+rc, out, err = run(["shell"], stdin=b"map nosuch\nhelp\n")
+check("shell: map of an unknown name is an error; help lists statements and exit (piped too)",
+      rc == 1 and "<stdin>:1:1: error: no heap or pool called nosuch" in err
+      and "Scenario statements" in out and "exit             - leave the shell" in out,
+      f"rc={rc} {err!r}")
+
 # -------------------------------------------------------- rtsim addr
 LOG = ("**7** rtsim: board stm32f407 RAM SRAM 0x20000000..0x2001ffff is host 0x4A43000..0x4A62FFF\n"
        "**7** rtsim: board stm32f407 RAM CCM 0x10000000..0x1000ffff is host 0x4A63000..0x4A72FFF\n"
