@@ -26,6 +26,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim.h"
 #include "check.h"
@@ -57,6 +58,71 @@ static int brackets_on;
 void sim_annotate_brackets(int on)
 {
     brackets_on = on && VG_ON();
+}
+
+/* ------------------------------------------- board addresses in reports */
+#ifdef RTSIM_HAVE_ASAN
+/* ASan prints its report, then calls this with the whole text: every host
+ * address in it that lies inside the simulated RAM gets a line with its
+ * board address and block.  Written with write(2): no allocation while
+ * ASan reports. */
+static void asan_report(const char *text)
+{
+    const void *seen[32];
+    int nseen = 0;
+    for (const char *p = text; (p = strstr(p, "0x")) != NULL; )
+    {
+        unsigned long v = 0;
+        const char *q = p + 2;
+        int digits = 0;
+        for (; digits < 16; q++, digits++)
+        {
+            int d = *q >= '0' && *q <= '9' ? *q - '0' : *q >= 'a' && *q <= 'f' ? *q - 'a' + 10 : -1;
+            if (d < 0)
+                break;
+            v = v * 16 + (unsigned long)d;
+        }
+        p = q;
+        const void *host = (const void *)v;
+        if (digits < 6 || !rt_sim_is_target(host))
+            continue;
+        int dup = 0;
+        for (int i = 0; i < nseen; i++)
+            dup |= seen[i] == host;
+        if (dup || nseen == 32)
+            continue;
+        seen[nseen++] = host;
+        char line[400];
+        if (sim_check_describe(host, line, sizeof line - 1))
+        {
+            size_t len = strlen(line);
+            line[len++] = '\n';
+            if (write(2, line, len) < 0)
+                return;
+        }
+    }
+}
+#endif
+
+void sim_annotate_ram_mapped(void)
+{
+#ifdef RTSIM_HAVE_ASAN
+    __asan_set_error_report_callback(asan_report);
+#endif
+#ifdef RTSIM_HAVE_VALGRIND
+    /* Valgrind names host addresses: the map turns each into the board's
+     * (board = host - HOST + BASE).  Checked runs only, as the annotations. */
+    if (!VG_ON() || rt_hw_mem_level() == 0)
+        return;
+    for (int i = 0; i < rt_sim_region_count(); i++)
+    {
+        const struct rt_sim_region *r = rt_sim_region(i);
+        VALGRIND_PRINTF("rtsim: board %s RAM %s 0x%08lx..0x%08lx is host %p..%p\n",
+                        rt_sim_board_name(), r->name, r->base,
+                        r->base + (unsigned long)r->size - 1, (void *)r->host,
+                        (void *)(r->host + r->size - 1));
+    }
+#endif
 }
 
 void rt_hw_mem_enter(void)

@@ -25,14 +25,16 @@
  * Errors are reported as "FILE:LINE: expected ..." and the whole board is
  * then checked by sim_board_validate.
  *
- * Also here: the simulator's rt_mem_target_addr, which turns the host
- * pointers the kernel's memory commands print into target addresses.
+ * Also here: the simulator's rt_mem_target_addr (the port hook of rthw.h),
+ * which turns the host pointers the kernel prints (its memory commands,
+ * rt_kprintf's %p) into target addresses.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rthw.h>
 #include <rtsim.h>
 #include "board.h"
 #include "../kernel/src/heap.h"

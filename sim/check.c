@@ -581,6 +581,36 @@ static struct chk_record *live_block_holding(const void *p, int want_pool)
     return NULL;
 }
 
+/* What the checker knows of host address p (Valgrind's and ASan's reports,
+ * annotate.c): its board address and the block around it, live or freed.
+ * Returns 0 when p is not inside the simulated RAM. */
+int sim_check_describe(const void *p, char *buf, size_t n)
+{
+    if (!rt_sim_is_target(p))
+        return 0;
+    const unsigned char *c = p;
+    const struct chk_record *r = live_block_holding(p, 0);
+    if (!r)
+        r = live_block_holding(p, 1);
+    for (size_t i = 0; !r && i < chk.nspans; i++)
+        if (c >= chk.span[i].lo && c < chk.span[i].hi)
+            r = &chk.span[i].rec;
+    int k = snprintf(buf, n, "rtsim: host %p is board address 0x%08lx", p, rt_sim_target_addr(p));
+    if (r && k > 0 && (size_t)k < n)
+    {
+        char when[160];
+        chk_event_text(when, sizeof when, r->freed ? &r->free : &r->alloc);
+        /* Worded as Valgrind words it: "N bytes inside / after / before". */
+        long off = (long)(c - r->user), size = (long)r->size;
+        long d = off < 0 ? -off : off < size ? off : off - size;
+        snprintf(buf + k, n - (size_t)k, ": %ld bytes %s block 0x%08lx (%lu bytes, %s \"%s\", "
+                 "%s by %s)", d, off < 0 ? "before" : off < size ? "inside" : "after",
+                 rt_sim_target_addr(r->user), (unsigned long)r->size, r->is_pool ? "pool" : "heap",
+                 obj_name(r->heap), r->freed ? "freed" : "allocated", when);
+    }
+    return 1;
+}
+
 RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *ptr, int call,
                                            struct rt_hw_mem_site site)
 {

@@ -51,5 +51,10 @@ void sim_annotate_abandon(void);
 /* Turn the rt_hw_mem_enter/leave brackets on (checked runs under Valgrind)
  * or off. */
 void sim_annotate_brackets(int on);
+/* A run's RAM is mapped: under Valgrind print the host/board map of every
+ * region; under ASan install the report callback that translates every
+ * host address inside the RAM (annotate.c). */
+void sim_annotate_ram_mapped(void);
+int sim_check_describe(const void *p, char *buf, size_t n);
 
 #endif

@@ -818,7 +818,12 @@ void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line)
         abort();
     }
     rt_thread_t t = sim.booted ? rt_thread_self() : NULL;
-    sim_report("rtsim: assertion failed: (%s) in %s, line %d\n", ex, func, (int)line);
+    /* Line 0: one of the kernel's context checks (RT_DEBUG_NOT_IN_INTERRUPT
+     * and its kin), which name the function, not a line. */
+    if (line)
+        sim_report("rtsim: assertion failed: (%s) in %s, line %d\n", ex, func, (int)line);
+    else
+        sim_report("rtsim: assertion failed: (%s) in %s\n", ex, func);
     sim_report("  thread \"%.*s\", tick %lu%s\n", RT_NAME_MAX, t ? t->name : "(boot)",
                (unsigned long)rt_tick_get_raw(), rt_interrupt_get_nest() ? ", in an interrupt" : "");
     sim_end_run(RT_SIM_EASSERT);

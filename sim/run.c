@@ -321,6 +321,7 @@ int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), v
         sim.result = RT_SIM_ECONFIG;
         goto out;
     }
+    sim_annotate_ram_mapped();
 
     rt_kernel_reset();
     rt_hw_trace_enabled = sim.cfg.trace != NULL;

@@ -16,6 +16,8 @@ struct rtsim_options
     int check;                  /* --check[=LEVEL] / --no-check: cfg.checked; -1 not given */
     int map, list;
     const char *trace_path, *svg_path, *html_path;
+    const char *junit_path;     /* run: --junit FILE */
+    int tap;                    /* run: --tap */
     FILE *trace;
     const char *rest;           /* the positional argument */
 };

@@ -22,7 +22,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # qemu-user (qemu-i386: the fallback for hosts that cannot run them).
 packages=(meson ninja-build pkg-config gcc libc6-dev python3 libcmocka-dev valgrind
           gcc-arm-none-eabi gcc-multilib qemu-user libcmocka-dev:i386 libc6-dbg:i386
-          libxml2-utils gcc-riscv64-unknown-elf gcovr)
+          libxml2-utils gcc-riscv64-unknown-elf gcovr libedit-dev libedit-dev:i386)
 # The browser test of `rtsim --html` (tests/check_cli_html.py) opens the page
 # in headless Chromium (~100 MB).  RTSIM_BROWSER_TEST=0 leaves Chromium out;
 # that test is then skipped.

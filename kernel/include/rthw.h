@@ -66,6 +66,13 @@ void rt_hw_us_delay(rt_uint32_t us);
 /* ----------------------------------------------------------- console, log */
 void rt_hw_console_output(const char *str);
 
+/* The address the board sees for a pointer: on a board, the pointer itself
+ * (kheap.c's weak default); in the simulator, a pointer into the simulated
+ * RAM becomes its target address (0x2000.... on the default board) and any
+ * other pointer is returned unchanged (sim/boardfile.c, rt_sim_target_addr).
+ * rt_kprintf's %p and RT-Thread's memory messages print through it. */
+rt_ubase_t rt_mem_target_addr(const void *p);
+
 /* A failed RT_ASSERT or context check: report and stop the run.  Does not
  * return. */
 RT_NORETURN void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line);

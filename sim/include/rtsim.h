@@ -344,6 +344,10 @@ struct rt_sim_utest_options
     void (*case_starts)(void *ctx, const char *name);
     void (*case_ends)(void *ctx, const char *name);
     void *hook_ctx;
+    /* Called on the host thread after each case with its verdict (may be
+     * NULL): failure NULL = passed, else why; asserts = the failed uassert
+     * lines, "FILE:LINE: FUNC: MSG" one a line ("" when none). */
+    void (*case_result)(void *ctx, const char *name, const char *failure, const char *asserts);
 };
 
 struct rt_sim_utest_result
@@ -366,6 +370,20 @@ int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest
  * matched, 4 a case overran --wall-timeout. */
 int rt_sim_utest_main(int argc, char **argv);
 
+/* ------------------------------------------- results for CI (rtsim's own) */
+/* One test case's result: failure NULL = passed, else its one-line reason;
+ * detail (may be NULL) the longer text (failed uassert lines, FILE:LINE). */
+struct rt_sim_case_result
+{
+    const char *name;
+    const char *failure;
+    const char *detail;
+};
+/* JUnit XML (one <testsuite> named `suite`, as meson, GitLab and Jenkins
+ * read it) and TAP version 13.  Return 0, -1 on a write error. */
+int rt_sim_write_junit(FILE *f, const char *suite, const struct rt_sim_case_result *c, int n);
+int rt_sim_write_tap(FILE *f, const struct rt_sim_case_result *c, int n);
+
 /* ------------------------------------------------------------ RAM map */
 struct rt_sim_region
 {
@@ -383,11 +401,22 @@ struct rt_sim_region
 const struct rt_sim_region *rt_sim_region(int i);
 int rt_sim_region_count(void);
 const char *rt_sim_board_name(void);
-/* Target address of a host pointer into the RAM map; host pointers
- * elsewhere are returned unchanged (and flagged by rt_sim_is_target). */
+/* Host and board addresses.  Each region's RAM is one host mapping:
+ * host = region->host + (target - region->base) for target in
+ * [base, base + size), and back.  Everything rtsim prints (maps, reports,
+ * traces, rt_kprintf's %p through rthw.h's rt_mem_target_addr) is the
+ * board's address; these convert, e.g. to read a debugger's or Valgrind's
+ * host address (docs/mistakes.md, `rtsim addr`).  Valid while a run is in
+ * progress (the mapping is the run's).
+ *
+ * rt_sim_target_addr: the board's address of a host pointer into the RAM
+ * map (0x2000.... on the default stm32f407); host pointers elsewhere are
+ * returned unchanged, as numbers (rt_sim_is_target tells them apart:
+ * nonzero when p is inside a region). */
 unsigned long rt_sim_target_addr(const void *p);
 int rt_sim_is_target(const void *p);
-/* Host pointer for a target address, NULL if it is not in any region. */
+/* The reverse: the host pointer for a board address, NULL if it is not in
+ * any region. */
 void *rt_sim_host_addr(unsigned long target);
 
 #ifdef __cplusplus
