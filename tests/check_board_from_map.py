@@ -140,7 +140,7 @@ def directives(board):
 def heap_start(board_path):
     """The first address after ZI in the heap-init demo's map (the heap object)."""
     rc, out, err = run(["demo", "heap-init", "--board", board_path])
-    m = re.search(r"ZI\s+\d+\s+\.data \+ \.bss \(ZI\)\n(?:.*not managed.*\n)?\s+0x([0-9a-f]+)\s+ctrl",
+    m = re.search(r"RW\+ZI\s+\d+\s+RW \.data \+ ZI \.bss\n(?:.*not managed.*\n)?\s+0x([0-9a-f]+)\s+ctrl",
                   out)
     return rc, (int(m.group(1), 16) if m else None), out + err
 
@@ -199,7 +199,7 @@ m = re.search(r"memheap heap at 0x([0-9a-f]+)\.\.0x10010000", out)
 ok("two.board: a memheap over CCMRAM starts after .ccmram (0x100002a4)",
    rc == 0 and m and int(m.group(1), 16) == 0x100002a4, out + err)
 ok("two.board: the map names those bytes 'firmware sections'",
-   re.search(r"0x10000000\s+ZI\s+676\s+firmware sections", out), out)
+   re.search(r"0x10000000\s+RW\+ZI\s+676\s+firmware sections", out), out)
 rc, out, err = run(["run", scn, "--board", b2, "--heap", "memheap"])
 ok("two.board --heap memheap: CCMRAM already in the system heap, after .ccmram",
    rc == 1 and "already managed by a heap" in err, out + err)

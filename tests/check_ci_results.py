@@ -121,7 +121,7 @@ if cases is not None:
     names = [c[0] for c in cases]
     failed = {c[0]: c[1] for c in cases if c[1]}
     check("utest fail: 6 cases, 5 failed, one per utest case in registration order",
-          names == ["rtsim.fail.assert", "rtsim.fail.deadlock", "rtsim.fail.rtassert",
+          names == ["rtsim.fail.assert", "rtsim.fail.waiting", "rtsim.fail.rtassert",
                     "rtsim.fail.timeout", "rtsim.fail.init", "rtsim.utest.heap"]
           and len(failed) == 5 and "rtsim.utest.heap" not in failed, repr(cases))
     msg, text = failed.get("rtsim.fail.assert", ("", ""))
@@ -129,8 +129,8 @@ if cases is not None:
           re.search(r"fail_tc\.c:15: unit_fails: \(1 \+ 1\) not equal to \(3\)$", msg)
           and "fail_tc.c:16: unit_fails: string not equal" in text
           and "an assertion failed (2 failed assertions)" in text, repr((msg, text)))
-    check("utest fail: a deadlock's failure says so",
-          "deadlock" in failed.get("rtsim.fail.deadlock", ("", ""))[0], repr(failed))
+    check("utest fail: a wait forever's failure says so",
+          "waiting forever" in failed.get("rtsim.fail.waiting", ("", ""))[0], repr(failed))
 t = tap(out, "utest fail")
 if t is not None:
     check("utest fail: TAP 1 ok, 5 not ok, diagnostics name file:line",
@@ -207,11 +207,11 @@ check("run: a parse error is one failed case with FILE:LINE:COL (exit 2)",
 
 scn4 = os.path.join(tmp, "ci4.rts")
 with open(scn4, "w") as f:
-    f.write("sem s 0\nthread a prio 5\n  take s forever\nend\nexpect deadlock\n")
+    f.write("sem s 0\nthread a prio 5\n  take s forever\nend\nexpect waiting\n")
 rc, out, err = run([rtsim, "run", scn4, "--tap"])
-t = tap(out, "run expecting a deadlock")
-check("run: an expected deadlock passes the run's case",
-      rc == 0 and t is not None and t == [(True, f"{scn4}: the run ends with deadlock", [])],
+t = tap(out, "run expecting a wait forever")
+check("run: an expected wait forever passes the run's case",
+      rc == 0 and t is not None and t == [(True, f"{scn4}: the run ends with waiting forever", [])],
       f"rc={rc} {out!r}")
 rc, out, err = run([rtsim, "demo", "--tap"])
 check("--tap belongs to run only", rc == 2 and "unknown option --tap" in err, f"rc={rc}")

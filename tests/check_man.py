@@ -43,8 +43,8 @@ rc, top = out(["--help"])
 check("rtsim --help exits 0", rc == 0)
 commands = re.findall(r"rtsim ([a-z]+) ", top)
 commands = list(dict.fromkeys(commands))
-check("rtsim --help names demo, run, shell, replay and addr",
-      commands == ["demo", "run", "shell", "replay", "addr"], repr(commands))
+check("rtsim --help names demo, run, shell, replay, board and addr",
+      commands == ["demo", "run", "shell", "replay", "board", "addr"], repr(commands))
 help_opts = set(OPT.findall(top))
 for c in commands:
     rc, text = out([c, "--help"])
