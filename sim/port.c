@@ -651,6 +651,7 @@ static void report_threads(void)
     }
 }
 
+#ifdef RT_USING_MUTEX
 /* The mutex a suspended thread waits for, or NULL. */
 static rt_mutex_t waits_for_mutex(rt_thread_t t)
 {
@@ -697,6 +698,19 @@ static void report_cycle_lines(rt_thread_t start)
         t = m->owner;
     } while (t != start);
 }
+
+#else
+/* Without mutexes (-Drtconfig) no thread can hold what another waits for. */
+static rt_thread_t find_mutex_cycle(void)
+{
+    return NULL;
+}
+
+static void report_cycle_lines(rt_thread_t start)
+{
+    (void)start;
+}
+#endif
 
 static void report_cycle(rt_thread_t start)
 {

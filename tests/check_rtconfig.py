@@ -50,6 +50,8 @@ def setup(name, rtconfig, ilp32):
     argv = ["meson", "setup", d, src, "-Drtconfig=" + rtconfig, "-Dtests=false", "-Dwerror=true"]
     if ilp32:
         argv += ["--cross-file", os.path.join(src, "cross", "ilp32.ini")]
+    else:
+        argv += ["-Dmodel=host"]      # the 64-bit host model (docs/model.md)
     return d, sh(argv)
 
 

@@ -554,6 +554,7 @@ HM_RAW static void system_heap_stats(struct hm_snapshot *snap, int nreg, const c
                  st.free_blocks == 1 ? "" : "s", (unsigned long)st.largest_free, extra);
         return;
     }
+#ifdef RTSIM_HAVE_MEMHEAP
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     unsigned long at = 0, au = 0, af = 0, an = 0, al = 0;
     int count = 0;
@@ -595,6 +596,10 @@ HM_RAW static void system_heap_stats(struct hm_snapshot *snap, int nreg, const c
                  "all %d memheaps: total %lu, used %lu, free %lu in %lu block%s, largest free "
                  "%lu (rt_memory_info and free: \"%.*s\" only)", count, at, au, af, an,
                  an == 1 ? "" : "s", al, RT_NAME_MAX, first_name);
+#else
+    (void)objs;
+    (void)nobjs;
+#endif
 }
 
 /* The walks read allocator headers and pool words inside the simulated
