@@ -8,7 +8,8 @@
  * rt_realloc, rt_free, rt_mp_alloc, rt_mp_free on one pool - with exactly
  * one corruption at a point the input chooses: one byte of the system
  * heap's range, XORed with a non-zero value.  Bytes of blocks the program
- * does not own (kernel objects: threads, the pool's object) are never hit;
+ * does not own (kernel objects: threads, the pool's object) and the heap
+ * object's node in the kernel's object list are never hit;
  * the program's own blocks, free memory, headers, links, control blocks
  * and the pool's words may be.  The rules:
  *
@@ -115,6 +116,15 @@ static int range_block(const struct rt_mem_block *b, void *ctx)
 
     if (c->lo == NULL || s < c->lo)
         c->lo = s;
+    if (c->at && b->kind == RT_MEM_BLOCK_CONTROL && b->start == b->heap)
+    {
+        /* the heap object's node in the kernel's object list: kernel
+         * metadata (it changes as other heaps come and go), not shadowed */
+        const struct rt_object *o = b->heap;
+        if (c->at >= (const unsigned char *)&o->list &&
+            c->at < (const unsigned char *)&o->list + sizeof o->list)
+            c->foreign = 1;
+    }
     if (e > c->hi)
         c->hi = e;
     if (c->at && b->used && c->at >= s + b->header_size && c->at < e &&
