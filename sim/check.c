@@ -994,6 +994,7 @@ void sim_check_begin(const struct rt_sim_config *cfg)
     if (chk.level > 2)
         chk.level = 2;
     chk.every_call = cfg->check_every_call;
+    sim_meta_begin(chk.level);
     /* Unchecked runs mark nothing no-access, so the brackets around the
      * allocators' own accesses would only cost time. */
     sim_annotate_brackets(chk.level > 0);

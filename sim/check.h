@@ -37,7 +37,9 @@ const void *sim_check_freed_holding(const void *p, int want_pool, unsigned long 
 void sim_check_report_record(const void *record);
 RT_NORETURN void sim_check_stop(void);
 
-/* check_meta.c: the metadata shadow; forgets everything between runs. */
+/* check_meta.c: the metadata shadow: on for checking levels 1 and 2;
+ * forgets everything between runs. */
+void sim_meta_begin(int level);
 void sim_meta_reset(void);
 
 /* annotate.c: tell Valgrind / ASan (no-ops when neither is there). */

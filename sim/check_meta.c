@@ -30,6 +30,7 @@
  *     (sim_meta_reset).
  */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ struct meta_set
     size_t nbytes, bcap;
     int pool;                   /* a memory pool's words */
 };
+
+rt_uint8_t rt_hw_meta_enabled;
 
 static struct
 {
@@ -120,25 +123,40 @@ static size_t meta_lower(const struct meta_set *s, const unsigned char *a)
 }
 
 /* ------------------------------------------------------ RAM access (M3) */
+/* Called inside rt_hw_mem_enter / leave (the caller's bracket).  A word at
+ * a time where the RAM address is word aligned (headers and links always
+ * are), through volatile reads so that the compiler does not
+ * turn the loops into memcpy / memcmp calls, which ASan would check. */
+#define MW sizeof(rt_ubase_t)
+
 NO_ASAN static void meta_ram_copy(unsigned char *to, const unsigned char *from, size_t n)
 {
-    const volatile unsigned char *q = from;
-    rt_hw_mem_enter();
-    for (size_t i = 0; i < n; i++)
-        to[i] = q[i];
-    rt_hw_mem_leave();
+    size_t i = 0;
+    if ((uintptr_t)from % MW == 0)
+        for (; i + MW <= n; i += MW)
+        {
+            rt_ubase_t w = *(const volatile rt_ubase_t *)(const void *)(from + i);
+            memcpy(to + i, &w, MW);
+        }
+    for (; i < n; i++)
+        to[i] = ((const volatile unsigned char *)from)[i];
 }
 
 /* Offset of the first byte of the RAM at p that differs from want, or n. */
 NO_ASAN static size_t meta_ram_diff(const unsigned char *p, const unsigned char *want, size_t n)
 {
-    const volatile unsigned char *q = p;
-    size_t i;
-    rt_hw_mem_enter();
-    for (i = 0; i < n; i++)
-        if (q[i] != want[i])
+    size_t i = 0;
+    if ((uintptr_t)p % MW == 0)
+        for (; i + MW <= n; i += MW)
+        {
+            rt_ubase_t w, x = *(const volatile rt_ubase_t *)(const void *)(p + i);
+            memcpy(&w, want + i, MW);
+            if (w != x)
+                break;
+        }
+    for (; i < n; i++)
+        if (((const volatile unsigned char *)p)[i] != want[i])
             break;
-    rt_hw_mem_leave();
     return i;
 }
 
@@ -323,7 +341,9 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
     /* four words at most, from the word holding the first damaged byte */
     size_t from = at - at % sizeof(void *);
     size_t len = r->len - from < sizeof now ? r->len - from : sizeof now;
+    rt_hw_mem_enter();
     meta_ram_copy(now, r->addr + from, len);
+    rt_hw_mem_leave();
     meta_words(want, sizeof want, s->bytes + r->off + from, len);
     meta_words(found, sizeof found, now, len);
     sim_report("  damage 0x%08lx (%s, %lu bytes at 0x%08lx); from 0x%08lx:\n",
@@ -362,13 +382,23 @@ void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int c
             i--;
         end = meta_lower(s, a + len);
     }
+    rt_hw_mem_enter();
     for (; i < end; i++)
     {
         const struct meta_rec *r = &s->rec[i];
         size_t at = meta_ram_diff(r->addr, s->bytes + r->off, r->len);
         if (at < r->len)
+        {
+            rt_hw_mem_leave();
             meta_report(s, r, at, call, ptr, site);
+        }
     }
+    rt_hw_mem_leave();
+}
+
+void sim_meta_begin(int level)
+{
+    rt_hw_meta_enabled = level > 0;
 }
 
 void sim_meta_reset(void)
@@ -380,4 +410,5 @@ void sim_meta_reset(void)
     }
     free(meta.set);
     memset(&meta, 0, sizeof meta);
+    rt_hw_meta_enabled = 0;
 }

@@ -240,11 +240,14 @@ enum rt_hw_meta_kind
     RT_HW_META_LINK,        /* a free block's list links (or footer) */
     RT_HW_META_POOL_WORD    /* a pool block's word: owner or free-list link */
 };
+/* Nonzero while the shadow is kept (levels 1 and 2): the port sets it at
+ * boot, so the pools' hot paths pay one test, not a call, at level 0. */
+extern rt_uint8_t rt_hw_meta_enabled;
 /* Forget every record of `owner`. */
 void rt_hw_meta_forget(const void *owner);
 /* [addr, addr + len) is `owner`'s metadata as it is now, part of the
  * block whose header (or first byte) is `block`.  A record at the same
- * address is replaced. */
+ * address is replaced.  Called inside rt_hw_mem_enter / leave. */
 void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
                      const void *block);
 /* Compare the records of `owner` that overlap [addr, addr + len) (len 0:

@@ -248,10 +248,12 @@ rt_inline rt_size_t mp_meta_ctl_len(const struct rt_mempool *mp)
 
 static void mp_meta_note(struct rt_mempool *mp, rt_uint8_t *header)
 {
+    rt_hw_mem_enter();
     rt_hw_meta_note(mp, &mp->parent.type, 1, RT_HW_META_CONTROL, mp);
     rt_hw_meta_note(mp, mp_meta_ctl(mp), mp_meta_ctl_len(mp), RT_HW_META_CONTROL, mp);
     if (header != RT_NULL)
         rt_hw_meta_note(mp, header, MP_WORD, RT_HW_META_POOL_WORD, header + MP_WORD);
+    rt_hw_mem_leave();
 }
 
 /* A new pool: record its control words and every block's word. */
@@ -259,7 +261,7 @@ static void mp_meta_record_all(struct rt_mempool *mp)
 {
     rt_size_t i;
 
-    if ((rt_hw_mem_level() & 0xFF) == 0)
+    if (!rt_hw_meta_enabled)
         return;
     rt_hw_meta_forget(mp);
     mp_meta_note(mp, RT_NULL);
@@ -272,6 +274,15 @@ static void mp_meta_verify_ctl(struct rt_mempool *mp, int call, const void *ptr,
 {
     rt_hw_meta_verify(mp, &mp->parent.type, 1, call, ptr, site);
     rt_hw_meta_verify(mp, mp_meta_ctl(mp), mp_meta_ctl_len(mp), call, ptr, site);
+}
+
+/* rt_mp_alloc is about to pop: the control words, then (now trusted) the
+ * word of the block at the head of the free list. */
+static void mp_meta_verify_pop(struct rt_mempool *mp, struct rt_hw_mem_site site)
+{
+    mp_meta_verify_ctl(mp, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
+    if (mp->block_free_count != 0)
+        rt_hw_meta_verify(mp, mp->block_list, MP_WORD, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
 }
 
 /* ------------------------------------------------------------- waiting */
@@ -459,7 +470,6 @@ static struct rt_hw_mem_site mp_take_site(void)
 void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 {
     struct rt_hw_mem_site site = mp_take_site();
-    int checked = (rt_hw_mem_level() & 0xFF) != 0;
 
     RT_ASSERT(mp != RT_NULL);
     RT_ASSERT(mp_is_pool(mp));
@@ -472,12 +482,10 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     }
 
     rt_base_t level = rt_hw_interrupt_disable();
-    for (;;)
+    if (rt_hw_meta_enabled)
+        mp_meta_verify_pop(mp, site);
+    while (mp->block_free_count == 0)
     {
-        if (checked)
-            mp_meta_verify_ctl(mp, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
-        if (mp->block_free_count != 0)
-            break;
         if (time == 0)
         {
             rt_hw_trace(RT_TRACE_MP_ALLOC, mp, RT_NULL, mp->block_size, RT_NULL);
@@ -510,19 +518,19 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
             rt_tick_t slept = rt_tick_get_raw() - slept_from;
             time = slept < (rt_tick_t)time ? time - (rt_int32_t)slept : 0;
         }
+        if (rt_hw_meta_enabled)
+            mp_meta_verify_pop(mp, site);
     }
 
     /* header -> next   becomes   header = owner (mp) */
     rt_uint8_t *header = mp->block_list;
-    if (checked)
-        rt_hw_meta_verify(mp, header, MP_WORD, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
     mp->block_list = mp_get(header);
     mp->block_free_count--;
     mp_set(header, (rt_uint8_t *)mp);
     void *block = header + MP_WORD;
-    if (checked)
+    if ((rt_hw_mem_level() & 0xFF) != 0)
     {
-        mp_meta_note(mp, header);
+        mp_meta_note(mp, header);   /* checking on: the shadow is kept */
         rt_hw_mp_allocated(&mp->parent, block, mp->block_size, site);
     }
     rt_hw_trace(RT_TRACE_MP_ALLOC, mp, block, mp->block_size, RT_NULL);
@@ -595,8 +603,7 @@ void rt_mp_free(void *block)
 
     if (block == RT_NULL)
         return;
-    int checked = (rt_hw_mem_level() & 0xFF) != 0;
-    if (checked)
+    if ((rt_hw_mem_level() & 0xFF) != 0)
         mp_validate_free(block, site);
 
     rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
@@ -615,7 +622,7 @@ void rt_mp_free(void *block)
     mp_set(header, mp->block_list);
     mp->block_list = header;
     mp->block_free_count++;
-    if (checked)
+    if (rt_hw_meta_enabled)
         mp_meta_note(mp, header);
     rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
 
