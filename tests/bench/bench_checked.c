@@ -25,7 +25,7 @@ static unsigned long mallocs, frees;
 static void workload(void *arg)
 {
     static void *slot[SLOTS];
-    unsigned long x = 0x9e3779b97f4a7c15ul;
+    unsigned long long x = 0x9e3779b97f4a7c15ull;
 
     (void)arg;
     for (int i = 0; i < STEPS; i++)
