@@ -94,10 +94,16 @@ class Term:
 
     def close(self):
         """Ctrl-D on an empty line; returns the exit status."""
+        # libedit prints the prompt before it puts the terminal in raw mode;
+        # a key that arrives in that instant can be lost (a person would
+        # press Ctrl-D again), so the test presses it again each second.
         self.send(CTRL_D)
         end = time.monotonic() + DEADLINE
         while True:
-            r, _, _ = select.select([self.fd], [], [], max(0, end - time.monotonic()))
+            r, _, _ = select.select([self.fd], [], [], max(0, min(1.0, end - time.monotonic())))
+            if not r and time.monotonic() < end:
+                self.send(CTRL_D)
+                continue
             if not r:           # no end of output: the shell did not exit
                 os.kill(self.pid, 9)
                 os.waitpid(self.pid, 0)
