@@ -102,7 +102,10 @@ class Term:
         while True:
             r, _, _ = select.select([self.fd], [], [], max(0, min(1.0, end - time.monotonic())))
             if not r and time.monotonic() < end:
-                self.send(CTRL_D)
+                try:
+                    self.send(CTRL_D)
+                except OSError:     # the shell has just gone: read its end
+                    pass
                 continue
             if not r:           # no end of output: the shell did not exit
                 os.kill(self.pid, 9)
