@@ -26,6 +26,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim.h"
 #include "check.h"
@@ -57,6 +58,71 @@ static int brackets_on;
 void sim_annotate_brackets(int on)
 {
     brackets_on = on && VG_ON();
+}
+
+/* ------------------------------------------- board addresses in reports */
+#ifdef RTSIM_HAVE_ASAN
+/* ASan prints its report, then calls this with the whole text: every host
+ * address in it that lies inside the simulated RAM gets a line with its
+ * board address and block.  Written with write(2): no allocation while
+ * ASan reports. */
+static void asan_report(const char *text)
+{
+    const void *seen[32];
+    int nseen = 0;
+    for (const char *p = text; (p = strstr(p, "0x")) != NULL; )
+    {
+        unsigned long v = 0;
+        const char *q = p + 2;
+        int digits = 0;
+        for (; digits < 16; q++, digits++)
+        {
+            int d = *q >= '0' && *q <= '9' ? *q - '0' : *q >= 'a' && *q <= 'f' ? *q - 'a' + 10 : -1;
+            if (d < 0)
+                break;
+            v = v * 16 + (unsigned long)d;
+        }
+        p = q;
+        const void *host = (const void *)v;
+        if (digits < 6 || !rt_sim_is_target(host))
+            continue;
+        int dup = 0;
+        for (int i = 0; i < nseen; i++)
+            dup |= seen[i] == host;
+        if (dup || nseen == 32)
+            continue;
+        seen[nseen++] = host;
+        char line[400];
+        if (sim_check_describe(host, line, sizeof line - 1))
+        {
+            size_t len = strlen(line);
+            line[len++] = '\n';
+            if (write(2, line, len) < 0)
+                return;
+        }
+    }
+}
+#endif
+
+void sim_annotate_ram_mapped(void)
+{
+#ifdef RTSIM_HAVE_ASAN
+    __asan_set_error_report_callback(asan_report);
+#endif
+#ifdef RTSIM_HAVE_VALGRIND
+    /* Valgrind names host addresses: the map turns each into the board's
+     * (board = host - HOST + BASE).  Checked runs only, as the annotations. */
+    if (!VG_ON() || rt_hw_mem_level() == 0)
+        return;
+    for (int i = 0; i < rt_sim_region_count(); i++)
+    {
+        const struct rt_sim_region *r = rt_sim_region(i);
+        VALGRIND_PRINTF("rtsim: board %s RAM %s 0x%08lx..0x%08lx is host %p..%p\n",
+                        rt_sim_board_name(), r->name, r->base,
+                        r->base + (unsigned long)r->size - 1, (void *)r->host,
+                        (void *)(r->host + r->size - 1));
+    }
+#endif
 }
 
 void rt_hw_mem_enter(void)
@@ -144,8 +210,11 @@ void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t
 #endif
 }
 
-/* A memory pool: its blocks area is no-access but for live blocks; the
- * redzone of one word is exactly the next block's header word. */
+/* A memory pool: its blocks area is no-access but for live blocks.  No
+ * redzone: memcheck marks a block's redzones no-access on every alloc and
+ * free, and the one after the last block would lie past the buffer the
+ * program gave rt_mp_init (over a neighbouring variable when the buffer is
+ * sized exactly).  Headers are no-access anyway. */
 void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size)
 {
     POISON(begin, size);
@@ -154,7 +223,7 @@ void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size
     {
         VALGRIND_MAKE_MEM_NOACCESS(begin, size);
         if (!VALGRIND_MEMPOOL_EXISTS(pool))
-            VALGRIND_CREATE_MEMPOOL(pool, sizeof(void *), 0);
+            VALGRIND_CREATE_MEMPOOL(pool, 0, 0);
     }
 #else
     (void)pool;
@@ -211,7 +280,8 @@ void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capac
 #endif
 }
 
-void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size)
+void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size,
+                         rt_size_t old_capacity)
 {
     unsigned char *d = data;
     if (new_size > old_size)
@@ -224,6 +294,10 @@ void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_si
         VALGRIND_MEMPOOL_CHANGE(pool_of(heap), d, d, new_size);
         if (new_size > old_size)
             VALGRIND_MAKE_MEM_UNDEFINED(d + old_size, new_size - old_size);
+        /* MEMPOOL_CHANGE leaves the bytes past the new size as they were;
+         * the old slack was opened by sim_annotate_open */
+        VALGRIND_MAKE_MEM_NOACCESS(d + new_size, (old_capacity > new_size ? old_capacity
+                                                                          : new_size) - new_size);
     }
 #else
     (void)heap;
@@ -236,10 +310,30 @@ void sim_annotate_free(const void *heap, void *data, rt_size_t capacity)
 #ifdef RTSIM_HAVE_VALGRIND
     if (VG_ON() && VALGRIND_MEMPOOL_EXISTS(pool_of(heap)))
         VALGRIND_MEMPOOL_FREE(pool_of(heap), data);
+    if (VG_ON())
+        VALGRIND_MAKE_MEM_NOACCESS(data, capacity);
 #else
     (void)heap;
 #endif
+}
+
+/* The allocator is about to rewrite a live block (rt_free, rt_realloc):
+ * its slack becomes plain defined memory (it holds the guard bytes) for
+ * the time of the call.  Otherwise a header the allocator writes across
+ * the end of the caller's bytes (a shrink splits at the aligned new size)
+ * would be half accessible: memcheck keeps no value for the no-access
+ * half, and the word, read back, would be partly undefined.  The call's
+ * annotation (resize, free) closes the slack again. */
+void sim_annotate_open(void *data, rt_size_t size, rt_size_t capacity)
+{
+#ifdef RTSIM_HAVE_VALGRIND
+    if (VG_ON() && capacity > size)
+        VALGRIND_MAKE_MEM_DEFINED((unsigned char *)data + size, capacity - size);
+#else
+    (void)data;
+    (void)size;
     (void)capacity;
+#endif
 }
 
 void sim_annotate_copied(void *data, rt_size_t n)

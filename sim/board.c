@@ -15,8 +15,8 @@ static const struct sim_board builtin_boards[] = {
         .description = "STM32F407 (Cortex-M4): 128 KiB SRAM, 64 KiB CCM",
         .nregions = 2,
         .region = {
-            { "SRAM", 0x20000000ul, 128 * 1024 },
-            { "CCM",  0x10000000ul, 64 * 1024 },
+            { "SRAM", 0x20000000ul, 128 * 1024, 0 },
+            { "CCM",  0x10000000ul, 64 * 1024, 0 },
         },
         .zi_region = 0,
         .zi_size = 8 * 1024,
@@ -29,9 +29,9 @@ static const struct sim_board builtin_boards[] = {
         .description = "STM32F429I-DISCO: 192 KiB SRAM, 64 KiB CCM, 8 MiB SDRAM (system heap)",
         .nregions = 3,
         .region = {
-            { "SRAM",  0x20000000ul, 192 * 1024 },
-            { "CCM",   0x10000000ul, 64 * 1024 },
-            { "SDRAM", 0xD0000000ul, 8 * 1024 * 1024 },
+            { "SRAM",  0x20000000ul, 192 * 1024, 0 },
+            { "CCM",   0x10000000ul, 64 * 1024, 0 },
+            { "SDRAM", 0xD0000000ul, 8 * 1024 * 1024, 0 },
         },
         .zi_region = 0,
         .zi_size = 16 * 1024,
@@ -44,7 +44,7 @@ static const struct sim_board builtin_boards[] = {
         .description = "STM32F103C8 (Cortex-M3 \"blue pill\"): 20 KiB SRAM",
         .nregions = 1,
         .region = {
-            { "SRAM", 0x20000000ul, 20 * 1024 },
+            { "SRAM", 0x20000000ul, 20 * 1024, 0 },
         },
         .zi_region = 0,
         .zi_size = 4 * 1024,
@@ -128,6 +128,22 @@ int sim_board_validate(const struct sim_board *b, const char *origin, FILE *err)
         fprintf(err, "%s: uart_baud %lu is not a rate between 300 and 100000000\n", origin,
                 b->uart_baud);
         return -1;
+    }
+    for (int i = 0; i < b->nregions; i++)
+    {
+        const struct sim_board_region *r = &b->region[i];
+        if (r->used != 0 && i == b->zi_region)
+        {
+            fprintf(err, "%s: region %s holds ZI: its firmware bytes are the zi line, not a "
+                    "used line\n", origin, r->name);
+            return -1;
+        }
+        if (r->used >= r->size)
+        {
+            fprintf(err, "%s: the firmware's %zu bytes leave no room in region %s\n", origin,
+                    r->used, r->name);
+            return -1;
+        }
     }
     if (b->zi_size >= b->region[b->zi_region].size)
     {

@@ -22,6 +22,9 @@ struct sim_board_region
     char          name[SIM_REGION_NAME_MAX];
     unsigned long base;     /* target address */
     size_t        size;     /* bytes */
+    size_t        used;     /* bytes the firmware placed at its start (`used`
+                               line of a board file); 0 in the ZI region,
+                               whose firmware bytes are zi_size */
 };
 
 struct sim_board

@@ -17,17 +17,24 @@
  *   region NAME BASE SIZE  1..SIM_BOARD_MAX_REGIONS, in board order
  *   zi REGION BYTES        optional (default: first region, 0 bytes)
  *   heap REGION            optional (default: the zi region)
+ *   used REGION BYTES      optional, once per region other than the zi
+ *                          region: bytes the firmware placed at its start
+ *                          (a .ccmram section, say); a heap over the region
+ *                          starts after them.  `rtsim board --from-map`
+ *                          writes these lines.
  * Errors are reported as "FILE:LINE: expected ..." and the whole board is
  * then checked by sim_board_validate.
  *
- * Also here: the simulator's rt_mem_target_addr, which turns the host
- * pointers the kernel's memory commands print into target addresses.
+ * Also here: the simulator's rt_mem_target_addr (the port hook of rthw.h),
+ * which turns the host pointers the kernel prints (its memory commands,
+ * rt_kprintf's %p) into target addresses.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rthw.h>
 #include <rtsim.h>
 #include "board.h"
 #include "../kernel/src/heap.h"
@@ -49,6 +56,13 @@ struct bf_state
     int have_board, have_zi, have_heap;
     char zi_name[SIM_REGION_NAME_MAX];
     char heap_name[SIM_REGION_NAME_MAX];
+    int nused;
+    struct
+    {
+        char name[SIM_REGION_NAME_MAX];
+        size_t bytes;
+        int line;
+    } used[SIM_BOARD_MAX_REGIONS];
 };
 
 static int bf_error(struct bf_state *st, const char *what)
@@ -110,6 +124,8 @@ static int bf_copy_name(struct bf_state *st, char *dst, size_t cap, const char *
     return 0;
 }
 
+#define BF_REGION_MIN 64
+
 static int bf_region(struct bf_state *st, char **w, int n)
 {
     struct sim_board_region *r;
@@ -125,12 +141,38 @@ static int bf_region(struct bf_state *st, char **w, int n)
         return bf_error(st, "a base address (decimal or 0x-hex, below 4 GiB)");
     if (bf_number(w[3], &size) != 0 || size == 0 || size > 0x100000000ull - base)
         return bf_error(st, "a region size (e.g. 128K, 8M, 0x20000) that ends by 4 GiB");
+    /* rtsim's own floor: a smaller region holds no heap header and block */
+    if (size < BF_REGION_MIN)
+        return bf_error(st, "a region of at least 64 bytes (a smaller one cannot hold anything)");
     r = &st->b->region[st->b->nregions];
     if (bf_copy_name(st, r->name, sizeof(r->name), w[1], "a region name of at most 15 characters") != 0)
         return -1;
     r->base = (unsigned long)base;
     r->size = (size_t)size;
     st->b->nregions++;
+    return 0;
+}
+
+/* used REGION BYTES: resolved by bf_finish (the region may come later). */
+static int bf_used(struct bf_state *st, char **w, int n)
+{
+    unsigned long long v;
+
+    if (n != 3)
+        return bf_error(st, "'used REGION BYTES'");
+    if (bf_number(w[2], &v) != 0 || v > (unsigned long long)(size_t)-1)
+        return bf_error(st, "a byte count for used (e.g. 0x44, 2K)");
+    for (int i = 0; i < st->nused; i++)
+        if (strcmp(st->used[i].name, w[1]) == 0)
+            return bf_error(st, "a single 'used' line per region");
+    if (st->nused == SIM_BOARD_MAX_REGIONS)
+        return bf_error(st, "at most 8 'used' lines");
+    if (bf_copy_name(st, st->used[st->nused].name, sizeof st->used[0].name, w[1],
+                     "a region name") != 0)
+        return -1;
+    st->used[st->nused].bytes = (size_t)v;
+    st->used[st->nused].line = st->line;
+    st->nused++;
     return 0;
 }
 
@@ -199,7 +241,9 @@ static int bf_directive(struct bf_state *st, char *line, char **w, int n)
             st->b->uart_baud = (unsigned long)v;
         return 0;
     }
-    return bf_error(st, "one of: board, description, region, zi, heap, cpu_hz, uart_baud");
+    if (strcmp(w[0], "used") == 0)
+        return bf_used(st, w, n);
+    return bf_error(st, "one of: board, description, region, zi, heap, used, cpu_hz, uart_baud");
 }
 
 /* Split `line` (comment stripped) into blank-separated words. */
@@ -242,6 +286,20 @@ static int bf_finish(struct bf_state *st)
     b->heap_region = b->zi_region;
     if (st->have_heap && (b->heap_region = bf_region_index(b, st->heap_name)) < 0)
         return bf_error(st, "the heap line to name a declared region");
+    for (int i = 0; i < st->nused; i++)
+    {
+        int r = bf_region_index(b, st->used[i].name);
+
+        st->line = st->used[i].line;
+        if (r < 0)
+            return bf_error(st, "the used line to name a declared region");
+        if (r == b->zi_region)
+            return bf_error(st, "a used line for a region other than the zi region (ZI's "
+                            "bytes are the zi line)");
+        if (st->used[i].bytes >= b->region[r].size)
+            return bf_error(st, "used bytes that leave room in the region");
+        b->region[r].used = st->used[i].bytes;
+    }
     return 0;
 }
 

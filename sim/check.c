@@ -85,6 +85,8 @@ struct chk_record
     int       is_pool;
     int       freed;            /* 0 live, 1 freed, 2 in quarantine */
     struct chk_event alloc, free;
+    int       reused;           /* the address was a freed block before: */
+    struct chk_event prev_free; /* who freed that one */
 };
 
 struct chk_span
@@ -267,13 +269,17 @@ static struct chk_record *chk_new(const struct rt_object *heap, void *data, rt_s
                                   rt_size_t capacity, int is_pool, struct rt_hw_mem_site site)
 {
     struct chk_record *old = chk_get(data);
-    if (old)
-        chk_drop(old);
     struct chk_record *r = calloc(1, sizeof *r);
     if (!r)
     {
         fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
         abort();
+    }
+    if (old)
+    {
+        r->reused = old->freed != 0 && old->user == (unsigned char *)data;
+        r->prev_free = old->free;
+        chk_drop(old);
     }
     r->heap = heap;
     r->data = r->user = data;
@@ -533,14 +539,22 @@ static const struct rt_object *heap_object_holding(const void *p)
             if (classes[c] == RT_Object_Class_Memory)
             {
                 const struct rt_memory *m = (const struct rt_memory *)o;
-                lo = (rt_ubase_t)o < m->address ? (rt_ubase_t)o : m->address;
+                /* the object itself counts when it sits just below its area
+                 * (not when it is a host global far from it) */
+                lo = (rt_ubase_t)o < m->address &&
+                     m->address - (rt_ubase_t)o <= 4 * sizeof(struct rt_memory)
+                         ? (rt_ubase_t)o : m->address;
                 hi = m->address + m->total + 8 * sizeof(void *);
             }
             else
             {
+#ifdef RT_USING_MEMHEAP
                 const struct rt_memheap *h = (const struct rt_memheap *)o;
                 lo = (rt_ubase_t)h->start_addr;
                 hi = lo + h->pool_size;
+#else
+                continue;       /* no memheaps in this configuration */
+#endif
             }
             if (a >= lo && a < hi)
             {
@@ -565,6 +579,36 @@ static struct chk_record *live_block_holding(const void *p, int want_pool)
             return r;
     }
     return NULL;
+}
+
+/* What the checker knows of host address p (Valgrind's and ASan's reports,
+ * annotate.c): its board address and the block around it, live or freed.
+ * Returns 0 when p is not inside the simulated RAM. */
+int sim_check_describe(const void *p, char *buf, size_t n)
+{
+    if (!rt_sim_is_target(p))
+        return 0;
+    const unsigned char *c = p;
+    const struct chk_record *r = live_block_holding(p, 0);
+    if (!r)
+        r = live_block_holding(p, 1);
+    for (size_t i = 0; !r && i < chk.nspans; i++)
+        if (c >= chk.span[i].lo && c < chk.span[i].hi)
+            r = &chk.span[i].rec;
+    int k = snprintf(buf, n, "rtsim: host %p is board address 0x%08lx", p, rt_sim_target_addr(p));
+    if (r && k > 0 && (size_t)k < n)
+    {
+        char when[160];
+        chk_event_text(when, sizeof when, r->freed ? &r->free : &r->alloc);
+        /* Worded as Valgrind words it: "N bytes inside / after / before". */
+        long off = (long)(c - r->user), size = (long)r->size;
+        long d = off < 0 ? -off : off < size ? off : off - size;
+        snprintf(buf + k, n - (size_t)k, ": %ld bytes %s block 0x%08lx (%lu bytes, %s \"%s\", "
+                 "%s by %s)", d, off < 0 ? "before" : off < size ? "inside" : "after",
+                 rt_sim_target_addr(r->user), (unsigned long)r->size, r->is_pool ? "pool" : "heap",
+                 obj_name(r->heap), r->freed ? "freed" : "allocated", when);
+    }
+    return 1;
 }
 
 RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *ptr, int call,
@@ -593,6 +637,14 @@ RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *p
         report_head(kind, call, ptr, site);
         report_block(in);
     }
+    else if (rg && rg->is_pool && rg->owner != heap && live_block_holding(ptr, 1) &&
+             live_block_holding(ptr, 1)->user == (unsigned char *)ptr)
+    {
+        snprintf(kind, sizeof kind, "invalid free: a block of memory pool \"%s\" (use rt_mp_free)",
+                 obj_name(rg->owner));
+        report_head(kind, call, ptr, site);
+        report_block(live_block_holding(ptr, 1));
+    }
     else if (rg && rg->owner != heap && !(rg->owner && heap &&
              (rg->owner->type & ~RT_Object_Class_Static) == RT_Object_Class_MemHeap &&
              (heap->type & ~RT_Object_Class_Static) == RT_Object_Class_MemHeap && !rg->is_pool))
@@ -615,9 +667,113 @@ RT_NORETURN static void report_bad_pointer(const struct rt_object *heap, void *p
                  obj_name(heap_object_holding(ptr)));
         report_head(kind, call, ptr, site);
     }
+    else if (!rt_sim_is_target(ptr))
+    {
+        report_head("invalid free: the pointer is not in simulated RAM (a host address: a "
+                    "local or global variable, or host malloc)", call, ptr, site);
+    }
     else
     {
         report_head("invalid free: the pointer is not in any heap", call, ptr, site);
+    }
+    report_end();
+}
+
+/* A stale pointer the history can still tell: the block at r holds a live
+ * kernel object (or the stack of a thread that has not ended), which the
+ * kernel never frees while it is alive - the caller's pointer is to a block
+ * freed before and handed out again to the kernel.  Writes what it is to
+ * `what`; 0 if the block holds none. */
+static int kernel_object_in(const struct chk_record *r, char *what, size_t n)
+{
+    static const char *const class_name[] =
+    {
+        [RT_Object_Class_Thread] = "thread", [RT_Object_Class_Semaphore] = "semaphore",
+        [RT_Object_Class_Mutex] = "mutex", [RT_Object_Class_Event] = "event",
+        [RT_Object_Class_MailBox] = "mailbox", [RT_Object_Class_MessageQueue] = "message queue",
+        [RT_Object_Class_MemHeap] = "memheap", [RT_Object_Class_MemPool] = "memory pool",
+        [RT_Object_Class_Device] = "device", [RT_Object_Class_Timer] = "timer",
+        [RT_Object_Class_Module] = "module", [RT_Object_Class_Memory] = "heap",
+    };
+    const unsigned char *lo = r->data, *hi = r->data + r->capacity;
+    int found = 0;
+
+    rt_hw_mem_enter();
+    for (int c = 1; c < (int)(sizeof class_name / sizeof class_name[0]) && !found; c++)
+    {
+        struct rt_object_information *info = rt_object_get_information(c);
+        if (!info || !class_name[c] || !info->object_list.next)
+            continue;
+        for (rt_list_t *node = info->object_list.next; node != &info->object_list && !found;
+             node = node->next)
+        {
+            struct rt_object *o = rt_list_entry(node, struct rt_object, list);
+            const unsigned char *stack = RT_NULL;
+            if (c == RT_Object_Class_Thread &&
+                (((struct rt_thread *)o)->stat & RT_THREAD_STAT_MASK) != RT_THREAD_CLOSE)
+                stack = ((struct rt_thread *)o)->stack_addr;
+            if ((const unsigned char *)o >= lo && (const unsigned char *)o < hi)
+                found = snprintf(what, n, "the %s \"%.*s\", a live kernel object",
+                                 class_name[c], RT_NAME_MAX, o->name) > 0;
+            else if (stack && stack >= lo && stack < hi)
+                found = snprintf(what, n, "the stack of the running thread \"%.*s\"",
+                                 RT_NAME_MAX, o->name) > 0;
+        }
+    }
+    rt_hw_mem_leave();
+    return found;
+}
+
+/* O(1) first look, before kernel_object_in walks the object lists: does
+ * the block start like a linked kernel object (a class number, and list
+ * links that point back at it) or like a thread stack (RT-Thread fills a
+ * new stack with '#', and its lowest bytes are the last to be used)? */
+NO_ASAN static int maybe_kernel_block_bytes(const struct chk_record *r)
+{
+    if (r->capacity < sizeof(rt_ubase_t))
+        return 0;
+    rt_ubase_t first = ram_word(r->data);
+    if (first == (rt_ubase_t)0x2323232323232323ull)
+        return 1;
+    if (r->capacity < sizeof(struct rt_object))
+        return 0;
+    /* A kernel object: a class number, a terminated name, an aligned
+     * link (its neighbours may be static objects in host memory, so the
+     * links are not followed here) */
+    const struct rt_object *o = (const struct rt_object *)(void *)r->data;
+    const volatile char *name = o->name;
+    rt_uint8_t type = *(const volatile rt_uint8_t *)&o->type;
+    rt_ubase_t next = (rt_ubase_t)*(rt_list_t *const volatile *)&o->list.next;
+    int terminated = 0;
+    for (int i = 0; i < RT_NAME_MAX && !terminated; i++)
+        terminated = name[i] == '\0';
+    return terminated && next != 0 && next % sizeof(void *) == 0 &&
+           rt_object_get_information((enum rt_object_class_type)type) != RT_NULL;
+}
+
+/* The block's bytes are the program's (maybe never written): every test
+ * on them runs inside the bracket, and only the verdict leaves it. */
+NO_ASAN static int maybe_kernel_block(const struct chk_record *r)
+{
+    int verdict = 0;
+    rt_hw_mem_enter();
+    if (maybe_kernel_block_bytes(r))
+        verdict = 1;
+    rt_hw_mem_leave();
+    return verdict;
+}
+
+RT_NORETURN static void report_stale(const struct chk_record *r, const char *what, int call,
+                                     void *ptr, struct rt_hw_mem_site site)
+{
+    char kind[256], when[160];
+    snprintf(kind, sizeof kind, "stale pointer: the block now holds %s", what);
+    report_head(kind, call, ptr, site);
+    report_block(r);
+    if (r->reused)
+    {
+        chk_event_text(when, sizeof when, &r->prev_free);
+        sim_report("         this address was freed before by %s and handed out again\n", when);
     }
     report_end();
 }
@@ -639,7 +795,11 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
         (call == RT_HW_MEM_FREE_ALIGN ? r->user != r->data
                                       : r->user == (unsigned char *)ptr && r->user == r->data))
     {
+        char what[96];
+        if (maybe_kernel_block(r) && kernel_object_in(r, what, sizeof what))
+            report_stale(r, what, call, ptr, site);
         verify_guard(r, call, site);
+        sim_annotate_open(r->user, r->size, (rt_size_t)(r->data + r->capacity - r->user));
         return r->capacity;
     }
     if (r && !r->is_pool && r->freed && r->user == (unsigned char *)ptr)
@@ -656,6 +816,12 @@ int rt_hw_mem_is_live(void *ptr)
 {
     struct chk_record *r = chk_get(ptr);
     return r && !r->freed && !r->is_pool;
+}
+
+rt_size_t rt_hw_mem_size(void *ptr)
+{
+    struct chk_record *r = chk_get(ptr);
+    return r && !r->freed && !r->is_pool ? r->size : 0;
 }
 
 void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site)
@@ -683,6 +849,11 @@ void rt_hw_mem_aligned(void *raw, void *user, rt_size_t size)
     ram_fill(r->data, (size_t)(u - sizeof(void *) - r->data), GUARD_BYTE);
     ram_fill(u + size, (size_t)(r->data + r->capacity - (u + size)), GUARD_BYTE);
     rt_hw_mem_leave();
+    /* u may be the data address of an older, freed block: its record goes
+     * (it would lose its only key and leak) */
+    struct chk_record *old = chk_get(u);
+    if (old && old != r)
+        chk_drop(old);
     chk_put_raw(u, r);
     sim_annotate_aligned(r->data, u, size, r->capacity);
 }
@@ -703,7 +874,7 @@ void rt_hw_mem_resized(const struct rt_hw_mem_block *b, rt_size_t old_capacity)
     if (b->size < b->capacity)
         ram_fill(d + b->size, b->capacity - b->size, GUARD_BYTE);
     rt_hw_mem_leave();
-    sim_annotate_resize(b->heap, d, r->size, b->size);
+    sim_annotate_resize(b->heap, d, r->size, b->size, old_capacity);
     r->size = b->size;
     r->capacity = b->capacity;
 }
@@ -966,6 +1137,12 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
                                                                      : heap_object_holding(ptr)));
         report_head(kind, RT_HW_MEM_MP_FREE, ptr, site);
     }
+    else if (!rt_sim_is_target(ptr))
+    {
+        report_head("mempool invalid free: the pointer is not in simulated RAM (a host "
+                    "address: a local or global variable, or host malloc)",
+                    RT_HW_MEM_MP_FREE, ptr, site);
+    }
     else
     {
         report_head("mempool invalid free: the pointer is not in any memory pool",
@@ -975,7 +1152,7 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
 }
 
 /* ------------------------------------------------------------ run life */
-void sim_check_begin(const struct rt_sim_config *cfg)
+int sim_check_begin(const struct rt_sim_config *cfg)
 {
     sim_check_reset();
     chk.level = cfg->checked;
@@ -988,6 +1165,11 @@ void sim_check_begin(const struct rt_sim_config *cfg)
             chk.level = 2;
         else if (!strcmp(env, "on") || !strcmp(env, "1") || !strcmp(env, "checked"))
             chk.level = 1;
+        else
+        {
+            sim_report("rtsim: RTSIM_CHECK: bad value \"%s\" (use off, on or strict)\n", env);
+            return -1;
+        }
     }
     if (chk.level < 0)
         chk.level = 0;
@@ -998,7 +1180,7 @@ void sim_check_begin(const struct rt_sim_config *cfg)
      * allocators' own accesses would only cost time. */
     sim_annotate_brackets(chk.level > 0);
 
-    sim_fault_begin(cfg);
+    return sim_fault_begin(cfg);
 }
 
 struct leak_row { unsigned long addr; const struct chk_record *r; };

@@ -17,11 +17,13 @@
 #define NO_ASAN
 #endif
 
-/* fault.c: read the fault-injection spec for a run. */
-void sim_fault_begin(const struct rt_sim_config *cfg);
+/* fault.c: read the fault-injection spec for a run; nonzero (reported)
+ * when RTSIM_FAIL_ALLOC is not understood. */
+int  sim_fault_begin(const struct rt_sim_config *cfg);
 
 /* check.c: a run's life. */
-void sim_check_begin(const struct rt_sim_config *cfg);
+/* Nonzero (reported) when RTSIM_CHECK or RTSIM_FAIL_ALLOC is not understood. */
+int  sim_check_begin(const struct rt_sim_config *cfg);
 /* At the end of a clean run: list leaked blocks; nonzero if any. */
 int  sim_check_end(void);
 void sim_check_reset(void);
@@ -35,7 +37,10 @@ void sim_annotate_pool(const struct rt_object *pool, void *begin, rt_size_t size
 void sim_annotate_pool_gone(const struct rt_object *pool, void *begin, rt_size_t size);
 void sim_annotate_alloc(const void *heap, void *data, rt_size_t size);
 void sim_annotate_aligned(void *raw, void *user, rt_size_t size, rt_size_t capacity);
-void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size);
+void sim_annotate_resize(const void *heap, void *data, rt_size_t old_size, rt_size_t new_size,
+                         rt_size_t old_capacity);
+/* A live block is about to be rewritten by its allocator (free, realloc). */
+void sim_annotate_open(void *data, rt_size_t size, rt_size_t capacity);
 void sim_annotate_free(const void *heap, void *data, rt_size_t capacity);
 /* realloc copied n bytes of the caller's data to a new block. */
 void sim_annotate_copied(void *data, rt_size_t n);
@@ -46,5 +51,10 @@ void sim_annotate_abandon(void);
 /* Turn the rt_hw_mem_enter/leave brackets on (checked runs under Valgrind)
  * or off. */
 void sim_annotate_brackets(int on);
+/* A run's RAM is mapped: under Valgrind print the host/board map of every
+ * region; under ASan install the report callback that translates every
+ * host address inside the RAM (annotate.c). */
+void sim_annotate_ram_mapped(void);
+int sim_check_describe(const void *p, char *buf, size_t n);
 
 #endif

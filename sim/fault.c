@@ -39,30 +39,45 @@ static void fault_seed(unsigned long long seed)
     fault.rand = (seed ? seed : 1) * 0x9E3779B97F4A7C15ull + 1;
 }
 
-static void parse_spec(const char *spec)
+/* Nonzero (and a report naming the value) when a token is not understood. */
+static int parse_spec(const char *spec)
 {
     char buf[256];
     char *save = NULL;
     snprintf(buf, sizeof buf, "%s", spec);
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
     {
+        char *end = NULL;
         if (!strncmp(tok, "nth=", 4))
-            fault.nth = strtoul(tok + 4, NULL, 0);
+            fault.nth = strtoul(tok + 4, &end, 0);
         else if (!strncmp(tok, "after=", 6))
-            fault.after = strtoul(tok + 6, NULL, 0);
+            fault.after = strtoul(tok + 6, &end, 0);
         else if (!strncmp(tok, "p=", 2))
-            fault.p = strtod(tok + 2, NULL);
+        {
+            fault.p = strtod(tok + 2, &end);
+            if (!(fault.p >= 0.0 && fault.p <= 1.0))
+                end = NULL;
+        }
         else if (!strncmp(tok, "seed=", 5))
-            fault_seed(strtoull(tok + 5, NULL, 0));
+            fault_seed(strtoull(tok + 5, &end, 0));
         else if (!strncmp(tok, "heap=", 5))
+        {
             snprintf(fault.heap, sizeof fault.heap, "%.*s", RT_NAME_MAX, tok + 5);
-        else
-            sim_report("rtsim: RTSIM_FAIL_ALLOC: ignoring \"%s\" (use nth=N, after=N, "
-                       "p=P, seed=S, heap=NAME)\n", tok);
+            end = tok + strlen(tok);
+        }
+        /* a number must be all there is after '=' (and not be negative) */
+        const char *eq = strchr(tok, '=');
+        if (!end || *end != '\0' || !eq || eq[1] == '\0' || eq[1] == '-')
+        {
+            sim_report("rtsim: RTSIM_FAIL_ALLOC: bad value \"%s\" (use nth=N, after=N, "
+                       "p=P with 0 <= P <= 1, seed=S, heap=NAME)\n", tok);
+            return -1;
+        }
     }
+    return 0;
 }
 
-void sim_fault_begin(const struct rt_sim_config *cfg)
+int sim_fault_begin(const struct rt_sim_config *cfg)
 {
     memset(&fault, 0, sizeof fault);
     fault.nth = cfg->fail_alloc_nth;
@@ -74,10 +89,11 @@ void sim_fault_begin(const struct rt_sim_config *cfg)
     if (!fault.nth && !fault.after && fault.p <= 0)
     {
         const char *env = getenv("RTSIM_FAIL_ALLOC");
-        if (env && *env)
-            parse_spec(env);
+        if (env && *env && parse_spec(env) != 0)
+            return -1;
     }
     fault.on = fault.nth || fault.after || fault.p > 0;
+    return 0;
 }
 
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)

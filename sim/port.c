@@ -35,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -47,7 +48,7 @@
 
 struct sim_state sim;
 pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
-__thread struct sim_ctx *sim_self;
+__thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
 
 /* ------------------------------------------------------------- failures */
 void sim_fatal_errno(const char *what, int rc)
@@ -221,6 +222,8 @@ static rt_thread_t thread_of(rt_ubase_t sp_addr)
     return rt_container_of((void **)sp_addr, struct rt_thread, sp);
 }
 
+static void foreign_thread_honour(void);
+
 /* Switch from the running context to `to`.  A closed `from` leaves. */
 static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
 {
@@ -247,6 +250,7 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     sim_wd_note_thread(thread_of(to_sp));
     ctx_wake(to);
     ctx_park(from);
+    foreign_thread_honour();
     sim_cpu_take();
 }
 
@@ -283,9 +287,85 @@ void rt_hw_context_release(void *sp)
     ctx_kill(c);
 }
 
+/* ------------------------------------------------- foreign host threads
+ * Only the threads rtsim made (one pthread per simulated thread, and the
+ * rt_sim_run caller) may enter the kernel.  A plain pthread of the program
+ * that calls the kernel during a run would race with the simulated CPU:
+ * its call is refused - reported, the run ends with RT_SIM_EASSERT at its
+ * next scheduling point - and that host thread ends there (pthread_exit),
+ * since the call can neither go on nor return.  rt_sim_stop from such a
+ * thread asks the run to stop the same way.  Outside a run the kernel is
+ * the caller's alone (the fuzz targets drive it so). */
+
+/* The kernel function the program called: the outermost rt_* frame
+ * (names need the program linked with -rdynamic; else "a kernel call"). */
+static void foreign_call_name(char *buf, size_t n)
+{
+    void *frames[32];
+    int k = backtrace(frames, 32);
+    char **sym = backtrace_symbols(frames, k);
+    snprintf(buf, n, "a kernel call");
+    for (int i = 1; sym && i < k; i++)
+    {
+        const char *open = strchr(sym[i], '(');
+        if (!open || strncmp(open + 1, "rt_", 3) != 0 || !strncmp(open + 1, "rt_hw_", 6))
+            continue;
+        size_t len = strcspn(open + 1, "+)");
+        snprintf(buf, n, "%.*s", (int)len, open + 1);
+    }
+    free(sym);
+}
+
+/* From a host thread that is not ours: during a run, refuse (above).
+ * Out of line: the kernel's interrupt_disable pays one test for it. */
+__attribute__((noinline, cold))
+static void foreign_thread_check(int is_stop, int stop_code)
+{
+    char name[64];
+    int running;
+
+    if (sim_self)
+        return;
+    CHECK_PT(pthread_mutex_lock(&sim_lock));
+    running = sim.running && sim.booted;
+    if (running && !sim.foreign)
+    {
+        if (!is_stop)
+            foreign_call_name(name, sizeof name);
+        sim.foreign = is_stop ? 2 : 1;
+        sim.foreign_code = stop_code;
+        snprintf(sim.foreign_call, sizeof sim.foreign_call, "%s", is_stop ? "" : name);
+    }
+    CHECK_PT(pthread_mutex_unlock(&sim_lock));
+    if (running || is_stop)
+        pthread_exit(NULL);
+}
+
+/* At a scheduling point of the run: end it if a foreign thread asked. */
+static void foreign_thread_honour(void)
+{
+    if (!sim.foreign || sim.foreign == 3)
+        return;
+    if (sim.foreign == 1)
+    {
+        sim.foreign = 3;
+        sim_report("rtsim: %s called from a host thread that rtsim does not run (only "
+                   "threads made with rt_thread_create / rt_thread_init may call the kernel)\n",
+                   sim.foreign_call);
+        sim_end_run(RT_SIM_EASSERT);
+    }
+    sim.foreign = 3;
+    sim_end_run(sim.foreign_code ? sim.foreign_code : RT_SIM_ESTOPPED);
+}
+
 /* ------------------------------------------------------------ interrupts */
+/* Called around every kernel critical section: no frame (the foreign
+ * check is out of line), so it costs what it cost before that check. */
+__attribute__((optimize("omit-frame-pointer")))
 rt_base_t rt_hw_interrupt_disable(void)
 {
+    if (!sim_self)
+        foreign_thread_check(0, 0);
     rt_base_t level = sim.irq_masked;
     sim.irq_masked = 1;
     sim_wd_beat();
@@ -353,6 +433,7 @@ static void report_threads(void);
 /* One tick interrupt, then the interrupts raised for the new tick. */
 static void tick_interrupt(void)
 {
+    foreign_thread_honour();
     if (sim.cfg.tick_limit && rt_tick_get_raw() + 1 >= sim.cfg.tick_limit)
     {
         sim_report("rtsim: tick limit %lu reached; the threads were doing:\n",
@@ -378,6 +459,24 @@ void sim_cpu_ticks_due(void)
 
 int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param)
 {
+    FILE *err = sim.running && sim.cfg.report ? sim.cfg.report : stderr;
+    rt_tick_t now0 = sim.running ? rt_tick_get_raw() : 0;
+    if (isr == NULL)
+    {
+        fprintf(err, "rtsim: rt_sim_irq_at: the handler is NULL\n");
+        fflush(err);
+        return -1;
+    }
+    /* Ticks compare modulo the counter's range: one half of it or more
+     * ahead would read as a tick in the past and fire at once. */
+    if (tick > now0 && tick - now0 >= RT_TICK_MAX / 2)
+    {
+        fprintf(err, "rtsim: rt_sim_irq_at: tick %lu is beyond the tick counter's range "
+                "(now %lu; at most %lu ticks ahead)\n", (unsigned long)tick,
+                (unsigned long)now0, (unsigned long)(RT_TICK_MAX / 2 - 1));
+        fflush(err);
+        return -1;
+    }
     struct sim_irq *e = malloc(sizeof *e);
     if (!e)
         return -1;
@@ -552,6 +651,7 @@ static void report_threads(void)
     }
 }
 
+#ifdef RT_USING_MUTEX
 /* The mutex a suspended thread waits for, or NULL. */
 static rt_mutex_t waits_for_mutex(rt_thread_t t)
 {
@@ -599,6 +699,19 @@ static void report_cycle_lines(rt_thread_t start)
     } while (t != start);
 }
 
+#else
+/* Without mutexes (-Drtconfig) no thread can hold what another waits for. */
+static rt_thread_t find_mutex_cycle(void)
+{
+    return NULL;
+}
+
+static void report_cycle_lines(rt_thread_t start)
+{
+    (void)start;
+}
+#endif
+
 static void report_cycle(rt_thread_t start)
 {
     sim_report("rtsim: deadlock at tick %lu: a cycle of threads, each waiting for a mutex the "
@@ -631,6 +744,7 @@ RT_NORETURN static void end_with_waiters(const char *why)
 void rt_hw_cpu_idle(void)
 {
     join_zombies();
+    foreign_thread_honour();
 
     rt_tick_t now = rt_tick_get_raw();
     if (sim.irqs && (rt_tick_t)(now - sim.irqs->tick) < RT_TICK_MAX / 2)
@@ -718,7 +832,12 @@ void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line)
         abort();
     }
     rt_thread_t t = sim.booted ? rt_thread_self() : NULL;
-    sim_report("rtsim: assertion failed: (%s) in %s, line %d\n", ex, func, (int)line);
+    /* Line 0: one of the kernel's context checks (RT_DEBUG_NOT_IN_INTERRUPT
+     * and its kin), which name the function, not a line. */
+    if (line)
+        sim_report("rtsim: assertion failed: (%s) in %s, line %d\n", ex, func, (int)line);
+    else
+        sim_report("rtsim: assertion failed: (%s) in %s\n", ex, func);
     sim_report("  thread \"%.*s\", tick %lu%s\n", RT_NAME_MAX, t ? t->name : "(boot)",
                (unsigned long)rt_tick_get_raw(), rt_interrupt_get_nest() ? ", in an interrupt" : "");
     sim_end_run(RT_SIM_EASSERT);
@@ -743,6 +862,12 @@ void sim_end_run(int code)
 
 void rt_sim_stop(int code)
 {
+    if (!sim_self)
+    {
+        /* A host thread of the program: the run stops at its next
+         * scheduling point, and this thread ends (see above). */
+        foreign_thread_check(1, code);
+    }
     sim_end_run(code ? code : RT_SIM_ESTOPPED);
 }
 

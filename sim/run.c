@@ -23,7 +23,7 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->board = "stm32f407";
-    cfg->heap = "smallmem";
+    cfg->heap = RT_SIM_DEFAULT_HEAP;     /* the configuration's (rtconfig_sim.h) */
     cfg->seed = 1;
     cfg->poll_ticks_after = 16;
     cfg->tick_limit = 0;
@@ -188,7 +188,8 @@ static int map_ram(void)
         sim.region[i].name = r->name;
         sim.region[i].base = r->base;
         sim.region[i].size = r->size;
-        sim.region[i].zi_size = i == sim.board.zi_region ? sim.board.zi_size : 0;
+        sim.region[i].zi_size = i == sim.board.zi_region ? sim.board.zi_size : r->used;
+        sim.region[i].holds_zi = i == sim.board.zi_region;
         sim.region[i].host = mem;
     }
     return 0;
@@ -255,16 +256,27 @@ static void register_commands(void)
 {
     rt_msh_builtin_register();
     rt_mem_cmd_register();
+#ifdef RT_USING_MEMHEAP
     rt_memheap_cmd_register();
+#endif
+#ifdef RT_USING_MEMPOOL
     rt_mempool_cmd_register();
+#endif
 }
 
-int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
+int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg)
 {
     if (sim_self)
     {
         /* Called from a simulated thread: it holds the CPU lock already. */
         fprintf(stderr, "rtsim: rt_sim_run called inside a run\n");
+        return RT_SIM_ECONFIG;
+    }
+    if (app_main == NULL)
+    {
+        FILE *err = cfg && cfg->report ? cfg->report : stderr;
+        fprintf(err, "rtsim: rt_sim_run: app_main is NULL (the function the main thread runs)\n");
+        fflush(err);
         return RT_SIM_ECONFIG;
     }
     CHECK_PT(pthread_mutex_lock(&sim_lock));
@@ -279,7 +291,7 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     if (!sim.cfg.board)
         sim.cfg.board = "stm32f407";
     if (!sim.cfg.heap)
-        sim.cfg.heap = "smallmem";
+        sim.cfg.heap = RT_SIM_DEFAULT_HEAP;
     sim.rand_state = (unsigned long long)sim.cfg.seed * 0x9E3779B97F4A7C15ull + 1;
     srand((unsigned)sim.cfg.seed);
     app_entry = app_main;
@@ -288,10 +300,14 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
     sim_self = &sim.host;
     CHECK_PT(pthread_cond_init(&sim.host.cond, NULL));
     sim_port_reset();
-    sim_check_begin(&sim.cfg);
+    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
+    if (sim_check_begin(&sim.cfg) != 0)
+    {
+        sim.result = RT_SIM_ECONFIG;
+        goto out;
+    }
     sim.running = 1;
 
-    FILE *err = sim.cfg.report ? sim.cfg.report : stderr;
     if (env_overrides() != 0 || sim_board_load(sim.cfg.board, &sim.board, err) != 0)
     {
         fflush(err);
@@ -305,12 +321,17 @@ int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), voi
         sim.result = RT_SIM_ECONFIG;
         goto out;
     }
+    sim_annotate_ram_mapped();
 
     rt_kernel_reset();
     rt_hw_trace_enabled = sim.cfg.trace != NULL;
+#ifdef RT_USING_MEMPOOL
     rt_mp_set_wake_order(sim.cfg.mp_wake_order == RT_SIM_MP_WAKE_FIFO);
+#ifdef RT_USING_HOOK
     rt_mp_alloc_sethook(RT_NULL);
     rt_mp_free_sethook(RT_NULL);
+#endif
+#endif
     if (setjmp(sim.host_jmp) == 0)
     {
         rt_hw_interrupt_disable();

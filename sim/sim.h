@@ -50,6 +50,11 @@ struct sim_state
     int booted;                     /* the scheduler has started */
     int result;                     /* rt_sim_run's return code */
     int result_set;
+    /* A host thread rtsim does not run made a kernel call (1) or called
+     * rt_sim_stop (2); the run ends at its next scheduling point. */
+    int foreign;
+    int foreign_code;
+    char foreign_call[64];
     struct rt_sim_config cfg;
 
     struct sim_ctx  host;           /* the rt_sim_run caller */
@@ -119,7 +124,9 @@ void sim_host_notify_end(void);
 
 extern struct sim_state sim;
 extern pthread_mutex_t sim_lock;
-extern __thread struct sim_ctx *sim_self;
+/* initial-exec: librtsim is a static library linked into the program, so
+ * its TLS needs no __tls_get_addr call (rt_hw_interrupt_disable reads it). */
+extern __thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
 
 /* port.c */
 void sim_port_reset(void);

@@ -40,6 +40,7 @@ static struct utest_tc_node *tc_head;          /* registration order */
 static struct utest local_utest;               /* the running unit */
 static rt_uint8_t log_level = UTEST_LOG_ALL;
 static unsigned long case_assert_failures;     /* whole case, all units */
+static char case_asserts[2048];                /* their lines, for case_result */
 
 /* Where lines go between runs (the runner's cfg.console). */
 static void (*idle_console)(void *ctx, const char *text);
@@ -151,6 +152,9 @@ rt_bool_t utest_assert(int value, const char *file, int line, const char *func,
         case_assert_failures++;
         ut_line('E', "[  ASSERT  ] [ unit     ] at (%s); func: (%s:%d); msg: (%s)",
                 base_name(file), func, line, msg);
+        size_t n = strlen(case_asserts);
+        snprintf(case_asserts + n, sizeof case_asserts - n, "%s:%d: %s: %s\n", file, line,
+                 func, msg);
         return RT_FALSE;
     }
     if (log_level == UTEST_LOG_ALL)
@@ -195,6 +199,7 @@ static void case_body(struct case_run *r)
     local_utest.passed_num = 0;
     local_utest.failed_num = 0;
     case_assert_failures = 0;
+    case_asserts[0] = '\0';
 
     ut_line('I', "[----------] [ testcase ] (%s) started", tc->name);
     r->started = 1;
@@ -251,7 +256,7 @@ static const char *run_result_words(int rc)
     case RT_SIM_EMEMORY:    return "a memory error was detected";
     case RT_SIM_ELEAK:      return "memory was leaked";
     case RT_SIM_ETICKLIMIT: return "timeout: virtual time passed the case's limit";
-    case RT_SIM_ECONFIG:    return "bad board or heap configuration";
+    case RT_SIM_ECONFIG:    return "bad board or heap, or the case was compiled with another configuration than rtsim";
     case RT_SIM_ESTOPPED:   return "the program stopped the run";
     default:                return "the run failed";
     }
@@ -271,8 +276,9 @@ static int name_selected(const char *name, const char *const *patterns, int npat
 
 /* Run one case in a fresh kernel; returns 1 when it failed. */
 static int run_one(const struct rt_sim_utest_options *opt,
-                   const struct utest_tc_export *tc, char *why, size_t why_size)
+                   const struct utest_tc_node *node, char *why, size_t why_size)
 {
+    const struct utest_tc_export *tc = node->tc;
     struct rt_sim_config cfg = opt->cfg;
     struct case_run r;
 
@@ -289,7 +295,8 @@ static int run_one(const struct rt_sim_utest_options *opt,
 
     if (opt->case_starts)
         opt->case_starts(opt->hook_ctx, tc->name);
-    int rc = rt_sim_run(&cfg, case_main, &r);
+    /* Checked with the view of the file that registered the case. */
+    int rc = rt_sim_run_checked(&cfg, case_main, &r, node->knobs);
     if (opt->case_ends)
         opt->case_ends(opt->hook_ctx, tc->name);
 
@@ -364,7 +371,11 @@ int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest
             continue;
         struct failure *f = &failures[res->failed];
         res->run++;
-        if (run_one(opt, n->tc, f->why, sizeof f->why))
+        case_asserts[0] = '\0';
+        int bad = run_one(opt, n, f->why, sizeof f->why);
+        if (opt->case_result)
+            opt->case_result(opt->hook_ctx, n->tc->name, bad ? f->why : NULL, case_asserts);
+        if (bad)
         {
             f->name = n->tc->name;
             res->failed++;

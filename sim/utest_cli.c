@@ -52,6 +52,11 @@ static void usage(FILE *f, const char *prog)
         "  --wall-timeout S     stop the program (status 4) when one case takes more\n"
         "                       than S seconds of real time (default: no limit)\n"
         "  -q, --quiet          print failed assertions only, no \"[    OK    ]\" lines\n"
+        "  --junit FILE         also write the results as JUnit XML to FILE (one\n"
+        "                       testcase per case; a failure names the failed\n"
+        "                       uassert's FILE:LINE)\n"
+        "  --tap                print the results as TAP on standard output (the\n"
+        "                       utest log goes to standard error)\n"
         "  -l, --list           list the registered cases and exit\n"
         "  -h, --help           show this help and exit\n"
         "\n"
@@ -132,9 +137,87 @@ static void *wd_main(void *arg)
     return NULL;
 }
 
+/* -------------------------------------------------- results for CI */
+struct hooks
+{
+    struct watchdog wd;
+    int wall;                       /* the watchdog runs */
+    struct rt_sim_case_result *cases;
+    int n, cap;
+    int oom;
+};
+
+static char *dup_text(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void collect_result(void *ctx, const char *name, const char *failure, const char *asserts)
+{
+    struct hooks *h = ctx;
+    if (h->n == h->cap)
+    {
+        int cap = h->cap ? 2 * h->cap : 16;
+        struct rt_sim_case_result *c = realloc(h->cases, (size_t)cap * sizeof *c);
+        if (!c)
+        {
+            h->oom = 1;
+            return;
+        }
+        h->cases = c;
+        h->cap = cap;
+    }
+    struct rt_sim_case_result *c = &h->cases[h->n];
+    /* The failure's message is the first failed uassert (FILE:LINE: FUNC:
+     * MSG) when there is one; the detail adds why the case failed and
+     * every failed uassert. */
+    c->name = dup_text(name);
+    c->failure = NULL;
+    c->detail = NULL;
+    if (failure && asserts && *asserts)
+    {
+        size_t k = strcspn(asserts, "\n");
+        size_t len = strlen(failure) + strlen(asserts) + 2;
+        char *first = malloc(k + 1), *detail = malloc(len);
+        if (first && detail)
+        {
+            snprintf(first, k + 1, "%s", asserts);
+            snprintf(detail, len, "%s\n%s", failure, asserts);
+        }
+        c->failure = first;
+        c->detail = detail;
+        if (!first || !detail)
+        {
+            free(first);
+            free(detail);
+            c->failure = c->detail = NULL;
+            h->oom = 1;
+        }
+    }
+    else if (failure)
+        c->failure = dup_text(failure);
+    if (!c->name || (failure && !c->failure))
+        h->oom = 1;
+    h->n++;
+}
+
+static void free_results(struct hooks *h)
+{
+    for (int i = 0; i < h->n; i++)
+    {
+        free((char *)h->cases[i].name);
+        free((char *)h->cases[i].failure);
+        free((char *)h->cases[i].detail);
+    }
+    free(h->cases);
+}
+
 static void wd_case_starts(void *ctx, const char *name)
 {
-    struct watchdog *wd = ctx;
+    struct hooks *h = ctx;
+    if (!h->wall)
+        return;
+    struct watchdog *wd = &h->wd;
     wd_check(pthread_mutex_lock(&wd->lock), "pthread_mutex_lock");
     clock_gettime(CLOCK_MONOTONIC, &wd->deadline);
     wd->deadline.tv_sec += (time_t)wd->seconds;
@@ -146,7 +229,10 @@ static void wd_case_starts(void *ctx, const char *name)
 
 static void wd_case_ends(void *ctx, const char *name)
 {
-    struct watchdog *wd = ctx;
+    struct hooks *h = ctx;
+    if (!h->wall)
+        return;
+    struct watchdog *wd = &h->wd;
     (void)name;
     wd_check(pthread_mutex_lock(&wd->lock), "pthread_mutex_lock");
     wd->armed = 0;
@@ -190,7 +276,8 @@ static void discard(void *ctx, const char *text)
 
 int rt_sim_utest_main(int argc, char **argv)
 {
-    enum { OPT_BOARD = 256, OPT_HEAP, OPT_SEED, OPT_SCALE, OPT_WALL, OPT_TICKS, OPT_HZ };
+    enum { OPT_BOARD = 256, OPT_HEAP, OPT_SEED, OPT_SCALE, OPT_WALL, OPT_TICKS, OPT_HZ,
+           OPT_JUNIT, OPT_TAP };
     static const struct option longopts[] = {
         { "board",         required_argument, NULL, OPT_BOARD },
         { "heap",          required_argument, NULL, OPT_HEAP },
@@ -199,6 +286,8 @@ int rt_sim_utest_main(int argc, char **argv)
         { "wall-timeout",  required_argument, NULL, OPT_WALL },
         { "ticks",         required_argument, NULL, OPT_TICKS },
         { "cpu-hz",        required_argument, NULL, OPT_HZ },
+        { "junit",         required_argument, NULL, OPT_JUNIT },
+        { "tap",           no_argument,       NULL, OPT_TAP },
         { "quiet",         no_argument,       NULL, 'q' },
         { "list",          no_argument,       NULL, 'l' },
         { "help",          no_argument,       NULL, 'h' },
@@ -207,7 +296,8 @@ int rt_sim_utest_main(int argc, char **argv)
     const char *prog = argc > 0 && argv[0] ? argv[0] : "utest";
     struct rt_sim_utest_options opt;
     unsigned long wall_seconds = 0, v;
-    int list = 0, c, longindex = 0;
+    int list = 0, c, longindex = 0, tap = 0;
+    const char *junit = NULL;
 
     rt_sim_utest_options_init(&opt);
     opterr = 0;
@@ -245,6 +335,8 @@ int rt_sim_utest_main(int argc, char **argv)
                 goto bad_value;
             opt.cfg.cpu_hz = v;
             break;
+        case OPT_JUNIT: junit = optarg; break;
+        case OPT_TAP:   tap = 1; break;
         case 'q': opt.log_level = UTEST_LOG_ASSERT; break;
         case 'l': list = 1; break;
         case 'h':
@@ -270,6 +362,19 @@ int rt_sim_utest_main(int argc, char **argv)
         return 0;
     }
 
+    /* Cases compiled with other rtconfig.h values or another word size
+     * than the library would run on misread structs: refuse them all
+     * before anything runs (rtsim.h, RT_SIM_CONFIG_KNOBS). */
+    for (const struct utest_tc_node *n = utest_tc_first(); n; n = n->next)
+    {
+        if (rt_sim_config_check(n->knobs, stderr) != 0)
+        {
+            fprintf(stderr, "%s: test case %s (and every case of its file) was compiled with "
+                    "another configuration than rtsim; no case ran\n", prog, n->tc->name);
+            return EXIT_USAGE;
+        }
+    }
+
     /* A bad board or heap name fails every run the same way: find out
      * once, before printing a log that would say nothing else.  The probe
      * boots a kernel that runs nothing; what INIT_*_EXPORT functions
@@ -282,21 +387,66 @@ int rt_sim_utest_main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    struct watchdog wd;
-    memset(&wd, 0, sizeof wd);
+    /* The JUnit file is opened before anything runs: a path that cannot
+     * be written is a usage error, not a lost report. */
+    FILE *junit_f = NULL;
+    if (junit && !(junit_f = fopen(junit, "w")))
+    {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, junit, strerror(errno));
+        return EXIT_USAGE;
+    }
+    /* --tap: standard output carries TAP only; the log goes to stderr. */
+    int tap_fd = -1;
+    if (tap)
+    {
+        fflush(stdout);
+        tap_fd = dup(1);
+        if (tap_fd < 0 || dup2(2, 1) < 0)
+        {
+            fprintf(stderr, "%s: --tap: %s\n", prog, strerror(errno));
+            if (junit_f)
+                fclose(junit_f);
+            return EXIT_USAGE;
+        }
+    }
+
+    static struct hooks h;
+    memset(&h, 0, sizeof h);
+    opt.case_starts = wd_case_starts;
+    opt.case_ends = wd_case_ends;
+    opt.case_result = collect_result;
+    opt.hook_ctx = &h;
     if (wall_seconds > 0)
     {
-        wd.seconds = wall_seconds;
-        wd_start(&wd);
-        opt.case_starts = wd_case_starts;
-        opt.case_ends = wd_case_ends;
-        opt.hook_ctx = &wd;
+        h.wall = 1;
+        h.wd.seconds = wall_seconds;
+        wd_start(&h.wd);
     }
     struct rt_sim_utest_result res;
     int failed = rt_sim_utest_run(&opt, &res);
     if (wall_seconds > 0)
-        wd_stop(&wd);
+        wd_stop(&h.wd);
     fflush(stdout);
+
+    int out_failed = 0;
+    if (tap)
+    {
+        dup2(tap_fd, 1);
+        close(tap_fd);
+        out_failed |= rt_sim_write_tap(stdout, h.cases, h.n);
+    }
+    if (junit_f)
+    {
+        out_failed |= rt_sim_write_junit(junit_f, "rtsim-utest", h.cases, h.n);
+        out_failed |= fclose(junit_f) != 0;
+    }
+    int oom = h.oom;
+    free_results(&h);
+    if (out_failed || oom)
+    {
+        fprintf(stderr, "%s: could not write the %s results\n", prog, tap ? "TAP" : "JUnit");
+        return EXIT_USAGE;
+    }
 
     if (failed < 0)
     {

@@ -188,15 +188,47 @@ for i, (text, msg) in enumerate(PARSE_ERRORS):
 path = scenario("a = malloc 100\nexpect a == NULL\nexpect free < 10\nexpect a != NULL\n", "exp.rts")
 rc, out, err = run(["run", path])
 check("failed expectations exit 1 naming file:line",
-      rc == 1 and f"{path}:2: expectation failed: expect a == NULL" in err
-      and f"{path}:3: expectation failed: expect free < 10" in err
+      rc == 1 and f"{path}:2:1: expectation failed: expect a == NULL" in err
+      and f"{path}:3:1: expectation failed: expect free < 10" in err
       and f"{path}:4:" not in err and "expect a != NULL: ok" in out, f"rc={rc} {err!r}")
 path = scenario("free nothing\nmp_free zz\nx = malloc 10 in nowhere\nheap h memheap region FLASH\n", "rt.rts")
 rc, out, err = run(["run", path])
 check("runtime errors exit 1 naming file:line",
-      rc == 1 and f"{path}:1: error: no variable called nothing" in err
-      and f"{path}:3: error: no heap called nowhere" in err
-      and f"{path}:4: error: board stm32f407 has no RAM region FLASH" in err, f"rc={rc} {err!r}")
+      rc == 1 and f"{path}:1:1: error: no variable called nothing\n    free nothing\n" in err
+      and f"{path}:3:1: error: no heap called nowhere (pools use mp_alloc)\n    x = malloc 10 in nowhere\n" in err
+      and f"{path}:4:1: error: board stm32f407 has no RAM region FLASH" in err, f"rc={rc} {err!r}")
+
+# Every run-time error names FILE:LINE:COL and the statement, also when the
+# kernel stops the run inside it (a memory error, a context check).
+RUNTIME_ERRORS = [
+    ("a = malloc 16\nfree a\n  free a\n",
+     "3:3: error: the memory error reported above\n    free a\n", "memory error: double free"),
+    ("irq at 3\n  say \"in\"\n  p = malloc 10\nend\ndelay 5\n",
+     "3:3: error: RT-Thread's check \"not in interrupt\" failed in rt_malloc\n    p = malloc 10\n",
+     "assertion failed: (not in interrupt) in rt_malloc\n"),
+    ("heap h smallmem 1K\nmap h\n map nosuch\n",
+     "3:2: error: no heap or pool called nosuch (\"heap\" is the system heap)\n    map nosuch\n", None),
+    ("stats nosuch heap\n", "1:1: error: no heap or pool called nosuch", None),
+    ("expect b.free == 1\n", "1:1: error: no heap or pool called b\n    expect b.free == 1\n", None),
+    ("take s 1\n", "1:1: error: no semaphore or mutex called s\n    take s 1\n", None),
+    ("x = mp_alloc nopool 0\n", "1:1: error: no pool called nopool", None),
+]
+for i, (text, want, report) in enumerate(RUNTIME_ERRORS):
+    path = scenario(text, "rterr%d.rts" % i)
+    rc, out, err = run(["run", path])
+    check("run-time error names file:line:col and the statement: %r" % text,
+          rc == 1 and path + ":" + want in err and (report is None or report in err)
+          and ", line 0" not in err, f"rc={rc} {err!r}")
+path = scenario("a = malloc 16\nfree a\nfree a\nexpect memory\n", "dfexp.rts")
+rc, out, err = run(["run", path])
+check("an expected memory error is still located, marked expected",
+      rc == 0 and f"{path}:3:1: error: the memory error reported above (expected)" in err,
+      f"rc={rc} {err!r}")
+path = scenario("a = malloc 16\nfree a b\n", "caret.rts")
+rc, out, err = run(["run", path])
+check("a parse error quotes the statement with a caret at the column",
+      rc == 2 and err == f"{path}:2:8: error: expected end of line, found \"b\"\n    free a b\n           ^\n",
+      f"rc={rc} {err!r}")
 path = scenario("thread a prio 5\n  delay 1000000\nend\nexpect deadlock\n", "nodl.rts")
 rc, out, err = run(["run", path])
 check("a run that should deadlock but ends cleanly exits 1",
@@ -278,6 +310,31 @@ check("replay with an unknown heap exits 2", rc == 2, f"rc={rc}")
 rc, out, err = run(["demo", "split-merge", "--map"])
 check("--map prints a map after every memory step",
       rc == 0 and out.count("-- map after step") >= 9, f"rc={rc}")
+
+rc, out, err = run(["shell"], stdin=b"a = malloc 10\nfree a\nfree a\n")
+check("shell: a memory error names <stdin>:LINE:COL and the statement",
+      rc == 1 and "<stdin>:3:1: error: the memory error reported above\n    free a\n" in err,
+      f"rc={rc} {err!r}")
+rc, out, err = run(["shell"], stdin=b"map nosuch\nhelp\n")
+check("shell: map of an unknown name is an error; help lists statements and exit (piped too)",
+      rc == 1 and "<stdin>:1:1: error: no heap or pool called nosuch" in err
+      and "Scenario statements" in out and "exit             - leave the shell" in out,
+      f"rc={rc} {err!r}")
+
+# -------------------------------------------------------- rtsim addr
+LOG = ("**7** rtsim: board stm32f407 RAM SRAM 0x20000000..0x2001ffff is host 0x4A43000..0x4A62FFF\n"
+       "**7** rtsim: board stm32f407 RAM CCM 0x10000000..0x1000ffff is host 0x4A63000..0x4A72FFF\n"
+       "==7==  Address 0x4a45a12 is 0 bytes after a block of size 98 client-defined\n"
+       "==7==    at 0x10A567: app_main (faulty.c:26) 0x4A63010\n")
+rc, out, err = run(["addr"], stdin=LOG.encode())
+check("rtsim addr adds board addresses to a Valgrind log",
+      rc == 0 and out == LOG.replace("0x4a45a12 is", "0x4a45a12 [board 0x20002a12] is")
+      .replace("0x4A63010\n", "0x4A63010 [board 0x10000010]\n"), repr(out))
+rc, out, err = run(["addr"], stdin=b"==1== Address 0x4a45a12 is\n")
+check("rtsim addr without a map copies the log and says why",
+      rc == 0 and out == "==1== Address 0x4a45a12 is\n" and "no RAM map" in err, repr(err))
+rc, out, err = run(["addr", "--bogus"])
+check("rtsim addr: bad option exits 2 with usage", rc == 2 and "usage: rtsim addr" in err)
 
 # ------------------------------------------------------- shell sessions
 update = os.environ.get("RTSIM_UPDATE_GOLDEN")

@@ -116,11 +116,30 @@ static void test_parse_good(void **state)
     assert_int_equal(sim_board_builtin("stm32f103c8")->cpu_hz, 72000000ul);
 }
 
+/* `used REGION BYTES` (written by rtsim board --from-map): the region's
+ * heap starts after them; the zi region keeps its zi bytes. */
+static void test_parse_used(void **state)
+{
+    (void)state;
+    struct sim_board b;
+    int rc;
+    const char *msg = parse("board u\n"
+                            "used CCM 0x2a4          # may come before its region\n"
+                            "region SRAM 0x20000000 128K\n"
+                            "region CCM 0x10000000 64K\n"
+                            "zi SRAM 0x101\n", &b, &rc);
+    assert_string_equal(msg, "");
+    assert_int_equal(rc, 0);
+    assert_int_equal(b.region[0].used, 0);
+    assert_int_equal(b.region[1].used, 0x2a4);
+    assert_int_equal(b.zi_size, 0x101);
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
     static const struct { const char *text, *msg; } cases[] = {
-        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap, cpu_hz, uart_baud\n" },
+        { "bord x\n", "FILE:1: expected one of: board, description, region, zi, heap, used, cpu_hz, uart_baud\n" },
         { "board\n", "FILE:1: expected 'board NAME'\n" },
         { "board a\nboard b\n", "FILE:2: expected a single 'board' line\n" },
         { "board a\nregion R 0x2000000 \n", "FILE:2: expected 'region NAME BASE SIZE'\n" },
@@ -144,6 +163,18 @@ static void test_parse_errors(void **state)
         { "board a\nregion R 0 1K\ncpu_hz\n", "FILE:3: expected 'cpu_hz HZ' (e.g. cpu_hz 168000000)\n" },
         { "board a\nregion R 0 1K\nuart_baud 0\n",
           "FILE:3: expected 'uart_baud RATE' (e.g. uart_baud 115200)\n" },
+        { "board a\nregion R 0 1K\nused R\n", "FILE:3: expected 'used REGION BYTES'\n" },
+        { "board a\nregion R 0 1K\nused R x\n",
+          "FILE:3: expected a byte count for used (e.g. 0x44, 2K)\n" },
+        { "board a\nregion R 0 1K\nregion S 4K 1K\nused S 4\nused S 8\n",
+          "FILE:5: expected a single 'used' line per region\n" },
+        { "board a\nregion R 0 1K\nused T 4\n",
+          "FILE:3: expected the used line to name a declared region\n" },
+        { "board a\nregion R 0 1K\nused R 4\n",
+          "FILE:3: expected a used line for a region other than the zi region (ZI's bytes are "
+          "the zi line)\n" },
+        { "board a\nregion R 0 1K\nregion S 4K 1K\nused S 1K\n",
+          "FILE:4: expected used bytes that leave room in the region\n" },
         /* well-formed, but sim_board_validate refuses it */
         { "board a\nregion R 0 1K\ncpu_hz 1000\n",
           "FILE: cpu_hz 1000 is not a clock between 1 MHz and 4 GHz\n" },
@@ -220,6 +251,22 @@ static void test_file_boot(void **state)
     assert_string_equal(tu_log_text(), expect);
     unlink(path);
 
+    /* Firmware bytes in the heap's region: the heap starts after them,
+     * aligned up to RT_ALIGN_SIZE.  RT-Thread 4.1.1's rt_system_heap_init
+     * (src/kservice.c) computes the size from the aligned begin but passes
+     * the unaligned begin on, and rt_smem_init aligns begin + size down:
+     * an unaligned ZI end costs up to RT_ALIGN_SIZE bytes at the top too. */
+    write_board("board ccm-used\nregion SRAM 0x20000000 128K\nregion CCM 0x10000000 64K\n"
+                "zi SRAM 24K\nheap CCM\nused CCM 0x2a2\n");
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, heap_numbers, NULL), RT_SIM_OK);
+    snprintf(expect, sizeof expect, "ccm-used %lu %lx",
+             RT_ALIGN_DOWN(0x2a2 + 64 * 1024 - RT_ALIGN(0x2a2, RT_ALIGN_SIZE), RT_ALIGN_SIZE) -
+                 RT_ALIGN(0x2a2, RT_ALIGN_SIZE) - CTL - 2 * H,
+             0x10000000ul + RT_ALIGN(0x2a2, RT_ALIGN_SIZE) + CTL);
+    assert_string_equal(tu_log_text(), expect);
+    unlink(path);
+
     write_board("board bad\nregion SRAM 0x20000000 128Z\n");
     tu_console_reset();
     assert_int_equal(tu_run(&cfg, heap_numbers, NULL), RT_SIM_ECONFIG);
@@ -245,6 +292,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_good),
+        cmocka_unit_test(test_parse_used),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_builtin_boots),
         cmocka_unit_test(test_file_boot),

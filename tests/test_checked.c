@@ -194,7 +194,7 @@ static void test_invalid_free(void **state)
             continue;
         assert_int_equal(run_on(heaps[h], free_static_main, 0), RT_SIM_EMEMORY);
         assert_int_equal(heap_ok_after, 0);
-        EXPECT_REPORT("rtsim: memory error: invalid free: the pointer is not in any heap\n"
+        EXPECT_REPORT("rtsim: memory error: invalid free: the pointer is not in simulated RAM (a host address: a local or global variable, or host malloc)\n"
                       "  call   rt_free(0x%08lx), thread \"main\" at tick 0\n", at_p);
 
         assert_int_equal(run_on(heaps[h], free_interior_main, 0), RT_SIM_EMEMORY);
@@ -216,7 +216,7 @@ static void test_invalid_free(void **state)
 
         assert_int_equal(run_on(heaps[h], free_pool_block_main, 0), RT_SIM_EMEMORY);
         assert_int_equal(heap_ok_after, 0);
-        EXPECT_REPORT("rtsim: memory error: invalid free: the pointer belongs to another memory pool, \"mp\"\n"
+        EXPECT_REPORT("rtsim: memory error: invalid free: a block of memory pool \"mp\" (use rt_mp_free)\n"
                       "  call   rt_free(0x%08lx), thread \"main\" at tick 0\n"
                       "  block  0x%08lx, 32 bytes (capacity 32) from pool \"mp\", allocated by \"main\" at tick 0\n",
                       at_p, at_p);
@@ -529,7 +529,7 @@ static void test_mempool(void **state)
     assert_non_null(strstr(tu_report(), "rtsim: memory error: mempool invalid free: a block of the heap (use rt_free)\n"));
 
     assert_int_equal(run_on("smallmem", mp_static_main, 0), RT_SIM_EMEMORY);
-    EXPECT_REPORT("rtsim: memory error: mempool invalid free: the pointer is not in any memory pool\n"
+    EXPECT_REPORT("rtsim: memory error: mempool invalid free: the pointer is not in simulated RAM (a host address: a local or global variable, or host malloc)\n"
                   "  call   rt_mp_free(0x%08lx), thread \"main\" at tick 0\n", at_p);
 
     assert_int_equal(run_on("smallmem", mp_write_after_free_main, 0), RT_SIM_EMEMORY);

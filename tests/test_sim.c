@@ -617,6 +617,39 @@ static void test_millisecond_conversions(void **state)
     assert_int_equal(tu_run(NULL, ms_main, RT_NULL), RT_SIM_OK);
 }
 
+/* rt_kprintf("%p") prints the board's address of a block in the simulated
+ * RAM (0x2000.... on the default stm32f407), as the board would; other
+ * host pointers are printed as they are.  rt_sim_host_addr maps back. */
+static void pointer_main(void *arg)
+{
+    (void)arg;
+    char *p = rt_malloc(40);
+    TU_EXPECT(p != RT_NULL);
+    char got[40], want[40];
+    rt_snprintf(got, sizeof got, "%p", p + 3);
+    unsigned long t = rt_sim_target_addr(p + 3);
+    snprintf(want, sizeof want, "0x%lx", t);
+    TU_EXPECT_STR(got, want);
+    TU_EXPECT(t >= 0x20000000ul && t < 0x20000000ul + 128 * 1024);
+    TU_EXPECT(rt_sim_host_addr(t) == p + 3);
+    tu_console_reset();
+    rt_kprintf("block at %p\n", p);
+    snprintf(want, sizeof want, "block at 0x%lx\n", rt_sim_target_addr(p));
+    TU_EXPECT_STR(tu_console(), want);
+    static int outside;
+    rt_snprintf(got, sizeof got, "%p", (void *)&outside);
+    snprintf(want, sizeof want, "0x%lx", (unsigned long)(uintptr_t)&outside);
+    TU_EXPECT_STR(got, want);
+    TU_EXPECT(!rt_sim_is_target(&outside));
+    rt_free(p);
+}
+
+static void test_kprintf_pointer_is_board_address(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, pointer_main, RT_NULL), RT_SIM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_millisecond_conversions),
         cmocka_unit_test(test_leak_report_switches),
         cmocka_unit_test(test_irq_delivered_at_outermost_enable),
+        cmocka_unit_test(test_kprintf_pointer_is_board_address),
         cmocka_unit_test(test_realtime_keeps_order),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);

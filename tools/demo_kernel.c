@@ -9,6 +9,8 @@
 
 #include "demos.h"
 
+#if defined(RT_USING_SEMAPHORE) && defined(RT_USING_MUTEX)
+
 /* Narration: the tick (read without busy-wait accounting) and the thread. */
 #define SAY(...) do { rt_kprintf("[tick %5u] %-10.10s ", (unsigned)rt_tick_get_raw(), \
                                  rt_thread_self()->name); rt_kprintf(__VA_ARGS__); } while (0)
@@ -104,6 +106,16 @@ static int demo_kernel(struct rt_sim_config *cfg)
            "thread can ever run again and named what each one waits for.\n", rc);
     return rc == RT_SIM_EDEADLOCK ? 0 : 1;
 }
+#else
+/* A -Drtconfig build without semaphores or mutexes: nothing to show. */
+static int demo_kernel(struct rt_sim_config *cfg)
+{
+    (void)cfg;
+    printf("This rtsim's configuration (rtconfig.h) has no semaphores or no mutexes\n"
+           "(RT_USING_SEMAPHORE, RT_USING_MUTEX): the kernel demo needs both.\n");
+    return 0;
+}
+#endif
 
 const struct rtsim_demo rtsim_demo_kernel = {
     "kernel", "threads, priorities, delays, a semaphore hand-over and a deadlock", demo_kernel

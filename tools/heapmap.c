@@ -187,6 +187,7 @@ static void number_free_by_address(struct hm_section *s)
             }
 }
 
+#ifdef RTSIM_HAVE_MEMHEAP
 static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr,
                                    struct hm_section **sec)
 {
@@ -199,11 +200,15 @@ static struct hm_block *find_block(struct hm_snapshot *snap, unsigned long addr,
             }
     return NULL;
 }
+#endif
 
 /* memheap keeps its own free list (LIFO, not address order): number the
  * free blocks in the order an allocation searches them. */
 HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
 {
+#ifndef RTSIM_HAVE_MEMHEAP
+    (void)snap;         /* no memheaps in this configuration */
+#else
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     if (!info)
         return;
@@ -223,6 +228,7 @@ HM_RAW static void number_memheap_free_lists(struct hm_snapshot *snap)
             }
         }
     }
+#endif
 }
 
 static void section_stats_line(struct hm_section *s, unsigned long total, unsigned long used,
@@ -279,12 +285,14 @@ static void walk_object(const struct hm_object *o, struct walk_ctx *c)
 {
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:
         rt_smem_walk((rt_smem_t)o->handle, walk_block, c);
         break;
     case HM_OBJ_CLASSIC:
         rt_smem_classic_walk((rt_smem_t)o->handle, walk_block, c);
         break;
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:
         rt_slab_walk((rt_slab_t)o->handle, walk_block, c);
@@ -330,19 +338,24 @@ int hm_object_stats(const struct hm_object *o, unsigned long *free_bytes,
         }
     }
     *used = *total = 0;
+#ifdef RTSIM_HAVE_MEMPOOL
     if (o->kind == HM_OBJ_POOL)
     {
         rt_mp_t mp = o->handle;
         *total = mp->block_total_count;
         *used = mp->block_total_count - mp->block_free_count;
     }
-    else if (o->kind == HM_OBJ_MEMHEAP)
+    else
+#endif
+#ifdef RTSIM_HAVE_MEMHEAP
+    if (o->kind == HM_OBJ_MEMHEAP)
     {
         struct rt_memheap *h = o->handle;
         *total = h->pool_size;
         *used = h->pool_size - h->available_size;
     }
     else
+#endif
     {
         rt_mem_t m = o->handle;
         *total = m->total;
@@ -393,6 +406,7 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
         number_free_by_address(s);
     unsigned long fb, lg, nf, used, total;
     hm_object_stats(o, &fb, &lg, &nf, &used, &total);
+#ifdef RTSIM_HAVE_MEMPOOL
     if (o->kind == HM_OBJ_POOL)
     {
         rt_mp_t mp = o->handle;
@@ -414,6 +428,7 @@ HM_RAW static void object_section(struct hm_snapshot *snap, const struct hm_obje
                  waiting == 1 ? "" : "s");
     }
     else
+#endif
         section_stats_line(s, total, used, NULL);
 }
 
@@ -539,6 +554,7 @@ HM_RAW static void system_heap_stats(struct hm_snapshot *snap, int nreg, const c
                  st.free_blocks == 1 ? "" : "s", (unsigned long)st.largest_free, extra);
         return;
     }
+#ifdef RTSIM_HAVE_MEMHEAP
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     unsigned long at = 0, au = 0, af = 0, an = 0, al = 0;
     int count = 0;
@@ -580,6 +596,10 @@ HM_RAW static void system_heap_stats(struct hm_snapshot *snap, int nreg, const c
                  "all %d memheaps: total %lu, used %lu, free %lu in %lu block%s, largest free "
                  "%lu (rt_memory_info and free: \"%.*s\" only)", count, at, au, af, an,
                  an == 1 ? "" : "s", al, RT_NAME_MAX, first_name);
+#else
+    (void)objs;
+    (void)nobjs;
+#endif
 }
 
 /* The walks read allocator headers and pool words inside the simulated
@@ -616,7 +636,8 @@ static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
             b->size = r->zi_size;
             b->used = 1;
             b->kind = HM_ZI;
-            snprintf(b->owner, sizeof b->owner, "RW .data + ZI .bss");
+            snprintf(b->owner, sizeof b->owner, "%s",
+                     r->holds_zi ? "RW .data + ZI .bss" : "firmware sections");
         }
     }
     const char *algo = rt_system_heap_algorithm();

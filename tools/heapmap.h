@@ -71,6 +71,11 @@ void hm_take(struct hm_snapshot *snap, const char *caption, const struct hm_obje
              int nobjs, const char *only, hm_owner_fn owner);
 void hm_release(struct hm_snapshot *snap);
 
+/* One line that every heap map (text, SVG, HTML) and the demo banner
+ * carry when the numbers are not the board's (docs/model.md): NULL in the
+ * 32-bit target model. */
+extern const char *const hm_model_notice;
+
 /* Drawing. */
 void hm_print_text(FILE *out, const struct hm_snapshot *snap);
 /* n snapshots (the `map` statements of a run) as panels, one above the

@@ -55,10 +55,15 @@ static const char *kind_word(const struct hm_block *b)
     }
 }
 
+const char *const hm_model_notice = sizeof(void *) == 4 ? NULL :
+    "64-bit host model: block headers are 24 bytes, the board's are 12";
+
 char *hm_text(const struct hm_snapshot *snap)
 {
     struct sbuf b = { 0 };
     sb_printf(&b, "%s", "");
+    if (hm_model_notice)
+        sb_printf(&b, "  (%s)\n", hm_model_notice);
     for (int i = 0; i < snap->nsections; i++)
     {
         const struct hm_section *s = &snap->sections[i];
@@ -424,6 +429,12 @@ static int svg_panel(FILE *out, const struct hm_snapshot *snap, const struct col
 {
     fprintf(out, "<g class=\"panel\">\n<text x=\"%d\" y=\"%d\" class=\"cap\">", SVG_LEFT, y + 16);
     xml_escape(out, snap->caption);
+    if (hm_model_notice)
+    {
+        fputs(" (", out);
+        xml_escape(out, hm_model_notice);
+        fputs(")", out);
+    }
     fputs("</text>\n", out);
     y += 26;
     for (int i = 0; i < snap->nsections; i++)

@@ -6,6 +6,8 @@
  *   rtsim run FILE|- [options]      run a scenario (docs/scenarios.md; - = stdin)
  *   rtsim shell [options]           an msh prompt; reads stdin
  *   rtsim replay TRACE --heap A,B   replay a trace's allocations through other heaps
+ *   rtsim board --from-map FILE     a board file from a firmware's GNU ld map
+ *   rtsim board --from-lds FILE     ... or from its linker script's MEMORY block
  *   rtsim --help | --version | COMMAND --help
  *
  * Unknown options and bad values exit with status 2 and a usage message
@@ -25,15 +27,21 @@
  *   demos.c       the demos' order (one table) and the model line they start with
  *   demo_kernel.c, demo_mempool_sample.c, demo_determinism.c: the demos
  *                 written in C (beyond the scenario language)
+ *   board_from_map.c  `rtsim board`: map file / linker script -> board file
  *   scenarios/    the shipped scenarios; embed.py compiles them in
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rtsim.h>
+#include "board_from_map.h"
 #include "demos.h"
+#include "heapmap.h"
 #include "rtsim_cli.h"
 #include "scenario.h"
 
@@ -60,9 +68,16 @@ static const char *const usages[] = {
     "usage: rtsim demo [NAME] [options]   run a guided demo (all of them without NAME)\n"
     "       rtsim demo --list             list the demos\n",
     "usage: rtsim run FILE [options]      run a scenario file (docs/scenarios.md; - reads stdin);\n"
-    "                                     exit 1 when an expectation fails\n",
+    "                                     exit 1 when an expectation fails\n"
+    "  --junit FILE        also write the results as JUnit XML: one testcase per\n"
+    "                      expect, one for the run's own outcome\n"
+    "  --tap               print the results as TAP on stdout (the run's log goes\n"
+    "                      to stderr)\n",
     "usage: rtsim shell [options]         msh prompt with RT-Thread's commands and scenario\n"
-    "                                     statements, one line at a time (stdin)\n",
+    "                                     statements, one line at a time (stdin); on a\n"
+    "                                     terminal: line editing, history (~/.rtsim_history,\n"
+    "                                     $XDG_STATE_HOME/rtsim/history or $RTSIM_HISTORY),\n"
+    "                                     Tab completion, Ctrl-C cancels, Ctrl-D exits\n",
     "usage: rtsim replay TRACE --heap A,B,... [--board NAME]\n"
     "                                     replay the malloc/free/realloc lines of a trace\n"
     "                                     through other heap algorithms and compare\n",
@@ -75,9 +90,13 @@ static void usage(FILE *out, int which)
         fputs("rtsim: RT-Thread's memory manager on your laptop\n\n"
               "usage: rtsim demo [NAME] [options]   guided demos (all of them without NAME)\n"
               "       rtsim demo --list             list the demos\n"
-              "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md)\n"
-              "       rtsim shell [options]         msh prompt (reads stdin)\n"
+              "       rtsim run FILE [options]      run a scenario file (docs/scenarios.md;\n"
+              "                                     --junit FILE, --tap: results for CI)\n"
+              "       rtsim shell [options]         msh prompt (reads stdin; edits lines on a terminal)\n"
               "       rtsim replay TRACE --heap A,B,...  replay a trace through other heaps\n"
+              "       rtsim board --from-map FILE   a board file from a firmware's linker map\n"
+              "       rtsim board --from-lds FILE   ... or from a linker script's MEMORY block\n"
+              "       rtsim addr [LOG]              add board addresses to a Valgrind log\n"
               "       rtsim --help | --version | COMMAND --help\n\n", out);
         fputs(common_help, out);
         return;
@@ -135,7 +154,15 @@ int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_op
             usage(stdout, which);
             return 3;
         }
-        if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
+        if (which == RTSIM_CMD_RUN && is_opt(a, "--junit"))
+        {
+            if (i + 1 >= argc)
+                return rtsim_bad_usage(which, "option %s needs a value", a);
+            o->junit_path = argv[++i];
+        }
+        else if (which == RTSIM_CMD_RUN && is_opt(a, "--tap"))
+            o->tap = 1;
+        else if (is_opt(a, "--board") || is_opt(a, "--heap") || is_opt(a, "--seed") ||
             is_opt(a, "--trace") || is_opt(a, "--svg") || is_opt(a, "--html") ||
             is_opt(a, "--ticks") || is_opt(a, "--cpu-hz"))
         {
@@ -233,11 +260,22 @@ int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const ch
     return 0;
 }
 
-void rtsim_close_outputs(struct rtsim_options *o)
+int rtsim_close_outputs(struct rtsim_options *o)
 {
+    int rc = 0;
     if (o->trace)
-        fclose(o->trace);
+    {
+        int bad = ferror(o->trace);
+        if (fclose(o->trace) != 0 || bad)
+        {
+            /* a full disk shows here, not at fopen */
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path,
+                    strerror(errno ? errno : EIO));
+            rc = -1;
+        }
+    }
     o->trace = NULL;
+    return rc;
 }
 
 /* ------------------------------------------------------------- files */
@@ -260,6 +298,7 @@ char *rtsim_read_stream(FILE *f, const char *what)
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     size_t k;
+    errno = 0;
     while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0)
     {
         n += k;
@@ -275,6 +314,23 @@ char *rtsim_read_stream(FILE *f, const char *what)
     if (!buf)
     {
         fprintf(stderr, "rtsim: out of memory reading %s\n", what);
+        return NULL;
+    }
+    if (ferror(f))
+    {
+        /* a directory opens, then fails to read (EISDIR) */
+        fprintf(stderr, "rtsim: cannot read %s: %s\n", what, strerror(errno ? errno : EIO));
+        free(buf);
+        return NULL;
+    }
+    const char *nul = memchr(buf, '\0', n);
+    if (nul)
+    {
+        int line = 1;
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        fprintf(stderr, "rtsim: %s:%d: a NUL byte: not a text scenario\n", what, line);
+        free(buf);
         return NULL;
     }
     buf[n] = '\0';
@@ -313,14 +369,106 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
         scn_free(&prog);
         return 1;
     }
+    so.file = file;
     struct rt_sim_config cfg = o->cfg;
     int rc = scn_run(&prog, &cfg, &so);
-    rtsim_close_outputs(o);
+    if (rtsim_close_outputs(o) != 0 && rc == 0)
+        rc = 1;
     scn_free(&prog);
     return rc;
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* `rtsim run --junit FILE / --tap`: the run as usual, its expectations and
+ * outcome collected (scn_collect) and written for CI.  With --tap the
+ * run's log goes to stderr, stdout carries TAP only.  A scenario that does
+ * not parse is one failed case holding the parse error. */
+static int run_for_ci(const char *file, const char *text, struct rtsim_options *o,
+                      const char *title)
+{
+    FILE *junit = NULL;
+    if (o->junit_path && !(junit = fopen(o->junit_path, "w")))
+    {
+        fprintf(stderr, "rtsim: cannot write %s: %s\n", o->junit_path, strerror(errno));
+        return 2;
+    }
+    int tap_fd = -1;
+    if (o->tap)
+    {
+        fflush(stdout);
+        tap_fd = dup(1);
+        if (tap_fd < 0 || dup2(2, 1) < 0)
+        {
+            fprintf(stderr, "rtsim: --tap: %s\n", strerror(errno));
+            if (junit)
+                fclose(junit);
+            return 2;
+        }
+    }
+    /* Parse errors are kept for the report as well as shown. */
+    char *perr = NULL;
+    size_t perr_len = 0;
+    FILE *errs = open_memstream(&perr, &perr_len);
+    scn_error_stream = errs;
+    struct scn_results res = { 0 };
+    scn_collect(&res);
+    int rc = rtsim_run_text(file, text, o, title);
+    scn_collect(NULL);
+    scn_error_stream = NULL;
+    if (errs)
+        fclose(errs);
+    if (perr && perr_len)
+        fputs(perr, stderr);
+    fflush(stdout);
+    fflush(stderr);
+    struct rt_sim_case_result *cases = calloc((size_t)res.n + 1, sizeof *cases);
+    if (!cases)
+    {
+        fprintf(stderr, "rtsim: out of memory\n");
+        exit(1);
+    }
+    int n = 0;
+    char parse_name[300];
+    if (rc == 2 && res.n == 0)
+    {
+        snprintf(parse_name, sizeof parse_name, "%s: the scenario parses", file);
+        cases[n].name = parse_name;
+        cases[n].failure = perr && perr_len ? perr : "the scenario does not parse";
+        n++;
+    }
+    for (int i = 0; i < res.n; i++, n++)
+    {
+        cases[n].name = res.cases[i].name;
+        cases[n].failure = res.cases[i].failure;
+    }
+    int bad = 0;
+    if (o->tap)
+    {
+        dup2(tap_fd, 1);
+        close(tap_fd);
+        bad |= rt_sim_write_tap(stdout, cases, n);
+    }
+    if (junit)
+    {
+        bad |= rt_sim_write_junit(junit, "rtsim run", cases, n);
+        bad |= fclose(junit) != 0;
+    }
+    for (int i = 0; i < res.n; i++)
+    {
+        free(res.cases[i].name);
+        free(res.cases[i].failure);
+    }
+    free(res.cases);
+    free(cases);
+    free(perr);
+    if (bad)
+    {
+        fprintf(stderr, "rtsim: could not write the results\n");
+        return 2;
+    }
+    return rc;
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -349,7 +497,13 @@ static int cmd_run(int argc, char **argv)
     const char *file = strcmp(o.rest, "-") == 0 ? "<stdin>" : o.rest;
     if (file != o.rest && text[0] != '#')
         snprintf(title, sizeof title, "rtsim run");
-    rc = rtsim_run_text(file, text, &o, title);
+    if (!o.junit_path && !o.tap)
+    {
+        rc = rtsim_run_text(file, text, &o, title);
+        free(text);
+        return rc;
+    }
+    rc = run_for_ci(file, text, &o, title);
     free(text);
     return rc;
 }
@@ -388,7 +542,15 @@ static int run_c_demo(const struct rtsim_demo *d, struct rtsim_options *o)
     struct rt_sim_config cfg = o->cfg;
     int rc = d->run(&cfg) != 0;
     if (trace)
-        fclose(trace);
+    {
+        int bad = ferror(trace);
+        if (fclose(trace) != 0 || bad)    /* a full disk shows here, not at fopen */
+        {
+            fprintf(stderr, "rtsim: cannot write %s: %s\n", o->trace_path,
+                    strerror(errno ? errno : EIO));
+            rc = 1;
+        }
+    }
     o->cfg.trace = NULL;
     return rc;
 }
@@ -478,6 +640,131 @@ static int cmd_demo(int argc, char **argv)
     return status;
 }
 
+static const char board_help[] =
+    "usage: rtsim board --from-map FILE [--zi-end SYMBOL|ADDRESS] [--name NAME]\n"
+    "       rtsim board --from-lds FILE [--zi-end ADDRESS] [--name NAME]\n"
+    "Print a board file (docs/boards.md) describing a firmware's RAM: every RAM region\n"
+    "of the map's Memory Configuration table (or of the script's MEMORY block; ROM and\n"
+    "flash left out), the end of ZI where the system heap starts, and the bytes the\n"
+    "firmware already placed in the other RAM regions.  Save it and pass --board FILE.\n"
+    "  --from-map FILE     a GNU ld map file (arm-none-eabi-gcc -Wl,-Map=FILE)\n"
+    "  --from-lds FILE     a linker script; no ZI end unless --zi-end gives an address\n"
+    "  --zi-end SYMBOL     the symbol that ends ZI (default: __bss_end, else _ebss,\n"
+    "                      else end, else the end of .bss), or a hex address\n"
+    "  --name NAME         the board's name (default: the file's name)\n"
+    "exit status: 0 printed, 1 the file is not usable (FILE:LINE: expected ...), 2 usage\n";
+
+static int cmd_board(int argc, char **argv)
+{
+    struct bfm_options opt = { NULL, NULL };
+    const char *map = NULL, *lds = NULL;
+
+    for (int i = 2; i < argc; i++)
+    {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (is_opt(a, "--help") || is_opt(a, "-h"))
+        {
+            fputs(board_help, stdout);
+            return 0;
+        }
+        if (is_opt(a, "--from-map"))
+            slot = &map;
+        else if (is_opt(a, "--from-lds"))
+            slot = &lds;
+        else if (is_opt(a, "--zi-end"))
+            slot = &opt.zi_end;
+        else if (is_opt(a, "--name"))
+            slot = &opt.name;
+        if (!slot)
+        {
+            fprintf(stderr, "rtsim: board: unknown argument %s\n", a);
+            fputs(board_help, stderr);
+            return 2;
+        }
+        if (i + 1 >= argc || *slot)
+        {
+            fprintf(stderr, "rtsim: board: %s %s\n", a, *slot ? "given twice" : "needs a value");
+            fputs(board_help, stderr);
+            return 2;
+        }
+        *slot = argv[++i];
+    }
+    if ((map != NULL) == (lds != NULL))
+    {
+        fprintf(stderr, "rtsim: board: give exactly one of --from-map FILE and --from-lds FILE\n");
+        fputs(board_help, stderr);
+        return 2;
+    }
+    return map ? bfm_from_map(map, &opt, stdout, stderr) : bfm_from_lds(lds, &opt, stdout, stderr);
+}
+
+/* `rtsim addr [LOG]`: a Valgrind log (file or stdin) with the RAM map a
+ * checked run prints under Valgrind ("rtsim: board B RAM R 0xBASE..0xLAST
+ * is host 0xH..0xHLAST", sim/annotate.c), copied to stdout with
+ * " [board 0x...]" after every host address inside the RAM. */
+#define ADDR_MAX_MAPS 64
+struct addr_map { unsigned long base, host, host_last; };
+
+static const char addr_usage[] =
+    "usage: rtsim addr [LOG]              copy a Valgrind log (file, or stdin without\n"
+    "                                     LOG), adding the board address after every host\n"
+    "                                     address inside the simulated RAM\n";
+
+static int cmd_addr(int argc, char **argv)
+{
+    if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+    {
+        fputs(addr_usage, stdout);
+        return 0;
+    }
+    if (argc > 3 || (argc == 3 && argv[2][0] == '-' && argv[2][1]))
+    {
+        fprintf(stderr, "rtsim: %s %s\n%s", argc > 3 ? "unexpected argument" : "unknown option",
+                argv[argc > 3 ? 3 : 2], addr_usage);
+        return 2;
+    }
+    int from_stdin = argc < 3 || strcmp(argv[2], "-") == 0;
+    char *text = from_stdin ? rtsim_read_stream(stdin, "standard input") : rtsim_read_file(argv[2]);
+    if (!text)
+        return 2;
+    struct addr_map maps[ADDR_MAX_MAPS];
+    int nmaps = 0;
+    for (const char *p = text; (p = strstr(p, " RAM ")) != NULL && nmaps < ADDR_MAX_MAPS; p++)
+    {
+        unsigned long base, last, host, host_last;
+        char name[32];
+        if (sscanf(p, " RAM %31s 0x%lx..0x%lx is host 0x%lx..0x%lx", name, &base, &last, &host,
+                   &host_last) == 5 && host_last >= host)
+            maps[nmaps++] = (struct addr_map){ base, host, host_last };
+    }
+    if (nmaps == 0)
+        fprintf(stderr, "rtsim: no RAM map in the log (a checked run under Valgrind prints "
+                "\"rtsim: board ... RAM ... is host ...\" lines)\n");
+    for (const char *p = text; *p; )
+    {
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && (p == text || !isalnum((unsigned char)p[-1])))
+        {
+            char *end;
+            unsigned long v = strtoul(p + 2, &end, 16);
+            fwrite(p, 1, (size_t)(end - p), stdout);
+            int is_map = strncmp(end, "..", 2) == 0 || (p >= text + 4 && strncmp(p - 4, "..", 2) == 0)
+                         || (p >= text + 2 && strncmp(p - 2, "..", 2) == 0);
+            for (int i = 0; i < nmaps && end > p + 2 && !is_map; i++)
+                if (v >= maps[i].host && v <= maps[i].host_last)
+                {
+                    printf(" [board 0x%08lx]", maps[i].base + (v - maps[i].host));
+                    break;
+                }
+            p = end > p + 2 ? end : p + 2;
+            continue;
+        }
+        fputc(*p++, stdout);
+    }
+    free(text);
+    return ferror(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -491,6 +778,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0)
     {
         printf("rtsim 0.1.0 (RT-Thread %ld.%ld.%ld semantics)\n", RT_VERSION, RT_SUBVERSION, RT_REVISION);
+        if (hm_model_notice)
+            printf("%s\n", hm_model_notice);
+        else
+            printf("32-bit target model: the boards' numbers (12-byte block headers)\n");
         return 0;
     }
     if (strcmp(cmd, "demo") == 0)
@@ -501,6 +792,10 @@ int main(int argc, char **argv)
         return rtsim_cmd_shell(argc, argv);
     if (strcmp(cmd, "replay") == 0)
         return rtsim_cmd_replay(argc, argv);
+    if (strcmp(cmd, "board") == 0)
+        return cmd_board(argc, argv);
+    if (strcmp(cmd, "addr") == 0)
+        return cmd_addr(argc, argv);
     if (cmd[0] == '-')
         return rtsim_bad_usage(-1, "unknown option %s", cmd);
     return rtsim_bad_usage(-1, "unknown command %s", cmd);

@@ -16,6 +16,8 @@ struct rtsim_options
     int check;                  /* --check[=LEVEL] / --no-check: cfg.checked; -1 not given */
     int map, list;
     const char *trace_path, *svg_path, *html_path;
+    const char *junit_path;     /* run: --junit FILE */
+    int tap;                    /* run: --tap */
     FILE *trace;
     const char *rest;           /* the positional argument */
 };
@@ -36,7 +38,8 @@ enum { RTSIM_CMD_DEMO, RTSIM_CMD_RUN, RTSIM_CMD_SHELL, RTSIM_CMD_REPLAY };
 int rtsim_bad_usage(int which, const char *fmt, const char *arg);
 int rtsim_parse_options(int which, int argc, char **argv, int i, struct rtsim_options *o);
 int rtsim_open_outputs(struct rtsim_options *o, struct scn_options *so, const char *title);
-void rtsim_close_outputs(struct rtsim_options *o);
+/* Close the trace; nonzero (reported) when it could not be written. */
+int  rtsim_close_outputs(struct rtsim_options *o);
 char *rtsim_read_file(const char *path);
 char *rtsim_read_stream(FILE *f, const char *what);
 int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,

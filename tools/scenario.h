@@ -73,6 +73,7 @@ struct scn_stmt
     enum scn_op op;
     const char *file;
     int line;
+    int col;                /* 1-based column where the statement starts */
     char *text;             /* the statement as written (echoed when run) */
     char *var;              /* target variable (VAR = ...) */
     char *name;             /* heap / pool / thread / variable operand */
@@ -112,6 +113,8 @@ void scn_free_stmts(struct scn_stmt *s);
 int scn_is_keyword(const char *word);
 /* Where parse errors go (NULL = stderr; the shell shows them on stdout). */
 extern FILE *scn_error_stream;
+/* The statement keywords, NULL-terminated (the shell's Tab completion). */
+extern const char *const scn_keywords[];
 void scn_free(struct scn_program *prog);
 
 /* ------------------------------------------------------------ running */
@@ -125,6 +128,7 @@ struct scn_options
     const char *html_path;  /* --html FILE */
     const char *title;      /* caption of the pictures */
     int ticks_end_ok;       /* --ticks / RTSIM_TICKS: reaching the limit is a normal end */
+    const char *file;       /* the scenario's file name (results for CI) */
 };
 
 /* Run a parsed program with rt_sim_run (settings of `cfg`, refined by the
@@ -146,5 +150,31 @@ int  scn_session_end(void);     /* returns the number of failures */
 void scn_exec(struct scn_stmt *s);
 /* Expectations that failed so far in this run. */
 int  scn_failures(void);
+/* The session's variable, heap/pool and semaphore/mutex names, one call
+ * each (the shell's Tab completion; call from the shell's thread). */
+void scn_names(void (*fn)(void *ctx, const char *name), void *ctx);
+/* Name the statement the current thread (or interrupt handler) is running
+ * as "FILE:LINE:COL: error: WHAT" plus the statement, on `out`; nothing
+ * when it runs none.  Used when the kernel stops the run (an RT_ASSERT, a
+ * memory error) inside a statement. */
+void scn_where(FILE *out, const char *what);
+/* An rt_sim_config.on_memory_error that names the statement (scn_run and
+ * the shell install it). */
+void scn_where_memory_error(void);
+
+/* Results of `rtsim run` for CI (--junit / --tap): one case per `expect`
+ * plus one for the run's own outcome. */
+struct scn_case
+{
+    char *name;             /* "FILE:LINE: expect ..." or "run FILE" */
+    char *failure;          /* NULL = passed */
+};
+struct scn_results
+{
+    struct scn_case *cases;
+    int n, cap;
+};
+/* Collect into `r` during scn_run (NULL = stop collecting). */
+void scn_collect(struct scn_results *r);
 
 #endif

@@ -28,7 +28,9 @@ int scn_algo_built(int kind)
 {
     switch (kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM: case HM_OBJ_CLASSIC: return 1;
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB: return 1;
 #endif
@@ -49,8 +51,10 @@ void *scn_heap_init(int kind, const char *name, void *begin, rt_size_t size)
 {
     switch (kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:    return rt_smem_init(name, begin, size);
     case HM_OBJ_CLASSIC: return rt_smem_classic_init(name, begin, size);
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:    return rt_slab_init(name, begin, size);
 #endif
@@ -82,8 +86,10 @@ void *scn_heap_alloc(const struct hm_object *o, rt_size_t size)
     void *h = o->handle;
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:    return rt_smem_alloc(h, size);
     case HM_OBJ_CLASSIC: return rt_smem_classic_alloc(h, size);
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:    return rt_slab_alloc(h, size);
 #endif
@@ -102,8 +108,10 @@ void *scn_heap_realloc(const struct hm_object *o, void *p, rt_size_t size)
     void *h = o->handle;
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:    return rt_smem_realloc(h, p, size);
     case HM_OBJ_CLASSIC: return rt_smem_classic_realloc(h, p, size);
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:    return rt_slab_realloc(h, p, size);
 #endif
@@ -122,8 +130,10 @@ void scn_heap_free(const struct hm_object *o, void *p)
     void *h = o->handle;
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:    rt_smem_free(p); break;
     case HM_OBJ_CLASSIC: rt_smem_classic_free(h, p); break;
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:    rt_slab_free(h, p); break;
 #endif
@@ -142,8 +152,10 @@ int scn_heap_check(const struct hm_object *o)
     void *h = o->handle;
     switch (o->kind)
     {
+#ifdef RTSIM_HAVE_SMALLMEM
     case HM_OBJ_SMEM:    return rt_smem_check(h);
     case HM_OBJ_CLASSIC: return rt_smem_classic_check(h);
+#endif
 #ifdef RTSIM_HAVE_SLAB
     case HM_OBJ_SLAB:    return rt_slab_check(h);
 #endif

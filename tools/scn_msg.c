@@ -31,6 +31,7 @@ void scn_msg_reset(void)
     nbox = 0;
 }
 
+#if defined(RT_USING_MAILBOX) && defined(RT_USING_MESSAGEQUEUE)
 static int box_find(const char *name, int is_mq)
 {
     for (int i = 0; i < nbox; i++)
@@ -245,3 +246,21 @@ int scn_msg_exec(const struct scn_stmt *s)
     default:            return 0;
     }
 }
+#else
+/* A configuration without mailboxes or message queues (-Drtconfig): the
+ * statements parse, and running one is an error naming it. */
+int scn_msg_exec(const struct scn_stmt *s)
+{
+    switch (s->op)
+    {
+    case SCN_MAILBOX: case SCN_MQUEUE: case SCN_MB_SEND: case SCN_MB_URGENT:
+    case SCN_MQ_SEND: case SCN_MQ_URGENT: case SCN_MB_RECV: case SCN_MQ_RECV:
+    case SCN_MB_DELETE: case SCN_MQ_DELETE:
+        scn_error(s, "mailboxes and message queues are not in this build's configuration "
+                  "(RT_USING_MAILBOX, RT_USING_MESSAGEQUEUE)");
+        return 1;
+    default:
+        return 0;
+    }
+}
+#endif

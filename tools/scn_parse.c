@@ -37,6 +37,7 @@ struct lexer
     int pos;
     struct tok t;       /* current token */
     int failed;
+    int show_src;       /* quote the line under the error, a caret at COL */
 };
 
 FILE *scn_error_stream;    /* NULL = stderr */
@@ -53,6 +54,18 @@ static void perr(struct lexer *lx, int col, const char *fmt, ...)
     vfprintf(out, fmt, ap);
     va_end(ap);
     fputc('\n', out);
+    /* The statement as written, as compilers quote it (files only: the
+     * shell's line was just typed, and its transcripts stay as they were). */
+    if (lx->show_src && lx->src)
+    {
+        int n = lx->len;
+        while (n > 0 && (lx->src[n - 1] == '\r' || lx->src[n - 1] == ' '))
+            n--;
+        fprintf(out, "    %.*s\n    ", n, lx->src);
+        for (int i = 1; i < col && i <= n; i++)
+            fputc(lx->src[i - 1] == '\t' ? '\t' : ' ', out);
+        fputs("^\n", out);
+    }
     fflush(out);
 }
 
@@ -267,7 +280,7 @@ static const char *const quantities[] = {
     "tick", "check", "frag", "waiting", "block_size", NULL
 };
 
-static const char *const statements[] = {
+const char *const scn_keywords[] = {
     "say", "board", "map", "stats", "headers", "free", "heap", "pool", "pool_delete",
     "mp_free", "delay", "thread", "irq", "msh", "check", "expect", "set", "end",
     "sem", "mutex", "take", "release", "mailbox", "mqueue", "mb_send", "mb_urgent",
@@ -276,7 +289,7 @@ static const char *const statements[] = {
 
 int scn_is_keyword(const char *word)
 {
-    return known(statements, word);
+    return known(scn_keywords, word);
 }
 
 /* ------------------------------------------------------- statements */
@@ -307,6 +320,7 @@ static struct scn_stmt *new_stmt(struct lexer *lx, enum scn_op op)
     }
     while (a < b && isspace((unsigned char)lx->src[a]))
         a++;
+    s->col = a + 1;
     while (b > a && isspace((unsigned char)lx->src[b - 1]))
         b--;
     s->text = malloc((size_t)(b - a) + 1);
@@ -519,7 +533,7 @@ static int parse_line(struct lexer *lx, struct scn_program *prog, struct scn_stm
             perr(lx, col, "expected a variable name before '='");
             return -1;
         }
-        if (known(statements, first) || known(quantities, first) || strcmp(first, "NULL") == 0)
+        if (known(scn_keywords, first) || known(quantities, first) || strcmp(first, "NULL") == 0)
         {
             perr(lx, col, "\"%s\" is a reserved word: expected a variable name", first);
             return -1;
@@ -880,6 +894,7 @@ static int parse_text(const char *file, int first_line, const char *text,
     struct lexer lx = { 0 };
     lx.file = file;
     lx.line = first_line - 1;
+    lx.show_src = prog != NULL;
     const char *p = text;
     while (*p)
     {

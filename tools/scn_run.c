@@ -13,6 +13,7 @@
  * the scenario's own variable names.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,101 @@ static struct
     FILE *tap;                          /* the run's trace (scn_owner.c) */
     struct { char name[RT_NAME_MAX + 1]; int is_mutex; void *handle; } ipc[MAX_OBJS];
     int nipc;
+    const struct scn_stmt *isr_stmt;    /* statement of the running irq body */
+    int expect_outcome;                 /* scn_run: RT_SIM_* the program expects */
 } S;
+
+/* --junit / --tap of `rtsim run` (outside S: it outlives the session). */
+static struct
+{
+    struct scn_results *r;
+    char errors[2048];                  /* run-time errors, for the run's own case */
+} R;
+
+static void add_case(const struct scn_stmt *s, const char *name, const char *failure)
+{
+    if (!R.r)
+        return;
+    struct scn_results *r = R.r;
+    if (r->n == r->cap)
+    {
+        r->cap = r->cap ? 2 * r->cap : 16;
+        r->cases = rtsim_xrealloc(r->cases, (size_t)r->cap * sizeof *r->cases);
+    }
+    char buf[700];
+    if (s)
+        snprintf(buf, sizeof buf, "%s:%d: %s", s->file, s->line, s->text);
+    else
+        snprintf(buf, sizeof buf, "%s", name);
+    r->cases[r->n].name = strdup(buf);
+    r->cases[r->n].failure = failure ? strdup(failure) : NULL;
+    if (!r->cases[r->n].name || (failure && !r->cases[r->n].failure))
+        exit(1);
+    r->n++;
+}
+
+void scn_collect(struct scn_results *r)
+{
+    R.r = r;
+    R.errors[0] = '\0';
+}
+
+static void note_error(const char *text)
+{
+    size_t n = strlen(R.errors);
+    snprintf(R.errors + n, sizeof R.errors - n, "%s\n", text);
+}
+
+/* The statement the running thread or handler executes (scn_exec keeps
+ * it in the thread's user_data: scenario threads are rtsim's own). */
+static const struct scn_stmt *current_stmt(void)
+{
+    if (rt_interrupt_get_nest() != 0)
+        return S.isr_stmt;
+    rt_thread_t t = rt_thread_self();
+    return t ? (const struct scn_stmt *)t->user_data : NULL;
+}
+
+static void set_current(const struct scn_stmt *s)
+{
+    if (rt_interrupt_get_nest() != 0)
+        S.isr_stmt = s;
+    else if (rt_thread_self())
+        rt_thread_self()->user_data = (rt_ubase_t)s;
+}
+
+void scn_where(FILE *out, const char *what)
+{
+    const struct scn_stmt *s = current_stmt();
+    if (!s || !s->line)
+        return;
+    char buf[700];
+    snprintf(buf, sizeof buf, "%s:%d:%d: error: %s\n    %s", s->file, s->line, s->col, what,
+             s->text);
+    fprintf(out, "%s\n", buf);
+    fflush(out);
+    note_error(buf);
+}
+
+/* The kernel stops the run: name the statement it was in. */
+static void where_assert(const char *ex, const char *func, rt_size_t line)
+{
+    char what[300];
+    if (line)
+        snprintf(what, sizeof what, "RT_ASSERT(%s) failed in %s, line %lu%s", ex, func,
+                 (unsigned long)line, S.expect_outcome == RT_SIM_EASSERT ? " (expected)" : "");
+    else
+        snprintf(what, sizeof what, "RT-Thread's check \"%s\" failed in %s%s", ex, func,
+                 S.expect_outcome == RT_SIM_EASSERT ? " (expected)" : "");
+    scn_where(stderr, what);
+}
+
+void scn_where_memory_error(void)
+{
+    scn_where(stderr, S.expect_outcome == RT_SIM_EMEMORY
+                      ? "the memory error reported above (expected)"
+                      : "the memory error reported above");
+}
 
 static const char *self_name(void)
 {
@@ -123,7 +218,11 @@ static void runtime_error(const struct scn_stmt *s, const char *fmt, ...)
     va_end(ap);
     echo("%s: ERROR: %s", s->text, buf);
     fflush(stdout);
-    fprintf(stderr, "%s:%d: error: %s\n", s->file, s->line, buf);
+    char where[700];
+    snprintf(where, sizeof where, "%s:%d:%d: error: %s\n    %s", s->file, s->line, s->col, buf,
+             s->text);
+    fprintf(stderr, "%s\n", where);
+    note_error(where);
     S.failures++;
 }
 
@@ -510,6 +609,7 @@ static int quantity(const struct scn_stmt *s, long *out)
     }
     unsigned long fb, lg, nf, used, total;
     hm_object_stats(&S.objs[o], &fb, &lg, &nf, &used, &total);
+#ifdef RTSIM_HAVE_MEMPOOL
     if (is_pool(o))
     {
         rt_mp_t mp = S.objs[o].handle;
@@ -529,6 +629,7 @@ static int quantity(const struct scn_stmt *s, long *out)
         }
         return 0;
     }
+#endif
     if (strcmp(q, "free") == 0) *out = (long)fb;
     else if (strcmp(q, "used") == 0) *out = (long)used;
     else if (strcmp(q, "total") == 0) *out = (long)total;
@@ -566,7 +667,10 @@ static void stmt_expect(const struct scn_stmt *s)
     {
         long v;
         if (quantity(s, &v))
+        {
+            add_case(s, NULL, "could not evaluate: see the error");
             return;
+        }
         ok = compare(v, s->cmp, s->num[0]);
         snprintf(got, sizeof got, "%s is %ld", s->name2, v);
     }
@@ -574,13 +678,19 @@ static void stmt_expect(const struct scn_stmt *s)
     {
         struct var *v = var_find(s->name);
         if (!v)
+        {
+            add_case(s, NULL, "no such variable");
             return runtime_error(s, "no variable called %s", s->name);
+        }
         unsigned long a = taddr(v->ptr), b = 0;
         if (s->flag == SCN_EXP_SAME)
         {
             struct var *w = var_find(s->name2);
             if (!w)
+            {
+                add_case(s, NULL, "no such variable");
                 return runtime_error(s, "no variable called %s", s->name2);
+            }
             b = taddr(w->ptr);
         }
         else if (s->flag == SCN_EXP_ADDR)
@@ -589,11 +699,18 @@ static void stmt_expect(const struct scn_stmt *s)
         snprintf(got, sizeof got, "%s is %s", s->name, addr_str(v->ptr));
     }
     if (ok)
+    {
         echo("%s: ok", s->text);
+        add_case(s, NULL, NULL);
+    }
     else
     {
         echo("%s: FAILED (%s)", s->text, got);
-        fprintf(stderr, "%s:%d: expectation failed: %s (%s)\n", s->file, s->line, s->text, got);
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s:%d:%d: expectation failed: %s (%s)", s->file, s->line,
+                 s->col, s->text, got);
+        fprintf(stderr, "%s\n", msg);
+        add_case(s, NULL, msg);
         S.failures++;
     }
 }
@@ -624,15 +741,33 @@ static void stmt_check(const struct scn_stmt *s)
         echo("check: every heap and pool is consistent");
     else
     {
-        fprintf(stderr, "%s:%d: check found %d broken heap%s\n", s->file, s->line, bad,
-                bad == 1 ? "" : "s");
+        fprintf(stderr, "%s:%d:%d: check found %d broken heap%s\n", s->file, s->line, s->col,
+                bad, bad == 1 ? "" : "s");
         S.failures++;
     }
 }
 
+/* Every name of `map A B` / `stats A` is "heap" or a heap or pool of the
+ * session (an unknown one is an error, not an empty map). */
+static int names_known(const struct scn_stmt *s)
+{
+    if (!s->str)
+        return 1;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s->str);
+    char *save = NULL;
+    for (char *n = strtok_r(buf, " ", &save); n; n = strtok_r(NULL, " ", &save))
+        if (strcmp(n, "heap") != 0 && obj_find(n) < 0)
+        {
+            runtime_error(s, "no heap or pool called %s (\"heap\" is the system heap)", n);
+            return 0;
+        }
+    return 1;
+}
+
 static void print_stats(const struct scn_stmt *s)
 {
-    if (in_isr(s))
+    if (in_isr(s) || !names_known(s))
         return;
     struct hm_snapshot snap;
     hm_take(&snap, "", S.objs, S.nobjs, s->str, scn_owner_of);
@@ -650,7 +785,7 @@ static void print_stats(const struct scn_stmt *s)
 
 static void stmt_map(const struct scn_stmt *s)
 {
-    if (in_isr(s))
+    if (in_isr(s) || !names_known(s))
         return;
     echo("%s", s->text);
     char cap[600];
@@ -701,7 +836,8 @@ static void stmt_board(const struct scn_stmt *s)
         printf("    %-6s 0x%08lx..0x%08lx %5lu KiB", r->name, r->base, r->base + r->size,
                (unsigned long)r->size / 1024);
         if (r->zi_size)
-            printf("  RW+ZI 0x%08lx..0x%08lx (%lu bytes)", r->base, r->base + r->zi_size,
+            printf("  %s 0x%08lx..0x%08lx (%lu bytes)", r->holds_zi ? "RW+ZI" : "firmware",
+                   r->base, r->base + r->zi_size,
                    (unsigned long)r->zi_size);
         if (lo)
             printf("  heap 0x%08lx..0x%08lx (%lu bytes)", lo, hi, hi - lo);
@@ -721,6 +857,7 @@ struct hdr_lines
     unsigned long base;
 };
 
+#ifdef RTSIM_HAVE_SMALLMEM
 static int hdr_block(const struct rt_mem_block *b, void *ctx)
 {
     struct hdr_lines *h = ctx;
@@ -745,6 +882,7 @@ static int hdr_block(const struct rt_mem_block *b, void *ctx)
     }
     return 0;
 }
+#endif
 
 static void stmt_headers(const struct scn_stmt *s)
 {
@@ -762,10 +900,12 @@ static void stmt_headers(const struct scn_stmt *s)
             return runtime_error(s, "%s is not a smallmem or smallmem-classic heap", names[k]);
         cols[k].n = 0;
         cols[k].classic = S.objs[o].kind == HM_OBJ_CLASSIC;
+#ifdef RTSIM_HAVE_SMALLMEM
         if (cols[k].classic)
             rt_smem_classic_walk(S.objs[o].handle, hdr_block, &cols[k]);
         else
             rt_smem_walk(S.objs[o].handle, hdr_block, &cols[k]);
+#endif
     }
     echo("%s", s->text);
     if (ncols == 2)
@@ -796,8 +936,86 @@ static int ipc_find(const char *name)
     return -1;
 }
 
+/* The kernel calls behind the statements, each there only when the
+ * configuration has the object (RT_USING_SEMAPHORE, RT_USING_MUTEX). */
+static const char *ipc_missing(int is_mutex)
+{
+#ifndef RT_USING_MUTEX
+    if (is_mutex)
+        return "this rtsim's rtconfig.h has no mutexes (RT_USING_MUTEX)";
+#endif
+#ifndef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return "this rtsim's rtconfig.h has no semaphores (RT_USING_SEMAPHORE)";
+#endif
+    (void)is_mutex;
+    return NULL;
+}
+
+static void *ipc_create(int is_mutex, const char *name, rt_uint32_t value)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_create(name, RT_IPC_FLAG_PRIO);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_create(name, value, RT_IPC_FLAG_PRIO);
+#endif
+    (void)name, (void)value;
+    return NULL;
+}
+
+static int ipc_would_wait(int is_mutex, void *handle)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+    {
+        rt_mutex_t m = handle;
+        return m->owner != RT_NULL && m->owner != rt_thread_self();
+    }
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return ((rt_sem_t)handle)->value == 0;
+#endif
+    (void)handle;
+    return 0;
+}
+
+static rt_err_t ipc_take(int is_mutex, void *handle, rt_int32_t timeout)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_take(handle, timeout);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_take(handle, timeout);
+#endif
+    (void)handle, (void)timeout;
+    return -RT_ENOSYS;
+}
+
+static rt_err_t ipc_release(int is_mutex, void *handle)
+{
+#ifdef RT_USING_MUTEX
+    if (is_mutex)
+        return rt_mutex_release(handle);
+#endif
+#ifdef RT_USING_SEMAPHORE
+    if (!is_mutex)
+        return rt_sem_release(handle);
+#endif
+    (void)handle;
+    return -RT_ENOSYS;
+}
+
 static void stmt_ipc_create(const struct scn_stmt *s)
 {
+    const char *missing = ipc_missing(s->op == SCN_MUTEX);
+    if (missing)
+        return runtime_error(s, "%s", missing);
     if (ipc_find(s->name) >= 0)
         return runtime_error(s, "there is already a semaphore or mutex called %s", s->name);
     if (S.nipc == MAX_OBJS)
@@ -805,9 +1023,7 @@ static void stmt_ipc_create(const struct scn_stmt *s)
     int i = S.nipc;
     snprintf(S.ipc[i].name, sizeof S.ipc[i].name, "%s", s->name);
     S.ipc[i].is_mutex = s->op == SCN_MUTEX;
-    S.ipc[i].handle = S.ipc[i].is_mutex
-        ? (void *)rt_mutex_create(S.ipc[i].name, RT_IPC_FLAG_PRIO)
-        : (void *)rt_sem_create(S.ipc[i].name, (rt_uint32_t)s->num[0], RT_IPC_FLAG_PRIO);
+    S.ipc[i].handle = ipc_create(S.ipc[i].is_mutex, S.ipc[i].name, (rt_uint32_t)s->num[0]);
     if (!S.ipc[i].handle)
         return runtime_error(s, "no heap room for the object");
     S.nipc++;
@@ -820,20 +1036,11 @@ static void stmt_take(const struct scn_stmt *s)
     if (i < 0)
         return runtime_error(s, "no semaphore or mutex called %s", s->name);
     rt_int32_t timeout = s->flag ? RT_WAITING_FOREVER : (rt_int32_t)s->num[0];
-    int waits;
-    if (S.ipc[i].is_mutex)
-    {
-        rt_mutex_t m = S.ipc[i].handle;
-        waits = m->owner != RT_NULL && m->owner != rt_thread_self();
-    }
-    else
-        waits = ((rt_sem_t)S.ipc[i].handle)->value == 0;
-    waits = waits && timeout != 0;
+    int waits = ipc_would_wait(S.ipc[i].is_mutex, S.ipc[i].handle) && timeout != 0;
     if (waits)
         echo("%s: waits", s->text);
     rt_tick_t t0 = rt_tick_get_raw();
-    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_take(S.ipc[i].handle, timeout)
-                                    : rt_sem_take(S.ipc[i].handle, timeout);
+    rt_err_t rc = ipc_take(S.ipc[i].is_mutex, S.ipc[i].handle, timeout);
     unsigned waited = (unsigned)(rt_tick_get_raw() - t0);
     const char *what = rc == RT_EOK ? "taken" : rc == -RT_ETIMEOUT ? "timed out" : "error";
     if (waits)
@@ -848,8 +1055,7 @@ static void stmt_release(const struct scn_stmt *s)
     if (i < 0)
         return runtime_error(s, "no semaphore or mutex called %s", s->name);
     echo("%s", s->text);
-    rt_err_t rc = S.ipc[i].is_mutex ? rt_mutex_release(S.ipc[i].handle)
-                                    : rt_sem_release(S.ipc[i].handle);
+    rt_err_t rc = ipc_release(S.ipc[i].is_mutex, S.ipc[i].handle);
     if (rc != RT_EOK)
         runtime_error(s, "release failed (error %d): %s", (int)rc,
                       S.ipc[i].is_mutex ? "the mutex is not held by this thread" : "full");
@@ -867,7 +1073,9 @@ static void irq_entry(void *arg)
 {
     const struct scn_stmt *s = arg;
     echo("interrupt (irq at %ld)", s->num[0]);
+    const struct scn_stmt *outer = S.isr_stmt;
     scn_exec(s->body);
+    S.isr_stmt = outer;
 }
 
 static void stmt_thread(const struct scn_stmt *s)
@@ -895,8 +1103,10 @@ static void stmt_irq(const struct scn_stmt *s)
 
 void scn_exec(struct scn_stmt *s)
 {
+    const struct scn_stmt *outer = current_stmt();
     for (; s; s = s->next)
     {
+        set_current(s);
         switch (s->op)
         {
         case SCN_SAY:
@@ -945,6 +1155,18 @@ void scn_exec(struct scn_stmt *s)
             break;
         }
     }
+    set_current(outer);
+}
+
+void scn_names(void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    for (int i = 0; i < S.nvars; i++)
+        fn(ctx, S.vars[i].name);
+    for (int i = 0; i < S.nobjs; i++)
+        if (S.obj_names[i][0])
+            fn(ctx, S.obj_names[i]);
+    for (int i = 0; i < S.nipc; i++)
+        fn(ctx, S.ipc[i].name);
 }
 
 int scn_failures(void)
@@ -975,7 +1197,20 @@ FILE *scn_session_trace(void)
 
 void scn_session_boot_step(void)
 {
+    rt_assert_set_hook(where_assert);   /* boot cleared the hooks */
     take_step(NULL, "boot (heap initialised, main running)");
+}
+
+/* Close a picture file; a failed write (a full disk) is an error. */
+static int close_written(FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+    {
+        fprintf(stderr, "rtsim: cannot write %s: %s\n", path, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
 }
 
 static int write_pictures(void)
@@ -996,7 +1231,8 @@ static int write_pictures(void)
             struct hm_snapshot empty = { 0 };
             hm_write_svg(f, snap ? snap : &empty, S.npictures ? S.npictures : 1,
                          S.opt.title ? S.opt.title : "rtsim heap map");
-            fclose(f);
+            if (close_written(f, S.opt.svg_path))
+                rc = -1;
         }
     }
     if (S.opt.html_path)
@@ -1011,7 +1247,8 @@ static int write_pictures(void)
         {
             hm_write_html(f, S.snaps, S.nsnaps, S.opt.title ? S.opt.title : "rtsim run",
                           S.texts, &S.log);
-            fclose(f);
+            if (close_written(f, S.opt.html_path))
+                rc = -1;
         }
     }
     return rc;
@@ -1064,7 +1301,10 @@ int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct sc
 {
     if (scn_session_begin(opt))
         return 1;
+    S.expect_outcome = prog->expect_outcome;
     cfg->trace = S.tap;
+    if (!cfg->on_memory_error)
+        cfg->on_memory_error = scn_where_memory_error;
     if (prog->expect_outcome)
         cfg->report = stdout;
     int rc = rt_sim_run(cfg, scenario_main, prog);
@@ -1074,13 +1314,21 @@ int scn_run(struct scn_program *prog, struct rt_sim_config *cfg, const struct sc
     if (rc == RT_SIM_ETICKLIMIT && opt->ticks_end_ok && prog->expect_outcome == RT_SIM_OK)
         rc = RT_SIM_OK;
     int failures = scn_session_end();
+    char run_name[300], msg[2600];
+    snprintf(run_name, sizeof run_name, "%s: the run ends with %s",
+             opt->file ? opt->file : "scenario", outcome_names[prog->expect_outcome]);
     if (rc != prog->expect_outcome)
     {
-        fprintf(stderr, "rtsim: run outcome: %s (code %d); the scenario expects: %s\n",
-                rc >= 0 && rc <= 9 ? outcome_names[rc] : "?", rc,
-                outcome_names[prog->expect_outcome]);
+        snprintf(msg, sizeof msg, "run outcome: %s (code %d); the scenario expects: %s",
+                 rc >= 0 && rc <= 9 ? outcome_names[rc] : "?", rc,
+                 outcome_names[prog->expect_outcome]);
+        fprintf(stderr, "rtsim: %s\n", msg);
+        size_t n = strlen(msg);
+        snprintf(msg + n, sizeof msg - n, "\n%s", R.errors);
+        add_case(NULL, run_name, msg);
         return rc == RT_SIM_ECONFIG ? 2 : 1;
     }
+    add_case(NULL, run_name, R.errors[0] ? R.errors : NULL);
     if (failures)
     {
         fprintf(stderr, "rtsim: %d expectation%s failed\n", failures, failures == 1 ? "" : "s");

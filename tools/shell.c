@@ -1,8 +1,9 @@
 /*
  * shell.c - `rtsim shell`: RT-Thread's msh prompt over a simulated board.
  *
- * The shell is a simulated thread, "tshell" at priority 20 as in
- * RT-Thread's finsh, that reads standard input one line at a time.  A line
+ * The shell is a simulated thread, "tshell" at FINSH_THREAD_PRIORITY (20,
+ * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig.h), that
+ * reads standard input one line at a time.  A line
  * whose first word is a registered command (help, free, list_thread, ...,
  * and anything an application registered with MSH_CMD_EXPORT) runs through
  * rt_msh_exec, except `free VAR`, the statement; any other line is a
@@ -10,11 +11,31 @@
  * with `thread` and `irq` blocks read up to their `end`.  Reading stdin
  * holds the whole simulation still, as a console does: threads of lower
  * priority than the shell run only while it waits (`delay N`).
+ *
+ * On a terminal the line is read through libedit (when rtsim was built with
+ * it): Emacs-style editing, history kept in a file across sessions (see
+ * history_path), Tab completion of commands, statement keywords and the
+ * session's names; Ctrl-C cancels the line, Ctrl-D on an empty line exits.
+ * A first word that is neither a command nor a statement gets RT-Thread's
+ * "NAME: command not found." (components/finsh/msh.c, msh_exec, 4.1) and
+ * rtsim's own "did you mean" suggestion.  Input that is not a terminal
+ * (scripts, the golden transcripts) is read and echoed as it always was.
  */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#ifdef RTSIM_HAVE_LIBEDIT
+#include <histedit.h>
+#endif
 
 #include <rtthread.h>
 #include <rtsim.h>
@@ -48,9 +69,15 @@ MSH_CMD_EXPORT(heapmap, print the heap map of every region heap and pool);
 struct shell_ctx
 {
     int echo;           /* echo input lines (stdin is not a terminal) */
+    int interactive;    /* stdin is a terminal: editing, suggestions */
     int errors;
     struct scn_stmt **keep;     /* parsed statements stay alive: threads run them */
     int nkeep, capkeep;
+#ifdef RTSIM_HAVE_LIBEDIT
+    EditLine *el;
+    History *hist;
+    char hist_path[1024];
+#endif
 };
 
 static void keep(struct shell_ctx *c, struct scn_stmt *s)
@@ -80,29 +107,470 @@ static int first_word(const char *line, char *word, size_t n)
     return (int)k;
 }
 
+/* ------------------------------------------------------------ Ctrl-C */
+
+/* SIGINT cancels the line being read.  The signal may land on any host
+ * thread of the simulation: it is passed on to the shell's, whose read()
+ * it interrupts.  libedit prints the prompt before it switches the
+ * terminal to raw mode, so a Ctrl-C may come while no read() is waiting:
+ * the handler also writes a byte to a pipe, which the editor's character
+ * reader (read_key) watches beside standard input. */
+static volatile sig_atomic_t interrupted;
+static pthread_t reader;
+static int sigpipe[2] = { -1, -1 };
+
+static void on_sigint(int sig)
+{
+    interrupted = 1;
+    if (sigpipe[1] >= 0)
+    {
+        int saved = errno;
+        if (write(sigpipe[1], "", 1) < 0)
+            errno = saved;
+        errno = saved;
+    }
+    if (!pthread_equal(pthread_self(), reader))
+        pthread_kill(reader, sig);
+}
+
+static void drain_sigpipe(void)
+{
+    char buf[16];
+    while (sigpipe[0] >= 0 && read(sigpipe[0], buf, sizeof buf) > 0)
+        ;
+}
+
+/* One line from a terminal in its own (cooked) mode, byte by byte, while
+ * watching for Ctrl-C.  Returns 0, 1 when Ctrl-C cancelled the line, -1
+ * at the end of input. */
+static int read_tty_line(char *line, size_t n)
+{
+    size_t k = 0;
+    for (;;)
+    {
+        if (interrupted)
+            return 1;
+        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
+        int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
+        if (r < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
+        {
+            drain_sigpipe();
+            return 1;
+        }
+        if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        char ch;
+        ssize_t got = read(0, &ch, 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+        {
+            line[k] = '\0';
+            return k ? 0 : -1;
+        }
+        if (ch == '\n')
+        {
+            line[k] = '\0';
+            return 0;
+        }
+        if (k + 1 < n)
+            line[k++] = ch;
+    }
+}
+
+/* ---------------------------------------------------------- help, typos */
+
+static const char *const extra_words[] = { "exit", "quit", NULL };
+
+static void print_help(void)
+{
+    rt_msh_exec("help");
+    fputs("Scenario statements (docs/scenarios.md), one a line:\n"
+          "  VAR = malloc SIZE [in HEAP] | calloc N SIZE | realloc VAR SIZE | mp_alloc POOL TICKS\n"
+          "  free VAR, mp_free VAR, heap NAME ALGO SIZE|region R, pool NAME COUNT SIZE,\n"
+          "  pool_delete NAME, sem NAME COUNT, mutex NAME, take NAME TICKS|forever, release NAME,\n"
+          "  say \"TEXT\", board, map [NAME...], stats [NAME], headers HEAP [HEAP], check,\n"
+          "  expect ..., delay TICKS, msh COMMAND, thread NAME prio N ... end, irq at TICK ... end\n"
+          "exit             - leave the shell (also quit, or Ctrl-D)\n\n", stdout);
+    fflush(stdout);
+}
+
+/* Optimal string alignment distance (a swap of two neighbours costs 1). */
+static int distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 63 || m > 63)
+        return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++)
+        {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+struct best { const char *word; int dist; const char *typed; };
+
+static void consider(struct best *b, const char *cand)
+{
+    int d = distance(b->typed, cand);
+    if (d < b->dist)
+    {
+        b->dist = d;
+        b->word = cand;
+    }
+}
+
+/* The command, statement or `exit` closest to a typo, NULL if none is
+ * close (at most a third of the word's letters differ, at least 1). */
+static const char *suggest(const char *typed)
+{
+    struct best b = { NULL, 99, typed };
+    for (struct finsh_syscall *c = rt_msh_first(); c; c = c->next)
+        consider(&b, c->name);
+    for (int i = 0; scn_keywords[i]; i++)
+        consider(&b, scn_keywords[i]);
+    for (int i = 0; extra_words[i]; i++)
+        consider(&b, extra_words[i]);
+    int limit = (int)strlen(typed) / 3;
+    if (limit < 1)
+        limit = 1;
+    return b.dist <= limit ? b.word : NULL;
+}
+
+/* ------------------------------------------------------- line editing */
+
+#ifdef RTSIM_HAVE_LIBEDIT
+static const char *prompt_text = "msh >";
+
+static char *prompt_fn(EditLine *el)
+{
+    (void)el;
+    return (char *)prompt_text;
+}
+
+/* Where the history lives: $RTSIM_HISTORY, else $XDG_STATE_HOME/rtsim/
+ * history when XDG_STATE_HOME is set (and that directory exists or can be
+ * made), else ~/.rtsim_history. */
+static void history_path(char *out, size_t n)
+{
+    const char *env = getenv("RTSIM_HISTORY");
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    out[0] = '\0';
+    if (env && *env)
+        snprintf(out, n, "%s", env);
+    else if (xdg && *xdg == '/')
+    {
+        char dir[900];
+        snprintf(dir, sizeof dir, "%s/rtsim", xdg);
+        if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+            snprintf(out, n, "%s/history", dir);
+    }
+    if (!out[0] && home && *home)
+        snprintf(out, n, "%s/.rtsim_history", home);
+}
+
+/* Tab completion. */
+struct cands
+{
+    const char *prefix;
+    size_t plen;
+    const char *list[256];
+    int n;
+};
+
+static void cand_add(void *ctx, const char *w)
+{
+    struct cands *c = ctx;
+    if (strncmp(w, c->prefix, c->plen) != 0 || c->n == 256)
+        return;
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->list[i], w) == 0)
+            return;
+    c->list[c->n++] = w;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *const later_words[] = {
+    "malloc", "calloc", "realloc", "mp_alloc", "in", "forever", "prio", "stack", "slice",
+    "at", "NULL", "region", "smallmem", "smallmem-classic", "slab", "memheap", "tlsf",
+    "heap", NULL
+};
+
+static unsigned char complete(EditLine *el, int ch)
+{
+    (void)ch;
+    const LineInfo *li = el_line(el);
+    const char *start = li->cursor;
+    while (start > li->buffer && !isspace((unsigned char)start[-1]))
+        start--;
+    const char *p = li->buffer;
+    while (p < start && isspace((unsigned char)*p))
+        p++;
+    int first = p == start;
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(li->cursor - start), start);
+    struct cands c = { prefix, strlen(prefix), { 0 }, 0 };
+    if (first)
+    {
+        for (struct finsh_syscall *f = rt_msh_first(); f; f = f->next)
+            cand_add(&c, f->name);
+        for (int i = 0; scn_keywords[i]; i++)
+            cand_add(&c, scn_keywords[i]);
+        for (int i = 0; extra_words[i]; i++)
+            cand_add(&c, extra_words[i]);
+    }
+    else
+        for (int i = 0; later_words[i]; i++)
+            cand_add(&c, later_words[i]);
+    scn_names(cand_add, &c);
+    if (c.n == 0)
+        return CC_REFRESH_BEEP;
+    qsort(c.list, (size_t)c.n, sizeof c.list[0], cand_cmp);
+    /* The longest common prefix of the candidates. */
+    size_t common = strlen(c.list[0]);
+    for (int i = 1; i < c.n; i++)
+    {
+        size_t k = 0;
+        while (k < common && c.list[i][k] == c.list[0][k])
+            k++;
+        common = k;
+    }
+    if (c.n == 1)
+    {
+        char ins[160];
+        snprintf(ins, sizeof ins, "%s ", c.list[0] + c.plen);
+        el_insertstr(el, ins);
+        return CC_REFRESH;
+    }
+    if (common > c.plen)
+    {
+        char ins[160];
+        snprintf(ins, sizeof ins, "%.*s", (int)(common - c.plen), c.list[0] + c.plen);
+        el_insertstr(el, ins);
+        return CC_REFRESH;
+    }
+    fputc('\n', stdout);
+    for (int i = 0; i < c.n; i++)
+        printf("%s%s", c.list[i], i + 1 < c.n ? "  " : "\n");
+    fflush(stdout);
+    return CC_REDISPLAY;
+}
+
+/* libedit's character reader: one byte of standard input (the scenario
+ * language is ASCII), or -1 when Ctrl-C came (see on_sigint). */
+static int read_key(EditLine *el, wchar_t *wc)
+{
+    (void)el;
+    for (;;)
+    {
+        if (interrupted)
+            return -1;
+        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
+        int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
+        if (r < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
+        {
+            drain_sigpipe();
+            interrupted = 1;
+            return -1;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+        {
+            unsigned char ch;
+            ssize_t n = read(0, &ch, 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return n == 0 ? 0 : -1;
+            *wc = (wchar_t)ch;
+            return 1;
+        }
+    }
+}
+
+static void editor_open(struct shell_ctx *c)
+{
+    c->el = el_init("rtsim", stdin, stdout, stderr);
+    c->hist = history_init();
+    if (!c->el || !c->hist)
+    {
+        if (c->el)
+            el_end(c->el);
+        if (c->hist)
+            history_end(c->hist);
+        c->el = NULL;
+        c->hist = NULL;
+        return;
+    }
+    HistEvent ev;
+    history(c->hist, &ev, H_SETSIZE, 1000);
+    history(c->hist, &ev, H_SETUNIQUE, 1);
+    history_path(c->hist_path, sizeof c->hist_path);
+    if (c->hist_path[0])
+        history(c->hist, &ev, H_LOAD, c->hist_path);
+    el_set(c->el, EL_EDITOR, "emacs");
+    el_set(c->el, EL_PROMPT, prompt_fn);
+    el_set(c->el, EL_HIST, history, c->hist);
+    el_set(c->el, EL_GETCFN, read_key);
+    /* The wide form: el_set's narrow one copies the two strings and never
+     * frees them (libedit 3.1), which LeakSanitizer reports. */
+    el_wset(c->el, EL_ADDFN, L"rtsim-complete", L"complete a command, statement or name",
+            complete);
+    el_set(c->el, EL_BIND, "^I", "rtsim-complete", NULL);
+    el_source(c->el, NULL);     /* the user's ~/.editrc, as other libedit programs */
+}
+
+static void editor_close(struct shell_ctx *c)
+{
+    if (!c->el)
+        return;
+    el_end(c->el);
+    history_end(c->hist);
+    c->el = NULL;
+}
+
+static void remember(struct shell_ctx *c, const char *line)
+{
+    if (!c->hist || !line[strspn(line, " \t")])
+        return;
+    HistEvent ev;
+    history(c->hist, &ev, H_ENTER, line);
+    if (c->hist_path[0])
+        history(c->hist, &ev, H_SAVE, c->hist_path);
+}
+#endif
+
+/* Read one line into `line` (without its newline).  Returns 0, 1 when
+ * Ctrl-C cancelled it, -1 at the end of input. */
+static int read_line(struct shell_ctx *c, const char *prompt, char *line, size_t n)
+{
+#ifdef RTSIM_HAVE_LIBEDIT
+    if (c->el)
+    {
+        prompt_text = prompt;
+        /* A Ctrl-C typed while the last line ran is dropped with it. */
+        drain_sigpipe();
+        interrupted = 0;
+        int count = 0;
+        const char *got = el_gets(c->el, &count);
+        if (interrupted)
+        {
+            /* Ctrl-C: the line is dropped, as in a shell. */
+            fputs("^C\n", stdout);
+            fflush(stdout);
+            el_reset(c->el);
+            return 1;
+        }
+        if (!got || count <= 0)
+            return -1;
+        snprintf(line, n, "%s", got);
+        line[strcspn(line, "\r\n")] = '\0';
+        remember(c, line);
+        return 0;
+    }
+#endif
+    if (c->interactive)
+    {
+        /* A Ctrl-C typed while the last line ran is dropped with it. */
+        drain_sigpipe();
+        interrupted = 0;
+    }
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (c->interactive)
+    {
+        /* A terminal without libedit: its own line discipline edits. */
+        int r = read_tty_line(line, n);
+        if (r > 0)
+        {
+            fputs("^C\n", stdout);
+            fflush(stdout);
+        }
+        return r;
+    }
+    if (!fgets(line, (int)n, stdin))
+        return -1;
+    if (c->echo)
+        fputs(line, stdout);
+    line[strcspn(line, "\r\n")] = '\0';
+    return 0;
+}
+
 static void shell_thread(void *arg)
 {
     struct shell_ctx *c = arg;
     char line[1024];
     int lineno = 0, more = 0;
     rt_show_version();
+    reader = pthread_self();
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;      /* no SA_RESTART: the read is interrupted */
+    sigemptyset(&sa.sa_mask);
+    if (c->interactive)
+    {
+        if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) != 0)
+            sigpipe[0] = sigpipe[1] = -1;
+        sigaction(SIGINT, &sa, &old);
+    }
+#ifdef RTSIM_HAVE_LIBEDIT
+    if (c->interactive)
+        editor_open(c);
+#endif
     for (;;)
     {
-        fputs(more ? "...  " : "msh >", stdout);
-        fflush(stdout);
         /* Waiting for the user is no hang: the watchdog looks away. */
         rt_sim_watchdog_pause(1);
-        char *got = fgets(line, sizeof line, stdin);
+        int r = read_line(c, more ? "...  " : "msh >", line, sizeof line);
         rt_sim_watchdog_pause(0);
-        if (!got)
+        if (r < 0)
         {
             fputs("\n", stdout);
             break;
         }
+        if (r > 0)
+        {
+            while (more)    /* drop the open thread/irq blocks too */
+            {
+                struct scn_stmt *dropped = NULL;
+                if (scn_parse_lines("<stdin>", lineno, "end", &dropped, &more))
+                    more = 0;
+                scn_free_stmts(dropped);
+            }
+            continue;
+        }
         lineno++;
-        if (c->echo)
-            fputs(line, stdout);
-        line[strcspn(line, "\r\n")] = '\0';
         char word[64];
         int wlen = first_word(line, word, sizeof word);
         if (!more && (strcmp(word, "exit") == 0 || strcmp(word, "quit") == 0))
@@ -111,10 +579,28 @@ static void shell_thread(void *arg)
          * the command, with a variable the statement. */
         const char *rest = line + strspn(line, " \t") + wlen;
         int bare = rest[strspn(rest, " \t")] == '\0';
+        if (!more && strcmp(word, "help") == 0 && bare)
+        {
+            print_help();
+            continue;
+        }
         if (!more && word[0] && rt_msh_find(word) && (bare || !scn_is_keyword(word)))
         {
             rt_msh_exec(line);
             fflush(stdout);
+            continue;
+        }
+        /* On a terminal, a first word that is no command, no statement and
+         * no `VAR =` is a mistyped command. */
+        if (c->interactive && !more && word[0] && !scn_is_keyword(word) &&
+            rest[strspn(rest, " \t")] != '=' && isalpha((unsigned char)word[0]))
+        {
+            rt_msh_exec(word);      /* RT-Thread's "NAME: command not found." */
+            const char *near = suggest(word);
+            if (near)
+                printf("did you mean \"%s\"?\n", near);
+            fflush(stdout);
+            c->errors++;
             continue;
         }
         struct scn_stmt *first = NULL;
@@ -130,13 +616,27 @@ static void shell_thread(void *arg)
             scn_exec(first);
         }
     }
+#ifdef RTSIM_HAVE_LIBEDIT
+    editor_close(c);
+#endif
+    if (c->interactive)
+    {
+        sigaction(SIGINT, &old, NULL);
+        if (sigpipe[0] >= 0)
+        {
+            close(sigpipe[0]);
+            close(sigpipe[1]);
+        }
+        sigpipe[0] = sigpipe[1] = -1;
+    }
     fflush(stdout);
 }
 
 static void shell_main(void *arg)
 {
     scn_session_boot_step();
-    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, 4096, 20, 10);
+    rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, FINSH_THREAD_STACK_SIZE,
+                                     FINSH_THREAD_PRIORITY, 10);
     if (t)
         rt_thread_startup(t);
 }
@@ -151,15 +651,18 @@ int rtsim_cmd_shell(int argc, char **argv)
     if (rtsim_open_outputs(&o, &so, "rtsim shell"))
         return 1;
     struct shell_ctx c = { 0 };
-    c.echo = !isatty(0);
+    c.interactive = isatty(0);
+    c.echo = !c.interactive;
     scn_error_stream = stdout;
     if (scn_session_begin(&so))
         return 1;
     o.cfg.trace = scn_session_trace();
+    o.cfg.on_memory_error = scn_where_memory_error;
     int run = rt_sim_run(&o.cfg, shell_main, &c);
     fflush(stdout);
     int failures = scn_session_end();
-    rtsim_close_outputs(&o);
+    if (rtsim_close_outputs(&o) != 0)
+        failures++;
     for (int i = 0; i < c.nkeep; i++)
         scn_free_stmts(c.keep[i]);
     free(c.keep);

@@ -13,7 +13,8 @@
 #include <stdarg.h>
 #include <limits.h>
 
-#include "rtconfig.h"
+#include <rtconfig.h>         /* rtsim's own, or a BSP's (-Drtconfig=FILE) */
+#include "rtconfig_sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -270,6 +271,7 @@ struct rt_ipc_object
     rt_list_t suspend_thread;
 };
 
+#ifdef RT_USING_SEMAPHORE
 struct rt_semaphore
 {
     struct rt_ipc_object parent;
@@ -277,7 +279,9 @@ struct rt_semaphore
     rt_uint16_t reserved;
 };
 typedef struct rt_semaphore *rt_sem_t;
+#endif
 
+#ifdef RT_USING_MUTEX
 struct rt_mutex
 {
     struct rt_ipc_object parent;
@@ -287,7 +291,9 @@ struct rt_mutex
     struct rt_thread *owner;
 };
 typedef struct rt_mutex *rt_mutex_t;
+#endif
 
+#ifdef RT_USING_EVENT
 #define RT_EVENT_FLAG_AND   0x01
 #define RT_EVENT_FLAG_OR    0x02
 #define RT_EVENT_FLAG_CLEAR 0x04
@@ -298,7 +304,9 @@ struct rt_event
     rt_uint32_t set;
 };
 typedef struct rt_event *rt_event_t;
+#endif
 
+#ifdef RT_USING_MAILBOX
 /* A mailbox holds `size` mails of one word each (rt_ubase_t: a number or a
  * pointer) in a ring: in_offset is where the next mail goes, out_offset
  * where the next is taken, entry how many are in it.  Receivers wait on
@@ -316,7 +324,9 @@ struct rt_mailbox
     rt_list_t   suspend_sender_thread;  /* senders waiting for room */
 };
 typedef struct rt_mailbox *rt_mailbox_t;
+#endif
 
+#ifdef RT_USING_MESSAGEQUEUE
 /* A message queue copies each message into a slot of its pool: the slot is
  * a struct rt_mq_message header (the link) followed by msg_size bytes
  * (the requested size rounded up to RT_ALIGN_SIZE).  Used slots form the
@@ -340,8 +350,10 @@ struct rt_messagequeue
     rt_list_t   suspend_sender_thread;  /* senders waiting for a slot */
 };
 typedef struct rt_messagequeue *rt_mq_t;
+#endif
 
 /* ------------------------------------------------------------ memory pool */
+#ifdef RT_USING_MEMPOOL
 struct rt_mempool
 {
     struct rt_object parent;
@@ -357,6 +369,7 @@ struct rt_mempool
     rt_size_t   suspend_thread_count;   /* always equals the list's length */
 };
 typedef struct rt_mempool *rt_mp_t;
+#endif
 
 /* ------------------------------------------------------------ heap object */
 /* Base of every heap algorithm object (RT_Object_Class_Memory). */
@@ -370,11 +383,16 @@ struct rt_memory
     rt_size_t   max;                /* peak of used */
 };
 typedef struct rt_memory *rt_mem_t;
+#ifdef RT_USING_SMALL_MEM
 typedef rt_mem_t rt_smem_t;
+#endif
+#ifdef RT_USING_SLAB
 typedef rt_mem_t rt_slab_t;
+#endif
 typedef rt_mem_t rt_tlsf_t;
 
 /* ---------------------------------------------------------------- memheap */
+#ifdef RT_USING_MEMHEAP
 struct rt_memheap_item
 {
     rt_uint32_t magic;                  /* 0x1EA01EA0 | used bit */
@@ -398,6 +416,7 @@ struct rt_memheap
     struct rt_semaphore     lock;
     rt_bool_t   locked;
 };
+#endif
 
 #ifdef __cplusplus
 }

@@ -66,6 +66,13 @@ void rt_hw_us_delay(rt_uint32_t us);
 /* ----------------------------------------------------------- console, log */
 void rt_hw_console_output(const char *str);
 
+/* The address the board sees for a pointer: on a board, the pointer itself
+ * (kheap.c's weak default); in the simulator, a pointer into the simulated
+ * RAM becomes its target address (0x2000.... on the default board) and any
+ * other pointer is returned unchanged (sim/boardfile.c, rt_sim_target_addr).
+ * rt_kprintf's %p and RT-Thread's memory messages print through it. */
+rt_ubase_t rt_mem_target_addr(const void *p);
+
 /* A failed RT_ASSERT or context check: report and stop the run.  Does not
  * return. */
 RT_NORETURN void rt_hw_assert_failed(const char *ex, const char *func, rt_size_t line);
@@ -176,6 +183,8 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
                              struct rt_hw_mem_site site);
 /* Is `ptr` the start of a live block of the system heap? (no report) */
 int rt_hw_mem_is_live(void *ptr);
+/* The size the caller asked for, of the live block at `ptr` (0 if none). */
+rt_size_t rt_hw_mem_size(void *ptr);
 /* A block was handed out: verify the poison of what it reuses, fill its
  * slack with the guard pattern, record its history. */
 void rt_hw_mem_allocated(const struct rt_hw_mem_block *b, int call, struct rt_hw_mem_site site);

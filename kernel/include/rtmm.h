@@ -41,6 +41,8 @@ typedef int (*rt_mem_walk_fn)(const struct rt_mem_block *block, void *ctx);
 /* Each *_check returns 0 when every invariant of the manager holds, or the
  * number n of the first invariant In that is broken (the manager's source
  * file lists them).  It never asserts and never writes.  O(blocks). */
+/* Each manager's part is there when the configuration has it (rtconfig.h). */
+#ifdef RT_USING_SMALL_MEM
 int  rt_smem_check(rt_smem_t m);
 void rt_smem_walk(rt_smem_t m, rt_mem_walk_fn fn, void *ctx);
 int  rt_smem_classic_check(rt_smem_t m);
@@ -54,12 +56,18 @@ rt_err_t rt_smem_classic_detach(rt_smem_t m);
 void *rt_smem_classic_alloc(rt_smem_t m, rt_size_t size);
 void *rt_smem_classic_realloc(rt_smem_t m, void *rmem, rt_size_t newsize);
 void rt_smem_classic_free(rt_smem_t m, void *rmem);
+#endif
+#ifdef RT_USING_MEMHEAP
 int  rt_memheap_check(struct rt_memheap *heap);
 void rt_memheap_walk(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx);
+#endif
+#ifdef RT_USING_SLAB
 int  rt_slab_check(rt_slab_t m);
 void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx);
+#endif
 int  rt_tlsf_check(rt_tlsf_t m);
 void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx);
+#ifdef RT_USING_MEMPOOL
 int  rt_mp_check(rt_mp_t mp);
 /* Every block of the pool in address order (header_size = one pointer,
  * used = its header word holds the pool).  Not from an ISR while the pool
@@ -69,6 +77,7 @@ void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx);
  * default), nonzero = RT-Thread 5.x (oldest first).  The simulator calls
  * it at every boot with rt_sim_config.mp_wake_order. */
 void rt_mp_set_wake_order(int fifo);
+#endif
 
 /* Extended statistics of the system heap, beyond rt_memory_info. */
 struct rt_memory_stats

@@ -14,7 +14,7 @@
 #ifndef RT_THREAD_H__
 #define RT_THREAD_H__
 
-#include "rtconfig.h"
+#include <rtconfig.h>
 #include "rtdef.h"
 #include "rtservice.h"
 #include "rtmm.h"
@@ -45,9 +45,14 @@ void rt_debug_scheduler_available(const char *func, rt_bool_t need_check);
 
 #define RT_DEBUG_LOG(type, message) do { if (type) rt_kprintf message; } while (0)
 
-/* Hook call: RT-Thread's RT_OBJECT_HOOK_CALL with function pointers. */
+/* Hook call: RT-Thread's RT_OBJECT_HOOK_CALL with function pointers;
+ * nothing without RT_USING_HOOK (as 4.1's rtdef.h). */
+#ifdef RT_USING_HOOK
 #define RT_OBJECT_HOOK_CALL(func, argv) \
     do { if ((func) != RT_NULL) func argv; } while (0)
+#else
+#define RT_OBJECT_HOOK_CALL(func, argv) do { (void)(func); } while (0)
+#endif
 
 /* ====================================================== kernel objects */
 /* Re-initialise every object container to empty (called at boot). */
@@ -71,8 +76,10 @@ rt_uint8_t rt_object_get_type(rt_object_t object);
 /* First object of the class named `name` (newest first); not from an ISR. */
 rt_object_t rt_object_find(const char *name, rt_uint8_t type);
 
+#ifdef RT_USING_HOOK
 void rt_object_attach_sethook(void (*hook)(struct rt_object *object));
 void rt_object_detach_sethook(void (*hook)(struct rt_object *object));
+#endif
 
 /* ============================================================ clock/timer */
 /* Current tick.  Starts at 0 at boot.  ISR: yes.  A thread that polls the
@@ -109,8 +116,10 @@ int rt_timer_active_count(void);
  * rt_tick_increase. */
 void rt_timer_check(void);
 
+#ifdef RT_USING_HOOK
 void rt_timer_enter_sethook(void (*hook)(struct rt_timer *timer));
 void rt_timer_exit_sethook(void (*hook)(struct rt_timer *timer));
+#endif
 
 /* ================================================================ threads */
 rt_err_t rt_thread_init(struct rt_thread *thread, const char *name,
@@ -143,14 +152,18 @@ void rt_thread_timeout(void *parameter);
 /* Thread exit: the end of every thread's entry function comes here. */
 void rt_thread_exit(void);
 
+#ifdef RT_USING_HOOK
 void rt_thread_suspend_sethook(void (*hook)(rt_thread_t thread));
 void rt_thread_resume_sethook(void (*hook)(rt_thread_t thread));
 void rt_thread_inited_sethook(void (*hook)(rt_thread_t thread));
+#endif
 
 /* idle */
 void rt_thread_idle_init(void);
+#ifdef RT_USING_IDLE_HOOK
 rt_err_t rt_thread_idle_sethook(void (*hook)(void));
 rt_err_t rt_thread_idle_delhook(void (*hook)(void));
+#endif
 rt_thread_t rt_thread_idle_gethandler(void);
 /* Free the objects and stacks of threads that have ended. */
 void rt_thread_defunct_execute(void);
@@ -165,7 +178,9 @@ void rt_schedule_remove_thread(struct rt_thread *thread);
 void rt_enter_critical(void);
 void rt_exit_critical(void);
 rt_uint16_t rt_critical_level(void);
+#ifdef RT_USING_HOOK
 void rt_scheduler_sethook(void (*hook)(rt_thread_t from, rt_thread_t to));
+#endif
 
 extern rt_uint32_t rt_thread_ready_priority_group;
 
@@ -173,8 +188,10 @@ extern rt_uint32_t rt_thread_ready_priority_group;
 void rt_interrupt_enter(void);
 void rt_interrupt_leave(void);
 rt_uint8_t rt_interrupt_get_nest(void);
+#ifdef RT_USING_HOOK
 void rt_interrupt_enter_sethook(void (*hook)(void));
 void rt_interrupt_leave_sethook(void (*hook)(void));
+#endif
 
 /* ======================================================== kernel services */
 rt_err_t rt_get_errno(void);
@@ -205,6 +222,9 @@ void rt_kputs(const char *str);
 void rt_show_version(void);
 
 /* ================================================================ IPC */
+/* Each IPC is declared only when its RT_USING_* is on (docs/kernel.md,
+ * "Configuration"): a program using a switched-off one does not compile. */
+#ifdef RT_USING_SEMAPHORE
 rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8_t flag);
 rt_err_t rt_sem_detach(rt_sem_t sem);
 rt_sem_t rt_sem_create(const char *name, rt_uint32_t value, rt_uint8_t flag);
@@ -216,7 +236,9 @@ rt_err_t rt_sem_trytake(rt_sem_t sem);
 /* Release: wakes the first waiter (FIFO or by priority).  ISR: yes. */
 rt_err_t rt_sem_release(rt_sem_t sem);
 rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg);
+#endif
 
+#ifdef RT_USING_MUTEX
 rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag);
 rt_err_t rt_mutex_detach(rt_mutex_t mutex);
 rt_mutex_t rt_mutex_create(const char *name, rt_uint8_t flag);
@@ -226,7 +248,9 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time);
 rt_err_t rt_mutex_trytake(rt_mutex_t mutex);
 rt_err_t rt_mutex_release(rt_mutex_t mutex);
 rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg);
+#endif
 
+#ifdef RT_USING_EVENT
 rt_err_t rt_event_init(rt_event_t event, const char *name, rt_uint8_t flag);
 rt_err_t rt_event_detach(rt_event_t event);
 rt_event_t rt_event_create(const char *name, rt_uint8_t flag);
@@ -235,7 +259,9 @@ rt_err_t rt_event_send(rt_event_t event, rt_uint32_t set);
 rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
                        rt_int32_t timeout, rt_uint32_t *recved);
 rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg);
+#endif
 
+#ifdef RT_USING_MAILBOX
 /* Mailboxes (ipc_mailbox.c): one-word mails in a ring of `size`.
  * rt_mb_create takes size * sizeof(rt_ubase_t) bytes from the system heap
  * (rt_mb_delete gives them back).  Send: RT_EOK or -RT_EFULL (send_wait
@@ -254,7 +280,9 @@ rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
 rt_err_t rt_mb_urgent(rt_mailbox_t mb, rt_ubase_t value);
 rt_err_t rt_mb_recv(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
 rt_err_t rt_mb_control(rt_mailbox_t mb, int cmd, void *arg);
+#endif
 
+#ifdef RT_USING_MESSAGEQUEUE
 /* Message queues (ipc_msgqueue.c): messages copied into fixed slots of
  * RT_ALIGN(msg_size, RT_ALIGN_SIZE) bytes plus a one-pointer header.
  * rt_mq_init fits pool_size / slot slots in the caller's pool; rt_mq_create
@@ -272,6 +300,7 @@ rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int3
 rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size);
 rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg);
+#endif
 
 #ifdef RT_USING_SIGNALS
 /* Signals (signal.c, RT_USING_SIGNALS): numbers 0 .. RT_SIG_MAX-1, types
@@ -302,6 +331,7 @@ void rt_thread_signal_check(void);
 void rt_system_signal_deinit(void);
 
 /* ========================================================= memory pools */
+#ifdef RT_USING_MEMPOOL
 rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
                     rt_size_t size, rt_size_t block_size);
 rt_err_t rt_mp_detach(struct rt_mempool *mp);
@@ -309,8 +339,11 @@ rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_si
 rt_err_t rt_mp_delete(rt_mp_t mp);
 void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time);
 void rt_mp_free(void *block);
+#ifdef RT_USING_HOOK
 void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block));
 void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block));
+#endif
+#endif
 
 /* ========================================================== system heap */
 void rt_system_heap_init(void *begin_addr, void *end_addr);
@@ -321,8 +354,10 @@ void *rt_calloc(rt_size_t count, rt_size_t size);
 void *rt_malloc_align(rt_size_t size, rt_size_t align);
 void rt_free_align(void *ptr);
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
+#ifdef RT_USING_HOOK
 void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size));
 void rt_free_sethook(void (*hook)(void *ptr));
+#endif
 /* Allocation sites: a program that defines RTSIM_TRACK_ALLOC_SITES before
  * including rtthread.h has its heap and pool calls record __FILE__ and
  * __LINE__; rtsim's checker names them in reports and leak lists. */
@@ -332,8 +367,10 @@ void *rt_realloc_site(void *ptr, rt_size_t newsize, const char *file, int line);
 void *rt_calloc_site(rt_size_t count, rt_size_t size, const char *file, int line);
 void *rt_malloc_align_site(rt_size_t size, rt_size_t align, const char *file, int line);
 void rt_free_align_site(void *ptr, const char *file, int line);
+#ifdef RT_USING_MEMPOOL
 void *rt_mp_alloc_site(rt_mp_t mp, rt_int32_t time, const char *file, int line);
 void rt_mp_free_site(void *block, const char *file, int line);
+#endif
 #ifdef RTSIM_TRACK_ALLOC_SITES
 #define rt_malloc(size)             rt_malloc_site((size), __FILE__, __LINE__)
 #define rt_free(ptr)                rt_free_site((ptr), __FILE__, __LINE__)
@@ -349,13 +386,16 @@ void *rt_page_alloc(rt_size_t npages);
 void rt_page_free(void *addr, rt_size_t npages);
 #endif
 
+#ifdef RT_USING_SMALL_MEM
 /* small memory (4.1.0+ layout) */
 rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size);
 rt_err_t rt_smem_detach(rt_smem_t m);
 void *rt_smem_alloc(rt_smem_t m, rt_size_t size);
 void *rt_smem_realloc(rt_smem_t m, void *rmem, rt_size_t newsize);
 void rt_smem_free(void *rmem);
+#endif
 
+#ifdef RT_USING_SLAB
 /* slab */
 rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size);
 rt_err_t rt_slab_detach(rt_slab_t m);
@@ -364,7 +404,9 @@ void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages);
 void *rt_slab_alloc(rt_slab_t m, rt_size_t size);
 void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size);
 void rt_slab_free(rt_slab_t m, void *ptr);
+#endif
 
+#ifdef RT_USING_MEMHEAP
 /* memheap */
 rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
                          void *start_addr, rt_size_t size);
@@ -374,6 +416,7 @@ void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize);
 void rt_memheap_free(void *ptr);
 void rt_memheap_info(struct rt_memheap *heap, rt_size_t *total,
                      rt_size_t *used, rt_size_t *max_used);
+#endif
 
 /* TLSF-class O(1) heap (an rtsim addition, same object API as small mem) */
 rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size);
@@ -445,17 +488,31 @@ void rt_msh_builtin_register(void);
 
 /* RT-Thread's msh commands that inspect the kernel (kernel/cmd.c). */
 long list_thread(void);
+#ifdef RT_USING_SEMAPHORE
 long list_sem(void);
-long list_mailbox(void);
-long list_msgqueue(void);
+#endif
+#ifdef RT_USING_MUTEX
 long list_mutex(void);
+#endif
+#ifdef RT_USING_MAILBOX
+long list_mailbox(void);
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
+long list_msgqueue(void);
+#endif
 long list_timer(void);
+#ifdef RT_USING_MEMPOOL
 long list_mempool(void);
+#endif
+#ifdef RT_USING_MEMHEAP
 long list_memheap(void);
+#endif
 long list_mem(void);
 long list_memory(void);
 int cmd_free(int argc, char **argv);
+#ifdef RT_USING_SMALL_MEM
 int memtrace(int argc, char **argv);
+#endif
 
 #ifdef __cplusplus
 }

@@ -105,6 +105,7 @@ long rt_msh_list_objects(enum rt_object_class_type klass, const char *title,
     return 0;
 }
 
+#if defined(RT_USING_SEMAPHORE) || defined(RT_USING_MAILBOX) || defined(RT_USING_MESSAGEQUEUE)
 /* The waiting threads' names in wake order, joined by '/'. */
 static void show_wait_queue(rt_list_t *list)
 {
@@ -117,7 +118,9 @@ static void show_wait_queue(rt_list_t *list)
             rt_kprintf("/");
     }
 }
+#endif
 
+#if defined(RT_USING_MAILBOX) || defined(RT_USING_MESSAGEQUEUE)
 /* The end of a row whose last column is the waiter count: ":" and the
  * names when someone waits, then the newline. */
 static void show_waiters_end(rt_list_t *list)
@@ -129,6 +132,7 @@ static void show_waiters_end(rt_list_t *list)
     }
     rt_kprintf("\n");
 }
+#endif
 
 static void thread_row(struct rt_object *obj)
 {
@@ -161,6 +165,7 @@ long list_thread(void)
                                thread_row);
 }
 
+#if defined(RT_USING_SEMAPHORE)
 /* RT-Thread 4.1 list_sem: the count and ':' in one piece, then the names. */
 static void sem_row(struct rt_object *obj)
 {
@@ -184,7 +189,9 @@ long list_sem(void)
     return rt_msh_list_objects(RT_Object_Class_Semaphore, "semaphore", " v   suspend thread",
                                " --- --------------", sem_row);
 }
+#endif
 
+#if defined(RT_USING_MUTEX)
 static void mutex_row(struct rt_object *obj)
 {
     struct rt_mutex *m = (struct rt_mutex *)obj;
@@ -198,7 +205,9 @@ long list_mutex(void)
     return rt_msh_list_objects(RT_Object_Class_Mutex, "mutex", "   owner  hold suspend thread",
                                " -------- ---- --------------", mutex_row);
 }
+#endif
 
+#if defined(RT_USING_MAILBOX)
 /* RT-Thread 4.1 components/finsh/cmd.c list_mailbox: the receivers
  * waiting (suspend_thread), not the senders. */
 static void mailbox_row(struct rt_object *obj)
@@ -214,7 +223,9 @@ long list_mailbox(void)
     return rt_msh_list_objects(RT_Object_Class_MailBox, "mailbox", " entry size suspend thread",
                                " ----  ---- --------------", mailbox_row);
 }
+#endif
 
+#if defined(RT_USING_MESSAGEQUEUE)
 /* RT-Thread 4.1 components/finsh/cmd.c list_msgqueue. */
 static void msgqueue_row(struct rt_object *obj)
 {
@@ -229,6 +240,7 @@ long list_msgqueue(void)
     return rt_msh_list_objects(RT_Object_Class_MessageQueue, "msgqueue", " entry suspend thread",
                                " ----  --------------", msgqueue_row);
 }
+#endif
 
 static void timer_row(struct rt_object *obj)
 {
@@ -275,10 +287,18 @@ static struct finsh_syscall builtin_cmds[] = {
     BUILTIN(cmd_help, "help", "RT-Thread shell help."),
     BUILTIN(cmd_version, "version", "show RT-Thread version information"),
     BUILTIN(list_thread, "list_thread", "list thread"),
+#ifdef RT_USING_SEMAPHORE
     BUILTIN(list_sem, "list_sem", "list semaphore in system"),
+#endif
+#ifdef RT_USING_MUTEX
     BUILTIN(list_mutex, "list_mutex", "list mutex in system"),
+#endif
+#ifdef RT_USING_MAILBOX
     BUILTIN(list_mailbox, "list_mailbox", "list mail box in system"),
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
     BUILTIN(list_msgqueue, "list_msgqueue", "list message queue in system"),
+#endif
     BUILTIN(list_timer, "list_timer", "list timer in system"),
 };
 

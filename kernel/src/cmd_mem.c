@@ -23,10 +23,12 @@ int cmd_free(int argc, char **argv)
 
     (void)argc;
     (void)argv;
+#ifdef RT_USING_MEMHEAP
     /* RT_USING_MEMHEAP_AS_HEAP: RT-Thread's `free` lists the memheaps. */
     const char *algo = rt_system_heap_algorithm();
     if (algo && rt_strcmp(algo, "memheap") == 0)
         return (int)list_memheap();
+#endif
     rt_memory_info(&total, &used, &max_used);
     rt_kprintf("total    : %d\n", (int)total);
     rt_kprintf("used     : %d\n", (int)used);
@@ -47,6 +49,7 @@ long list_mem(void)
 }
 
 /* ------------------------------------------------------------ memtrace */
+#ifdef RT_USING_SMALL_MEM     /* memtrace reads small-mem heaps only */
 
 struct memtrace_ctx
 {
@@ -158,6 +161,7 @@ int memtrace(int argc, char **argv)
     }
     return 0;
 }
+#endif /* RT_USING_SMALL_MEM */
 
 /* ------------------------------------------------------- registration */
 
@@ -165,8 +169,10 @@ static struct finsh_syscall cmd_mem_free =
     { "free", "Show the memory usage in the system.", (syscall_func)(void (*)(void))cmd_free, RT_NULL };
 static struct finsh_syscall cmd_mem_list_mem =
     { "list_mem", "list memory usage information", (syscall_func)(void (*)(void))list_mem, RT_NULL };
+#ifdef RT_USING_SMALL_MEM
 static struct finsh_syscall cmd_mem_memtrace =
     { "memtrace", "dump memory trace information", (syscall_func)(void (*)(void))memtrace, RT_NULL };
+#endif
 
 void rt_mem_cmd_register(void)
 {
@@ -174,6 +180,8 @@ void rt_mem_cmd_register(void)
         rt_msh_register(&cmd_mem_free);
     if (rt_msh_find("list_mem") == RT_NULL)
         rt_msh_register(&cmd_mem_list_mem);
+#ifdef RT_USING_SMALL_MEM
     if (rt_msh_find("memtrace") == RT_NULL)
         rt_msh_register(&cmd_mem_memtrace);
+#endif
 }

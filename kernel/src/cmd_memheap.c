@@ -12,6 +12,9 @@
 #include "heap.h"
 #include "kernel.h"
 
+/* The whole file: only with RT_USING_MEMHEAP (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMHEAP
+
 static void memheap_row(struct rt_object *obj)
 {
     struct rt_memheap *mh = (struct rt_memheap *)(void *)
@@ -40,3 +43,4 @@ void rt_memheap_cmd_register(void)
     if (rt_msh_find("list_memheap") == RT_NULL)
         rt_msh_register(&memheap_cmd_list);
 }
+#endif /* RT_USING_MEMHEAP */

@@ -16,6 +16,9 @@
 #include "heap.h"
 #include "kernel.h"
 
+/* The whole file: only with RT_USING_MEMPOOL (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMPOOL
+
 /* Names of at most this many waiters are shown per pool. */
 #define MP_CMD_NAMES_MAX 16
 
@@ -102,3 +105,4 @@ void rt_mempool_cmd_register(void)
     if (rt_msh_find(cmd.name) == RT_NULL)
         rt_msh_register(&cmd);
 }
+#endif /* RT_USING_MEMPOOL */

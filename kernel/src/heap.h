@@ -10,6 +10,7 @@
 #define RTSIM_HEAP_H__
 
 #include <rtthread.h>
+#include <rthw.h>
 
 struct rt_heap_algorithm
 {
@@ -45,10 +46,8 @@ struct rt_heap_algorithm
  * rt_msh_register; called once by the boot code (kernel/src/cmd_mem.c). */
 void rt_mem_cmd_register(void);
 
-/* Target address of a host pointer, for RT-Thread's own messages that
- * print block addresses.  kheap.c has a weak identity default; the
- * simulator (sim/boardfile.c) provides the real translation. */
-rt_ubase_t rt_mem_target_addr(const void *p);
+/* rt_mem_target_addr, the address the board sees, is a port hook:
+ * declared in rthw.h (rt_kprintf's %p uses it too). */
 
 /* The four-character owner name memtrace prints for the block whose data
  * starts at `data`: the thread that rt_malloc'ed it ("NONE" before the

@@ -5,7 +5,11 @@
  */
 #include "kernel.h"
 
-#define IDLE_HOOK_LIST_SIZE 4
+#ifdef RT_USING_IDLE_HOOK
+#define IDLE_HOOK_LIST_SIZE RT_IDLE_HOOK_LIST_SIZE
+#else
+#define IDLE_HOOK_LIST_SIZE 1     /* never filled: no rt_thread_idle_sethook */
+#endif
 
 extern rt_list_t rt_thread_defunct;
 
@@ -20,6 +24,7 @@ void rt_idle_system_reset(void)
     rt_memset(&idle_thread, 0, sizeof(idle_thread));
 }
 
+#ifdef RT_USING_IDLE_HOOK
 rt_err_t rt_thread_idle_sethook(void (*hook)(void))
 {
     rt_base_t level = rt_hw_interrupt_disable();
@@ -51,6 +56,7 @@ rt_err_t rt_thread_idle_delhook(void (*hook)(void))
     rt_hw_interrupt_enable(level);
     return -RT_ENOSYS;
 }
+#endif
 
 int rt_thread_idle_hook_count(void)
 {

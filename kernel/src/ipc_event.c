@@ -4,6 +4,7 @@
  */
 #include "kernel.h"
 
+#ifdef RT_USING_EVENT
 /* ------------------------------------------------------------- event */
 #define EVENT_CHECK(e) do { RT_ASSERT((e) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(e)->parent.parent) == RT_Object_Class_Event); } while (0)
@@ -147,3 +148,4 @@ rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg)
     rt_schedule();
     return RT_EOK;
 }
+#endif /* RT_USING_EVENT */

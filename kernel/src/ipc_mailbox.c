@@ -35,6 +35,7 @@
  */
 #include "kernel.h"
 
+#ifdef RT_USING_MAILBOX
 #define MB_CHECK(mb) do { RT_ASSERT((mb) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(mb)->parent.parent) == RT_Object_Class_MailBox); } while (0)
 /* Checked mode: a created mailbox whose ring was freed is not used. */
@@ -231,3 +232,4 @@ rt_err_t rt_mb_control(rt_mailbox_t mb, int cmd, void *arg)
     rt_schedule();
     return RT_EOK;
 }
+#endif /* RT_USING_MAILBOX */

@@ -42,6 +42,7 @@
  */
 #include "kernel.h"
 
+#ifdef RT_USING_MESSAGEQUEUE
 #define MQ_CHECK(mq) do { RT_ASSERT((mq) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(mq)->parent.parent) == RT_Object_Class_MessageQueue); } while (0)
 /* Checked mode: a created queue whose pool was freed is not used. */
@@ -310,3 +311,4 @@ rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg)
     rt_schedule();
     return RT_EOK;
 }
+#endif /* RT_USING_MESSAGEQUEUE */

@@ -7,6 +7,7 @@
  */
 #include "kernel.h"
 
+#ifdef RT_USING_SEMAPHORE
 /* --------------------------------------------------------- semaphore */
 #define SEM_CHECK(sem) do { RT_ASSERT((sem) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
@@ -121,6 +122,9 @@ rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg)
     return RT_EOK;
 }
 
+#endif /* RT_USING_SEMAPHORE */
+
+#ifdef RT_USING_MUTEX
 /* ------------------------------------------------------------- mutex */
 #define MUTEX_CHECK(m) do { RT_ASSERT((m) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(m)->parent.parent) == RT_Object_Class_Mutex); } while (0)
@@ -278,3 +282,4 @@ rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg)
     MUTEX_CHECK(mutex);
     return -RT_ERROR;
 }
+#endif /* RT_USING_MUTEX */

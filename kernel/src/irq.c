@@ -9,8 +9,10 @@ static volatile rt_uint8_t rt_interrupt_nest;
 static void (*interrupt_enter_hook)(void);
 static void (*interrupt_leave_hook)(void);
 
+#ifdef RT_USING_HOOK
 void rt_interrupt_enter_sethook(void (*hook)(void)) { interrupt_enter_hook = hook; }
 void rt_interrupt_leave_sethook(void (*hook)(void)) { interrupt_leave_hook = hook; }
+#endif
 
 void rt_irq_system_reset(void)
 {

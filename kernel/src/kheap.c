@@ -42,14 +42,23 @@
 #include <rthw.h>
 #include "heap.h"
 
-/* The algorithms rt_system_heap_select knows, first = default. */
+/* The algorithms rt_system_heap_select knows: those the configuration
+ * has (RT_USING_SMALL_MEM, RT_USING_SLAB, RT_USING_MEMHEAP; TLSF is an rtsim
+ * addition, always there).  The default is RT_SIM_DEFAULT_HEAP, the one
+ * the configuration makes the system heap (rtconfig_sim.h). */
 static const struct rt_heap_algorithm *const kheap_algorithms[] =
 {
+#ifdef RT_USING_SMALL_MEM
     &rt_heap_smallmem,
     &rt_heap_smallmem_classic,
+#endif
     /* ---- other heap algorithms: one line each below this mark ---- */
+#ifdef RT_USING_SLAB
     &rt_heap_slab,
+#endif
+#ifdef RT_USING_MEMHEAP
     &rt_heap_memheap,
+#endif
     &rt_heap_tlsf,
 };
 
@@ -57,7 +66,9 @@ static const struct rt_heap_algorithm *const kheap_algorithms[] =
 
 static const struct rt_heap_algorithm *kheap_algo;  /* RT_NULL = default */
 static void *kheap_heap;                            /* the "heap" object */
+#ifdef RT_USING_MUTEX
 static struct rt_mutex kheap_lock_obj;
+#endif
 static rt_bool_t kheap_lock_ready;
 static rt_size_t kheap_failed_allocs;
 
@@ -68,7 +79,14 @@ static void (*rt_free_hook)(void *ptr);
 
 static const struct rt_heap_algorithm *kheap_current(void)
 {
-    return kheap_algo != RT_NULL ? kheap_algo : kheap_algorithms[0];
+    rt_size_t i;
+
+    if (kheap_algo != RT_NULL)
+        return kheap_algo;
+    for (i = 0; i < KHEAP_NALGO; i++)
+        if (rt_strcmp(kheap_algorithms[i]->name, RT_SIM_DEFAULT_HEAP) == 0)
+            return kheap_algorithms[i];
+    return kheap_algorithms[0];
 }
 
 rt_inline const struct rt_object *kheap_obj(void)
@@ -78,7 +96,11 @@ rt_inline const struct rt_object *kheap_obj(void)
 
 static rt_bool_t kheap_is_classic(void)
 {
+#ifdef RT_USING_SMALL_MEM
     return kheap_current() == &rt_heap_smallmem_classic;
+#else
+    return RT_FALSE;
+#endif
 }
 
 /* K3: may this call use the heap?  Reports misuse and says no. */
@@ -97,24 +119,38 @@ static rt_bool_t kheap_usable(const char *func)
     return RT_TRUE;
 }
 
+/* The heap lock as RT-Thread 4.1.1 src/kservice.c _heap_lock: the mutex
+ * "heap" with RT_USING_MUTEX, else a critical section. */
 static void kheap_lock(void)
 {
+#ifdef RT_USING_MUTEX
     if (kheap_lock_ready && rt_thread_self() != RT_NULL)
         rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
+#else
+    if (kheap_lock_ready)
+        rt_enter_critical();
+#endif
 }
 
 static void kheap_unlock(void)
 {
+#ifdef RT_USING_MUTEX
     if (kheap_lock_ready && rt_thread_self() != RT_NULL)
         rt_mutex_release(&kheap_lock_obj);
+#else
+    if (kheap_lock_ready)
+        rt_exit_critical();
+#endif
 }
 
+#ifdef RT_USING_HOOK
 /* The size the pre-4.1 malloc hook saw: aligned, raised to MIN_SIZE. */
 static rt_size_t kheap_classic_hook_size(rt_size_t size)
 {
     size = RT_ALIGN(size, RT_ALIGN_SIZE);
     return size < RT_ALIGN(12, RT_ALIGN_SIZE) ? RT_ALIGN(12, RT_ALIGN_SIZE) : size;
 }
+#endif
 
 RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
 {
@@ -283,7 +319,9 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     if (kheap_heap == RT_NULL)
         return;
     rt_hw_mem_heap_add(kheap_obj(), begin_addr, end_align - (rt_ubase_t)begin_addr);
+#ifdef RT_USING_MUTEX
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
+#endif
     kheap_lock_ready = RT_TRUE;
 }
 
@@ -315,8 +353,10 @@ void rt_system_heap_deinit(void)
         rt_hw_mem_heap_remove(kheap_obj());
         kheap_current()->detach(kheap_heap);
     }
+#ifdef RT_USING_MUTEX
     if (kheap_lock_ready)
         rt_mutex_detach(&kheap_lock_obj);
+#endif
     kheap_heap = RT_NULL;
     kheap_lock_ready = RT_FALSE;
     kheap_algo = RT_NULL;
@@ -328,6 +368,7 @@ void rt_system_heap_deinit(void)
 
 /* -------------------------------------------------------------- hooks */
 
+#ifdef RT_USING_HOOK
 void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size))
 {
     rt_malloc_hook = hook;
@@ -337,6 +378,7 @@ void rt_free_sethook(void (*hook)(void *ptr))
 {
     rt_free_hook = hook;
 }
+#endif
 
 /* ------------------------------------------------------ checked mode
  * K8  With a checking level (rthw.h: rt_hw_mem_level, sim/check.c), every
@@ -358,7 +400,11 @@ void rt_free_sethook(void (*hook)(void *ptr))
 
 static rt_bool_t kheap_is_memheap(void)
 {
+#ifdef RT_USING_MEMHEAP
     return kheap_current() == &rt_heap_memheap;
+#else
+    return RT_FALSE;
+#endif
 }
 
 static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
@@ -567,6 +613,51 @@ static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize
     }
 }
 
+/* Strict rt_realloc (K8): the block stays where it is when the new size
+ * fits its capacity; otherwise the data moves to a new block and the old
+ * one goes to the quarantine like any freed block, so a stale pointer to
+ * it is caught instead of reaching memory handed out again. */
+static void *kheap_realloc_strict(void *ptr, rt_size_t newsize, rt_size_t ask,
+                                  const struct rt_hw_mem_block *old, struct rt_hw_mem_site site)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+    struct rt_hw_mem_block b;
+    void *nptr, *victim;
+
+    if (ask <= old->capacity)
+    {
+        b = *old;
+        b.size = newsize;
+        rt_hw_mem_resized(&b, old->capacity);
+        return ptr;
+    }
+    rt_hw_mem_enter();
+    nptr = a->alloc(kheap_heap, ask);
+    while (nptr == RT_NULL)
+    {
+        void *q = rt_hw_mem_unquarantine();
+        if (q == RT_NULL)
+            break;
+        a->free(kheap_heap, q);
+        nptr = a->alloc(kheap_heap, ask);
+    }
+    if (nptr != RT_NULL)
+        kheap_describe(nptr, newsize, &b);
+    rt_hw_mem_leave();
+    if (nptr == RT_NULL)
+        return RT_NULL;
+    rt_hw_mem_allocated(&b, RT_HW_MEM_REALLOC, site);
+    rt_memcpy(nptr, ptr, rt_hw_mem_size(ptr) < newsize ? rt_hw_mem_size(ptr) : newsize);
+    victim = rt_hw_mem_freeing(old, RT_HW_MEM_REALLOC, site);
+    if (victim != RT_NULL)
+    {
+        rt_hw_mem_enter();
+        a->free(kheap_heap, victim);
+        rt_hw_mem_leave();
+    }
+    return nptr;
+}
+
 /* rt_realloc with checking (lock held, ptr != NULL, newsize != 0). */
 static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
                                    struct rt_hw_mem_site site)
@@ -581,6 +672,8 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
         return RT_NULL;
     if (level >= 2 && newsize <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = newsize + KHEAP_STRICT_GUARD;
+    if (level >= 2)
+        return kheap_realloc_strict(ptr, newsize, ask, &old, site);
 
     rt_hw_mem_enter();
     nptr = a->realloc(kheap_heap, ptr, ask);

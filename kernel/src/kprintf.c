@@ -203,7 +203,8 @@ rt_int32_t rt_vsnprintf(char *buf, rt_size_t size, const char *fmt, va_list args
         }
         case 'p':
         {
-            rt_ubase_t v = (rt_ubase_t)va_arg(args, void *);
+            /* The board's address, as the board would print it (rthw.h). */
+            rt_ubase_t v = rt_mem_target_addr(va_arg(args, void *));
             out_number(&o, v, 0, 16, 0, width, prec, flags | F_ALT);
             break;
         }

@@ -93,12 +93,25 @@
 #include <rtthread.h>
 #include "heap.h"
 
-/* One block header. */
+/* The whole file: only with RT_USING_SMALL_MEM (rtconfig.h), as on the target. */
+#ifdef RT_USING_SMALL_MEM
+
+/* One block header.  With RT_USING_MEMTRACE (rtconfig.h) it also holds
+ * the allocating thread's name, 4 bytes (8 on a 64-bit target), as RT-Thread
+ * 4.1.1 src/mem.c: a 16-byte header on a 32-bit MCU. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define SMEM_THREAD_NAME    8
+#else
+#define SMEM_THREAD_NAME    4
+#endif
 struct rt_small_mem_item
 {
     rt_ubase_t pool_ptr;    /* owning heap | used bit */
     rt_size_t  next;        /* offset of the next header */
     rt_size_t  prev;        /* offset of the previous header */
+#ifdef RT_USING_MEMTRACE
+    rt_uint8_t thread[SMEM_THREAD_NAME];    /* allocating thread, blank-padded */
+#endif
 };
 
 /* The heap object, placed at the aligned start of its range. */
@@ -122,6 +135,24 @@ struct rt_small_mem
 #define MEM_POOL(item)      ((struct rt_small_mem *)((item)->pool_ptr & MEM_MASK))
 
 /* ------------------------------------------------------------- helpers */
+
+#ifdef RT_USING_MEMTRACE
+/* The name bytes of a header (RT_USING_MEMTRACE): as many characters of
+ * `name` as fit, then blanks; "INIT" on the first block of a fresh heap,
+ * the thread's name (or "NONE" before the scheduler) on alloc. */
+static void smem_setname(struct rt_small_mem_item *mem, const char *name)
+{
+    rt_size_t i = 0;
+
+    for (; i < SMEM_THREAD_NAME && name[i] != '\0'; i++)
+        mem->thread[i] = (rt_uint8_t)name[i];
+    for (; i < SMEM_THREAD_NAME; i++)
+        mem->thread[i] = ' ';
+}
+#define SMEM_SETNAME(mem, name) smem_setname((mem), (name))
+#else
+#define SMEM_SETNAME(mem, name) do { } while (0)
+#endif
 
 rt_inline struct rt_small_mem_item *smem_item(const struct rt_small_mem *m, rt_size_t off)
 {
@@ -260,6 +291,7 @@ rt_inline void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, 
         m->parent.max = used;
 
     mem->pool_ptr = MEM_USED(m);
+    SMEM_SETNAME(mem, rt_thread_self() != RT_NULL ? rt_thread_self()->name : "NONE");
 
     lfree = m->lfree;
     if (mem == lfree)
@@ -307,6 +339,7 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
     mem->pool_ptr = MEM_FREED(m);
     mem->next = smem_end_off(m);
     mem->prev = 0;
+    SMEM_SETNAME(mem, "INIT");
 
     m->heap_end = smem_item(m, smem_end_off(m));
     m->heap_end->pool_ptr = MEM_USED(m);
@@ -455,6 +488,7 @@ void rt_smem_free(void *rmem)
         goto bad;
 
     mem->pool_ptr = MEM_FREED(m);
+    SMEM_SETNAME(mem, "");
     if (mem < m->lfree)
         m->lfree = mem;
     m->parent.used -= next - off;
@@ -718,3 +752,4 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_usable,
     0, 0,
 };
+#endif /* RT_USING_SMALL_MEM */

@@ -59,6 +59,9 @@
 #include <rtthread.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_SMALL_MEM (rtconfig.h), as on the target. */
+#ifdef RT_USING_SMALL_MEM
+
 #define HEAP_MAGIC 0x1ea0
 
 struct heap_mem
@@ -634,3 +637,4 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     cls_sys_usable,
     0, 0,
 };
+#endif /* RT_USING_SMALL_MEM */

@@ -89,6 +89,9 @@
 #include <rthw.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_MEMHEAP (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMHEAP
+
 #define MEMHEAP_MAGIC       0x1EA01EA0u
 #define MEMHEAP_MASK        0xFFFFFFFEu
 #define MEMHEAP_USED        0x01u
@@ -812,3 +815,4 @@ const struct rt_heap_algorithm rt_heap_memheap =
     .walk = memheap_sys_walk,
     .usable = memheap_sys_usable,
 };
+#endif /* RT_USING_MEMHEAP */

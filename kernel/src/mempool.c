@@ -124,6 +124,9 @@
 #include <rtthread.h>
 #include "kernel.h"
 
+/* The whole file: only with RT_USING_MEMPOOL (rtconfig.h), as on the target. */
+#ifdef RT_USING_MEMPOOL
+
 /* ------------------------------------------------------------- settings */
 
 static void (*mp_alloc_hook)(struct rt_mempool *mp, void *block);
@@ -137,6 +140,7 @@ void rt_mp_set_wake_order(int fifo)
     mp_wake_fifo = fifo ? 1 : 0;
 }
 
+#ifdef RT_USING_HOOK
 void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_alloc_hook = hook;
@@ -146,6 +150,7 @@ void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_free_hook = hook;
 }
+#endif
 
 /* ------------------------------------------------------------- geometry */
 
@@ -357,8 +362,13 @@ rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_si
 {
     RT_DEBUG_NOT_IN_INTERRUPT;
 
+    /* A block size so large that rounding it up and adding the header
+     * word would wrap is refused (rtsim's own check; RT-Thread does not). */
+    if (block_count == 0 || block_size == 0 ||
+        block_size > (rt_size_t)-1 - (RT_ALIGN_SIZE - 1) - MP_WORD)
+        return RT_NULL;
     rt_size_t stride = RT_ALIGN(block_size, RT_ALIGN_SIZE) + MP_WORD;
-    if (block_count == 0 || block_size == 0 || block_count > ((rt_size_t)-1) / stride)
+    if (block_count > ((rt_size_t)-1) / stride)
         return RT_NULL;
 
     struct rt_mempool *mp =
@@ -653,3 +663,4 @@ void rt_mp_walk(rt_mp_t mp, rt_mem_walk_fn fn, void *ctx)
             return;
     }
 }
+#endif /* RT_USING_MEMPOOL */

@@ -14,13 +14,27 @@ static struct rt_object_information object_container[OBJ_CLASS_COUNT];
 
 static const rt_size_t object_sizes[OBJ_CLASS_COUNT] = {
     [RT_Object_Class_Thread]       = sizeof(struct rt_thread),
+#ifdef RT_USING_SEMAPHORE
     [RT_Object_Class_Semaphore]    = sizeof(struct rt_semaphore),
+#endif
+#ifdef RT_USING_MUTEX
     [RT_Object_Class_Mutex]        = sizeof(struct rt_mutex),
+#endif
+#ifdef RT_USING_EVENT
     [RT_Object_Class_Event]        = sizeof(struct rt_event),
+#endif
+#ifdef RT_USING_MAILBOX
     [RT_Object_Class_MailBox]      = sizeof(struct rt_mailbox),
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
     [RT_Object_Class_MessageQueue] = sizeof(struct rt_messagequeue),
+#endif
+#ifdef RT_USING_MEMHEAP
     [RT_Object_Class_MemHeap]      = sizeof(struct rt_memheap),
+#endif
+#ifdef RT_USING_MEMPOOL
     [RT_Object_Class_MemPool]      = sizeof(struct rt_mempool),
+#endif
     [RT_Object_Class_Timer]        = sizeof(struct rt_timer),
     [RT_Object_Class_Memory]       = sizeof(struct rt_memory),
 };
@@ -28,6 +42,7 @@ static const rt_size_t object_sizes[OBJ_CLASS_COUNT] = {
 static void (*object_attach_hook)(struct rt_object *object);
 static void (*object_detach_hook)(struct rt_object *object);
 
+#ifdef RT_USING_HOOK
 void rt_object_attach_sethook(void (*hook)(struct rt_object *object))
 {
     object_attach_hook = hook;
@@ -37,6 +52,7 @@ void rt_object_detach_sethook(void (*hook)(struct rt_object *object))
 {
     object_detach_hook = hook;
 }
+#endif
 
 void rt_system_object_init(void)
 {

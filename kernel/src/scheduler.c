@@ -28,10 +28,12 @@ static rt_int16_t scheduler_lock_nest;
 
 static void (*scheduler_hook)(rt_thread_t from, rt_thread_t to);
 
+#ifdef RT_USING_HOOK
 void rt_scheduler_sethook(void (*hook)(rt_thread_t from, rt_thread_t to))
 {
     scheduler_hook = hook;
 }
+#endif
 
 void rt_system_scheduler_init(void)
 {

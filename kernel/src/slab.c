@@ -122,6 +122,9 @@
 #include <rthw.h>
 #include "heap.h"
 
+/* The whole file: only with RT_USING_SLAB (rtconfig.h), as on the target. */
+#ifdef RT_USING_SLAB
+
 #define RT_MM_PAGE_SIZE         4096
 #define RT_MM_PAGE_BITS         12
 #define RT_MM_PAGE_MASK         (RT_MM_PAGE_SIZE - 1)
@@ -1087,3 +1090,4 @@ const struct rt_heap_algorithm rt_heap_slab =
     .usable = slab_sys_usable,
     .free_head_words = 2,   /* chunk link, or a page run's {next, pages} */
 };
+#endif /* RT_USING_SLAB */

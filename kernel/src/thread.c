@@ -16,9 +16,11 @@ static void (*thread_suspend_hook)(rt_thread_t thread);
 static void (*thread_resume_hook)(rt_thread_t thread);
 static void (*thread_inited_hook)(rt_thread_t thread);
 
+#ifdef RT_USING_HOOK
 void rt_thread_suspend_sethook(void (*hook)(rt_thread_t thread)) { thread_suspend_hook = hook; }
 void rt_thread_resume_sethook(void (*hook)(rt_thread_t thread)) { thread_resume_hook = hook; }
 void rt_thread_inited_sethook(void (*hook)(rt_thread_t thread)) { thread_inited_hook = hook; }
+#endif
 
 void rt_thread_system_reset(void)
 {

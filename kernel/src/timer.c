@@ -20,8 +20,10 @@ static rt_list_t timer_list[RT_TIMER_SKIP_LIST_LEVEL];
 static void (*timer_enter_hook)(struct rt_timer *timer);
 static void (*timer_exit_hook)(struct rt_timer *timer);
 
+#ifdef RT_USING_HOOK
 void rt_timer_enter_sethook(void (*hook)(struct rt_timer *timer)) { timer_enter_hook = hook; }
 void rt_timer_exit_sethook(void (*hook)(struct rt_timer *timer)) { timer_exit_hook = hook; }
+#endif
 
 void rt_system_timer_init(void)
 {

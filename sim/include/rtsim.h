@@ -32,7 +32,9 @@ extern "C" {
                                    free, overflow, write after free, heap corrupted */
 #define RT_SIM_ELEAK        5   /* blocks leaked and cfg.leaks_fail is set */
 #define RT_SIM_ETICKLIMIT   6   /* virtual time reached cfg.tick_limit */
-#define RT_SIM_ECONFIG      7   /* bad board, board file or heap name */
+#define RT_SIM_ECONFIG      7   /* bad board, board file or heap name, or the
+                                   program and the library were compiled with
+                                   different configurations (nothing ran) */
 #define RT_SIM_ESTOPPED     8   /* the program called rt_sim_stop() with no code */
 #define RT_SIM_EWAITING     9   /* threads remain, each waiting forever on something no
                                    one will give (no cycle); cfg.waiting_ok makes it 0 */
@@ -147,14 +149,144 @@ void rt_sim_config_init(struct rt_sim_config *cfg);
 
 /* Run app_main(arg) as the thread "main" on a freshly booted kernel.
  * cfg NULL = defaults.  Returns one of the RT_SIM_* codes; anything but
- * RT_SIM_OK comes with a report on cfg->report. */
+ * RT_SIM_OK comes with a report on cfg->report.
+ *
+ * rt_sim_run(cfg, app_main, arg) is a macro: it calls rt_sim_run_checked
+ * with the calling program's view of the configuration (below), so a
+ * program compiled with other rtconfig.h values or another word size than
+ * the library gets RT_SIM_ECONFIG and a report naming each difference,
+ * before anything runs.  The function itself stays callable as
+ * (rt_sim_run)(...) or through a pointer, without that check. */
 int rt_sim_run(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg);
+
+/* sizeof a struct that exists only when its feature is configured: 0
+ * when it is off (the RT_USING_* knob then names the difference). */
+#ifdef RT_USING_SEMAPHORE
+#define RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X) X("sizeof(struct rt_semaphore)", sizeof(struct rt_semaphore))
+#else
+#define RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X) X("sizeof(struct rt_semaphore)", 0)
+#endif
+#ifdef RT_USING_MUTEX
+#define RT_SIM_KNOB_SIZEOF_MUTEX_(X) X("sizeof(struct rt_mutex)", sizeof(struct rt_mutex))
+#else
+#define RT_SIM_KNOB_SIZEOF_MUTEX_(X) X("sizeof(struct rt_mutex)", 0)
+#endif
+#ifdef RT_USING_EVENT
+#define RT_SIM_KNOB_SIZEOF_EVENT_(X) X("sizeof(struct rt_event)", sizeof(struct rt_event))
+#else
+#define RT_SIM_KNOB_SIZEOF_EVENT_(X) X("sizeof(struct rt_event)", 0)
+#endif
+#ifdef RT_USING_MEMPOOL
+#define RT_SIM_KNOB_SIZEOF_MEMPOOL_(X) X("sizeof(struct rt_mempool)", sizeof(struct rt_mempool))
+#else
+#define RT_SIM_KNOB_SIZEOF_MEMPOOL_(X) X("sizeof(struct rt_mempool)", 0)
+#endif
+#ifdef RT_USING_MEMHEAP
+#define RT_SIM_KNOB_SIZEOF_MEMHEAP_(X) X("sizeof(struct rt_memheap)", sizeof(struct rt_memheap))
+#else
+#define RT_SIM_KNOB_SIZEOF_MEMHEAP_(X) X("sizeof(struct rt_memheap)", 0)
+#endif
+#ifdef RT_USING_MAILBOX
+#define RT_SIM_KNOB_SIZEOF_MAILBOX_(X) X("sizeof(struct rt_mailbox)", sizeof(struct rt_mailbox))
+#else
+#define RT_SIM_KNOB_SIZEOF_MAILBOX_(X) X("sizeof(struct rt_mailbox)", 0)
+#endif
+#ifdef RT_USING_MESSAGEQUEUE
+#define RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X) X("sizeof(struct rt_messagequeue)", sizeof(struct rt_messagequeue))
+#else
+#define RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X) X("sizeof(struct rt_messagequeue)", 0)
+#endif
+
+/* ------------------------------------------- configuration of a build */
+/* Everything in the headers whose value changes a struct layout or the
+ * kernel's behaviour, one line per knob: X(name, value).  The library
+ * records its own values when it is compiled (sim/config_check.c); a
+ * program records its values in every file that calls rt_sim_run or
+ * registers a utest case.  New knobs and new public structs go at the end
+ * (the comparison is by position and name). */
+#define RT_SIM_CONFIG_KNOBS(X)                                              \
+    X("word size (sizeof(void *))",  sizeof(void *))                        \
+    X("sizeof(long)",                sizeof(long))                          \
+    X("RT_NAME_MAX",                 RT_NAME_MAX)                           \
+    X("RT_ALIGN_SIZE",               RT_ALIGN_SIZE)                         \
+    X("RT_THREAD_PRIORITY_MAX",      RT_THREAD_PRIORITY_MAX)                \
+    X("RT_TICK_PER_SECOND",          RT_TICK_PER_SECOND)                    \
+    X("RT_MAIN_THREAD_STACK_SIZE",   RT_MAIN_THREAD_STACK_SIZE)             \
+    X("RT_MAIN_THREAD_PRIORITY",     RT_MAIN_THREAD_PRIORITY)               \
+    X("IDLE_THREAD_STACK_SIZE",      IDLE_THREAD_STACK_SIZE)                \
+    X("RT_TIMER_SKIP_LIST_LEVEL",    RT_TIMER_SKIP_LIST_LEVEL)              \
+    X("RT_USING_HOOK",               RT_SIM_DEFINED_(RT_USING_HOOK))        \
+    X("RT_USING_SEMAPHORE",          RT_SIM_DEFINED_(RT_USING_SEMAPHORE))   \
+    X("RT_USING_MUTEX",              RT_SIM_DEFINED_(RT_USING_MUTEX))       \
+    X("RT_USING_EVENT",              RT_SIM_DEFINED_(RT_USING_EVENT))       \
+    X("RT_USING_MEMPOOL",            RT_SIM_DEFINED_(RT_USING_MEMPOOL))     \
+    X("RT_USING_HEAP",               RT_SIM_DEFINED_(RT_USING_HEAP))        \
+    X("RT_USING_MEMHEAP",            RT_SIM_DEFINED_(RT_USING_MEMHEAP))     \
+    X("RT_USING_SLAB",               RT_SIM_DEFINED_(RT_USING_SLAB))        \
+    X("RT_DEBUG",                    RT_SIM_DEFINED_(RT_DEBUG))             \
+    X("sizeof(rt_tick_t)",           sizeof(rt_tick_t))                     \
+    X("sizeof(struct rt_object)",    sizeof(struct rt_object))              \
+    X("sizeof(struct rt_timer)",     sizeof(struct rt_timer))               \
+    X("sizeof(struct rt_thread)",    sizeof(struct rt_thread))              \
+    RT_SIM_KNOB_SIZEOF_SEMAPHORE_(X)                                        \
+    RT_SIM_KNOB_SIZEOF_MUTEX_(X)                                            \
+    RT_SIM_KNOB_SIZEOF_EVENT_(X)                                            \
+    RT_SIM_KNOB_SIZEOF_MEMPOOL_(X)                                          \
+    X("sizeof(struct rt_memory)",    sizeof(struct rt_memory))              \
+    RT_SIM_KNOB_SIZEOF_MEMHEAP_(X)                                          \
+    X("RT_USING_MAILBOX",            RT_SIM_DEFINED_(RT_USING_MAILBOX))     \
+    X("RT_USING_MESSAGEQUEUE",       RT_SIM_DEFINED_(RT_USING_MESSAGEQUEUE)) \
+    X("RT_USING_SIGNALS",            RT_SIM_DEFINED_(RT_USING_SIGNALS))     \
+    RT_SIM_KNOB_SIZEOF_MAILBOX_(X)                                          \
+    RT_SIM_KNOB_SIZEOF_MESSAGEQUEUE_(X)                                     \
+    X("sizeof(struct rt_sim_config)", sizeof(struct rt_sim_config))
+
+/* 1 when the macro is defined (empty or with a value), 0 when not: an
+ * undefined name stringizes to itself, a defined one to its expansion. */
+#define RT_SIM_STR_(m) #m
+#define RT_SIM_XSTR_(m) RT_SIM_STR_(m)
+#define RT_SIM_DEFINED_(m) (sizeof(#m) != sizeof(RT_SIM_XSTR_(m)))
+
+/* One build's values of RT_SIM_CONFIG_KNOBS, in table order. */
+struct rt_sim_knobs
+{
+    unsigned int count;
+    const unsigned long *value;
+};
+#define RT_SIM_KNOB_VALUE_(name, value) (unsigned long)(value),
+
+/* The calling program's view (compiled into the program). */
+static inline const struct rt_sim_knobs *rt_sim_program_knobs(void)
+{
+    static const unsigned long value[] = { RT_SIM_CONFIG_KNOBS(RT_SIM_KNOB_VALUE_) };
+    static const struct rt_sim_knobs knobs = { sizeof value / sizeof value[0], value };
+    return &knobs;
+}
+
+/* Compare a program's view with the library's.  Returns the number of
+ * knobs that differ (0 = same configuration); when some differ and
+ * `report` is not NULL, writes one line per knob, "RT_NAME_MAX: program 8,
+ * library 16", and what to do about it. */
+int rt_sim_config_check(const struct rt_sim_knobs *program, FILE *report);
+
+/* rt_sim_run with the program's view checked first: RT_SIM_ECONFIG and
+ * the report above (on cfg->report, else stderr) when it differs; program
+ * NULL = not checked. */
+int rt_sim_run_checked(const struct rt_sim_config *cfg, void (*app_main)(void *arg), void *arg,
+                       const struct rt_sim_knobs *program);
+
+/* Variadic, so that a compound literal with commas, such as
+ * &(struct rt_sim_config){ .board = "stm32f407", .seed = 2 }, passes as cfg. */
+#define rt_sim_run(...) rt_sim_run_checked(__VA_ARGS__, rt_sim_program_knobs())
 
 /* Raise an interrupt: isr(param) runs as an interrupt handler (inside
  * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
  * the same tick run in the order they were raised, after that tick's
  * timers.  May be called before rt_sim_run (applies to the next run) or
- * from inside a run.  Returns 0, or -1 when out of memory. */
+ * from inside a run.  Returns 0, or -1 (with a message on cfg.report or
+ * stderr) when isr is NULL, when `tick` lies RT_TICK_MAX / 2 ticks or more
+ * ahead of now (the counter could not tell it from a tick in the past), or
+ * when out of memory. */
 int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
 
 /* The running thread is about to make a host call that may block for long
@@ -164,7 +296,12 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param);
 void rt_sim_watchdog_pause(int paused);
 
 /* Stop the current run now with `code` (returned by rt_sim_run; 0 means
- * RT_SIM_ESTOPPED).  Callable from any thread or handler; does not return. */
+ * RT_SIM_ESTOPPED).  Callable from any simulated thread or handler; does
+ * not return.  From a host thread rtsim does not run (a plain pthread of
+ * the program) the run stops at its next scheduling point and that host
+ * thread ends (pthread_exit).  Any other kernel call from such a thread is
+ * refused the same way: reported ("... called from a host thread that
+ * rtsim does not run"), the run ends with RT_SIM_EASSERT. */
 RT_NORETURN void rt_sim_stop(int code);
 
 /* Tests of deliberate mistakes: read / write one byte of simulated RAM
@@ -207,6 +344,10 @@ struct rt_sim_utest_options
     void (*case_starts)(void *ctx, const char *name);
     void (*case_ends)(void *ctx, const char *name);
     void *hook_ctx;
+    /* Called on the host thread after each case with its verdict (may be
+     * NULL): failure NULL = passed, else why; asserts = the failed uassert
+     * lines, "FILE:LINE: FUNC: MSG" one a line ("" when none). */
+    void (*case_result)(void *ctx, const char *name, const char *failure, const char *asserts);
 };
 
 struct rt_sim_utest_result
@@ -229,24 +370,53 @@ int rt_sim_utest_run(const struct rt_sim_utest_options *opt, struct rt_sim_utest
  * matched, 4 a case overran --wall-timeout. */
 int rt_sim_utest_main(int argc, char **argv);
 
+/* ------------------------------------------- results for CI (rtsim's own) */
+/* One test case's result: failure NULL = passed, else its one-line reason;
+ * detail (may be NULL) the longer text (failed uassert lines, FILE:LINE). */
+struct rt_sim_case_result
+{
+    const char *name;
+    const char *failure;
+    const char *detail;
+};
+/* JUnit XML (one <testsuite> named `suite`, as meson, GitLab and Jenkins
+ * read it) and TAP version 13.  Return 0, -1 on a write error. */
+int rt_sim_write_junit(FILE *f, const char *suite, const struct rt_sim_case_result *c, int n);
+int rt_sim_write_tap(FILE *f, const struct rt_sim_case_result *c, int n);
+
 /* ------------------------------------------------------------ RAM map */
 struct rt_sim_region
 {
     const char   *name;     /* "SRAM", "CCM", "SDRAM" ... */
     unsigned long base;     /* target address of the first byte */
     rt_size_t     size;     /* bytes */
-    rt_size_t     zi_size;  /* .data + .bss at the start (first region) */
+    rt_size_t     zi_size;  /* bytes the firmware placed at the start: .data +
+                               .bss in the ZI region, the board file's `used`
+                               bytes (say, a .ccmram section) elsewhere; a
+                               heap over the region starts after them */
     unsigned char *host;    /* host memory backing the region */
+    int           holds_zi; /* the region holding .data + .bss */
 };
 /* Regions of the running board, in board order; NULL when i is out of range. */
 const struct rt_sim_region *rt_sim_region(int i);
 int rt_sim_region_count(void);
 const char *rt_sim_board_name(void);
-/* Target address of a host pointer into the RAM map; host pointers
- * elsewhere are returned unchanged (and flagged by rt_sim_is_target). */
+/* Host and board addresses.  Each region's RAM is one host mapping:
+ * host = region->host + (target - region->base) for target in
+ * [base, base + size), and back.  Everything rtsim prints (maps, reports,
+ * traces, rt_kprintf's %p through rthw.h's rt_mem_target_addr) is the
+ * board's address; these convert, e.g. to read a debugger's or Valgrind's
+ * host address (docs/mistakes.md, `rtsim addr`).  Valid while a run is in
+ * progress (the mapping is the run's).
+ *
+ * rt_sim_target_addr: the board's address of a host pointer into the RAM
+ * map (0x2000.... on the default stm32f407); host pointers elsewhere are
+ * returned unchanged, as numbers (rt_sim_is_target tells them apart:
+ * nonzero when p is inside a region). */
 unsigned long rt_sim_target_addr(const void *p);
 int rt_sim_is_target(const void *p);
-/* Host pointer for a target address, NULL if it is not in any region. */
+/* The reverse: the host pointer for a board address, NULL if it is not in
+ * any region. */
 void *rt_sim_host_addr(unsigned long target);
 
 #ifdef __cplusplus

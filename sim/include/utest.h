@@ -38,6 +38,7 @@
 
 #include <stdint.h>
 #include <rtthread.h>
+#include "rtsim.h"
 #include "utest_log.h"
 #include "utest_assert.h"
 
@@ -92,6 +93,10 @@ struct utest_tc_node
 {
     const struct utest_tc_export *tc;
     struct utest_tc_node         *next;
+    /* The configuration the case's file was compiled with (rtsim.h's
+     * RT_SIM_CONFIG_KNOBS); the runner refuses a case whose view differs
+     * from the library's.  RT_NULL = not recorded. */
+    const struct rt_sim_knobs    *knobs;
 };
 /* Append a case to the list (called by UTEST_TC_EXPORT's constructor
  * before main; registering the same node twice is ignored). */
@@ -105,9 +110,10 @@ const struct utest_tc_node *utest_tc_first(void);
 #define UTEST_TC_EXPORT(testcase, name, init, cleanup, timeout)             \
     static const struct utest_tc_export _utest_testcase =                   \
         { name, timeout, init, testcase, cleanup };                         \
-    static struct utest_tc_node _utest_tc_node__ = { &_utest_testcase, RT_NULL }; \
+    static struct utest_tc_node _utest_tc_node__ = { &_utest_testcase, RT_NULL, RT_NULL }; \
     __attribute__((constructor)) static void _utest_tc_register__(void)     \
     {                                                                       \
+        _utest_tc_node__.knobs = rt_sim_program_knobs();                    \
         utest_tc_register(&_utest_tc_node__);                               \
     }                                                                       \
     struct utest_tc_node

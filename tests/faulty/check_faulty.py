@@ -5,6 +5,7 @@ usage: check_faulty.py plain    PROGRAM [WRAPPER]   (WRAPPER: qemu-i386 for ILP3
        check_faulty.py valgrind PROGRAM VALGRIND
        check_faulty.py asan     PROGRAM          (PROGRAM built with ASan)
 Exit 0 when every expectation holds; the first failure is printed."""
+import re
 import subprocess
 import sys
 
@@ -47,6 +48,10 @@ def main():
                                or "ERROR SUMMARY" in l or "For lists of" in l
                                or "rerun with" in l or l.rstrip().endswith("==")
                                or "For counts" in l)))
+        # rtsim's map of the board's RAM to host addresses (annotate.c).
+        text = "".join(l + "\n" for l in text.splitlines()
+                       if not re.match(r"\*\*\d+\*\* rtsim: board stm32f407 RAM (SRAM|CCM) "
+                                       r"0x[0-9a-f]{8}\.\.0x[0-9a-f]{8} is host 0x", l))
     expect(rc == 0 and text == "", "clean program: rc %d, output %r" % (rc, text), out + err)
 
     rc, out, err = run(pre + [prog, "overflow"])
@@ -63,10 +68,25 @@ def main():
         expect("app_main (faulty.c" in err, "overflow: the faulty line", err)
         expect("kheap_malloc (kheap.c" in err, "overflow: the RT-Thread-level allocation stack", err)
         expect("rtsim: memory error: buffer overflow" in err, "overflow: rtsim's report too", err)
+        # The map turns Valgrind's host address into the board's: 0 bytes
+        # after the block rtsim's report names (0x... + 98).
+        m = re.search(r"RAM SRAM 0x([0-9a-f]{8})\.\.0x[0-9a-f]{8} is host 0x([0-9A-Fa-f]+)\.\.", err)
+        a = re.search(r"Address 0x([0-9a-f]+) is 0 bytes after a block of size 98", err)
+        b = re.search(r"block  0x([0-9a-f]{8}), 98 bytes", err)
+        expect(m and a and b and int(a.group(1), 16) - int(m.group(2), 16) + int(m.group(1), 16)
+               == int(b.group(1), 16) + 98,
+               "overflow: rtsim's RAM map translates memcheck's address to the board's", err)
     else:
         expect(rc != 0, "overflow: ASan stops the program", err)
         expect("ERROR: AddressSanitizer: use-after-poison" in err, "overflow: ASan's report", err)
         expect("app_main" in err and "faulty.c" in err, "overflow: the faulty line", err)
+        b = re.search(r"block 0x([0-9a-f]{8}) \(98 bytes, heap \"heap\", allocated by \"main\" "
+                      r"at tick 0 \([^)]*faulty\.c:\d+\)\)", err)
+        h = re.search(r"use-after-poison on address 0x([0-9a-f]+)", err)
+        expect(b and h and re.search(r"rtsim: host 0x0*%s is board address 0x%08x: 0 bytes after "
+                                     r"block 0x%s" % (h.group(1), int(b.group(1), 16) + 98,
+                                                      b.group(1)), err),
+               "overflow: rtsim translates ASan's address to the board's and its block", err)
 
     rc, out, err = run(pre + [prog, "use-after-free"])
     if tool == "plain":
@@ -82,6 +102,10 @@ def main():
     else:
         expect(rc != 0 and "ERROR: AddressSanitizer: use-after-poison" in err,
                "use-after-free: ASan's report", err)
+        expect(re.search(r"rtsim: host 0x[0-9a-f]+ is board address 0x2000[0-9a-f]{4}: 10 bytes "
+                         r"inside block 0x2000[0-9a-f]{4} \(98 bytes, heap \"heap\", freed by "
+                         r"\"main\" at tick 0", err),
+               "use-after-free: rtsim names the freed block", err)
 
     if tool == "plain":
         rc, out, err = run(pre + [prog, "leak"])

@@ -10,7 +10,7 @@
 #   RTSIM_FUZZ_CFLAGS=-DHEAPFUZZ_NO_HUGE ...  # no requests near SIZE_MAX
 #                                           # (to get past a known overflow)
 #
-# Targets: smem smem-classic memheap slab sys mempool boardfile scenario (every heap
+# Targets: smem smem-classic memheap slab sys mempool boardfile boardmap scenario (every heap
 # tests/fuzz/heapfuzz.c lists).  Work files go to build-fuzz/; a crash is
 # saved as build-fuzz/crash-TARGET-<sha1>, replayable with the fuzzer
 # binary or with build/tests/fuzz/replay_TARGET FILE (HEAPFUZZ_TRACE=1
@@ -42,6 +42,8 @@ build() {
   local t=$1 bin=$out/fuzz_$1
   case $t in
     boardfile) "$CC" "${flags[@]}" -o "$bin" tests/fuzz/fuzz_boardfile.c $kernel_src $sim_src -lpthread ;;
+    boardmap) "$CC" "${flags[@]}" -Itools -o "$bin" tests/fuzz/fuzz_boardmap.c tools/board_from_map.c \
+         $kernel_src $sim_src -lpthread ;;
     scenario) "$CC" "${flags[@]}" -Itools -o "$bin" tests/fuzz/fuzz_scenario.c tools/scn_parse.c \
          $kernel_src $sim_src -lpthread ;;
     *) "$CC" "${flags[@]}" -DFUZZ_HEAP="\"$t\"" -o "$bin" tests/fuzz/fuzz_heap.c tests/fuzz/heapfuzz.c \
@@ -59,7 +61,7 @@ fuzz() {
     "$out/fuzz_$t" "$work" "$corpus" -max_total_time="$secs" -max_len=512 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$out/crash-$t-" ${RTSIM_FUZZ_ARGS:-} \
       > "$out/fuzz_$t.log" 2>&1 || rc=$?
-  grep -E '^heapfuzz:|^fuzz_boardfile:|SUMMARY|Test unit written|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' \
+  grep -E '^heapfuzz:|^fuzz_boardfile:|^fuzz_boardmap:|SUMMARY|Test unit written|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' \
     "$out/fuzz_$t.log" >&2 || true
   [ $rc = 0 ] || { echo "run.sh: $t found a problem (full log: $out/fuzz_$t.log)" >&2; status=1; }
   if [ "${RTSIM_FUZZ_MERGE:-0}" = 1 ]; then
@@ -68,7 +70,7 @@ fuzz() {
 }
 
 if [ "$target" = all ]; then
-  for t in $(sed -n 's/^    &hf_heap_\([a-z_]*\),$/\1/p' tests/fuzz/heapfuzz.c | sed 's/classic/smem-classic/; s/_/-/g') boardfile scenario; do
+  for t in $(sed -n 's/^    &hf_heap_\([a-z_]*\),$/\1/p' tests/fuzz/heapfuzz.c | sed 's/classic/smem-classic/; s/_/-/g') boardfile boardmap scenario; do
     fuzz "$t"
   done
 else
