@@ -1176,6 +1176,7 @@ int sim_check_begin(const struct rt_sim_config *cfg)
     if (chk.level > 2)
         chk.level = 2;
     chk.every_call = cfg->check_every_call;
+    sim_meta_begin(chk.level);
     /* Unchecked runs mark nothing no-access, so the brackets around the
      * allocators' own accesses would only cost time. */
     sim_annotate_brackets(chk.level > 0);
@@ -1256,4 +1257,73 @@ void sim_check_reset(void)
     free(chk.key);
     free(chk.span);
     memset(&chk, 0, sizeof chk);
+    sim_meta_reset();
+}
+
+/* ------------------------------------------- for check_meta.c (check.h) */
+void sim_check_report_head(const char *kind, int call, const void *ptr,
+                           struct rt_hw_mem_site site)
+{
+    struct chk_event now;
+    char when[160];
+
+    if (ptr || call == RT_HW_MEM_CHECK)
+    {
+        report_head(kind, call, ptr, site);
+        return;
+    }
+    chk_now(&now, site);            /* an allocation: no pointer to name */
+    chk_event_text(when, sizeof when, &now);
+    sim_report("rtsim: memory error: %s\n", kind);
+    sim_report("  call   %s, thread %s\n", call_name(call), when);
+}
+
+/* The live block (a pool block when want_pool) that ends closest below
+ * `p` - the one an overflow into p most probably came from - or NULL. */
+const void *sim_check_block_below(const void *p, int want_pool, unsigned long *target,
+                                  const unsigned char **end)
+{
+    const unsigned char *c = p;
+    const struct chk_record *best = NULL;
+    for (size_t i = 0; i < chk.nslots; i++)
+    {
+        const struct chk_record *r = chk.slot[i];
+        if (r && chk.key[i] == r->data && !r->freed && r->is_pool == want_pool &&
+            r->data < c && (!best || r->data > best->data))
+            best = r;
+    }
+    if (best && target)
+        *target = rt_sim_target_addr(best->user);
+    if (best && end)
+        *end = best->data + best->capacity;
+    return best;
+}
+
+void sim_check_report_record(const void *record)
+{
+    report_block(record);
+}
+
+RT_NORETURN void sim_check_stop(void)
+{
+    report_end();
+}
+
+/* The freed (not yet reused) heap or pool block whose data holds p, or
+ * NULL. */
+const void *sim_check_freed_holding(const void *p, int want_pool, unsigned long *target)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < chk.nslots; i++)
+    {
+        const struct chk_record *r = chk.slot[i];
+        if (r && chk.key[i] == r->data && r->freed == 1 && r->is_pool == want_pool &&
+            c >= r->data && c < r->data + r->capacity)
+        {
+            if (target)
+                *target = rt_sim_target_addr(r->user);
+            return r;
+        }
+    }
+    return NULL;
 }

@@ -30,6 +30,20 @@ void sim_check_reset(void);
 /* Before the heap and RAM go: forget the pools still registered. */
 void sim_check_teardown(void);
 
+/* check.c, for check_meta.c: the report's parts. */
+void sim_check_report_head(const char *kind, int call, const void *ptr,
+                           struct rt_hw_mem_site site);
+const void *sim_check_block_below(const void *p, int want_pool, unsigned long *target,
+                                  const unsigned char **end);
+const void *sim_check_freed_holding(const void *p, int want_pool, unsigned long *target);
+void sim_check_report_record(const void *record);
+RT_NORETURN void sim_check_stop(void);
+
+/* check_meta.c: the metadata shadow: on for checking levels 1 and 2;
+ * forgets everything between runs. */
+void sim_meta_begin(int level);
+void sim_meta_reset(void);
+
 /* annotate.c: tell Valgrind / ASan (no-ops when neither is there). */
 void sim_annotate_heap(const struct rt_object *heap, void *begin, rt_size_t size);
 void sim_annotate_heap_gone(const struct rt_object *heap, void *begin, rt_size_t size);

@@ -145,10 +145,10 @@ static void part1_main(void *arg)
 #endif
 }
 
+#ifdef RTSIM_HAVE_MEMPOOL
 static void part2_main(void *arg)
 {
     (void)arg;
-#ifdef RTSIM_HAVE_MEMPOOL
     rt_kprintf("\nPart 2: inside an interrupt handler\n");
     rt_kprintf("A pool \"p\" of 4 blocks; an interrupt at tick 5 tries rt_mp_alloc(p, 0),\n");
     rt_kprintf("which never waits and is allowed (src/mempool.c), then rt_malloc.  rt_malloc\n");
@@ -160,8 +160,8 @@ static void part2_main(void *arg)
     rt_sim_irq_at(5, isr, RT_NULL);
     rt_thread_delay(10);
     rt_kprintf("never printed: the run stopped in the handler\n");
-#endif
 }
+#endif
 
 static int demo_determinism(struct rt_sim_config *cfg)
 {

@@ -447,6 +447,7 @@ static void hm_take_walks(struct hm_snapshot *snap, const char *caption,
                           const struct hm_object *objs, int nobjs, const char *only,
                           hm_owner_fn owner);
 
+#ifdef RTSIM_HAVE_MEMHEAP
 /* Free data bytes, free blocks and the largest free block of a region's
  * section, counting only blocks inside [lo, hi). */
 static void free_in(const struct hm_section *s, unsigned long lo, unsigned long hi,
@@ -464,6 +465,7 @@ static void free_in(const struct hm_section *s, unsigned long lo, unsigned long 
             *largest = b->size;
     }
 }
+#endif
 
 /* slab: the largest request that would succeed now (not the largest free
  * page run: a 100-byte request needs a whole new zone).  From the walk:

@@ -159,6 +159,7 @@ static unsigned long used_all(const struct rt_memory_stats *st)
     if (strcmp(rt_system_heap_algorithm(), "memheap") != 0)
         return (unsigned long)st->used;
     unsigned long used = 0;
+#ifdef RT_USING_MEMHEAP
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
     for (rt_list_t *n = info ? info->object_list.next : NULL; n && n != &info->object_list;
          n = n->next)
@@ -166,6 +167,7 @@ static unsigned long used_all(const struct rt_memory_stats *st)
         struct rt_memheap *h = rt_list_entry(n, struct rt_memheap, parent.list);
         used += (unsigned long)(h->pool_size - h->available_size);
     }
+#endif
     return used;
 }
 

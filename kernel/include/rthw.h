@@ -231,6 +231,45 @@ void rt_hw_mp_freeing(const struct rt_object *pool, void *block, rt_size_t size,
 void rt_hw_mp_add(const struct rt_object *pool, void *begin, rt_size_t size);
 void rt_hw_mp_remove(const struct rt_object *pool);
 
+
+/* ------------------------------------------------------ metadata shadow
+ * Checked mode (levels 1 and 2) keeps, in host memory, a copy of every
+ * word of allocator metadata the allocators last wrote into the simulated
+ * RAM: block headers, free-list links, control blocks, pool block words
+ * (sim/check_meta.c).  Before an allocator reads metadata, the kernel
+ * asks the port to compare the words it will read with that copy; the
+ * first difference is reported (which word, expected and found bytes, and
+ * the live block just below it, the likely overflow) and stops the run,
+ * so an allocator never follows a damaged header or link.  After an
+ * allocator wrote metadata, the kernel records it again.  The simulated
+ * RAM keeps RT-Thread's layout: nothing is added to it.  At level 0 none
+ * of these is called; a port for real hardware implements them as empty
+ * functions.  `owner` is the heap object (kheap.c: the system heap) or
+ * the pool (mempool.c). */
+enum rt_hw_meta_kind
+{
+    RT_HW_META_CONTROL,     /* a control block: heap object, usage table */
+    RT_HW_META_ZONE,        /* a slab zone header */
+    RT_HW_META_HEADER,      /* a block header */
+    RT_HW_META_LINK,        /* a free block's list links (or footer) */
+    RT_HW_META_POOL_WORD    /* a pool block's word: owner or free-list link */
+};
+/* Nonzero while the shadow is kept (levels 1 and 2): the port sets it at
+ * boot, so the pools' hot paths pay one test, not a call, at level 0. */
+extern rt_uint8_t rt_hw_meta_enabled;
+/* Forget every record of `owner`. */
+void rt_hw_meta_forget(const void *owner);
+/* [addr, addr + len) is `owner`'s metadata as it is now, part of the
+ * block whose header (or first byte) is `block`.  A record at the same
+ * address is replaced.  Called inside rt_hw_mem_enter / leave. */
+void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
+                     const void *block);
+/* Compare the records of `owner` that overlap [addr, addr + len) (len 0:
+ * all of them) with the RAM; on a difference report for `call` on `ptr`
+ * and stop the run (does not return). */
+void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int call,
+                       const void *ptr, struct rt_hw_mem_site site);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,12 @@ void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4]);
  * list). */
 void rt_system_heap_quarantine_flush(void);
 
+/* Checked mode's metadata shadow (kheap.c, K11) around an algorithm call
+ * that does not come through rt_malloc and friends: verify before it,
+ * record after it.  No-ops at checking level 0. */
+void rt_system_heap_meta_verify(int call, const void *ptr);
+void rt_system_heap_meta_record(void);
+
 extern const struct rt_heap_algorithm rt_heap_smallmem;
 extern const struct rt_heap_algorithm rt_heap_smallmem_classic;
 extern const struct rt_heap_algorithm rt_heap_slab;

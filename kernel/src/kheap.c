@@ -266,6 +266,98 @@ void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4])
     name[3] = src[3];
 }
 
+/* ------------------------------------------------- metadata shadow (K11) */
+
+static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
+
+/* K11 Metadata shadow (rthw.h): in checked mode, before the algorithm is
+ *     called, every word of the heap's metadata is compared with what the
+ *     algorithm last wrote there (rt_hw_meta_verify, before any header is
+ *     read); after the call the heap is walked and its metadata recorded
+ *     again (kheap_meta_record).  So an overflow into a header, a link or
+ *     the control block is reported at the next call, naming the block
+ *     below it, and the algorithm never runs on damaged metadata.  What is
+ *     recorded comes from the algorithm's walker: each control block (less
+ *     the object's list node, which changes when other objects come and
+ *     go), zone header, block header and sentinel, and the free_head /
+ *     free_tail link words of each free block.  Level 0 skips all of it. */
+static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+    const rt_uint8_t *p = (const rt_uint8_t *)b->start;
+    rt_size_t head = a->free_head_words * sizeof(void *);
+    rt_size_t tail = a->free_tail_words * sizeof(void *);
+    rt_size_t n;
+
+    (void)ctx;
+    switch (b->kind)
+    {
+    case RT_MEM_BLOCK_CONTROL:
+        n = b->header_size != 0 ? b->header_size : b->size;
+        if (b->start == kheap_heap && n >= sizeof(struct rt_object))
+        {
+            const struct rt_object *o = (const struct rt_object *)b->start;
+            const rt_uint8_t *list = (const rt_uint8_t *)&o->list;
+
+            rt_hw_meta_note(kheap_heap, p, (rt_size_t)(list - p), RT_HW_META_CONTROL, p);
+            rt_hw_meta_note(kheap_heap, list + sizeof(o->list),
+                            n - (rt_size_t)(list + sizeof(o->list) - p), RT_HW_META_CONTROL, p);
+        }
+        else
+        {
+            rt_hw_meta_note(kheap_heap, p, n, RT_HW_META_CONTROL, p);
+        }
+        break;
+    case RT_MEM_BLOCK_ZONE:
+        rt_hw_meta_note(kheap_heap, p, b->header_size, RT_HW_META_ZONE, p);
+        break;
+    case RT_MEM_BLOCK_PAGES:
+        if (!b->used)
+            rt_hw_meta_note(kheap_heap, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
+        break;
+    default:    /* data blocks and sentinels: named by their data address */
+        rt_hw_meta_note(kheap_heap, p, b->header_size, RT_HW_META_HEADER, p + b->header_size);
+        if (!b->used && b->kind == RT_MEM_BLOCK_DATA)
+        {
+            p += b->header_size;
+            rt_hw_meta_note(kheap_heap, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
+            if (tail != 0 && tail <= b->size && b->size - tail >= head)
+                rt_hw_meta_note(kheap_heap, p + b->size - tail, tail, RT_HW_META_LINK, p);
+        }
+        break;
+    }
+    return 0;
+}
+
+/* K11: record the heap's metadata as it is now (checked mode, lock held). */
+static void kheap_meta_record(void)
+{
+    rt_hw_meta_forget(kheap_heap);
+    rt_hw_mem_enter();
+    kheap_current()->walk(kheap_heap, kheap_meta_block, RT_NULL);
+    rt_hw_mem_leave();
+}
+
+/* K11: is every word of metadata as recorded?  Reports and stops if not. */
+rt_inline void kheap_meta_verify(int call, const void *ptr, struct rt_hw_mem_site site)
+{
+    rt_hw_meta_verify(kheap_heap, RT_NULL, 0, call, ptr, site);
+}
+
+/* K11 for calls that reach the algorithm without rt_malloc (heap.h:
+ * rt_page_alloc / rt_page_free); nothing at level 0. */
+void rt_system_heap_meta_verify(int call, const void *ptr)
+{
+    if (kheap_heap != RT_NULL && (rt_hw_mem_level() & 0xFF) != 0)
+        kheap_meta_verify(call, ptr, kheap_no_site);
+}
+
+void rt_system_heap_meta_record(void)
+{
+    if (kheap_heap != RT_NULL && (rt_hw_mem_level() & 0xFF) != 0)
+        kheap_meta_record();
+}
+
 /* ------------------------------------------------- selection and life */
 
 rt_err_t rt_system_heap_select(const char *name)
@@ -323,6 +415,8 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
 #endif
     kheap_lock_ready = RT_TRUE;
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+        kheap_meta_record();
 }
 
 rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
@@ -337,11 +431,15 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
     if ((rt_ubase_t)end <= (rt_ubase_t)begin)
         return -RT_EINVAL;
     kheap_lock();
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+        kheap_meta_verify(RT_HW_MEM_CHECK, RT_NULL, kheap_no_site);
     rt_hw_mem_enter();
     err = algo->add_region(kheap_heap, name, begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
     rt_hw_mem_leave();
     if (err == RT_EOK)
         rt_hw_mem_heap_add(kheap_obj(), begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    if ((rt_hw_mem_level() & 0xFF) != 0)
+        kheap_meta_record();
     kheap_unlock();
     return err;
 }
@@ -350,6 +448,7 @@ void rt_system_heap_deinit(void)
 {
     if (kheap_heap != RT_NULL)
     {
+        rt_hw_meta_forget(kheap_heap);
         rt_hw_mem_heap_remove(kheap_obj());
         kheap_current()->detach(kheap_heap);
     }
@@ -398,6 +497,7 @@ void rt_free_sethook(void (*hook)(void *ptr))
  * in rtthread.h); it is taken at entry, before anything can block. */
 #define KHEAP_STRICT_GUARD  (2 * RT_ALIGN_SIZE)
 
+
 static rt_bool_t kheap_is_memheap(void)
 {
 #ifdef RT_USING_MEMHEAP
@@ -406,8 +506,6 @@ static rt_bool_t kheap_is_memheap(void)
     return RT_FALSE;
 #endif
 }
-
-static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
 
 /* Describe the used block at ptr (lock held, inside rt_hw_mem_enter). */
 static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
@@ -523,9 +621,11 @@ void rt_system_heap_quarantine_flush(void)
         return;
     while ((old = rt_hw_mem_unquarantine()) != RT_NULL)
     {
+        kheap_meta_verify(RT_HW_MEM_FREE, old, kheap_no_site);
         rt_hw_mem_enter();
         kheap_current()->free(kheap_heap, old);
         rt_hw_mem_leave();
+        kheap_meta_record();
     }
 }
 
@@ -541,7 +641,11 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
 
     level = rt_hw_mem_level();
     kheap_lock();
+    if ((level & 0xFF) != 0)
+        kheap_meta_verify(call, RT_NULL, site);
     ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
+    if ((level & 0xFF) != 0)
+        kheap_meta_record();
     if (ptr == RT_NULL && size != 0)
         kheap_failed_allocs++;
     kheap_owner_set(ptr);
@@ -579,7 +683,9 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
     kheap_lock();
     if ((level & 0xFF) != 0)
     {
+        kheap_meta_verify(call, ptr, site);
         kheap_free_checked(ptr, call, site);
+        kheap_meta_record();
     }
     else
     {
@@ -712,18 +818,23 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
         else
             nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
     }
-    else if (ptr == RT_NULL)
-    {
-        nptr = kheap_alloc_locked(newsize, level & 0xFF, RT_HW_MEM_REALLOC, site);
-    }
-    else if (newsize == 0)
-    {
-        kheap_free_checked(ptr, RT_HW_MEM_REALLOC, site);
-        nptr = RT_NULL;
-    }
     else
     {
-        nptr = kheap_realloc_checked(ptr, newsize, level & 0xFF, site);
+        kheap_meta_verify(RT_HW_MEM_REALLOC, ptr, site);
+        if (ptr == RT_NULL)
+        {
+            nptr = kheap_alloc_locked(newsize, level & 0xFF, RT_HW_MEM_REALLOC, site);
+        }
+        else if (newsize == 0)
+        {
+            kheap_free_checked(ptr, RT_HW_MEM_REALLOC, site);
+            nptr = RT_NULL;
+        }
+        else
+        {
+            nptr = kheap_realloc_checked(ptr, newsize, level & 0xFF, site);
+        }
+        kheap_meta_record();
     }
     if (nptr == RT_NULL && newsize != 0)
         kheap_failed_allocs++;

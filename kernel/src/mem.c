@@ -1,22 +1,12 @@
 /*
- * mem.c - the small-memory heap, RT-Thread 4.1.0+ layout ("small mem").
+ * mem.c - the small-memory heap, RT-Thread 4.1.0+ layout ("small mem"):
+ * the 4.1.0+ header codec over the shared algorithm (smem_core.h: the
+ * picture, the rules R1..R6 and the invariants I1..I8).
  *
  * A first-fit allocator over one contiguous range, descended from lwIP's
  * mem.c.  Each heap is a kernel object (RT_Object_Class_Memory) whose
  * control block lives at the start of the range it manages, so several
  * heaps can coexist and a block finds its heap from its own header.
- *
- * Layout of a heap over [begin, begin + size):
- *
- *   begin (aligned up)
- *   |
- *   v
- *   +-----------------+------+--------+------+--------+ ... +------+-----+
- *   | struct          | hdr  | data   | hdr  | data   |     | hdr  |     |
- *   | rt_small_mem    | blk0 |        | blk1 |        |     | END  |     |
- *   +-----------------+------+--------+------+--------+ ... +------+-----+
- *                     ^                                      ^      ^
- *                     heap_ptr (offset 0)          heap_end  end (aligned down)
  *
  * Block header, exactly three words (12 bytes on a 32-bit target with
  * RT_ALIGN_SIZE 4, 24 bytes on a 64-bit one):
@@ -26,61 +16,8 @@
  *   +-------------------------------+-------------+-------------+
  *     bit 0 = used flag; the rest (full-width mask) = owning heap.
  *
- * Offsets are bytes from heap_ptr.  A block's data capacity is
- * next - offset - SIZEOF_STRUCT_MEM.  The sentinel header heap_end sits at
- * offset mem_size_aligned + SIZEOF_STRUCT_MEM, is always "used" and links
- * to itself; `total` (= mem_size_aligned) excludes the first header and
- * the sentinel.
- *
- * Algorithm:
- *   R1  alloc(0) returns NULL.  Other sizes are rounded up to RT_ALIGN_SIZE
- *       and raised to MIN_SIZE_ALIGNED; a size above total returns NULL.
- *   R2  First fit: walk the chain from lfree while offset <= total - size;
- *       take the first free block whose capacity >= size.  (The bound is
- *       inclusive, so a fresh heap hands out all of total in one block.)
- *   R3  Split when capacity >= size + SIZEOF_STRUCT_MEM + MIN_SIZE_ALIGNED:
- *       a free header goes right after the data; used grows by
- *       size + SIZEOF_STRUCT_MEM.  Otherwise the whole block is handed out
- *       and used grows by the whole block, header included.
- *   R4  If the chosen block was lfree, lfree moves on to the next free
- *       block (or heap_end).
- *   R5  free(NULL) does nothing.  Otherwise the block is validated (aligned,
- *       used, owned by a live heap, inside it, successor owned by it), marked
- *       free, lfree = min(lfree, block), used shrinks by the whole block, and
- *       plug_holes merges it with a free successor and a free predecessor.
- *   R6  realloc: newsize is rounded up to RT_ALIGN_SIZE but not raised to
- *       MIN_SIZE; above total -> NULL; 0 -> free, NULL; NULL pointer ->
- *       alloc; same capacity -> same pointer.  When newsize + SIZEOF +
- *       MIN_SIZE < capacity the block shrinks in place: the tail becomes a
- *       free block, lfree is lowered to it if lower, and it is merged with a
- *       free successor.  Anything else (a small shrink, every grow) is
- *       alloc + copy + free; on failure the old block is untouched.
- *
- * Complexity: alloc O(blocks from lfree), free O(1), realloc O(alloc).
- * Fragmentation: first fit from the lowest free block keeps the low end
- * busy and the high end large; many small holes below a large request
- * make every allocation walk past all of them (the "holes" benchmark).
- *
- * Invariants (rt_smem_check returns the number of the first that fails):
- *   I1  The control block is sane: a static Memory object with algorithm
- *       "small", heap_ptr = the aligned address after the control block,
- *       address = heap_ptr, total = mem_size_aligned, heap_end at offset
- *       mem_size_aligned + SIZEOF_STRUCT_MEM.
- *   I2  The sentinel is used, owned by this heap, and its next is its own
- *       offset (its prev is scratch: plug_holes rewrites it, as upstream;
- *       plug_holes relies on the sentinel being marked used).
- *   I3  Every block header on the chain holds this heap's address with no
- *       flag bits other than bit 0.
- *   I4  The chain from offset 0 strictly ascends, every capacity is a
- *       multiple of RT_ALIGN_SIZE, and it ends exactly at the sentinel.
- *   I5  prev links mirror next links: the first block's prev is 0 and each
- *       block's prev is the offset of the block before it.
- *   I6  No two neighbouring blocks are both free (merging is complete).
- *   I7  lfree is the lowest free block, or heap_end when none is free.
- *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
- *       block counts its header, which total leaves out: RT-Thread's `free`
- *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
+ * Compare mem_classic.c: that codec and this one are the whole of
+ * RT-Thread 4.1.0's change to the small-memory heap.
  *
  * Deliberate differences from RT-Thread 4.1.x: the owner mask is full
  * width (4.1's 0xFFFFFFFE drops the upper half of 64-bit addresses); there
@@ -114,19 +51,14 @@ struct rt_small_mem_item
 #endif
 };
 
-/* The heap object, placed at the aligned start of its range. */
-struct rt_small_mem
-{
-    struct rt_memory            parent;
-    rt_uint8_t                 *heap_ptr;   /* first block header */
-    struct rt_small_mem_item   *heap_end;   /* sentinel */
-    struct rt_small_mem_item   *lfree;      /* lowest free block */
-    rt_size_t                   mem_size_aligned;
-};
+#define SMEM_HDR            struct rt_small_mem_item
+#define SMEM_HEAP           rt_small_mem
+#define SMEM_MIN_SIZE       (sizeof(rt_ubase_t) + 2 * sizeof(rt_size_t))
+#define SMEM_STRICT_BOUND   0
+#define SMEM_SENTINEL_PREV  1
+#include "smem_core.h"
 
-#define MIN_SIZE            (sizeof(rt_ubase_t) + 2 * sizeof(rt_size_t))
-#define MIN_SIZE_ALIGNED    RT_ALIGN(MIN_SIZE, RT_ALIGN_SIZE)
-#define SIZEOF_STRUCT_MEM   RT_ALIGN(sizeof(struct rt_small_mem_item), RT_ALIGN_SIZE)
+/* ------------------------------------------------- the 4.1.0+ codec */
 
 #define MEM_MASK            (~(rt_ubase_t)1)
 #define MEM_USED(m)         (((rt_ubase_t)(m) & MEM_MASK) | 1)
@@ -134,175 +66,84 @@ struct rt_small_mem
 #define MEM_ISUSED(item)    ((item)->pool_ptr & 1)
 #define MEM_POOL(item)      ((struct rt_small_mem *)((item)->pool_ptr & MEM_MASK))
 
-/* ------------------------------------------------------------- helpers */
+rt_inline rt_bool_t hdr_used(const SMEM_HDR *h)
+{
+    return MEM_ISUSED(h) != 0;
+}
 
 #ifdef RT_USING_MEMTRACE
-/* The name bytes of a header (RT_USING_MEMTRACE): as many characters of
- * `name` as fit, then blanks; "INIT" on the first block of a fresh heap,
- * the thread's name (or "NONE" before the scheduler) on alloc. */
-static void smem_setname(struct rt_small_mem_item *mem, const char *name)
+/* The name bytes of a header (RT_USING_MEMTRACE, 4.1.1 rt_smem_setname):
+ * as many characters of `name` as fit, then blanks. */
+static void smem_setname(SMEM_HDR *h, const char *name)
 {
     rt_size_t i = 0;
 
     for (; i < SMEM_THREAD_NAME && name[i] != '\0'; i++)
-        mem->thread[i] = (rt_uint8_t)name[i];
+        h->thread[i] = (rt_uint8_t)name[i];
     for (; i < SMEM_THREAD_NAME; i++)
-        mem->thread[i] = ' ';
+        h->thread[i] = ' ';
 }
-#define SMEM_SETNAME(mem, name) smem_setname((mem), (name))
+#define SMEM_SETNAME(h, name) smem_setname((h), (name))
 #else
-#define SMEM_SETNAME(mem, name) do { } while (0)
+#define SMEM_SETNAME(h, name) do { } while (0)
 #endif
 
-rt_inline struct rt_small_mem_item *smem_item(const struct rt_small_mem *m, rt_size_t off)
+/* With RT_USING_MEMTRACE a used header names the allocating thread ("NONE"
+ * before the scheduler runs) and a free one is blank, as 4.1.1 names them
+ * at alloc, split and free.  (rtsim: a fresh heap's first block and its end
+ * marker are named at boot by whoever initialises the heap, where 4.1.1
+ * writes "INIT".) */
+rt_inline void hdr_set_used(struct rt_small_mem *m, SMEM_HDR *h)
 {
-    return (struct rt_small_mem_item *)(m->heap_ptr + off);
+    h->pool_ptr = MEM_USED(m);
+    SMEM_SETNAME(h, rt_thread_self() != RT_NULL ? rt_thread_self()->name : "NONE");
 }
 
-rt_inline rt_size_t smem_off(const struct rt_small_mem *m, const struct rt_small_mem_item *it)
+rt_inline void hdr_set_free(struct rt_small_mem *m, SMEM_HDR *h)
 {
-    return (rt_size_t)((const rt_uint8_t *)it - m->heap_ptr);
+    h->pool_ptr = MEM_FREED(m);
+    SMEM_SETNAME(h, "");
 }
 
-rt_inline rt_size_t smem_end_off(const struct rt_small_mem *m)
+/* 4.1's plug_holes clears the owner word of a header it merges away. */
+rt_inline void hdr_merged(SMEM_HDR *h)
 {
-    return m->mem_size_aligned + SIZEOF_STRUCT_MEM;
+    h->pool_ptr = 0;
 }
 
-/* Set the prev link of the header at `off` unless it is the sentinel. */
-rt_inline void smem_set_prev(struct rt_small_mem *m, rt_size_t off, rt_size_t prev)
+rt_inline rt_bool_t hdr_valid(const struct rt_small_mem *m, const SMEM_HDR *h)
 {
-    if (off != smem_end_off(m))
-        smem_item(m, off)->prev = prev;
+    return (h->pool_ptr & MEM_MASK) == (rt_ubase_t)m;
 }
 
-/* Is m a live small-mem heap object (static, class Memory)? */
-rt_inline rt_bool_t smem_is_heap(const struct rt_small_mem *m)
+rt_inline rt_bool_t hdr_live(const struct rt_small_mem *m, const SMEM_HDR *h)
 {
-    return m != RT_NULL &&
-           m->parent.parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
+    return h->pool_ptr == MEM_USED(m);
 }
 
-/* Carve a free block out of `mem` at `off2` (the new block's offset).
- *   before: [mem ........................][next]
- *   after:  [mem ....][off2: free .......][next]  */
-static void smem_split(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t off2)
+rt_inline rt_bool_t hdr_of(const struct rt_small_mem *m, const SMEM_HDR *h)
 {
-    struct rt_small_mem_item *mem2 = smem_item(m, off2);
-
-    mem2->pool_ptr = MEM_FREED(m);
-    mem2->next = mem->next;
-    mem2->prev = smem_off(m, mem);
-    mem->next = off2;
-    smem_set_prev(m, mem2->next, off2);
+    return MEM_POOL(h) == m;
 }
 
-/* Merge the free block `mem` with a free successor and a free predecessor.
- *   before: [prev free][mem free][next free]
- *   after:  [prev free ........................]
- * Like RT-Thread it rewrites the successor's prev link even when that is
- * the sentinel (nothing reads the sentinel's prev). */
-rt_inline void plug_holes(struct rt_small_mem *m, struct rt_small_mem_item *mem)
+/* I1's codec part: the algorithm's name, and the blocks right after the
+ * control block. */
+static rt_bool_t smem_control_ok(const struct rt_small_mem *m)
 {
-    rt_uint8_t *base = m->heap_ptr;
-    struct rt_small_mem_item *nmem = (struct rt_small_mem_item *)(base + mem->next);
-    struct rt_small_mem_item *pmem;
-
-    /* RT-Thread also tests nmem != mem and nmem != heap_end; neither can
-     * hold here: next > offset for every block (I4) and the sentinel is
-     * always marked used (I2). */
-    if (!MEM_ISUSED(nmem))
-    {
-        if (m->lfree == nmem)
-            m->lfree = mem;
-        nmem->pool_ptr = 0;
-        mem->next = nmem->next;
-        ((struct rt_small_mem_item *)(base + nmem->next))->prev = (rt_size_t)((rt_uint8_t *)mem - base);
-    }
-
-    pmem = (struct rt_small_mem_item *)(base + mem->prev);
-    if (pmem != mem && !MEM_ISUSED(pmem))
-    {
-        if (m->lfree == mem)
-            m->lfree = pmem;
-        mem->pool_ptr = 0;
-        pmem->next = mem->next;
-        ((struct rt_small_mem_item *)(base + mem->next))->prev = (rt_size_t)((rt_uint8_t *)pmem - base);
-    }
+    return m->parent.algorithm != RT_NULL && rt_strcmp(m->parent.algorithm, "small") == 0 &&
+           m->heap_ptr == (rt_uint8_t *)RT_ALIGN((rt_ubase_t)m + sizeof(*m), RT_ALIGN_SIZE);
 }
 
-/* R2: the first free block from lfree with capacity >= size, or NULL.
- * This loop is where the allocator spends its time, so it visits two
- * blocks per round: the compiler can then keep both offsets in registers
- * and a used block costs six instructions instead of seven.  Each visit is
- * the same test: offset <= total - size, then free and big enough. */
-rt_inline int smem_fits(const struct rt_small_mem_item *mem, rt_size_t ptr, rt_size_t next,
-                        rt_size_t need)
+/* I2's codec part (the sentinel's prev is scratch). */
+static rt_bool_t smem_sentinel_ok(const struct rt_small_mem *m)
 {
-    return !MEM_ISUSED(mem) && next - ptr >= need;
+    return m->heap_end->pool_ptr == MEM_USED(m);
 }
 
-rt_inline struct rt_small_mem_item *find_fit(struct rt_small_mem *m, rt_size_t size)
+static rt_bool_t smem_control_inside(const struct rt_small_mem *m)
 {
-    rt_uint8_t *base = m->heap_ptr;
-    rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t need = size + SIZEOF_STRUCT_MEM;    /* header + data */
-    rt_size_t ptr = smem_off(m, m->lfree);
-
-    if (ptr > limit)
-        return RT_NULL;
-    for (;;)
-    {
-        struct rt_small_mem_item *a = (struct rt_small_mem_item *)(base + ptr);
-        rt_size_t next = a->next;
-        struct rt_small_mem_item *b;
-
-        if (smem_fits(a, ptr, next, need))
-            return a;
-        if (next > limit)
-            return RT_NULL;
-        b = (struct rt_small_mem_item *)(base + next);
-        ptr = b->next;
-        if (smem_fits(b, next, ptr, need))
-            return b;
-        if (ptr > limit)
-            return RT_NULL;
-    }
-}
-
-/* R3 + R4: hand out `mem` for `size` bytes, splitting when worthwhile. */
-rt_inline void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, rt_size_t size)
-{
-    rt_size_t ptr = smem_off(m, mem);
-    rt_size_t used = m->parent.used;
-    struct rt_small_mem_item *lfree;
-
-    if (mem->next - (ptr + SIZEOF_STRUCT_MEM) >= size + SIZEOF_STRUCT_MEM + MIN_SIZE_ALIGNED)
-    {
-        smem_split(m, mem, ptr + SIZEOF_STRUCT_MEM + size);
-        used += size + SIZEOF_STRUCT_MEM;
-    }
-    else
-    {
-        used += mem->next - ptr;
-    }
-    m->parent.used = used;
-    if (m->parent.max < used)
-        m->parent.max = used;
-
-    mem->pool_ptr = MEM_USED(m);
-    SMEM_SETNAME(mem, rt_thread_self() != RT_NULL ? rt_thread_self()->name : "NONE");
-
-    lfree = m->lfree;
-    if (mem == lfree)
-    {
-        rt_uint8_t *base = m->heap_ptr;
-        struct rt_small_mem_item *end = m->heap_end;
-
-        while (MEM_ISUSED(lfree) && lfree != end)
-            lfree = (struct rt_small_mem_item *)(base + lfree->next);
-        m->lfree = lfree;
-    }
+    (void)m;
+    return RT_TRUE;
 }
 
 /* ----------------------------------------------------------- public API */
@@ -310,7 +151,6 @@ rt_inline void mark_used(struct rt_small_mem *m, struct rt_small_mem_item *mem, 
 rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
 {
     struct rt_small_mem *m;
-    struct rt_small_mem_item *mem;
     rt_ubase_t start_addr, begin_align, end_align;
 
     m = (struct rt_small_mem *)RT_ALIGN((rt_ubase_t)begin_addr, RT_ALIGN_SIZE);
@@ -327,26 +167,7 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
         return RT_NULL;
     }
 
-    rt_memset(m, 0, sizeof(*m));
-    rt_object_init(&m->parent.parent, RT_Object_Class_Memory, name);
-    m->parent.algorithm = "small";
-    m->parent.address = begin_align;
-    m->parent.total = end_align - begin_align - 2 * SIZEOF_STRUCT_MEM;
-    m->mem_size_aligned = m->parent.total;
-
-    m->heap_ptr = (rt_uint8_t *)begin_align;
-    mem = smem_item(m, 0);
-    mem->pool_ptr = MEM_FREED(m);
-    mem->next = smem_end_off(m);
-    mem->prev = 0;
-    SMEM_SETNAME(mem, "INIT");
-
-    m->heap_end = smem_item(m, smem_end_off(m));
-    m->heap_end->pool_ptr = MEM_USED(m);
-    m->heap_end->next = smem_end_off(m);
-    m->heap_end->prev = smem_end_off(m);
-
-    m->lfree = mem;
+    smem_layout(m, name, "small", begin_align, end_align);
     return &m->parent;
 }
 
@@ -363,7 +184,6 @@ rt_err_t rt_smem_detach(rt_smem_t m)
 void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
 {
     struct rt_small_mem *m = (struct rt_small_mem *)heap;
-    struct rt_small_mem_item *mem;
 
     if (size == 0)
         return RT_NULL;
@@ -373,20 +193,7 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
-    if (size > m->mem_size_aligned)     /* before RT_ALIGN can wrap around */
-        return RT_NULL;
-    size = RT_ALIGN(size, RT_ALIGN_SIZE);
-    if (size < MIN_SIZE_ALIGNED)
-        size = MIN_SIZE_ALIGNED;
-    if (size > m->mem_size_aligned)
-        return RT_NULL;
-
-    mem = find_fit(m, size);
-    if (mem == RT_NULL)
-        return RT_NULL;
-
-    mark_used(m, mem, size);
-    return (rt_uint8_t *)mem + SIZEOF_STRUCT_MEM;
+    return smem_alloc(m, size);
 }
 
 /* R5's validation, the fast path: is rmem the data of a used block of a
@@ -487,24 +294,23 @@ void rt_smem_free(void *rmem)
         MEM_POOL((struct rt_small_mem_item *)(base + next)) != m)
         goto bad;
 
-    mem->pool_ptr = MEM_FREED(m);
-    SMEM_SETNAME(mem, "");
-    if (mem < m->lfree)
-        m->lfree = mem;
-    m->parent.used -= next - off;
-    plug_holes(m, mem);
+    smem_release(m, mem, off, next);
     return;
 
 bad:
     smem_report_bad(rmem);
 }
 
+/* R6's free after a move: rt_smem_free finds the heap from the header. */
+static void smem_give_back(struct rt_small_mem *m, void *rmem)
+{
+    (void)m;
+    rt_smem_free(rmem);
+}
+
 void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
 {
     struct rt_small_mem *m = (struct rt_small_mem *)heap;
-    struct rt_small_mem_item *mem;
-    rt_size_t ptr, size;
-    void *nmem;
 
     if (!smem_is_heap(m))
     {
@@ -528,139 +334,20 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (!smem_block_of(m, rmem))
         return RT_NULL;
 
-    mem = (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM);
-    ptr = smem_off(m, mem);
-    size = mem->next - ptr - SIZEOF_STRUCT_MEM;
-    if (size == newsize)
-        return rmem;
-
-    if (newsize + SIZEOF_STRUCT_MEM + MIN_SIZE < size)
-    {
-        /* Shrink in place.
-         *   before: [mem ..........................][next]
-         *   after:  [mem ....][mem2: free .........][next]  */
-        struct rt_small_mem_item *mem2;
-
-        m->parent.used -= size - newsize;
-        smem_split(m, mem, ptr + SIZEOF_STRUCT_MEM + newsize);
-        mem2 = smem_item(m, mem->next);
-        if (mem2 < m->lfree)
-            m->lfree = mem2;
-        plug_holes(m, mem2);
-        return rmem;
-    }
-
-    nmem = rt_smem_alloc(heap, newsize);
-    if (nmem != RT_NULL)
-    {
-        rt_memcpy(nmem, rmem, size < newsize ? size : newsize);
-        rt_smem_free(rmem);
-    }
-    return nmem;
+    return smem_resize(m, (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM),
+                       rmem, newsize, smem_give_back);
 }
 
 /* ------------------------------------------------------ check and walk */
 
 int rt_smem_check(rt_smem_t heap)
 {
-    const struct rt_small_mem *m = (const struct rt_small_mem *)heap;
-    rt_size_t end, off, prev_off, used_sum = 0;
-    rt_bool_t prev_free = RT_FALSE, seen_free = RT_FALSE;
-    const struct rt_small_mem_item *it;
-
-    /* I1 */
-    if (!smem_is_heap(m) || m->parent.algorithm == RT_NULL ||
-        rt_strcmp(m->parent.algorithm, "small") != 0 ||
-        m->heap_ptr != (rt_uint8_t *)RT_ALIGN((rt_ubase_t)m + sizeof(*m), RT_ALIGN_SIZE) ||
-        m->parent.address != (rt_ubase_t)m->heap_ptr ||
-        m->parent.total != m->mem_size_aligned ||
-        (m->mem_size_aligned & (RT_ALIGN_SIZE - 1)) != 0 ||
-        m->heap_end != smem_item(m, smem_end_off(m)))
-        return 1;
-    end = smem_end_off(m);
-
-    /* I2 */
-    if (m->heap_end->pool_ptr != MEM_USED(m) || m->heap_end->next != end)
-        return 2;
-
-    /* I3..I7 in one pass along the chain. */
-    for (off = 0, prev_off = 0; off != end; prev_off = off, off = it->next)
-    {
-        it = smem_item(m, off);
-        if ((it->pool_ptr & MEM_MASK) != (rt_ubase_t)m)
-            return 3;
-        if (it->next <= off || it->next > end ||
-            ((it->next - off - SIZEOF_STRUCT_MEM) & (RT_ALIGN_SIZE - 1)) != 0 ||
-            it->next - off < SIZEOF_STRUCT_MEM)
-            return 4;
-        if (it->prev != prev_off)
-            return 5;
-        if (!MEM_ISUSED(it))
-        {
-            if (prev_free)
-                return 6;
-            if (!seen_free && m->lfree != it)
-                return 7;
-            seen_free = RT_TRUE;
-        }
-        else
-        {
-            used_sum += it->next - off;
-        }
-        prev_free = !MEM_ISUSED(it);
-    }
-    if (!seen_free && m->lfree != m->heap_end)
-        return 7;
-
-    /* I8 */
-    if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
-        return 8;
-    return 0;
+    return smem_check((const struct rt_small_mem *)heap);
 }
 
 void rt_smem_walk(rt_smem_t heap, rt_mem_walk_fn fn, void *ctx)
 {
-    const struct rt_small_mem *m = (const struct rt_small_mem *)heap;
-    struct rt_mem_block b;
-    rt_size_t off, end;
-
-    if (!smem_is_heap(m) || fn == RT_NULL)
-        return;
-    end = smem_end_off(m);
-
-    b.heap = m;
-    b.start = m;
-    b.header_size = 0;
-    b.size = (rt_size_t)(m->heap_ptr - (const rt_uint8_t *)m);
-    b.used = RT_TRUE;
-    b.kind = RT_MEM_BLOCK_CONTROL;
-    if (fn(&b, ctx))
-        return;
-
-    /* Stops at the first broken link, so a corrupted heap cannot loop. */
-    for (off = 0; off < end;)
-    {
-        const struct rt_small_mem_item *it = smem_item(m, off);
-
-        if (it->next <= off || it->next > end || it->next - off < SIZEOF_STRUCT_MEM)
-            return;
-        b.start = it;
-        b.header_size = SIZEOF_STRUCT_MEM;
-        b.size = it->next - off - SIZEOF_STRUCT_MEM;
-        b.used = MEM_ISUSED(it) ? RT_TRUE : RT_FALSE;
-        b.kind = RT_MEM_BLOCK_DATA;
-        if (fn(&b, ctx))
-            return;
-        off = it->next;
-    }
-
-    b.start = m->heap_end;
-    b.header_size = SIZEOF_STRUCT_MEM;
-    b.size = 0;
-    b.used = RT_TRUE;
-    b.kind = RT_MEM_BLOCK_SENTINEL;
-    fn(&b, ctx);
+    smem_walk((const struct rt_small_mem *)heap, fn, ctx);
 }
 
 /* ----------------------------------------- system-heap seam (heap.h) */
@@ -695,18 +382,6 @@ static void smem_sys_free(void *heap, void *ptr)
     rt_smem_free(ptr);
 }
 
-static void smem_sys_info(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
-{
-    rt_smem_t m = (rt_smem_t)heap;
-
-    if (total)
-        *total = m->total;
-    if (used)
-        *used = m->used;
-    if (max_used)
-        *max_used = m->max;
-}
-
 static int smem_sys_check(void *heap)
 {
     return rt_smem_check((rt_smem_t)heap);
@@ -717,24 +392,9 @@ static void smem_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_walk((rt_smem_t)heap, fn, ctx);
 }
 
-/* The block's capacity; a split wrote the header right after it.  *lo is
- * RT_NULL when the header disagrees with its neighbours (overwritten). */
 static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
-    struct rt_small_mem *m = (struct rt_small_mem *)heap;
-    struct rt_small_mem_item *mem = (struct rt_small_mem_item *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
-    rt_size_t off = smem_off(m, mem);
-    rt_size_t cap = mem->next - off - SIZEOF_STRUCT_MEM;
-
-    *lo = mem;
-    *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
-    if (mem->pool_ptr != MEM_USED(m) || mem->next <= off || mem->next > smem_end_off(m) ||
-        (off == 0 ? mem->prev != 0 : mem->prev >= off || smem_item(m, mem->prev)->next != off))
-        *lo = RT_NULL;
-    else if (MEM_POOL(smem_item(m, mem->next)) != m ||
-             (mem->next != smem_end_off(m) && smem_item(m, mem->next)->prev != off))
-        *hi = RT_NULL;      /* the next header was written over */
-    return cap;
+    return smem_usable((struct rt_small_mem *)heap, ptr, lo, hi);
 }
 
 const struct rt_heap_algorithm rt_heap_smallmem =

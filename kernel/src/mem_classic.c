@@ -23,38 +23,30 @@
  *
  * Compared with mem.c (4.1) the header has a magic number instead of an
  * owner pointer, so a block cannot name its heap: free needs the heap.
+ * That codec and this one are the whole of RT-Thread 4.1.0's change to the
+ * small-memory heap; the algorithm both run is smem_core.h (the picture,
+ * the rules R1..R6 and the invariants I1..I8).
  *
- * Algorithm: the rules R1..R6 of mem.c, with these differences:
- *   C1  The size check against total comes before the MIN_SIZE raise.
+ * Where the classic heap behaves differently:
+ *   C1  (RT-Thread checks the size against total before the MIN_SIZE raise
+ *       as well as after; the outcome is the same as R1's.)
  *   C2  The first-fit loop runs while offset < total - size (strict), so a
  *       fresh heap can NOT hand out all of total in one block: the largest
  *       request a block touching heap_end can serve is its capacity minus
- *       RT_ALIGN_SIZE.
+ *       RT_ALIGN_SIZE (SMEM_STRICT_BOUND).
  *   C3  Every header written by alloc (the block and a split-off remainder)
- *       gets the magic.  Merged-away headers keep their bytes.
+ *       gets the magic.  Merged-away headers keep their bytes, and the
+ *       sentinel's prev is never rewritten (I2 checks it).
  *   C4  free validates the block: outside the heap -> assert; not used or
  *       wrong magic -> "to free a bad data block:" report, then assert.
  *   C5  realloc of a pointer outside the heap returns it unchanged.
  *   C6  (system heap, kheap.c) the malloc hook fires only on success, with
  *       the aligned size; realloc's move path fires both hooks.
  *
- * Complexity and fragmentation: as mem.c.
- *
- * Invariants (rt_smem_classic_check returns the first that fails):
- *   I1  The control block is a static Memory object with algorithm
- *       "small-classic", address = heap_ptr, total = mem_size_aligned,
- *       heap_end at offset mem_size_aligned + SIZEOF_STRUCT_MEM.
- *   I2  The sentinel has the magic, is used, and links to itself.
- *   I3  Every header on the chain has the magic and a used flag of 0 or 1.
- *   I4  The chain strictly ascends from offset 0, capacities are multiples
- *       of RT_ALIGN_SIZE, and it ends exactly at the sentinel.
- *   I5  prev links mirror next links (the first block's prev is 0).
- *   I6  No two neighbouring blocks are both free.
- *   I7  lfree is the lowest free block, or heap_end when none is free.
- *   I8  used = the sum of (header + capacity) over used blocks, and
- *       used <= max <= total + SIZEOF_STRUCT_MEM (a heap handed out as one
- *       block counts its header, which total leaves out: RT-Thread's `free`
- *       then shows available = -SIZEOF_STRUCT_MEM, a real quirk).
+ * I1 here: algorithm "small-classic" and heap_ptr aligned (the control
+ * block may live outside the range).  I2: the sentinel has the magic, is
+ * used, and links to itself both ways.  I3: every header has the magic
+ * and a used flag of 0 or 1.
  */
 #include <rtthread.h>
 #include "heap.h"
@@ -74,147 +66,82 @@ struct heap_mem
     rt_size_t next, prev;
 };
 
-struct rt_smem_classic
+#define SMEM_HDR            struct heap_mem
+#define SMEM_HEAP           rt_smem_classic
+#define SMEM_MIN_SIZE       12
+#define SMEM_STRICT_BOUND   1
+#define SMEM_SENTINEL_PREV  0
+#include "smem_core.h"
+
+/* ------------------------------------------------- the classic codec */
+
+rt_inline rt_bool_t hdr_used(const SMEM_HDR *h)
 {
-    struct rt_memory    parent;
-    rt_uint8_t         *heap_ptr;
-    struct heap_mem    *heap_end;
-    struct heap_mem    *lfree;
-    rt_size_t           mem_size_aligned;
-};
-
-#define MIN_SIZE            12
-#define MIN_SIZE_ALIGNED    RT_ALIGN(MIN_SIZE, RT_ALIGN_SIZE)
-#define SIZEOF_STRUCT_MEM   RT_ALIGN(sizeof(struct heap_mem), RT_ALIGN_SIZE)
-
-/* ------------------------------------------------------------- helpers */
-
-rt_inline struct heap_mem *cls_item(const struct rt_smem_classic *m, rt_size_t off)
-{
-    return (struct heap_mem *)(m->heap_ptr + off);
+    return h->used != 0;
 }
 
-rt_inline rt_size_t cls_off(const struct rt_smem_classic *m, const struct heap_mem *it)
+rt_inline void hdr_set_used(struct rt_smem_classic *m, SMEM_HDR *h)
 {
-    return (rt_size_t)((const rt_uint8_t *)it - m->heap_ptr);
+    (void)m;
+    h->used = 1;
+    h->magic = HEAP_MAGIC;
 }
 
-rt_inline rt_size_t cls_end_off(const struct rt_smem_classic *m)
+rt_inline void hdr_set_free(struct rt_smem_classic *m, SMEM_HDR *h)
 {
-    return m->mem_size_aligned + SIZEOF_STRUCT_MEM;
+    (void)m;
+    h->used = 0;
+    h->magic = HEAP_MAGIC;
 }
 
-rt_inline void cls_set_prev(struct rt_smem_classic *m, rt_size_t off, rt_size_t prev)
+/* C3: a merged-away header keeps its bytes. */
+rt_inline void hdr_merged(SMEM_HDR *h)
 {
-    if (off != cls_end_off(m))
-        cls_item(m, off)->prev = prev;
+    (void)h;
 }
 
-static rt_bool_t cls_is_heap(const struct rt_smem_classic *m)
+rt_inline rt_bool_t hdr_valid(const struct rt_smem_classic *m, const SMEM_HDR *h)
 {
-    return m != RT_NULL &&
-           m->parent.parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
+    (void)m;
+    return h->magic == HEAP_MAGIC && h->used <= 1;
 }
 
-/* Carve a free block out of `mem` at offset off2.
- *   before: [mem ........................][next]
- *   after:  [mem ....][off2: free .......][next]  */
-static void cls_split(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t off2)
+rt_inline rt_bool_t hdr_live(const struct rt_smem_classic *m, const SMEM_HDR *h)
 {
-    struct heap_mem *mem2 = cls_item(m, off2);
-
-    mem2->magic = HEAP_MAGIC;
-    mem2->used = 0;
-    mem2->next = mem->next;
-    mem2->prev = cls_off(m, mem);
-    mem->next = off2;
-    cls_set_prev(m, mem2->next, off2);
+    (void)m;
+    return h->magic == HEAP_MAGIC && h->used == 1;
 }
 
-/*   before: [prev free][mem free][next free]
- *   after:  [prev free ........................]  */
-rt_inline void cls_plug_holes(struct rt_smem_classic *m, struct heap_mem *mem)
+rt_inline rt_bool_t hdr_of(const struct rt_smem_classic *m, const SMEM_HDR *h)
 {
-    struct heap_mem *nmem = cls_item(m, mem->next);
-    struct heap_mem *pmem;
-
-    if (mem != nmem && nmem->used == 0 && nmem != m->heap_end)
-    {
-        if (m->lfree == nmem)
-            m->lfree = mem;
-        mem->next = nmem->next;
-        cls_set_prev(m, nmem->next, cls_off(m, mem));
-    }
-
-    pmem = cls_item(m, mem->prev);
-    if (pmem != mem && pmem->used == 0)
-    {
-        if (m->lfree == mem)
-            m->lfree = pmem;
-        pmem->next = mem->next;
-        cls_set_prev(m, mem->next, cls_off(m, pmem));
-    }
+    (void)m;
+    return h->magic == HEAP_MAGIC;
 }
 
-/* C2: strict bound.  Two blocks per round, as in mem.c's find_fit. */
-rt_inline int cls_fits(const struct heap_mem *mem, rt_size_t ptr, rt_size_t next, rt_size_t need)
+static rt_bool_t smem_control_ok(const struct rt_smem_classic *m)
 {
-    return !mem->used && next - ptr >= need;
+    return m->parent.algorithm != RT_NULL &&
+           rt_strcmp(m->parent.algorithm, "small-classic") == 0 &&
+           ((rt_ubase_t)m->heap_ptr & (RT_ALIGN_SIZE - 1)) == 0;
 }
 
-rt_inline struct heap_mem *cls_find_fit(struct rt_smem_classic *m, rt_size_t size)
+static rt_bool_t smem_sentinel_ok(const struct rt_smem_classic *m)
 {
-    rt_uint8_t *base = m->heap_ptr;
-    rt_size_t limit = m->mem_size_aligned - size;
-    rt_size_t need = size + SIZEOF_STRUCT_MEM;
-    rt_size_t ptr = cls_off(m, m->lfree);
-
-    if (ptr >= limit)
-        return RT_NULL;
-    for (;;)
-    {
-        struct heap_mem *a = (struct heap_mem *)(base + ptr);
-        rt_size_t next = a->next;
-        struct heap_mem *b;
-
-        if (cls_fits(a, ptr, next, need))
-            return a;
-        if (next >= limit)
-            return RT_NULL;
-        b = (struct heap_mem *)(base + next);
-        ptr = b->next;
-        if (cls_fits(b, next, ptr, need))
-            return b;
-        if (ptr >= limit)
-            return RT_NULL;
-    }
+    return hdr_live(m, m->heap_end) && m->heap_end->prev == smem_end_off(m);
 }
 
-rt_inline void cls_mark_used(struct rt_smem_classic *m, struct heap_mem *mem, rt_size_t size)
+/* A control block inside the range (rt_smem_classic_init) is reported by
+ * the walk; the system heap's (a static variable) is not. */
+static rt_bool_t smem_control_inside(const struct rt_smem_classic *m)
 {
-    rt_size_t ptr = cls_off(m, mem);
-
-    if (mem->next - (ptr + SIZEOF_STRUCT_MEM) >= size + SIZEOF_STRUCT_MEM + MIN_SIZE_ALIGNED)
-    {
-        cls_split(m, mem, ptr + SIZEOF_STRUCT_MEM + size);
-        m->parent.used += size + SIZEOF_STRUCT_MEM;
-    }
-    else
-    {
-        m->parent.used += mem->next - ptr;
-    }
-    if (m->parent.max < m->parent.used)
-        m->parent.max = m->parent.used;
-
-    mem->used = 1;
-    mem->magic = HEAP_MAGIC;
-
-    if (mem == m->lfree)
-    {
-        while (m->lfree->used && m->lfree != m->heap_end)
-            m->lfree = cls_item(m, m->lfree->next);
-    }
+    return (const rt_uint8_t *)m < m->heap_ptr &&
+           (const rt_uint8_t *)m + sizeof(*m) + RT_ALIGN_SIZE > m->heap_ptr;
 }
+
+/* The pre-4.1 names (RT_ASSERT prints them). */
+#define cls_off(m, it)      smem_off(m, it)
+#define cls_end_off(m)      smem_end_off(m)
+#define cls_is_heap(m)      smem_is_heap(m)
 
 /* Lay out a classic heap over [begin, end) with control block `m`. */
 static rt_smem_t cls_init_at(struct rt_smem_classic *m, const char *name,
@@ -223,7 +150,6 @@ static rt_smem_t cls_init_at(struct rt_smem_classic *m, const char *name,
 {
     rt_ubase_t begin_align = RT_ALIGN(begin, RT_ALIGN_SIZE);
     rt_ubase_t end_align = RT_ALIGN_DOWN(end, RT_ALIGN_SIZE);
-    struct heap_mem *mem;
 
     if (end < begin || end_align <= 2 * SIZEOF_STRUCT_MEM ||
         end_align - 2 * SIZEOF_STRUCT_MEM < begin_align)
@@ -234,27 +160,7 @@ static rt_smem_t cls_init_at(struct rt_smem_classic *m, const char *name,
         return RT_NULL;
     }
 
-    rt_memset(m, 0, sizeof(*m));
-    rt_object_init(&m->parent.parent, RT_Object_Class_Memory, name);
-    m->parent.algorithm = "small-classic";
-    m->parent.address = begin_align;
-    m->mem_size_aligned = end_align - begin_align - 2 * SIZEOF_STRUCT_MEM;
-    m->parent.total = m->mem_size_aligned;
-
-    m->heap_ptr = (rt_uint8_t *)begin_align;
-    mem = cls_item(m, 0);
-    mem->magic = HEAP_MAGIC;
-    mem->used = 0;
-    mem->next = cls_end_off(m);
-    mem->prev = 0;
-
-    m->heap_end = cls_item(m, cls_end_off(m));
-    m->heap_end->magic = HEAP_MAGIC;
-    m->heap_end->used = 1;
-    m->heap_end->next = cls_end_off(m);
-    m->heap_end->prev = cls_end_off(m);
-
-    m->lfree = mem;
+    smem_layout(m, name, "small-classic", begin_align, end_align);
     return &m->parent;
 }
 
@@ -329,7 +235,6 @@ rt_err_t rt_smem_classic_detach(rt_smem_t m)
 void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
-    struct heap_mem *mem;
 
     if (size == 0)
         return RT_NULL;
@@ -339,21 +244,7 @@ void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
-    if (size > m->mem_size_aligned)         /* before RT_ALIGN can wrap */
-        return RT_NULL;
-    size = RT_ALIGN(size, RT_ALIGN_SIZE);
-    if (size > m->mem_size_aligned)         /* C1: before the raise */
-        return RT_NULL;
-    if (size < MIN_SIZE_ALIGNED)
-        size = MIN_SIZE_ALIGNED;
-    if (size > m->mem_size_aligned)         /* only a heap below MIN_SIZE */
-        return RT_NULL;
-
-    mem = cls_find_fit(m, size);
-    if (mem == RT_NULL)
-        return RT_NULL;
-    cls_mark_used(m, mem, size);
-    return (rt_uint8_t *)mem + SIZEOF_STRUCT_MEM;
+    return smem_alloc(m, size);   /* C1 */
 }
 
 void rt_smem_classic_free(rt_smem_t heap, void *rmem)
@@ -372,20 +263,19 @@ void rt_smem_classic_free(rt_smem_t heap, void *rmem)
     if (mem == RT_NULL)
         return;
 
-    mem->used = 0;
-    mem->magic = HEAP_MAGIC;
-    if (mem < m->lfree)
-        m->lfree = mem;
-    m->parent.used -= mem->next - cls_off(m, mem);
-    cls_plug_holes(m, mem);
+    smem_release(m, mem, cls_off(m, mem), mem->next);
+}
+
+/* R6's free after a move. */
+static void cls_give_back(struct rt_smem_classic *m, void *rmem)
+{
+    rt_smem_classic_free(&m->parent, rmem);
 }
 
 void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
     struct heap_mem *mem;
-    rt_size_t ptr, size;
-    void *nmem;
 
     if (!cls_is_heap(m))
     {
@@ -412,139 +302,19 @@ void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (mem == RT_NULL)
         return RT_NULL;
 
-    ptr = cls_off(m, mem);
-    size = mem->next - ptr - SIZEOF_STRUCT_MEM;
-    if (size == newsize)
-        return rmem;
-
-    if (newsize + SIZEOF_STRUCT_MEM + MIN_SIZE < size)
-    {
-        /*   before: [mem ..........................][next]
-         *   after:  [mem ....][mem2: free .........][next]  */
-        struct heap_mem *mem2;
-
-        m->parent.used -= size - newsize;
-        cls_split(m, mem, ptr + SIZEOF_STRUCT_MEM + newsize);
-        mem2 = cls_item(m, mem->next);
-        if (mem2 < m->lfree)
-            m->lfree = mem2;
-        cls_plug_holes(m, mem2);
-        return rmem;
-    }
-
-    nmem = rt_smem_classic_alloc(heap, newsize);
-    if (nmem != RT_NULL)
-    {
-        rt_memcpy(nmem, rmem, size < newsize ? size : newsize);
-        rt_smem_classic_free(heap, rmem);
-    }
-    return nmem;
+    return smem_resize(m, mem, rmem, newsize, cls_give_back);
 }
 
 /* ------------------------------------------------------ check and walk */
 
 int rt_smem_classic_check(rt_smem_t heap)
 {
-    const struct rt_smem_classic *m = (const struct rt_smem_classic *)heap;
-    rt_size_t end, off, prev_off, used_sum = 0;
-    rt_bool_t prev_free = RT_FALSE, seen_free = RT_FALSE;
-    const struct heap_mem *it;
-
-    /* I1 */
-    if (!cls_is_heap(m) || m->parent.algorithm == RT_NULL ||
-        rt_strcmp(m->parent.algorithm, "small-classic") != 0 ||
-        m->parent.address != (rt_ubase_t)m->heap_ptr ||
-        ((rt_ubase_t)m->heap_ptr & (RT_ALIGN_SIZE - 1)) != 0 ||
-        m->parent.total != m->mem_size_aligned ||
-        (m->mem_size_aligned & (RT_ALIGN_SIZE - 1)) != 0 ||
-        m->heap_end != cls_item(m, cls_end_off(m)))
-        return 1;
-    end = cls_end_off(m);
-
-    /* I2 */
-    if (m->heap_end->magic != HEAP_MAGIC || m->heap_end->used != 1 ||
-        m->heap_end->next != end || m->heap_end->prev != end)
-        return 2;
-
-    for (off = 0, prev_off = 0; off != end; prev_off = off, off = it->next)
-    {
-        it = cls_item(m, off);
-        if (it->magic != HEAP_MAGIC || it->used > 1)
-            return 3;
-        if (it->next <= off || it->next > end || it->next - off < SIZEOF_STRUCT_MEM ||
-            ((it->next - off - SIZEOF_STRUCT_MEM) & (RT_ALIGN_SIZE - 1)) != 0)
-            return 4;
-        if (it->prev != prev_off)
-            return 5;
-        if (!it->used)
-        {
-            if (prev_free)
-                return 6;
-            if (!seen_free && m->lfree != it)
-                return 7;
-            seen_free = RT_TRUE;
-        }
-        else
-        {
-            used_sum += it->next - off;
-        }
-        prev_free = !it->used;
-    }
-    if (!seen_free && m->lfree != m->heap_end)
-        return 7;
-
-    if (used_sum != m->parent.used || m->parent.used > m->parent.max ||
-        m->parent.max > m->parent.total + SIZEOF_STRUCT_MEM)
-        return 8;
-    return 0;
+    return smem_check((const struct rt_smem_classic *)heap);
 }
 
 void rt_smem_classic_walk(rt_smem_t heap, rt_mem_walk_fn fn, void *ctx)
 {
-    const struct rt_smem_classic *m = (const struct rt_smem_classic *)heap;
-    struct rt_mem_block b;
-    rt_size_t off, end;
-
-    if (!cls_is_heap(m) || fn == RT_NULL)
-        return;
-    end = cls_end_off(m);
-    b.heap = m;
-
-    if ((const rt_uint8_t *)m < m->heap_ptr &&
-        (const rt_uint8_t *)m + sizeof(*m) + RT_ALIGN_SIZE > m->heap_ptr)
-    {
-        /* control block inside the range (rt_smem_classic_init) */
-        b.start = m;
-        b.header_size = 0;
-        b.size = (rt_size_t)(m->heap_ptr - (const rt_uint8_t *)m);
-        b.used = RT_TRUE;
-        b.kind = RT_MEM_BLOCK_CONTROL;
-        if (fn(&b, ctx))
-            return;
-    }
-
-    for (off = 0; off < end;)
-    {
-        const struct heap_mem *it = cls_item(m, off);
-
-        if (it->next <= off || it->next > end || it->next - off < SIZEOF_STRUCT_MEM)
-            return;
-        b.start = it;
-        b.header_size = SIZEOF_STRUCT_MEM;
-        b.size = it->next - off - SIZEOF_STRUCT_MEM;
-        b.used = it->used ? RT_TRUE : RT_FALSE;
-        b.kind = RT_MEM_BLOCK_DATA;
-        if (fn(&b, ctx))
-            return;
-        off = it->next;
-    }
-
-    b.start = m->heap_end;
-    b.header_size = SIZEOF_STRUCT_MEM;
-    b.size = 0;
-    b.used = RT_TRUE;
-    b.kind = RT_MEM_BLOCK_SENTINEL;
-    fn(&b, ctx);
+    smem_walk((const struct rt_smem_classic *)heap, fn, ctx);
 }
 
 /* ----------------------------------------- system-heap seam (heap.h) */
@@ -580,18 +350,6 @@ static void cls_sys_free(void *heap, void *ptr)
     rt_smem_classic_free((rt_smem_t)heap, ptr);
 }
 
-static void cls_sys_info(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
-{
-    rt_smem_t m = (rt_smem_t)heap;
-
-    if (total)
-        *total = m->total;
-    if (used)
-        *used = m->used;
-    if (max_used)
-        *max_used = m->max;
-}
-
 static int cls_sys_check(void *heap)
 {
     return rt_smem_classic_check((rt_smem_t)heap);
@@ -602,24 +360,9 @@ static void cls_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     rt_smem_classic_walk((rt_smem_t)heap, fn, ctx);
 }
 
-/* The block's capacity; a split wrote the header right after it.  *lo is
- * RT_NULL when the header disagrees with its neighbours (overwritten). */
 static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
-    struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
-    struct heap_mem *mem = (struct heap_mem *)((rt_uint8_t *)ptr - SIZEOF_STRUCT_MEM);
-    rt_size_t off = cls_off(m, mem);
-    rt_size_t cap = mem->next - off - SIZEOF_STRUCT_MEM;
-
-    *lo = mem;
-    *hi = (rt_uint8_t *)ptr + cap + SIZEOF_STRUCT_MEM;
-    if (mem->magic != HEAP_MAGIC || mem->used != 1 || mem->next <= off || mem->next > cls_end_off(m) ||
-        (off == 0 ? mem->prev != 0 : mem->prev >= off || cls_item(m, mem->prev)->next != off))
-        *lo = RT_NULL;
-    else if (cls_item(m, mem->next)->magic != HEAP_MAGIC ||
-             (mem->next != cls_end_off(m) && cls_item(m, mem->next)->prev != off))
-        *hi = RT_NULL;      /* the next header was written over */
-    return cap;
+    return smem_usable((struct rt_smem_classic *)heap, ptr, lo, hi);
 }
 
 const struct rt_heap_algorithm rt_heap_smallmem_classic =
@@ -631,7 +374,7 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     cls_sys_alloc,
     cls_sys_realloc,
     cls_sys_free,
-    cls_sys_info,
+    smem_sys_info,
     cls_sys_check,
     cls_sys_walk,
     cls_sys_usable,

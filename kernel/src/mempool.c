@@ -232,6 +232,64 @@ static void mp_setup(struct rt_mempool *mp, void *start, rt_size_t size,
     mp->block_list = next;
 }
 
+/* ----------------------------------------------- metadata shadow (M) */
+/* Checked mode (rthw.h, "metadata shadow"): before the pool follows a
+ * word of its metadata - its control words (type, start_address ...
+ * block_free_count) or the header word of a block - the port compares it
+ * with what the pool last wrote there, and reports an overwritten one
+ * (naming the block below it) instead of following it.  After writing,
+ * the pool records what it wrote.  The suspend list and its count are not
+ * recorded: waiting threads change them. */
+rt_inline const void *mp_meta_ctl(const struct rt_mempool *mp)
+{
+    return &mp->start_address;
+}
+
+rt_inline rt_size_t mp_meta_ctl_len(const struct rt_mempool *mp)
+{
+    return (rt_size_t)((const rt_uint8_t *)&mp->suspend_thread -
+                       (const rt_uint8_t *)&mp->start_address);
+}
+
+static void mp_meta_note(struct rt_mempool *mp, rt_uint8_t *header)
+{
+    rt_hw_mem_enter();
+    rt_hw_meta_note(mp, &mp->parent.type, 1, RT_HW_META_CONTROL, mp);
+    rt_hw_meta_note(mp, mp_meta_ctl(mp), mp_meta_ctl_len(mp), RT_HW_META_CONTROL, mp);
+    if (header != RT_NULL)
+        rt_hw_meta_note(mp, header, MP_WORD, RT_HW_META_POOL_WORD, header + MP_WORD);
+    rt_hw_mem_leave();
+}
+
+/* A new pool: record its control words and every block's word. */
+static void mp_meta_record_all(struct rt_mempool *mp)
+{
+    rt_size_t i;
+
+    if (!rt_hw_meta_enabled)
+        return;
+    rt_hw_meta_forget(mp);
+    mp_meta_note(mp, RT_NULL);
+    for (i = 0; i < mp->block_total_count; i++)
+        mp_meta_note(mp, (rt_uint8_t *)mp->start_address + i * mp_stride(mp));
+}
+
+static void mp_meta_verify_ctl(struct rt_mempool *mp, int call, const void *ptr,
+                               struct rt_hw_mem_site site)
+{
+    rt_hw_meta_verify(mp, &mp->parent.type, 1, call, ptr, site);
+    rt_hw_meta_verify(mp, mp_meta_ctl(mp), mp_meta_ctl_len(mp), call, ptr, site);
+}
+
+/* rt_mp_alloc is about to pop: the control words, then (now trusted) the
+ * word of the block at the head of the free list. */
+static void mp_meta_verify_pop(struct rt_mempool *mp, struct rt_hw_mem_site site)
+{
+    mp_meta_verify_ctl(mp, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
+    if (mp->block_free_count != 0)
+        rt_hw_meta_verify(mp, mp->block_list, MP_WORD, RT_HW_MEM_MP_ALLOC, RT_NULL, site);
+}
+
 /* ------------------------------------------------------------- waiting */
 
 /* What a waiting thread keeps on its own stack while its timer is ours. */
@@ -343,6 +401,7 @@ rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
     rt_object_init(&mp->parent, RT_Object_Class_MemPool, name);
     mp_setup(mp, start, size, block_size);
     rt_hw_mp_add(&mp->parent, start, mp->size);
+    mp_meta_record_all(mp);
     return RT_EOK;
 }
 
@@ -353,6 +412,7 @@ rt_err_t rt_mp_detach(struct rt_mempool *mp)
     RT_ASSERT(rt_object_is_systemobject(&mp->parent));
 
     mp_wake_all(mp, -RT_ERROR);
+    rt_hw_meta_forget(mp);
     rt_hw_mp_remove(&mp->parent);
     rt_object_detach(&mp->parent);
     return RT_EOK;
@@ -384,6 +444,7 @@ rt_mp_t rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_si
     }
     mp_setup(mp, start, stride * block_count, block_size);
     rt_hw_mp_add(&mp->parent, start, mp->size);
+    mp_meta_record_all(mp);
     return mp;
 }
 
@@ -395,6 +456,7 @@ rt_err_t rt_mp_delete(rt_mp_t mp)
     RT_ASSERT(rt_object_is_systemobject(&mp->parent) == RT_FALSE);
 
     mp_wake_all(mp, -RT_ERROR);
+    rt_hw_meta_forget(mp);
     rt_hw_mp_remove(&mp->parent);
     rt_free(mp->start_address);
     rt_object_delete(&mp->parent);
@@ -430,6 +492,8 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     }
 
     rt_base_t level = rt_hw_interrupt_disable();
+    if (rt_hw_meta_enabled)
+        mp_meta_verify_pop(mp, site);
     while (mp->block_free_count == 0)
     {
         if (time == 0)
@@ -464,6 +528,8 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
             rt_tick_t slept = rt_tick_get_raw() - slept_from;
             time = slept < (rt_tick_t)time ? time - (rt_int32_t)slept : 0;
         }
+        if (rt_hw_meta_enabled)
+            mp_meta_verify_pop(mp, site);
     }
 
     /* header -> next   becomes   header = owner (mp) */
@@ -473,7 +539,10 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     mp_set(header, (rt_uint8_t *)mp);
     void *block = header + MP_WORD;
     if ((rt_hw_mem_level() & 0xFF) != 0)
+    {
+        mp_meta_note(mp, header);   /* checking on: the shadow is kept */
         rt_hw_mp_allocated(&mp->parent, block, mp->block_size, site);
+    }
     rt_hw_trace(RT_TRACE_MP_ALLOC, mp, block, mp->block_size, RT_NULL);
     rt_hw_interrupt_enable(level);
 
@@ -491,7 +560,8 @@ void *rt_mp_alloc_site(rt_mp_t mp, rt_int32_t time, const char *file, int line)
 /* The pool whose blocks area holds `ptr`, found through the object list
  * (never through the word below ptr, which may be anything); *block is
  * the start of the block holding ptr. */
-static struct rt_mempool *mp_find_holder(void *ptr, rt_uint8_t **block)
+static struct rt_mempool *mp_find_holder(void *ptr, rt_uint8_t **block,
+                                         struct rt_hw_mem_site site)
 {
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
     rt_list_t *node;
@@ -499,6 +569,7 @@ static struct rt_mempool *mp_find_holder(void *ptr, rt_uint8_t **block)
     for (node = info->object_list.next; node != &info->object_list; node = node->next)
     {
         struct rt_mempool *mp = (struct rt_mempool *)rt_list_entry(node, struct rt_object, list);
+        mp_meta_verify_ctl(mp, RT_HW_MEM_MP_FREE, ptr, site);
         rt_ubase_t start = (rt_ubase_t)mp->start_address + MP_WORD;
         rt_ubase_t at = (rt_ubase_t)ptr;
         rt_size_t stride = mp_stride(mp);
@@ -518,16 +589,21 @@ static void mp_validate_free(void *ptr, struct rt_hw_mem_site site)
 {
     rt_uint8_t *block = RT_NULL;
     rt_base_t level = rt_hw_interrupt_disable();
-    struct rt_mempool *mp = mp_find_holder(ptr, &block);
+    struct rt_mempool *mp = mp_find_holder(ptr, &block, site);
 
     if (mp == RT_NULL)
         rt_hw_mp_freeing(RT_NULL, ptr, 0, RT_HW_MP_NOT_A_BLOCK, ptr, site);
     else if (block != (rt_uint8_t *)ptr)
         rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_NOT_A_BLOCK, ptr, site);
-    else if (mp_get(block - MP_WORD) != (rt_uint8_t *)mp)
-        rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_FREE, ptr, site);
     else
-        rt_hw_mp_freeing(&mp->parent, block, mp->block_size, RT_HW_MP_BLOCK_USED, ptr, site);
+    {
+        /* the block's word, compared with what the pool wrote, then read */
+        rt_hw_meta_verify(mp, block - MP_WORD, MP_WORD, RT_HW_MEM_MP_FREE, ptr, site);
+        rt_hw_mp_freeing(&mp->parent, block, mp->block_size,
+                         mp_get(block - MP_WORD) != (rt_uint8_t *)mp ? RT_HW_MP_BLOCK_FREE
+                                                                     : RT_HW_MP_BLOCK_USED,
+                         ptr, site);
+    }
     rt_hw_interrupt_enable(level);
 }
 
@@ -556,6 +632,8 @@ void rt_mp_free(void *block)
     mp_set(header, mp->block_list);
     mp->block_list = header;
     mp->block_free_count++;
+    if (rt_hw_meta_enabled)
+        mp_meta_note(mp, header);
     rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
 
     if (rt_list_isempty(&mp->suspend_thread))

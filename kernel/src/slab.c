@@ -991,9 +991,11 @@ void *rt_page_alloc(rt_size_t npages)
     if (slab_system == RT_NULL)
         return RT_NULL;
     rt_base_t level = rt_hw_interrupt_disable();
+    rt_system_heap_meta_verify(RT_HW_MEM_MALLOC, RT_NULL);
     rt_hw_mem_enter();
     void *pages = rt_slab_page_alloc(slab_system, npages);
     rt_hw_mem_leave();
+    rt_system_heap_meta_record();
     if (pages != RT_NULL)
         rt_hw_mem_untracked(pages, npages * RT_MM_PAGE_SIZE, 1);
     rt_hw_interrupt_enable(level);
@@ -1006,9 +1008,11 @@ void rt_page_free(void *addr, rt_size_t npages)
         return;
     rt_base_t level = rt_hw_interrupt_disable();
     rt_hw_mem_untracked(addr, npages * RT_MM_PAGE_SIZE, 0);
+    rt_system_heap_meta_verify(RT_HW_MEM_FREE, addr);
     rt_hw_mem_enter();
     rt_slab_page_free(slab_system, addr, npages);
     rt_hw_mem_leave();
+    rt_system_heap_meta_record();
     rt_hw_interrupt_enable(level);
 }
 

@@ -10,7 +10,7 @@
 #   RTSIM_FUZZ_CFLAGS=-DHEAPFUZZ_NO_HUGE ...  # no requests near SIZE_MAX
 #                                           # (to get past a known overflow)
 #
-# Targets: smem smem-classic memheap slab sys mempool boardfile boardmap scenario (every heap
+# Targets: smem smem-classic memheap slab sys mempool boardfile boardmap scenario corrupt (every heap
 # tests/fuzz/heapfuzz.c lists).  Work files go to build-fuzz/; a crash is
 # saved as build-fuzz/crash-TARGET-<sha1>, replayable with the fuzzer
 # binary or with build/tests/fuzz/replay_TARGET FILE (HEAPFUZZ_TRACE=1
@@ -46,6 +46,7 @@ build() {
          $kernel_src $sim_src -lpthread ;;
     scenario) "$CC" "${flags[@]}" -Itools -o "$bin" tests/fuzz/fuzz_scenario.c tools/scn_parse.c \
          $kernel_src $sim_src -lpthread ;;
+    corrupt) "$CC" "${flags[@]}" -o "$bin" tests/fuzz/fuzz_corrupt.c $kernel_src $sim_src -lpthread ;;
     *) "$CC" "${flags[@]}" -DFUZZ_HEAP="\"$t\"" -o "$bin" tests/fuzz/fuzz_heap.c tests/fuzz/heapfuzz.c \
          $kernel_src $sim_src -lpthread ;;
   esac
@@ -70,7 +71,7 @@ fuzz() {
 }
 
 if [ "$target" = all ]; then
-  for t in $(sed -n 's/^    &hf_heap_\([a-z_]*\),$/\1/p' tests/fuzz/heapfuzz.c | sed 's/classic/smem-classic/; s/_/-/g') boardfile boardmap scenario; do
+  for t in $(sed -n 's/^    &hf_heap_\([a-z_]*\),$/\1/p' tests/fuzz/heapfuzz.c | sed 's/classic/smem-classic/; s/_/-/g') boardfile boardmap scenario corrupt; do
     fuzz "$t"
   done
 else

@@ -1,0 +1,414 @@
+/*
+ * check_meta.c - checked mode's metadata shadow (rthw.h, "metadata
+ * shadow"; docs/mistakes.md, "Overflows into allocator metadata").
+ *
+ * An allocator trusts its own headers and links: a header overwritten by
+ * the program sends it into the wrong memory, or into host memory.  So in
+ * checked mode the kernel tells this file, after every allocator call,
+ * where the allocator's metadata now is (kheap.c walks the heap; mempool.c
+ * names each word it wrote), and this file keeps a copy of those bytes in
+ * host memory.  Before the next call reads them, the kernel asks for a
+ * comparison; a difference means the program wrote there, and the run
+ * stops with a report before the allocator takes one step on it.
+ *
+ * Rules
+ * -----
+ * M1  A set of records per owner (the system heap, each pool): address,
+ *     length, kind, the block it belongs to, and the bytes as recorded.
+ *     Records are kept sorted by address; noting an address again replaces
+ *     its record.
+ * M2  Verify compares the records that overlap the range asked for (all
+ *     of them for length 0) byte by byte with the RAM, in address order,
+ *     and reports the first difference: the word, expected and found
+ *     bytes, and the live block ending closest below it - the block that
+ *     most probably overflowed (check.c keeps every block's history).
+ * M3  Nothing here writes to the simulated RAM; it is read through
+ *     meta_ram_equal (no ASan instrumentation, inside the Valgrind
+ *     brackets), never beyond a recorded range.
+ * M4  Host memory: O(metadata) per owner; a forgotten owner's place is
+ *     reused, and everything is freed at the end of the run
+ *     (sim_meta_reset).
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "check.h"
+
+struct meta_rec
+{
+    const unsigned char *addr;
+    rt_size_t len;
+    int kind;
+    const void *block;
+    size_t off;                 /* of the recorded bytes in set->bytes */
+};
+
+struct meta_set
+{
+    const void *owner;
+    struct meta_rec *rec;
+    size_t n, cap;
+    unsigned char *bytes;
+    size_t nbytes, bcap;
+    int pool;                   /* a memory pool's words */
+};
+
+rt_uint8_t rt_hw_meta_enabled;
+
+static struct
+{
+    struct meta_set *set;
+    size_t n, cap;
+    size_t last;                /* index of the set used last */
+} meta;
+
+/* ------------------------------------------------------------ host side */
+static void *meta_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c == *cap)
+        return p;
+    void *q = realloc(p, c * elem);
+    if (!q)
+    {
+        sim_report("rtsim: out of host memory for the metadata shadow\n");
+        abort();
+    }
+    *cap = c;
+    return q;
+}
+
+static struct meta_set *meta_find(const void *owner, int create)
+{
+    if (meta.last < meta.n && meta.set[meta.last].owner == owner)
+        return &meta.set[meta.last];
+    for (size_t i = 0; i < meta.n; i++)
+        if (meta.set[i].owner == owner)
+            return &meta.set[meta.last = i];
+    if (!create)
+        return NULL;
+    for (size_t i = 0; i < meta.n; i++)
+        if (meta.set[i].n == 0)
+        {
+            meta.set[i].owner = owner;      /* a forgotten owner's place */
+            meta.set[i].pool = 0;
+            return &meta.set[meta.last = i];
+        }
+    meta.set = meta_grow(meta.set, &meta.cap, meta.n + 1, sizeof *meta.set);
+    memset(&meta.set[meta.n], 0, sizeof meta.set[0]);
+    meta.set[meta.n].owner = owner;
+    meta.last = meta.n;
+    return &meta.set[meta.n++];
+}
+
+/* First record whose address is >= a. */
+static size_t meta_lower(const struct meta_set *s, const unsigned char *a)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi)
+    {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->rec[mid].addr < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ------------------------------------------------------ RAM access (M3) */
+/* Called inside rt_hw_mem_enter / leave (the caller's bracket).  A word at
+ * a time where the RAM address is word aligned (headers and links always
+ * are), through volatile reads so that the compiler does not
+ * turn the loops into memcpy / memcmp calls, which ASan would check. */
+#define MW sizeof(rt_ubase_t)
+
+NO_ASAN static void meta_ram_copy(unsigned char *to, const unsigned char *from, size_t n)
+{
+    size_t i = 0;
+    if ((uintptr_t)from % MW == 0)
+        for (; i + MW <= n; i += MW)
+        {
+            rt_ubase_t w = *(const volatile rt_ubase_t *)(const void *)(from + i);
+            memcpy(to + i, &w, MW);
+        }
+    for (; i < n; i++)
+        to[i] = ((const volatile unsigned char *)from)[i];
+}
+
+/* Offset of the first byte of the RAM at p that differs from want, or n. */
+NO_ASAN static size_t meta_ram_diff(const unsigned char *p, const unsigned char *want, size_t n)
+{
+    size_t i = 0;
+    if ((uintptr_t)p % MW == 0)
+        for (; i + MW <= n; i += MW)
+        {
+            rt_ubase_t w, x = *(const volatile rt_ubase_t *)(const void *)(p + i);
+            memcpy(&w, want + i, MW);
+            if (w != x)
+                break;
+        }
+    for (; i < n; i++)
+        if (((const volatile unsigned char *)p)[i] != want[i])
+            break;
+    return i;
+}
+
+/* ------------------------------------------------------------- the hooks */
+void rt_hw_meta_forget(const void *owner)
+{
+    struct meta_set *s = meta_find(owner, 0);
+    if (s)
+        s->n = s->nbytes = 0;
+}
+
+void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
+                     const void *block)
+{
+    struct meta_set *s = meta_find(owner, 1);
+    const unsigned char *a = addr;
+    struct meta_rec *r;
+    size_t i;
+
+    if (len == 0)
+        return;
+    if (kind == RT_HW_META_POOL_WORD)
+        s->pool = 1;
+    if (s->n == 0 || s->rec[s->n - 1].addr < a)
+        i = s->n;                           /* the usual case: in order */
+    else
+        i = meta_lower(s, a);
+    if (i < s->n && s->rec[i].addr == a)
+    {
+        r = &s->rec[i];                     /* M1: replace */
+        if (r->len != len)
+            r->off = SIZE_MAX;
+    }
+    else
+    {
+        s->rec = meta_grow(s->rec, &s->cap, s->n + 1, sizeof *s->rec);
+        memmove(&s->rec[i + 1], &s->rec[i], (s->n - i) * sizeof *s->rec);
+        s->n++;
+        r = &s->rec[i];
+        r->off = SIZE_MAX;
+    }
+    r->addr = a;
+    r->len = len;
+    r->kind = kind;
+    r->block = block;
+    if (r->off == SIZE_MAX)
+    {
+        s->bytes = meta_grow(s->bytes, &s->bcap, s->nbytes + len, 1);
+        r->off = s->nbytes;
+        s->nbytes += len;
+    }
+    meta_ram_copy(s->bytes + r->off, a, len);
+}
+
+static const char *meta_kind_text(int kind)
+{
+    switch (kind)
+    {
+    case RT_HW_META_CONTROL:   return "control block";
+    case RT_HW_META_ZONE:      return "zone header";
+    case RT_HW_META_HEADER:    return "block header";
+    case RT_HW_META_LINK:      return "free-list link";
+    default:                   return "pool block word";
+    }
+}
+
+/* A heap, memheap or pool object at host address w (its control block
+ * lives in host memory: a static variable), or NULL. */
+static const struct rt_object *meta_object_at(rt_ubase_t w)
+{
+    static const int classes[] = { RT_Object_Class_Memory, RT_Object_Class_MemHeap,
+                                   RT_Object_Class_MemPool };
+    for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
+    {
+        struct rt_object_information *info = rt_object_get_information(classes[c]);
+        if (!info)
+            continue;
+        for (rt_list_t *n = info->object_list.next; n != &info->object_list; n = n->next)
+            if ((rt_ubase_t)rt_list_entry(n, struct rt_object, list) == w)
+                return rt_list_entry(n, struct rt_object, list);
+    }
+    return NULL;
+}
+
+/* Words as the report shows them: an address in the simulated RAM as its
+ * target address, the address of a kernel object kept in host memory by
+ * the object's name (host addresses change from run to run), anything
+ * else in hex; a tail shorter than a word in bytes. */
+static void meta_words(char *buf, size_t n, const unsigned char *p, size_t len)
+{
+    size_t k = 0, i = 0;
+    buf[0] = '\0';
+    for (; i + sizeof(rt_ubase_t) <= len && k + 40 < n; i += sizeof(rt_ubase_t))
+    {
+        rt_ubase_t w;
+        memcpy(&w, p + i, sizeof w);
+        unsigned long t = rt_sim_target_addr((const void *)w);
+        const struct rt_object *o;
+        if (t != (unsigned long)w)
+            k += (size_t)snprintf(buf + k, n - k, " 0x%08lx", t);
+        else if (w != 0 && (o = meta_object_at(w)) != NULL)
+            k += (size_t)snprintf(buf + k, n - k, " &\"%.*s\"", RT_NAME_MAX, o->name);
+        else
+            k += (size_t)snprintf(buf + k, n - k, " 0x%0*lx", (int)(2 * sizeof w),
+                                  (unsigned long)w);
+    }
+    for (; i < len && k + 4 < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, " %02x", p[i]);
+}
+
+/* M2: the report. */
+RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_rec *r,
+                                    size_t at, int call, const void *ptr,
+                                    struct rt_hw_mem_site site)
+{
+    const int pool = s->pool;
+    const unsigned char *bad = r->addr + at;
+    unsigned long below_addr = 0;
+    const unsigned char *below_end = NULL;
+    const void *below = sim_check_block_below(bad, pool, &below_addr, &below_end);
+    char what[160], kind[320], want[160], found[160];
+    unsigned char now[4 * sizeof(rt_ubase_t)];
+
+    unsigned long freed_addr = 0;
+    const void *freed = r->kind == RT_HW_META_LINK || r->kind == RT_HW_META_POOL_WORD
+                        ? sim_check_freed_holding(bad, pool, &freed_addr) : NULL;
+    const char *was = r->kind == RT_HW_META_LINK ? "were" : "was";
+
+    if (r->kind == RT_HW_META_CONTROL)
+        snprintf(what, sizeof what, "the %s's control block at 0x%08lx",
+                 pool ? "memory pool" : "heap", rt_sim_target_addr(r->block));
+    else if (r->kind == RT_HW_META_ZONE)
+        snprintf(what, sizeof what, "the slab zone header at 0x%08lx",
+                 rt_sim_target_addr(r->block));
+    else if (r->kind == RT_HW_META_HEADER)
+        snprintf(what, sizeof what, "the header of the block at 0x%08lx",
+                 rt_sim_target_addr(r->block));
+    else if (r->kind == RT_HW_META_LINK)
+        snprintf(what, sizeof what, "the free-list links of the free block at 0x%08lx",
+                 rt_sim_target_addr(r->block));
+    else
+        snprintf(what, sizeof what, "the header word of pool block 0x%08lx",
+                 rt_sim_target_addr(r->block));
+    /* The block right after the damaged record, when the damage is in the
+     * record's second half and a live block starts right where it ends: a
+     * write before that block (p[-1]) rather than one past a block below. */
+    const unsigned char *rec_end = r->addr + r->len;
+    unsigned long own_addr = 0;
+    const void *own = at >= r->len / 2
+                      ? sim_check_block_below(rec_end + 1, pool, &own_addr, NULL) : NULL;
+    if (own && own_addr != rt_sim_target_addr(rec_end))
+        own = NULL;
+    if (own)
+    {
+        below = own;
+        below_addr = own_addr;
+    }
+    /* A live block far below (free memory or other metadata between) is
+     * no likely culprit. */
+    if (!own && below && (size_t)(bad - below_end) > 4 * sizeof(void *))
+        below = NULL;
+
+    if (own && r->kind == RT_HW_META_HEADER)
+        snprintf(kind, sizeof kind, "%s underflow from the block at 0x%08lx: its own header "
+                 "was overwritten (a write before the block)", pool ? "memory pool" : "heap",
+                 own_addr);
+    else if (own)
+        snprintf(kind, sizeof kind, "%s underflow from the block at 0x%08lx: %s, just before "
+                 "it, %s overwritten", pool ? "memory pool" : "heap", own_addr, what, was);
+    else if (freed)
+        snprintf(kind, sizeof kind, "write after free into the block at 0x%08lx: %s %s "
+                 "overwritten", freed_addr, what, was);
+    else if (below)
+        snprintf(kind, sizeof kind, "%s overflow from the block at 0x%08lx: %s %s overwritten",
+                 pool ? "memory pool" : "heap", below_addr, what, was);
+    else
+        snprintf(kind, sizeof kind, "%s metadata overwritten: %s %s overwritten (no live "
+                 "block right below it: a stale or wild pointer)", pool ? "memory pool" : "heap",
+                 what, was);
+    sim_check_report_head(kind, call, ptr, site);
+
+    /* four words at most, from the word holding the first damaged byte */
+    size_t from = at - at % sizeof(void *);
+    size_t len = r->len - from < sizeof now ? r->len - from : sizeof now;
+    rt_hw_mem_enter();
+    meta_ram_copy(now, r->addr + from, len);
+    rt_hw_mem_leave();
+    meta_words(want, sizeof want, s->bytes + r->off + from, len);
+    meta_words(found, sizeof found, now, len);
+    sim_report("  damage 0x%08lx (%s, %lu bytes at 0x%08lx); from 0x%08lx:\n",
+               rt_sim_target_addr(bad), meta_kind_text(r->kind), (unsigned long)r->len,
+               rt_sim_target_addr(r->addr), rt_sim_target_addr(r->addr + from));
+    sim_report("         expected%s\n", want);
+    sim_report("         found   %s\n", found);
+    if (freed)
+        sim_check_report_record(freed);
+    if (freed && below)
+        sim_report("  below  0x%08lx, the live block just below (if it overflowed instead)\n",
+                   below_addr);
+    else if (below)
+        sim_check_report_record(below);
+    sim_check_stop();
+}
+
+void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int call,
+                       const void *ptr, struct rt_hw_mem_site site)
+{
+    const struct meta_set *s = meta_find(owner, 0);
+    const unsigned char *a = addr;
+    size_t i, end;
+
+    if (!s || s->n == 0)
+        return;
+    if (len == 0)
+    {
+        i = 0;
+        end = s->n;
+    }
+    else
+    {
+        i = meta_lower(s, a);
+        while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
+            i--;
+        end = meta_lower(s, a + len);
+    }
+    rt_hw_mem_enter();
+    for (; i < end; i++)
+    {
+        const struct meta_rec *r = &s->rec[i];
+        size_t at = meta_ram_diff(r->addr, s->bytes + r->off, r->len);
+        if (at < r->len)
+        {
+            rt_hw_mem_leave();
+            meta_report(s, r, at, call, ptr, site);
+        }
+    }
+    rt_hw_mem_leave();
+}
+
+void sim_meta_begin(int level)
+{
+    rt_hw_meta_enabled = level > 0;
+}
+
+void sim_meta_reset(void)
+{
+    for (size_t i = 0; i < meta.n; i++)
+    {
+        free(meta.set[i].rec);
+        free(meta.set[i].bytes);
+    }
+    free(meta.set);
+    memset(&meta, 0, sizeof meta);
+    rt_hw_meta_enabled = 0;
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Instructions per rt_malloc / rt_free, per heap algorithm and checking level.
+
+    bench_checked.py BENCH_CHECKED_EXE [HEAP ...]
+
+Runs BENCH_CHECKED_EXE HEAP LEVEL under callgrind for levels 0, 1 and 2,
+collecting only inside rt_malloc, then only inside rt_free
+(--toggle-collect, inclusive), and divides by the call counts the program
+prints.  One table row per heap (docs/benchmarks.md, "Checked mode").
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HEAPS = ["smallmem", "smallmem-classic", "slab", "memheap", "tlsf"]
+
+
+def collect(exe, heap, level, func):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        res = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+             "--toggle-collect=" + func, exe, heap, str(level)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+        m = re.search(r"malloc=(\d+) free=(\d+) rc=0", res.stdout)
+        if not m:
+            sys.exit("bench_checked.py: %s %s %d failed:\n%s%s"
+                     % (exe, heap, level, res.stdout, res.stderr))
+        with open(out) as f:
+            tot = re.search(r"^(?:totals|summary):\s*(\d+)", f.read(), re.M)
+        return int(tot.group(1)), int(m.group(1)), int(m.group(2))
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(__doc__)
+    exe = args.pop(0)
+    heaps = args or HEAPS
+    print("instructions per call (callgrind Ir, inclusive); level 0 = off, 1 = checked, 2 = strict")
+    print("%-17s %9s %9s %9s %9s %9s %9s" % ("heap", "malloc/0", "malloc/1", "malloc/2",
+                                              "free/0", "free/1", "free/2"))
+    for heap in heaps:
+        row = []
+        for func in ("rt_malloc", "rt_free"):
+            for level in (0, 1, 2):
+                ir, nm, nf = collect(exe, heap, level, func)
+                row.append(ir / (nm if func == "rt_malloc" else nf))
+        print("%-17s %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f" % tuple([heap] + row))
+
+
+if __name__ == "__main__":
+    main()
