@@ -10,36 +10,27 @@
  */
 #include <rthw.h>
 #include "heap.h"
+#include "kernel.h"
 
 /* The whole file: only with RT_USING_MEMHEAP (rtconfig.h), as on the target. */
 #ifdef RT_USING_MEMHEAP
 
-static void memheap_cmd_rule(int len)
+static void memheap_row(struct rt_object *obj)
 {
-    while (len-- > 0)
-        rt_kprintf("-");
+    struct rt_memheap *mh = (struct rt_memheap *)(void *)
+        ((char *)obj - offsetof(struct rt_memheap, parent));
+
+    rt_kprintf("%-*.*s %-010d %-013d %-05d\n", RT_NAME_MAX, RT_NAME_MAX, mh->parent.name,
+               (int)mh->pool_size, (int)mh->max_used_size, (int)mh->available_size);
 }
 
+/* The title, the rule and the row loop are every list command's
+ * (cmd.c, rt_msh_list_objects). */
 long list_memheap(void)
 {
-    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemHeap);
-    int maxlen = RT_NAME_MAX;
-
-    rt_kprintf("%-*.s  pool size  max used size available size\n", maxlen, "memheap");
-    memheap_cmd_rule(maxlen);
-    rt_kprintf(" ---------- ------------- --------------\n");
-    if (info == RT_NULL)
-        return 0;
-
-    for (rt_list_t *node = info->object_list.next; node != &info->object_list; node = node->next)
-    {
-        struct rt_memheap *mh = (struct rt_memheap *)(void *)
-            ((char *)node - offsetof(struct rt_memheap, parent.list));
-
-        rt_kprintf("%-*.*s %-010d %-013d %-05d\n", maxlen, RT_NAME_MAX, mh->parent.name,
-                   (int)mh->pool_size, (int)mh->max_used_size, (int)mh->available_size);
-    }
-    return 0;
+    return rt_msh_list_objects(RT_Object_Class_MemHeap, "memheap",
+                               "  pool size  max used size available size",
+                               " ---------- ------------- --------------", memheap_row);
 }
 
 static struct finsh_syscall memheap_cmd_list =

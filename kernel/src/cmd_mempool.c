@@ -14,6 +14,7 @@
 #include <rthw.h>
 #include <rtthread.h>
 #include "heap.h"
+#include "kernel.h"
 
 /* The whole file: only with RT_USING_MEMPOOL (rtconfig.h), as on the target. */
 #ifdef RT_USING_MEMPOOL
@@ -70,12 +71,9 @@ long list_mempool(void)
     const char *title = "mempool";
     struct mp_row row;
 
-    /* RT-Thread writes the title with "%-*.s"; its printf ignores a zero
-     * precision, so the title shows.  "%-*s" prints the same with ours. */
-    rt_kprintf("%-*s block total free suspend thread\n", RT_NAME_MAX, title);
-    for (int i = 0; i < RT_NAME_MAX; i++)
-        rt_kprintf("-");
-    rt_kprintf(" ----  ----  ---- --------------\n");
+    /* The title and rule of every list command (cmd.c); the rows are
+     * read under masked interrupts and printed after, so the loop is ours. */
+    rt_msh_list_title(title, " block total free suspend thread", " ----  ----  ---- --------------");
 
     if (info == RT_NULL)
         return 0;

@@ -54,4 +54,13 @@ rt_int32_t rt_ipc_time_left(rt_int32_t time, rt_tick_t since);
  * buffer is the caller's), unchecked runs and live buffers. */
 rt_bool_t rt_ipc_buffer_freed(struct rt_object *object, void *buffer, const char *func);
 
+/* The msh list commands' shape (cmd.c): the title line, then the rule,
+ * from the object kind `title`, its `columns` and the columns' `rule`. */
+void rt_msh_list_title(const char *title, const char *columns, const char *rule);
+/* The title, then row(obj) for every object of `klass`, newest first.
+ * Returns 0, as a list command does. */
+long rt_msh_list_objects(enum rt_object_class_type klass, const char *title,
+                         const char *columns, const char *rule,
+                         void (*row)(struct rt_object *obj));
+
 #endif

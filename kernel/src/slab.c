@@ -3,6 +3,15 @@
  * kernel slab allocator in origin): a page allocator, zones of equal-sized
  * chunks for small requests, whole pages for large ones.
  *
+ * Why one file of ~1,100 lines: each allocator is one file opening with its
+ * picture and numbered invariants (a project rule), and every part of it -
+ * page runs, zones, size classes, alloc/free/realloc, the walker and the
+ * checker (I1-I8, a third of the file), the system-heap entry - reads the
+ * same private layout (struct rt_slab, its zones and usage table).  Split,
+ * that layout would move into a shared header and the invariants away from
+ * the code they constrain.  The sections below follow the algorithm's
+ * order: layout, algorithm, invariants, then the code in the same order.
+ *
  * ------------------------------------------------------------------ layout
  *
  *   begin (aligned)   heap_start (page-aligned)                    heap_end

@@ -7,6 +7,15 @@
  * free lists indexed by two bitmaps is Masmano, Ripoll, Crespo and Real's
  * TLSF (2004).
  *
+ * Why one file of ~1,000 lines: each allocator is one file opening with its
+ * picture and numbered invariants (a project rule).  Its parts - the
+ * two-level index and free lists, regions, the API, the walker and the
+ * checker, the system-heap adapter - share one private block layout
+ * (header word, footer, index arithmetic) that the hot paths keep inline
+ * (rt_inline) for a constant instruction count; split, that layout would
+ * become a header every part includes and the invariants would leave the
+ * code they constrain.  The code follows the comment's order.
+ *
  * ------------------------------------------------------------- layout
  *
  * W = sizeof(rt_size_t) (4 on ILP32, 8 native), A = RT_ALIGN_SIZE (>= W).
