@@ -160,6 +160,34 @@ void *rt_sim_host_addr(unsigned long target)
     return NULL;
 }
 
+/* One region's host memory, anonymous and private.  A 32-bit ASan build
+ * run through qemu-user gets mappings from the very top of the 4 GiB space
+ * first, past the end of what ASan's shadow covers there ("unknown-crash"
+ * on the first write): there, ask for addresses below 3 GiB. */
+static unsigned char *map_region(size_t size)
+{
+#if defined(__SANITIZE_ADDRESS__) && UINTPTR_MAX == 0xFFFFFFFFu
+    static uintptr_t hint = 0x60000000u;
+    for (int tries = 0; tries < 64; tries++)
+    {
+        void *m = mmap((void *)hint, size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        hint += (size + 0xFFFFFu) & ~(uintptr_t)0xFFFFFu;
+        if (hint >= 0xB0000000u)
+            hint = 0x60000000u;
+        if (m == MAP_FAILED)
+            return NULL;
+        if ((uintptr_t)m + size <= 0xC0000000u)
+            return m;
+        munmap(m, size);
+    }
+    return NULL;
+#else
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+#endif
+}
+
 static int map_ram(void)
 {
     for (int i = 0; i < sim.board.nregions; i++)
@@ -168,10 +196,7 @@ static int map_ram(void)
         /* mmap, not malloc: to Valgrind and ASan a region is then no host
          * block, so they describe an address inside it by the simulated
          * blocks rtsim told them about (sim/annotate.c). */
-        unsigned char *mem = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
-                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mem == MAP_FAILED)
-            mem = NULL;
+        unsigned char *mem = map_region(r->size);
         if (!mem)
         {
             sim_report("rtsim: cannot allocate %zu bytes of host memory for region %s\n",

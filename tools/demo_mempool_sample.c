@@ -21,6 +21,7 @@
 #include <rtmm.h>
 
 #include "demos.h"
+#include "heapmap.h"
 
 #ifdef RTSIM_HAVE_MEMPOOL
 
@@ -46,7 +47,7 @@ static int count_block(const struct rt_mem_block *b, void *ctx)
     return 0;
 }
 
-static int draw_block(const struct rt_mem_block *b, void *ctx)
+HM_RAW static int draw_block(const struct rt_mem_block *b, void *ctx)
 {
     struct chain_ctx *c = ctx;
     int i = c->i++;

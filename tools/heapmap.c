@@ -21,13 +21,6 @@
 #include "heapmap.h"
 #include "xalloc.h"
 
-/* Functions that follow allocator links inside the simulated RAM, which
- * checked mode poisons for ASan (sim/annotate.c), are not instrumented. */
-#if defined(__SANITIZE_ADDRESS__)
-#define HM_RAW __attribute__((no_sanitize_address))
-#else
-#define HM_RAW
-#endif
 
 /* ----------------------------------------------------------- collect */
 

@@ -11,6 +11,14 @@
 
 #include <stdio.h>
 
+/* Functions that follow allocator links inside the simulated RAM, which
+ * checked mode poisons for ASan (sim/annotate.c), are not instrumented. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HM_RAW __attribute__((no_sanitize_address))
+#else
+#define HM_RAW
+#endif
+
 enum hm_kind { HM_DATA, HM_END, HM_CONTROL, HM_ZONE, HM_PAGES, HM_ZI, HM_UNMANAGED };
 
 struct hm_block
