@@ -147,6 +147,20 @@ static unsigned char *last_freed;      /* a stale pointer to aim at */
  * from the heap's start to just past its highest used block; just past a
  * live block (an overflow); inside the pool; or through the pointer freed
  * last (a write after free). */
+/* Is p inside one of the board's RAM regions?  The heap's range may span
+ * several regions (memheap): the bytes between them are no RAM, and on the
+ * host not even mapped. */
+static int in_ram(const rt_uint8_t *p)
+{
+    for (int i = 0; i < rt_sim_region_count(); i++)
+    {
+        const struct rt_sim_region *r = rt_sim_region(i);
+        if (p >= r->host && p < r->host + r->size)
+            return 1;
+    }
+    return 0;
+}
+
 static void corrupt(unsigned where, unsigned value)
 {
     struct range_ctx c = { NULL, NULL, NULL, 0 };
@@ -183,7 +197,7 @@ static void corrupt(unsigned where, unsigned value)
             at = last_freed + (where >> 2) % 64 - 16;
         break;
     }
-    if (at == NULL || at < c.lo || at >= c.hi)
+    if (at == NULL || at < c.lo || at >= c.hi || !in_ram(at))
         return;
 
     c.at = at;
