@@ -110,11 +110,15 @@ static int first_word(const char *line, char *word, size_t n)
 /* ------------------------------------------------------------ Ctrl-C */
 
 /* SIGINT cancels the line being read.  The signal may land on any host
- * thread of the simulation: it is passed on to the shell's, whose read()
- * it interrupts.  libedit prints the prompt before it switches the
- * terminal to raw mode, so a Ctrl-C may come while no read() is waiting:
- * the handler also writes a byte to a pipe, which the editor's character
- * reader (read_key) watches beside standard input. */
+ * thread of the simulation, and libedit prints the prompt before it
+ * switches the terminal to raw mode, so a Ctrl-C may come while no read()
+ * is waiting: the handler sets a flag and writes a byte to a pipe, which
+ * the shell's character readers (read_key, read_tty_line) poll beside
+ * standard input.  Only without that pipe is the signal passed on to the
+ * shell's thread, to interrupt its poll(): passing it on as well as
+ * writing the pipe delivered it twice, and under qemu-i386 the second
+ * delivery could come after the next prompt and cancel a line the user
+ * had not interrupted. */
 static volatile sig_atomic_t interrupted;
 static pthread_t reader;
 static int sigpipe[2] = { -1, -1 };
@@ -129,7 +133,7 @@ static void on_sigint(int sig)
             errno = saved;
         errno = saved;
     }
-    if (!pthread_equal(pthread_self(), reader))
+    else if (!pthread_equal(pthread_self(), reader))
         pthread_kill(reader, sig);
 }
 
@@ -386,7 +390,6 @@ static unsigned char complete(EditLine *el, int ch)
  * language is ASCII), or -1 when Ctrl-C came (see on_sigint). */
 static int read_key(EditLine *el, wchar_t *wc)
 {
-    (void)el;
     for (;;)
     {
         if (interrupted)
@@ -413,6 +416,20 @@ static int read_key(EditLine *el, wchar_t *wc)
                 continue;
             if (n <= 0)
                 return n == 0 ? 0 : -1;
+            if (ch == '\0')
+            {
+                /* libedit prints the prompt before it switches the
+                 * terminal to raw mode (el_wgetc calls tty_rawmode).  A
+                 * Ctrl-D typed in that instant meets the cooked line
+                 * discipline, which queues it as an end-of-file marker;
+                 * once raw mode is on, Linux's n_tty hands the marker
+                 * out as a NUL byte.  On an empty line that NUL is the
+                 * user's Ctrl-D: give libedit its Ctrl-D.  (A NUL on a
+                 * line with text stays Ctrl-@, libedit's set-mark.) */
+                const LineInfo *li = el_line(el);
+                if (li && li->lastchar == li->buffer)
+                    ch = 0x04;
+            }
             *wc = (wchar_t)ch;
             return 1;
         }
