@@ -2,7 +2,7 @@
  * shell.c - `rtsim shell`: RT-Thread's msh prompt over a simulated board.
  *
  * The shell is a simulated thread, "tshell" at FINSH_THREAD_PRIORITY (20,
- * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig.h), that
+ * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig_sim.h), that
  * reads standard input one line at a time.  A line
  * whose first word is a registered command (help, free, list_thread, ...,
  * and anything an application registered with MSH_CMD_EXPORT) runs through
