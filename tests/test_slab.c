@@ -561,6 +561,46 @@ static void test_system_slab(void **state)
     assert_int_equal(tu_run(&cfg, body_system_slab, NULL), RT_SIM_OK);
 }
 
+/* The 120 KiB heap of stm32f407 (29 pages after the control block) holds
+ * the usage table (1 page) and, after boot, the zones of the main thread's
+ * control block and stack (8 pages each).  `malloc 4096` opens a third
+ * zone, leaving 4 free pages; a 3000-byte request (class 3072, below the
+ * 8 KiB zone limit) needs a fresh 32 KiB zone and fails, exactly as in
+ * RT-Thread 4.1.x src/slab.c rt_slab_alloc (rt_slab_page_alloc of
+ * zone_size / RT_MM_PAGE_SIZE pages returns RT_NULL), while a larger
+ * 8192-byte request takes 2 whole pages and succeeds. */
+static void body_no_room_for_zone(void *arg)
+{
+    rt_size_t total, used, max;
+    void *a = rt_malloc(4096);
+    TU_EXPECT(a != NULL && (uintptr_t)a % PAGE == 0);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+    rt_memory_info(&total, &used, &max);
+    TU_EXPECT_INT((long)total, 118784);
+    TU_EXPECT(rt_malloc(3000) == NULL);             /* no 8 free pages in a row */
+    TU_EXPECT(rt_malloc(2049) == NULL);             /* class 2176: no zone either */
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+    void *c = rt_malloc(2000);                      /* class 2048: the boot stack's zone */
+    TU_EXPECT(c != NULL);
+    void *l = rt_malloc(8192);                      /* large: 2 of the 4 free pages */
+    TU_EXPECT(l != NULL && (uintptr_t)l % PAGE == 0);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+    rt_free(l);
+    rt_free(a);         /* the class's only zone stays on its list, not cached */
+    TU_EXPECT(rt_malloc(3000) == NULL);
+    rt_free(c);
+    TU_EXPECT_INT(rt_system_heap_check(), 0);
+}
+
+static void test_no_room_for_zone(void **state)
+{
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.board = "stm32f407";
+    cfg.heap = "slab";
+    assert_int_equal(tu_run(&cfg, body_no_room_for_zone, NULL), RT_SIM_OK);
+}
+
 
 /* ------------------------------------------ RT-Thread's slab_tc, in kind */
 
@@ -729,6 +769,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_free),
         cmocka_unit_test_setup(test_stress, setup),
         cmocka_unit_test(test_system_slab),
+        cmocka_unit_test(test_no_room_for_zone),
         cmocka_unit_test(test_rtthread_slab_tc),
     };
     if (argc > 1)

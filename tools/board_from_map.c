@@ -48,6 +48,14 @@
  * numbers with K/M suffixes, sums and differences, ORIGIN(R) / LENGTH(R) of
  * earlier regions, comments) gives the regions by the same rule M2; there
  * is no ZI end unless --zi-end gives an address.
+ *
+ * The file in order: reading lines and numbers, rule M2, the map file
+ * (its two parts), the linker script (a small recursive-descent reader of
+ * MEMORY), and the output (rule M3's ZI end, M4's used bytes, the board
+ * text).  Why one file (over ~900 lines): both inputs end in the same
+ * region table, the same rule M2 and the same output; the linker-script
+ * reader (about 220 lines) is the only part that could stand alone, and it
+ * shares the region table, the number reader and the error reporting.
  */
 #include <ctype.h>
 #include <errno.h>

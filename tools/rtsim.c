@@ -16,8 +16,12 @@
  * The files of tools/:
  *   rtsim.c       this dispatcher and the options every command shares
  *   scn_parse.c   the scenario language: lexer and parser (scenario.h)
- *   scn_run.c     runs statements inside a simulation: echo, expectations,
- *                 snapshots, the run's pictures
+ *   scn_run.c     runs statements inside a simulation: the run's state,
+ *                 echo, snapshots, threads and irqs, the run's pictures;
+ *                 its statement families: scn_mem.c (heaps, pools,
+ *                 malloc/free), scn_query.c (expect, check, stats, map,
+ *                 board, headers), scn_sync.c (semaphores, mutexes),
+ *                 scn_msg.c (mailboxes, message queues)
  *   scn_owner.c   who owns each block (read from the trace, plus variables)
  *   scn_heaps.c   the heap objects a scenario makes, per algorithm
  *   heapmap.c     snapshots from the kernel's walkers

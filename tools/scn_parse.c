@@ -7,6 +7,34 @@
  * 0x hex, optional K = x1024), "strings" with \" and \\ escapes, and the
  * operators = == != < <= > >=.  Every error names FILE:LINE:COL and what
  * was expected there.
+ *
+ *   text ─ one line at a time ─▶ lexer (next: one token of lookahead)
+ *        ─▶ parse_line: one statement, the keyword's own rule
+ *        ─▶ parse_text: links it into the open block's list
+ *
+ *   prog->first ─▶ stmt ─▶ thread t1 ─▶ stmt ─▶ ...      (next: same level)
+ *                            └ body ─▶ stmt ─▶ irq at 5 ─▶ ...
+ *                                                └ body ─▶ stmt
+ *
+ * Rules:
+ *   P1  A statement is one line: after its last operand the lexer must be
+ *       at the end of the line (end_of_line), else "expected end of line".
+ *   P2  `thread` and `irq at` open a block; `end` closes the innermost.
+ *       parse_state keeps one tail pointer per open level (at most
+ *       MAX_DEPTH), so a statement is appended in O(1) to its own list.
+ *       An `end` with nothing open, a block still open at the end of the
+ *       file (the error points just past the last line), and `thread` or
+ *       `irq` inside an irq body are errors.
+ *   P3  The first error ends the parse (-1); the statements of a failed
+ *       line are freed before returning.
+ *   P4  `rtsim shell` parses line by line (scn_parse_lines): an open block
+ *       is kept between calls and handed over whole once its `end` comes.
+ *
+ * Why one file (over ~900 lines): the lexer and token helpers above the
+ * statement rules are a third of it and serve only parse_line; parse_line
+ * is one switch over the keywords, the grammar a reader wants in one
+ * place (docs/scenarios.md follows its order).  A new statement is a case
+ * there, a keyword in scn_keywords, and its family's file in scn_*.c.
  */
 #include <ctype.h>
 #include <errno.h>

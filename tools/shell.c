@@ -2,7 +2,7 @@
  * shell.c - `rtsim shell`: RT-Thread's msh prompt over a simulated board.
  *
  * The shell is a simulated thread, "tshell" at FINSH_THREAD_PRIORITY (20,
- * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig.h), that
+ * as RT-Thread's finsh) with FINSH_THREAD_STACK_SIZE (rtconfig_sim.h), that
  * reads standard input one line at a time.  A line
  * whose first word is a registered command (help, free, list_thread, ...,
  * and anything an application registered with MSH_CMD_EXPORT) runs through
@@ -144,16 +144,16 @@ static void drain_sigpipe(void)
         ;
 }
 
-/* One line from a terminal in its own (cooked) mode, byte by byte, while
- * watching for Ctrl-C.  Returns 0, 1 when Ctrl-C cancelled the line, -1
- * at the end of input. */
-static int read_tty_line(char *line, size_t n)
+/* Wait until standard input has a byte (or hung up) while watching for
+ * Ctrl-C, for both character readers (read_tty_line, read_key).  Returns
+ * 1 when input is ready, 0 when Ctrl-C came (`interrupted` set, or the
+ * signal pipe had a byte: drained), -1 when poll fails. */
+static int wait_input(void)
 {
-    size_t k = 0;
     for (;;)
     {
         if (interrupted)
-            return 1;
+            return 0;
         struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
         int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
         if (r < 0)
@@ -165,10 +165,26 @@ static int read_tty_line(char *line, size_t n)
         if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
         {
             drain_sigpipe();
-            return 1;
+            return 0;
         }
-        if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+            return 1;
+    }
+}
+
+/* One line from a terminal in its own (cooked) mode, byte by byte, while
+ * watching for Ctrl-C.  Returns 0, 1 when Ctrl-C cancelled the line, -1
+ * at the end of input. */
+static int read_tty_line(char *line, size_t n)
+{
+    size_t k = 0;
+    for (;;)
+    {
+        int w = wait_input();
+        if (w == 0)
+            return 1;
+        if (w < 0)
+            return -1;
         char ch;
         ssize_t got = read(0, &ch, 1);
         if (got < 0 && errno == EINTR)
@@ -392,47 +408,33 @@ static int read_key(EditLine *el, wchar_t *wc)
 {
     for (;;)
     {
-        if (interrupted)
+        int w = wait_input();
+        if (w == 0)
+            interrupted = 1;    /* it may have come through the pipe alone */
+        if (w <= 0)
             return -1;
-        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 } };
-        int r = poll(p, sigpipe[0] >= 0 ? 2 : 1, -1);
-        if (r < 0)
+        unsigned char ch;
+        ssize_t n = read(0, &ch, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n == 0 ? 0 : -1;
+        if (ch == '\0')
         {
-            if (errno == EINTR)
-                continue;
-            return -1;
+            /* libedit prints the prompt before it switches the
+             * terminal to raw mode (el_wgetc calls tty_rawmode).  A
+             * Ctrl-D typed in that instant meets the cooked line
+             * discipline, which queues it as an end-of-file marker;
+             * once raw mode is on, Linux's n_tty hands the marker
+             * out as a NUL byte.  On an empty line that NUL is the
+             * user's Ctrl-D: give libedit its Ctrl-D.  (A NUL on a
+             * line with text stays Ctrl-@, libedit's set-mark.) */
+            const LineInfo *li = el_line(el);
+            if (li && li->lastchar == li->buffer)
+                ch = 0x04;
         }
-        if (sigpipe[0] >= 0 && (p[1].revents & POLLIN))
-        {
-            drain_sigpipe();
-            interrupted = 1;
-            return -1;
-        }
-        if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-        {
-            unsigned char ch;
-            ssize_t n = read(0, &ch, 1);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return n == 0 ? 0 : -1;
-            if (ch == '\0')
-            {
-                /* libedit prints the prompt before it switches the
-                 * terminal to raw mode (el_wgetc calls tty_rawmode).  A
-                 * Ctrl-D typed in that instant meets the cooked line
-                 * discipline, which queues it as an end-of-file marker;
-                 * once raw mode is on, Linux's n_tty hands the marker
-                 * out as a NUL byte.  On an empty line that NUL is the
-                 * user's Ctrl-D: give libedit its Ctrl-D.  (A NUL on a
-                 * line with text stays Ctrl-@, libedit's set-mark.) */
-                const LineInfo *li = el_line(el);
-                if (li && li->lastchar == li->buffer)
-                    ch = 0x04;
-            }
-            *wc = (wchar_t)ch;
-            return 1;
-        }
+        *wc = (wchar_t)ch;
+        return 1;
     }
 }
 

@@ -37,34 +37,14 @@
 #endif
 #endif
 
-#ifndef RT_THREAD_PRIORITY_MAX
-#define RT_THREAD_PRIORITY_MAX 32
-#endif
-
-#ifndef RT_TICK_PER_SECOND
-#define RT_TICK_PER_SECOND 1000
-#endif
-
-/* Idle thread stack (bookkeeping only: host threads have host stacks). */
-#ifndef IDLE_THREAD_STACK_SIZE
-#define IDLE_THREAD_STACK_SIZE 256
-#endif
-
-/* The "main" thread RT-Thread creates to run the application. */
-#ifndef RT_MAIN_THREAD_STACK_SIZE
-#define RT_MAIN_THREAD_STACK_SIZE 2048
-#endif
-#ifndef RT_MAIN_THREAD_PRIORITY
-#define RT_MAIN_THREAD_PRIORITY (RT_THREAD_PRIORITY_MAX / 3)
-#endif
-
-/* Entries of the system heap's owner-name side table (memtrace shows which
- * thread allocated each block; the 4.1 header has no room for it).  A power
- * of two: 2048 entries take 16 KiB on a 64-bit host, 12 KiB on ILP32; a
- * bare-metal build of kernel/ can choose fewer. */
-#ifndef RT_MEM_OWNER_SLOTS
-#define RT_MEM_OWNER_SLOTS 2048
-#endif
+/* The other value knobs (RT_THREAD_PRIORITY_MAX 32, RT_TICK_PER_SECOND 1000,
+ * IDLE_THREAD_STACK_SIZE 256, RT_MAIN_THREAD_STACK_SIZE 2048,
+ * RT_MAIN_THREAD_PRIORITY, RT_IDLE_HOOK_LIST_SIZE 4, FINSH_THREAD_PRIORITY 20,
+ * FINSH_THREAD_STACK_SIZE 4096, RT_DEBUG_CONTEXT_CHECK, and rtsim's
+ * RT_MEM_OWNER_SLOTS 2048) are RT-Thread's Kconfig defaults, and rtsim keeps
+ * them: rtconfig_sim.h decides each of them, for this file and for a BSP's
+ * alike.  This file sets only the values where rtsim's own configuration
+ * differs from those defaults (RT_NAME_MAX, RT_ALIGN_SIZE, RT_CONSOLEBUF_SIZE). */
 
 #ifndef RT_CONSOLEBUF_SIZE
 #define RT_CONSOLEBUF_SIZE 256
@@ -77,7 +57,6 @@
 #define RT_USING_HOOK
 #define RT_HOOK_USING_FUNC_PTR
 #define RT_USING_IDLE_HOOK
-#define RT_IDLE_HOOK_LIST_SIZE 4
 #define RT_USING_TIMER_SOFT_NOT_USED
 #define RT_USING_SEMAPHORE
 #define RT_USING_MUTEX
@@ -98,11 +77,8 @@
 #define RT_USING_USER_MAIN
 #define RT_USING_FINSH
 #define FINSH_USING_MSH
-#define FINSH_THREAD_PRIORITY 20
-#define FINSH_THREAD_STACK_SIZE 4096
 #define RT_USING_UTEST
 #define RT_DEBUG
-#define RT_DEBUG_CONTEXT_CHECK 1
 #define RT_USING_CONSOLE
 
 #endif /* RT_CONFIG_H__ */

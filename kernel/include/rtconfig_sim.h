@@ -3,10 +3,12 @@
  * BSP's given with `meson setup -Drtconfig=FILE`), included by rtdef.h
  * right after <rtconfig.h>.
  *
- * 1. Defaults for the knobs a BSP's Kconfig output may leave out (rtsim
- *    additions such as RT_MEM_OWNER_SLOTS, or RT-Thread knobs whose menu
- *    was not shown).  Each one is what RT-Thread 4.1's Kconfig defaults to
- *    (src/Kconfig, components/finsh/Kconfig) unless marked "rtsim".
+ * 1. Defaults for the knobs a configuration leaves out (rtsim additions
+ *    such as RT_MEM_OWNER_SLOTS, RT-Thread knobs whose menu was not shown,
+ *    and those rtsim's own rtconfig.h leaves to this file): the one place
+ *    each default is decided.  Each one is what RT-Thread 4.1's Kconfig
+ *    defaults to (src/Kconfig, components/finsh/Kconfig) unless marked
+ *    "rtsim".
  * 2. Checks of values rtsim cannot honour: a compile error naming the knob
  *    (meson setup runs the same checks first: kernel/rtconfig.py).
  * 3. RT_SIM_DEFAULT_HEAP: the system heap algorithm the configuration
@@ -54,8 +56,11 @@
 #ifndef RT_CONSOLEBUF_SIZE
 #define RT_CONSOLEBUF_SIZE 128
 #endif
-/* rtsim: entries of the system heap's owner-name side table (a power of
- * two; see kernel/src/kheap.c). */
+/* rtsim: entries of the system heap's owner-name side table (memtrace
+ * shows which thread allocated each block; the 4.1 header has no room for
+ * it; see kernel/src/kheap.c).  A power of two: 2048 entries take 16 KiB on
+ * a 64-bit host, 12 KiB on ILP32; a bare-metal build of kernel/ can choose
+ * fewer. */
 #ifndef RT_MEM_OWNER_SLOTS
 #define RT_MEM_OWNER_SLOTS 2048
 #endif

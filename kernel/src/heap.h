@@ -42,6 +42,29 @@ struct rt_heap_algorithm
     rt_uint8_t free_head_words, free_tail_words;
 };
 
+/* Shared by the algorithms whose handle is a struct rt_memory (small mem in
+ * both header layouts, slab, tlsf; memheap keeps its own counters). */
+/* Their info(): the object's total, used and peak. */
+rt_inline void rt_heap_memory_info(void *heap, rt_size_t *total, rt_size_t *used,
+                                   rt_size_t *max_used)
+{
+    const struct rt_memory *m = (const struct rt_memory *)heap;
+
+    if (total != RT_NULL)
+        *total = m->total;
+    if (used != RT_NULL)
+        *used = m->used;
+    if (max_used != RT_NULL)
+        *max_used = m->max;
+}
+
+/* The first thing each of their checkers asks: is m a live, statically
+ * initialised memory object (rt_object_init with RT_Object_Class_Memory)? */
+rt_inline rt_bool_t rt_heap_memory_is_static(const struct rt_memory *m)
+{
+    return m->parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
+}
+
 /* Register the memory shell commands (free, list_mem, memtrace) with
  * rt_msh_register; called once by the boot code (kernel/src/cmd_mem.c). */
 void rt_mem_cmd_register(void);

@@ -37,6 +37,24 @@
  *       stored in the word below the aligned one.
  *   K7  rt_system_heap_deinit forgets everything (algorithm choice, heap,
  *       lock, hooks, statistics) so the next boot starts fresh.
+ *   K8-K10 (checked mode: pointers validated before the algorithm sees
+ *       them, metadata accesses bracketed for Valgrind, fault injection)
+ *       open the "checked mode" section; K11 (the metadata shadow) opens
+ *       its own.  rtsim additions, all of them.
+ *
+ * The file in order: helpers (K3's context check), the memtrace owner
+ * table (RT-Thread keeps those four name bytes in each header; an
+ * open-addressing table keyed by the data pointer here), the metadata
+ * shadow (K11), selection and life (K1, K2, K7), hooks (K4), checked mode
+ * (K8-K10), the heap API (rt_malloc ... rt_free_align, K5, K6), and
+ * statistics, check and walk.
+ *
+ * Why one file (over ~900 lines): every entry point runs the same
+ * sequence (context check, lock, checked-mode validation, algorithm call,
+ * shadow record, hooks, trace, unlock) over state no other file may touch
+ * (the chosen algorithm, the heap object, its lock, the owner table);
+ * split, that state would need an internal header and the sequence would
+ * be read across files.  The algorithms themselves are behind heap.h.
  */
 #include <rtthread.h>
 #include <rthw.h>

@@ -406,7 +406,7 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_alloc,
     smem_sys_realloc,
     smem_sys_free,
-    smem_sys_info,
+    rt_heap_memory_info,
     smem_sys_check,
     smem_sys_walk,
     smem_sys_usable,

@@ -374,7 +374,7 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     cls_sys_alloc,
     cls_sys_realloc,
     cls_sys_free,
-    smem_sys_info,
+    rt_heap_memory_info,
     cls_sys_check,
     cls_sys_walk,
     cls_sys_usable,

@@ -766,7 +766,7 @@ void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx)
 
 static int slab_check_control(const struct rt_slab *slab)
 {
-    if (slab->parent.parent.type != (RT_Object_Class_Memory | RT_Object_Class_Static))
+    if (!rt_heap_memory_is_static(&slab->parent))
         return 1;
     if (slab->parent.algorithm == RT_NULL || rt_strcmp(slab->parent.algorithm, "slab") != 0)
         return 1;
@@ -1031,17 +1031,6 @@ static void slab_sys_free(void *heap, void *ptr)
     rt_slab_free((rt_slab_t)heap, ptr);
 }
 
-static void slab_sys_info(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
-{
-    rt_slab_t m = (rt_slab_t)heap;
-    if (total != RT_NULL)
-        *total = m->total;
-    if (used != RT_NULL)
-        *used = m->used;
-    if (max_used != RT_NULL)
-        *max_used = m->max;
-}
-
 static int slab_sys_check(void *heap)
 {
     return rt_slab_check((rt_slab_t)heap);
@@ -1088,7 +1077,7 @@ const struct rt_heap_algorithm rt_heap_slab =
     .alloc = slab_sys_alloc,
     .realloc = slab_sys_realloc,
     .free = slab_sys_free,
-    .info = slab_sys_info,
+    .info = rt_heap_memory_info,
     .check = slab_sys_check,
     .walk = slab_sys_walk,
     .usable = slab_sys_usable,

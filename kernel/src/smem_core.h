@@ -162,8 +162,7 @@ rt_inline void smem_set_prev(struct SMEM_HEAP *m, rt_size_t off, rt_size_t prev)
 /* Is m a live small-mem heap object (static, class Memory)? */
 rt_inline rt_bool_t smem_is_heap(const struct SMEM_HEAP *m)
 {
-    return m != RT_NULL &&
-           m->parent.parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
+    return m != RT_NULL && rt_heap_memory_is_static(&m->parent);
 }
 
 /* Lay out an empty heap: control block m, blocks over [begin, end) (both
@@ -514,16 +513,5 @@ static rt_size_t smem_usable(struct SMEM_HEAP *m, void *ptr, const void **lo, co
     return cap;
 }
 
-static void smem_sys_info(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
-{
-    rt_smem_t m = (rt_smem_t)heap;
-
-    if (total)
-        *total = m->total;
-    if (used)
-        *used = m->used;
-    if (max_used)
-        *max_used = m->max;
-}
 
 #endif

@@ -759,7 +759,7 @@ static rt_bool_t tlsf_in_region(const struct tlsf_heap *h, rt_ubase_t p)
 
 static int tlsf_check_control(const struct tlsf_heap *h)
 {
-    if (h->parent.parent.type != (RT_Object_Class_Memory | RT_Object_Class_Static)
+    if (!rt_heap_memory_is_static(&h->parent)
         || h->parent.algorithm != tlsf_algorithm_name)
         return 1;
     if (h->rows < 1 || h->rows > TLSF_WORD_BITS - 1 - TLSF_SL_SHIFT - TLSF_A_SHIFT
@@ -949,18 +949,6 @@ static void tlsf_heap_free(void *heap, void *ptr)
     rt_tlsf_free((rt_tlsf_t)heap, ptr);
 }
 
-static void tlsf_heap_info(void *heap, rt_size_t *total, rt_size_t *used, rt_size_t *max_used)
-{
-    rt_tlsf_t m = (rt_tlsf_t)heap;
-
-    if (total != RT_NULL)
-        *total = m->total;
-    if (used != RT_NULL)
-        *used = m->used;
-    if (max_used != RT_NULL)
-        *max_used = m->max;
-}
-
 static int tlsf_heap_check(void *heap)
 {
     return rt_tlsf_check((rt_tlsf_t)heap);
@@ -1006,7 +994,7 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_heap_alloc,
     tlsf_heap_realloc,
     tlsf_heap_free,
-    tlsf_heap_info,
+    rt_heap_memory_info,
     tlsf_heap_check,
     tlsf_heap_walk,
     tlsf_heap_usable,
