@@ -34,6 +34,7 @@ struct sim_ctx
     jmp_buf         exit_jmp;   /* where a leaving thread unwinds to */
     unsigned        polls;      /* consecutive clock polls (busy-wait) */
     struct sim_ctx *next;       /* on sim.live or sim.zombies */
+    struct sim_ctx **pprev;     /* on sim.live: the link pointing at us */
 };
 
 /* A raised interrupt: one slot of the pending heap (port.c, rule 8). */
