@@ -32,6 +32,9 @@
  *     with the cycle; no cycle: RT_SIM_EWAITING (OK with cfg.waiting_ok).
  *  7. The host thread waits for the end of the run on the watchdog's lock,
  *     not on sim_lock (watchdog.c).
+ *  8. Raised interrupts wait in a binary heap ordered by tick (modulo the
+ *     counter's range), then raising order; the head is the next one due.
+ *     Raising and delivering one is O(log n) (see irq_push).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -101,17 +104,17 @@ static void ctx_park(struct sim_ctx *self)
     self->polls = 0;
 }
 
-static void ctx_unlink(struct sim_ctx **list, struct sim_ctx *c)
+/* Take `c` off sim.live in O(1) (a run with thousands of threads ends
+ * them all: a walk per thread made that quadratic, issue 19). */
+static void ctx_unlink_live(struct sim_ctx *c)
 {
-    for (struct sim_ctx **pp = list; *pp; pp = &(*pp)->next)
-    {
-        if (*pp == c)
-        {
-            *pp = c->next;
-            c->next = NULL;
-            return;
-        }
-    }
+    if (!c->pprev)
+        return;
+    *c->pprev = c->next;
+    if (c->next)
+        c->next->pprev = c->pprev;
+    c->next = NULL;
+    c->pprev = NULL;
 }
 
 static void ctx_destroy(struct sim_ctx *c)
@@ -136,7 +139,7 @@ static void join_zombies(void)
 static void ctx_kill(struct sim_ctx *victim)
 {
     struct sim_ctx *self = sim_self;
-    ctx_unlink(&sim.live, victim);
+    ctx_unlink_live(victim);
     victim->kill = 1;
     victim->killer = self;
     ctx_wake(victim);
@@ -208,6 +211,9 @@ rt_uint8_t *rt_hw_stack_init(void *tentry, void *parameter, rt_uint8_t *stack_ad
     }
     c->has_thread = 1;
     c->next = sim.live;
+    if (sim.live)
+        sim.live->pprev = &c->next;
+    c->pprev = &sim.live;
     sim.live = c;
     return (rt_uint8_t *)c;
 }
@@ -238,7 +244,7 @@ static void switch_contexts(rt_ubase_t from_sp, rt_ubase_t to_sp)
     sim_cpu_give();
     if ((thread_of(from_sp)->stat & RT_THREAD_STAT_MASK) == RT_THREAD_CLOSE)
     {
-        ctx_unlink(&sim.live, from);
+        ctx_unlink_live(from);
         from->next = sim.zombies;
         sim.zombies = from;
         ctx_wake(to);
@@ -377,8 +383,8 @@ static void deliver_due_irqs(void);
 void rt_hw_interrupt_enable(rt_base_t level)
 {
     sim.irq_masked = (int)level;
-    if (!level && sim.booted && sim.irqs && rt_interrupt_get_nest() == 0 &&
-        (rt_tick_t)(rt_tick_get_raw() - sim.irqs->tick) < RT_TICK_MAX / 2)
+    if (!level && sim.booted && sim.irqs.n && rt_interrupt_get_nest() == 0 &&
+        (rt_tick_t)(rt_tick_get_raw() - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
         deliver_due_irqs();
     /* A tick the CPU model held back while interrupts were masked. */
     if (!level && sim_cpu_budget <= 0 && sim.cpu_hz)
@@ -409,16 +415,92 @@ static void run_interrupt(void (*isr)(void *), void *param)
         rt_thread_signal_check();
 }
 
+/* Rule 8: the pending interrupts are a binary min-heap ordered by
+ * (tick - ref, seq).  ref is a tick at or before every pending one (the
+ * earliest raised tick when the heap was empty or a tick raised before
+ * it; the head's tick after each delivery), so ticks compare modulo the
+ * counter's range like everywhere else, and the order of two pending
+ * interrupts never changes while they wait: raising or delivering one is
+ * O(log n).  seq numbers raising order: equal ticks run first-raised
+ * first. */
+static int irq_before(const struct sim_irq *a, const struct sim_irq *b, rt_tick_t ref)
+{
+    rt_tick_t ka = a->tick - ref, kb = b->tick - ref;
+    return ka != kb ? ka < kb : a->seq < b->seq;
+}
+
+static void irq_sift_down(struct sim_irq_queue *q, size_t i)
+{
+    struct sim_irq e = q->slot[i];
+    for (;;)
+    {
+        size_t c = 2 * i + 1;
+        if (c >= q->n)
+            break;
+        if (c + 1 < q->n && irq_before(&q->slot[c + 1], &q->slot[c], q->ref))
+            c++;
+        if (!irq_before(&q->slot[c], &e, q->ref))
+            break;
+        q->slot[i] = q->slot[c];
+        i = c;
+    }
+    q->slot[i] = e;
+}
+
+/* Add one; 0, or -1 out of memory. */
+static int irq_push(struct sim_irq_queue *q, rt_tick_t tick, void (*isr)(void *), void *param)
+{
+    if (q->n == q->cap)
+    {
+        size_t cap = q->cap ? 2 * q->cap : 64;
+        struct sim_irq *slot = cap > ((size_t)-1) / sizeof *slot ? NULL
+                             : realloc(q->slot, cap * sizeof *slot);
+        if (!slot)
+            return -1;
+        q->slot = slot;
+        q->cap = cap;
+    }
+    /* A tick before ref becomes ref: every pending key grows by the same
+     * amount, their order stays. */
+    if (q->n == 0 || (rt_tick_t)((rt_tick_t)(q->ref - tick) - 1) < RT_TICK_MAX / 2 - 1)
+        q->ref = tick;
+    struct sim_irq e = { tick, q->seq++, isr, param };
+    size_t i = q->n++;
+    while (i > 0 && irq_before(&e, &q->slot[(i - 1) / 2], q->ref))
+    {
+        q->slot[i] = q->slot[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->slot[i] = e;
+    return 0;
+}
+
+/* Remove the head (q->n > 0). */
+static struct sim_irq irq_pop(struct sim_irq_queue *q)
+{
+    struct sim_irq head = q->slot[0];
+    if (--q->n > 0)
+    {
+        q->slot[0] = q->slot[q->n];
+        irq_sift_down(q, 0);
+        /* The new head is the earliest: every key shrinks alike. */
+        q->ref = q->slot[0].tick;
+    }
+    return head;
+}
+
+void sim_irqs_free(struct sim_irq_queue *q)
+{
+    free(q->slot);
+    memset(q, 0, sizeof *q);
+}
+
 static void deliver_due_irqs(void)
 {
-    while (sim.irqs && (rt_tick_t)(rt_tick_get_raw() - sim.irqs->tick) < RT_TICK_MAX / 2)
+    while (sim.irqs.n && (rt_tick_t)(rt_tick_get_raw() - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
     {
-        struct sim_irq *e = sim.irqs;
-        sim.irqs = e->next;
-        void (*isr)(void *) = e->isr;
-        void *param = e->param;
-        free(e);
-        run_interrupt(isr, param);
+        struct sim_irq e = irq_pop(&sim.irqs);
+        run_interrupt(e.isr, e.param);
     }
 }
 
@@ -477,30 +559,13 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param)
         fflush(err);
         return -1;
     }
-    struct sim_irq *e = malloc(sizeof *e);
-    if (!e)
-        return -1;
-    e->tick = tick;
-    e->isr = isr;
-    e->param = param;
-    /* Sorted by tick relative to now; equal ticks keep raising order. */
-    rt_tick_t now = sim.running ? rt_tick_get_raw() : 0;
-    struct sim_irq **pp = &sim.irqs;
-    while (*pp && (rt_tick_t)((*pp)->tick - now) <= (rt_tick_t)(tick - now))
-        pp = &(*pp)->next;
-    e->next = *pp;
-    *pp = e;
-    return 0;
-}
-
-static void free_irqs(void)
-{
-    while (sim.irqs)
+    if (irq_push(&sim.irqs, tick, isr, param) != 0)
     {
-        struct sim_irq *e = sim.irqs;
-        sim.irqs = e->next;
-        free(e);
+        fprintf(err, "rtsim: rt_sim_irq_at: out of host memory\n");
+        fflush(err);
+        return -1;
     }
+    return 0;
 }
 
 /* ---------------------------------------------------------------- time */
@@ -747,7 +812,7 @@ void rt_hw_cpu_idle(void)
     foreign_thread_honour();
 
     rt_tick_t now = rt_tick_get_raw();
-    if (sim.irqs && (rt_tick_t)(now - sim.irqs->tick) < RT_TICK_MAX / 2)
+    if (sim.irqs.n && (rt_tick_t)(now - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
     {
         deliver_due_irqs();
         return;
@@ -763,9 +828,9 @@ void rt_hw_cpu_idle(void)
         wait = d >= RT_TICK_MAX / 2 ? 0 : d;
         have = 1;
     }
-    if (sim.irqs)
+    if (sim.irqs.n)
     {
-        rt_tick_t d = sim.irqs->tick - now;
+        rt_tick_t d = sim.irqs.slot[0].tick - now;
         if (!have || d < wait)
             wait = d;
         have = 1;
@@ -777,8 +842,11 @@ void rt_hw_cpu_idle(void)
         end_with_waiters("every remaining thread waits for something no thread, timer or "
                          "interrupt will give");
     }
-    if (sim.cfg.stall_ticks && live_thread_count() > 0 &&
-        (rt_tick_t)(now - sim.last_run_tick) >= sim.cfg.stall_ticks && !some_thread_times_out())
+    /* The tick test first: the two walks over every thread run only when
+     * a stall is possible (an idle pass per timer tick must not cost
+     * O(threads), issue 19). */
+    if (sim.cfg.stall_ticks && (rt_tick_t)(now - sim.last_run_tick) >= sim.cfg.stall_ticks &&
+        live_thread_count() > 0 && !some_thread_times_out())
     {
         char why[128];
         snprintf(why, sizeof why, "for %lu ticks only timers have fired; every thread waits "
@@ -888,6 +956,6 @@ void sim_port_teardown(void)
     while (sim.live)
         ctx_kill(sim.live);
     join_zombies();
-    free_irqs();
+    sim_irqs_free(&sim.irqs);
     sim.booted = 0;
 }

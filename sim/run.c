@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "sim.h"
 #include "heap.h"
@@ -188,6 +189,61 @@ static unsigned char *map_region(size_t size)
 #endif
 }
 
+/* The power-on garbage at byte k of a region.  It repeats every
+ * POWER_ON_PERIOD bytes ((k * 31) mod 2048 decides it, 31 being odd). */
+#define POWER_ON_PERIOD 2048u
+static unsigned char power_on_byte(size_t k)
+{
+    return (unsigned char)(0xA5 ^ (k * 31 >> 3));
+}
+
+/* A big region pays only for the pages the run touches (issue 19): the
+ * same garbage, but from one chunk of POWER_ON_CHUNK bytes of it, made
+ * once in a memory file and mapped private and copy-on-write over every
+ * chunk of the region.  A page the run never touches costs nothing; one
+ * it only reads shares the file's page; one it writes becomes its own.
+ * Every byte reads exactly what the byte-by-byte fill would have written,
+ * so what a run sees (and checked mode with it) is unchanged.  Regions
+ * under two chunks, and hosts without memfd_create, are filled byte by
+ * byte.  Returns 0, or -1 (nothing changed) to fill by hand. */
+#define POWER_ON_CHUNK (8u << 20)
+_Static_assert(POWER_ON_CHUNK % POWER_ON_PERIOD == 0, "a chunk holds whole periods");
+static int power_on_lazily(unsigned char *mem, size_t size)
+{
+    if (size < 2 * (size_t)POWER_ON_CHUNK)
+        return -1;
+    int fd = memfd_create("rtsim-power-on", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int ok = ftruncate(fd, POWER_ON_CHUNK) == 0;
+    unsigned char *chunk = ok ? mmap(NULL, POWER_ON_CHUNK, PROT_READ | PROT_WRITE, MAP_SHARED,
+                                     fd, 0) : MAP_FAILED;
+    if (chunk == MAP_FAILED)
+    {
+        close(fd);
+        return -1;
+    }
+    for (size_t k = 0; k < POWER_ON_PERIOD; k++)
+        chunk[k] = power_on_byte(k);
+    for (size_t k = POWER_ON_PERIOD; k < POWER_ON_CHUNK; k += k)
+        memcpy(chunk + k, chunk, k < POWER_ON_CHUNK - k ? k : POWER_ON_CHUNK - k);
+    munmap(chunk, POWER_ON_CHUNK);
+    /* MAP_FIXED replaces the region's own anonymous pages, chunk by chunk;
+     * page sizes divide the chunk, so every chunk starts on a page. */
+    size_t off = 0;
+    for (; off < size; off += POWER_ON_CHUNK)
+    {
+        size_t len = size - off < POWER_ON_CHUNK ? size - off : POWER_ON_CHUNK;
+        if (mmap(mem + off, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
+            MAP_FAILED)
+            break;
+    }
+    close(fd);
+    /* A chunk not mapped: the fill by hand writes every byte, whichever
+     * private pages (the file's or the anonymous ones) are there. */
+    return off < size ? -1 : 0;
+}
+
 static int map_ram(void)
 {
     for (int i = 0; i < sim.board.nregions; i++)
@@ -205,8 +261,11 @@ static int map_ram(void)
         }
         /* RAM holds garbage at power-on (deterministic garbage, so runs
          * repeat); .data + .bss is zeroed by the startup code. */
-        for (size_t k = 0; k < r->size; k++)
-            mem[k] = (unsigned char)(0xA5 ^ (k * 31 >> 3));
+        if (power_on_lazily(mem, r->size) != 0)
+        {
+            for (size_t k = 0; k < r->size; k++)
+                mem[k] = power_on_byte(k);
+        }
         if (i == sim.board.zi_region)
             memset(mem, 0, sim.board.zi_size);
         sim.region_mem[i] = mem;
@@ -306,7 +365,7 @@ int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), v
     }
     CHECK_PT(pthread_mutex_lock(&sim_lock));
 
-    struct sim_irq *raised = sim.irqs;   /* raised before the run: keep */
+    struct sim_irq_queue raised = sim.irqs;   /* raised before the run: keep */
     memset(&sim, 0, sizeof sim);
     sim.irqs = raised;
     if (cfg)
@@ -403,12 +462,7 @@ teardown:
     rt_system_heap_deinit();
     unmap_ram();
 out:
-    while (sim.irqs)
-    {
-        struct sim_irq *e = sim.irqs;
-        sim.irqs = e->next;
-        free(e);
-    }
+    sim_irqs_free(&sim.irqs);
     sim_check_reset();
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;

@@ -34,14 +34,26 @@ struct sim_ctx
     jmp_buf         exit_jmp;   /* where a leaving thread unwinds to */
     unsigned        polls;      /* consecutive clock polls (busy-wait) */
     struct sim_ctx *next;       /* on sim.live or sim.zombies */
+    struct sim_ctx **pprev;     /* on sim.live: the link pointing at us */
 };
 
+/* A raised interrupt: one slot of the pending heap (port.c, rule 8). */
 struct sim_irq
 {
     rt_tick_t       tick;
+    unsigned long long seq;     /* raising order: equal ticks run FIFO */
     void          (*isr)(void *param);
     void           *param;
-    struct sim_irq *next;
+};
+
+/* The pending interrupts: a binary min-heap ordered by (tick - ref, seq),
+ * where ref is at or before every pending tick (port.c, rule 8). */
+struct sim_irq_queue
+{
+    struct sim_irq *slot;       /* slot[0] is the next one due */
+    size_t n, cap;
+    rt_tick_t ref;
+    unsigned long long seq;
 };
 
 struct sim_state
@@ -66,7 +78,7 @@ struct sim_state
     int switch_pending;             /* requested inside an interrupt */
     rt_ubase_t pend_from, pend_to;
 
-    struct sim_irq *irqs;           /* pending interrupts by tick, then FIFO */
+    struct sim_irq_queue irqs;      /* pending interrupts by tick, then FIFO */
     unsigned long us_accum;         /* rt_hw_us_delay remainder */
 
     struct sim_board board;
@@ -130,6 +142,7 @@ extern __thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec"
 
 /* port.c */
 void sim_port_reset(void);
+void sim_irqs_free(struct sim_irq_queue *q);
 void sim_port_teardown(void);
 RT_NORETURN void sim_end_run(int code);
 void sim_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

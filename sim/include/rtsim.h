@@ -282,7 +282,8 @@ int rt_sim_run_checked(const struct rt_sim_config *cfg, void (*app_main)(void *a
 /* Raise an interrupt: isr(param) runs as an interrupt handler (inside
  * rt_interrupt_enter/leave) when virtual time reaches `tick`; several at
  * the same tick run in the order they were raised, after that tick's
- * timers.  May be called before rt_sim_run (applies to the next run) or
+ * timers; a tick already passed runs at the next point interrupts are
+ * delivered.  O(log n) for n pending.  May be called before rt_sim_run (applies to the next run) or
  * from inside a run.  Returns 0, or -1 (with a message on cfg.report or
  * stderr) when isr is NULL, when `tick` lies RT_TICK_MAX / 2 ticks or more
  * ahead of now (the counter could not tell it from a tick in the past), or
