@@ -66,10 +66,22 @@ static const struct rt_heap_algorithm *const kheap_algorithms[] =
 
 static const struct rt_heap_algorithm *kheap_algo;  /* RT_NULL = default */
 static void *kheap_heap;                            /* the "heap" object */
+/* K12 (rtsim, issue 19) The algorithm of the running heap, and whether it is
+ * "smallmem-classic" / "memheap", fixed by rt_system_heap_init: the hot
+ * paths read these instead of looking the algorithm up on every call. */
+static const struct rt_heap_algorithm *kheap_run_algo;
+static rt_bool_t kheap_run_classic;
+static rt_bool_t kheap_run_memheap;
 #ifdef RT_USING_MUTEX
 static struct rt_mutex kheap_lock_obj;
 #endif
 static rt_bool_t kheap_lock_ready;
+/* K13 (rtsim, issue 19) The heap lock's uncontended take and release are
+ * made inline (the state change rt_mutex_take / rt_mutex_release make on a
+ * free mutex with nobody waiting); contention, nesting and lent priority
+ * go through the mutex calls.  RT_TRUE unless rt_system_heap_fast_paths
+ * (heap.h, for the test that both paths behave the same) turned it off. */
+static rt_bool_t kheap_lock_fast = RT_TRUE;
 static rt_size_t kheap_failed_allocs;
 
 static void (*rt_malloc_hook)(void *ptr, rt_size_t size);
@@ -81,6 +93,8 @@ static const struct rt_heap_algorithm *kheap_current(void)
 {
     rt_size_t i;
 
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_algo;
     if (kheap_algo != RT_NULL)
         return kheap_algo;
     for (i = 0; i < KHEAP_NALGO; i++)
@@ -88,6 +102,8 @@ static const struct rt_heap_algorithm *kheap_current(void)
             return kheap_algorithms[i];
     return kheap_algorithms[0];
 }
+
+static rt_bool_t kheap_is_memheap(void);
 
 rt_inline const struct rt_object *kheap_obj(void)
 {
@@ -97,6 +113,8 @@ rt_inline const struct rt_object *kheap_obj(void)
 static rt_bool_t kheap_is_classic(void)
 {
 #ifdef RT_USING_SMALL_MEM
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_classic;
     return kheap_current() == &rt_heap_smallmem_classic;
 #else
     return RT_FALSE;
@@ -121,26 +139,90 @@ static rt_bool_t kheap_usable(const char *func)
 
 /* The heap lock as RT-Thread 4.1.1 src/kservice.c _heap_lock: the mutex
  * "heap" with RT_USING_MUTEX, else a critical section. */
-static void kheap_lock(void)
+/* `checked`: the caller has made sure (kheap_usable) that this is no
+ * interrupt; others leave the context check to rt_mutex_take. */
+rt_inline void kheap_lock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
-        rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
+    rt_thread_t self = rt_thread_self();
+
+    if (!kheap_lock_ready || self == RT_NULL)
+        return;
+    if (kheap_lock_fast && (checked || rt_interrupt_get_nest() == 0))
+    {
+        /* K13 fast path: the uncontended take, the same state change as
+         * rt_mutex_take's (ipc_sem.c) for a free mutex, made inline. */
+        rt_base_t level = rt_hw_interrupt_disable();
+
+        if (kheap_lock_obj.owner == RT_NULL && kheap_lock_obj.value > 0)
+        {
+            self->error = RT_EOK;
+            kheap_lock_obj.value--;
+            kheap_lock_obj.owner = self;
+            kheap_lock_obj.original_priority = self->current_priority;
+            kheap_lock_obj.hold++;
+            rt_hw_interrupt_enable(level);
+            return;
+        }
+        rt_hw_interrupt_enable(level);
+    }
+    rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
 #else
+    (void)checked;
     if (kheap_lock_ready)
         rt_enter_critical();
 #endif
 }
 
-static void kheap_unlock(void)
+static void kheap_lock(void)
+{
+    kheap_lock_ctx(RT_FALSE);
+}
+
+rt_inline void kheap_unlock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
-        rt_mutex_release(&kheap_lock_obj);
+    rt_thread_t self = rt_thread_self();
+
+    if (!kheap_lock_ready || self == RT_NULL)
+        return;
+    if (kheap_lock_fast && (checked || rt_interrupt_get_nest() == 0))
+    {
+        /* K13: the release that gives the mutex back free, as
+         * rt_mutex_release does when nobody waits and no priority was
+         * lent; anything else goes the whole way. */
+        rt_base_t level = rt_hw_interrupt_disable();
+
+        if (kheap_lock_obj.owner == self && kheap_lock_obj.hold == 1 &&
+            kheap_lock_obj.original_priority == self->current_priority &&
+            rt_list_isempty(&kheap_lock_obj.parent.suspend_thread) &&
+            kheap_lock_obj.value < RT_MUTEX_VALUE_MAX)
+        {
+            kheap_lock_obj.hold = 0;
+            kheap_lock_obj.value++;
+            kheap_lock_obj.owner = RT_NULL;
+            kheap_lock_obj.original_priority = 0xFF;
+            rt_hw_interrupt_enable(level);
+            return;
+        }
+        rt_hw_interrupt_enable(level);
+    }
+    rt_mutex_release(&kheap_lock_obj);
 #else
+    (void)checked;
     if (kheap_lock_ready)
         rt_exit_critical();
 #endif
+}
+
+static void kheap_unlock(void)
+{
+    kheap_unlock_ctx(RT_FALSE);
+}
+
+void rt_system_heap_fast_paths(rt_bool_t on)
+{
+    kheap_lock_fast = on;
 }
 
 #ifdef RT_USING_HOOK
@@ -222,31 +304,45 @@ static void kheap_owner_remove(const void *p)
     }
 }
 
+/* One probe run finds p's entry or the free slot it goes in; the name's
+ * first four bytes are copied as they are (a thread's name array is
+ * RT_NAME_MAX >= 4 bytes) and cut at the NUL when read
+ * (rt_mem_owner_name): issue 19, the owner table's cost per rt_malloc. */
 static void kheap_owner_set(const void *p)
 {
     struct kheap_owner *e;
     rt_thread_t t = rt_thread_self();
     const char *name = t != RT_NULL ? t->name : "NONE";
-    rt_size_t i, n;
+    rt_size_t i;
 
     if (p == RT_NULL)
         return;
-    e = kheap_owner_find(p);
-    if (e == RT_NULL)
+    i = kheap_owner_hash(p);
+    while (kheap_owners[i].ptr != RT_NULL && kheap_owners[i].ptr != p)
+        i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
+    e = &kheap_owners[i];
+    if (e->ptr == RT_NULL)
     {
         if (kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4)
             return;
-        i = kheap_owner_hash(p);
-        while (kheap_owners[i].ptr != RT_NULL)
-            i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
-        e = &kheap_owners[i];
         e->ptr = p;
         kheap_owner_count++;
     }
-    for (n = 0; n < 4 && name[n] != '\0'; n++)
-        e->name[n] = name[n];
-    for (; n < 4; n++)
-        e->name[n] = ' ';
+#if RT_NAME_MAX >= 4
+    e->name[0] = name[0];
+    e->name[1] = name[1];
+    e->name[2] = name[2];
+    e->name[3] = name[3];
+#else
+    {
+        rt_size_t n;
+
+        for (n = 0; n < 4 && name[n] != '\0'; n++)
+            e->name[n] = name[n];
+        for (; n < 4; n++)
+            e->name[n] = '\0';
+    }
+#endif
 }
 
 static void kheap_owner_reset(void)
@@ -260,10 +356,12 @@ void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4])
     const struct kheap_owner *e = used ? kheap_owner_find(data) : RT_NULL;
     const char *src = e != RT_NULL ? e->name : (used && kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4 ? "????" : "    ");
 
-    name[0] = src[0];
-    name[1] = src[1];
-    name[2] = src[2];
-    name[3] = src[3];
+    rt_size_t n;
+
+    for (n = 0; n < 4 && src[n] != '\0'; n++)
+        name[n] = src[n];
+    for (; n < 4; n++)
+        name[n] = ' ';
 }
 
 /* ------------------------------------------------- metadata shadow (K11) */
@@ -410,6 +508,9 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_heap = kheap_current()->init("heap", begin_addr, end_align - begin_align);
     if (kheap_heap == RT_NULL)
         return;
+    kheap_run_classic = kheap_is_classic();
+    kheap_run_memheap = kheap_is_memheap();
+    kheap_run_algo = kheap_current();
     rt_hw_mem_heap_add(kheap_obj(), begin_addr, end_align - (rt_ubase_t)begin_addr);
 #ifdef RT_USING_MUTEX
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
@@ -459,6 +560,9 @@ void rt_system_heap_deinit(void)
     kheap_heap = RT_NULL;
     kheap_lock_ready = RT_FALSE;
     kheap_algo = RT_NULL;
+    kheap_run_algo = RT_NULL;
+    kheap_run_classic = RT_FALSE;
+    kheap_run_memheap = RT_FALSE;
     kheap_failed_allocs = 0;
     rt_malloc_hook = RT_NULL;
     rt_free_hook = RT_NULL;
@@ -501,6 +605,8 @@ void rt_free_sethook(void (*hook)(void *ptr))
 static rt_bool_t kheap_is_memheap(void)
 {
 #ifdef RT_USING_MEMHEAP
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_memheap;
     return kheap_current() == &rt_heap_memheap;
 #else
     return RT_FALSE;
@@ -528,16 +634,16 @@ static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
 /* Allocate `size` bytes for the caller (lock held). */
 static void *kheap_alloc_locked(rt_size_t size, int level, int call, struct rt_hw_mem_site site)
 {
-    const struct rt_heap_algorithm *a = kheap_current();
+    const struct rt_heap_algorithm *a = kheap_run_algo;   /* set: the heap exists */
     struct rt_hw_mem_block b;
     rt_size_t ask = size;
     void *ptr;
 
     if (level == 0)
     {
-        if (size != 0 && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
             return RT_NULL;
-        return a->alloc(kheap_heap, size);
+        return kheap_run_algo->alloc(kheap_heap, size);
     }
     if (size == 0)
         return RT_NULL;
@@ -640,7 +746,7 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         return RT_NULL;
 
     level = rt_hw_mem_level();
-    kheap_lock();
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) != 0)
         kheap_meta_verify(call, RT_NULL, site);
     ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
@@ -650,7 +756,7 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         kheap_failed_allocs++;
     kheap_owner_set(ptr);
     kheap_check_after(level, call);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
     if (!kheap_is_classic())
@@ -680,7 +786,7 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
 
     rt_hw_trace(RT_TRACE_FREE, kheap_heap, ptr, 0, RT_NULL);
     level = rt_hw_mem_level();
-    kheap_lock();
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) != 0)
     {
         kheap_meta_verify(call, ptr, site);
@@ -690,10 +796,10 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
     else
     {
         kheap_owner_remove(ptr);
-        kheap_current()->free(kheap_heap, ptr);
+        kheap_run_algo->free(kheap_heap, ptr);
     }
     kheap_check_after(level, call);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 }
 
 void rt_free(void *ptr)
@@ -809,7 +915,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
         return RT_NULL;
 
     level = rt_hw_mem_level();
-    kheap_lock();
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) == 0)
     {
         if (newsize > 0 && ptr == RT_NULL && !kheap_is_memheap() &&
@@ -844,7 +950,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
         kheap_owner_set(nptr);
     }
     kheap_check_after(level, RT_HW_MEM_REALLOC);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 
     rt_hw_trace(RT_TRACE_REALLOC, kheap_heap, nptr, newsize, ptr);
     if (kheap_is_classic())
