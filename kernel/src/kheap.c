@@ -41,6 +41,7 @@
 #include <rtthread.h>
 #include <rthw.h>
 #include "heap.h"
+#include "kernel.h"
 
 /* The algorithms rt_system_heap_select knows: those the configuration
  * has (RT_USING_SMALL_MEM, RT_USING_SLAB, RT_USING_MEMHEAP; TLSF is an rtsim
@@ -144,7 +145,7 @@ static rt_bool_t kheap_usable(const char *func)
 rt_inline void kheap_lock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    rt_thread_t self = rt_thread_self();
+    rt_thread_t self = rt_current_thread;     /* rt_thread_self(), inline */
 
     if (!kheap_lock_ready || self == RT_NULL)
         return;
@@ -182,7 +183,7 @@ static void kheap_lock(void)
 rt_inline void kheap_unlock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    rt_thread_t self = rt_thread_self();
+    rt_thread_t self = rt_current_thread;
 
     if (!kheap_lock_ready || self == RT_NULL)
         return;
@@ -246,6 +247,7 @@ RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
  * backward-shift deletion.  When it is full a block is simply not named
  * (memtrace shows "????").  O(1) expected per operation. */
 #define KHEAP_OWNER_SLOTS ((rt_size_t)RT_MEM_OWNER_SLOTS)   /* power of two (rtconfig.h) */
+#define KHEAP_OWNER_BITS  (__builtin_ctz((unsigned)RT_MEM_OWNER_SLOTS))
 
 struct kheap_owner
 {
@@ -256,14 +258,13 @@ struct kheap_owner
 static struct kheap_owner kheap_owners[KHEAP_OWNER_SLOTS];
 static rt_size_t kheap_owner_count;
 
-static rt_size_t kheap_owner_hash(const void *p)
+/* Fibonacci hashing: the top bits of (p >> 3) * 2^32/phi, one multiply
+ * and one shift (issue 19); pointers that hash alike just probe on. */
+rt_inline rt_size_t kheap_owner_hash(const void *p)
 {
-    rt_ubase_t x = (rt_ubase_t)p >> 2;
+    rt_uint32_t x = (rt_uint32_t)((rt_ubase_t)p >> 3) * 0x9E3779B1u;
 
-    x ^= x >> 15;
-    x *= 0x2545F491u;
-    x ^= x >> 13;
-    return (rt_size_t)(x & (KHEAP_OWNER_SLOTS - 1));
+    return (rt_size_t)(x >> (32 - KHEAP_OWNER_BITS));
 }
 
 static struct kheap_owner *kheap_owner_find(const void *p)
@@ -311,7 +312,7 @@ static void kheap_owner_remove(const void *p)
 static void kheap_owner_set(const void *p)
 {
     struct kheap_owner *e;
-    rt_thread_t t = rt_thread_self();
+    rt_thread_t t = rt_current_thread;
     const char *name = t != RT_NULL ? t->name : "NONE";
     rt_size_t i;
 
@@ -746,6 +747,21 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         return RT_NULL;
 
     level = rt_hw_mem_level();
+    if (level == 0)
+    {
+        /* Checking off (K12): the same steps as below with what level 0
+         * skips left out, in one function. */
+        kheap_lock_ctx(RT_TRUE);
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
+            ptr = RT_NULL;
+        else
+            ptr = kheap_run_algo->alloc(kheap_heap, size);
+        if (ptr == RT_NULL && size != 0)
+            kheap_failed_allocs++;
+        kheap_owner_set(ptr);
+        kheap_unlock_ctx(RT_TRUE);
+        goto done;
+    }
     kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) != 0)
         kheap_meta_verify(call, RT_NULL, site);
@@ -758,6 +774,7 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
     kheap_check_after(level, call);
     kheap_unlock_ctx(RT_TRUE);
 
+done:
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
     if (!kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
