@@ -642,13 +642,13 @@ static void *kheap_alloc_locked(rt_size_t size, int level, int call, struct rt_h
 
     if (level == 0)
     {
-        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
             return RT_NULL;
         return kheap_run_algo->alloc(kheap_heap, size);
     }
     if (size == 0)
         return RT_NULL;
-    if (!kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+    if (!kheap_is_memheap() && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
         return RT_NULL;
     if (level >= 2 && size <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = size + KHEAP_STRICT_GUARD;
@@ -752,7 +752,7 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         /* Checking off (K12): the same steps as below with what level 0
          * skips left out, in one function. */
         kheap_lock_ctx(RT_TRUE);
-        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
             ptr = RT_NULL;
         else
             ptr = kheap_run_algo->alloc(kheap_heap, size);
@@ -897,7 +897,7 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
     void *nptr;
 
     kheap_validate(ptr, RT_HW_MEM_REALLOC, site, &old);
-    if (newsize > old.capacity && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), newsize))
+    if (newsize > old.capacity && !kheap_is_memheap() && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), newsize))
         return RT_NULL;
     if (level >= 2 && newsize <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = newsize + KHEAP_STRICT_GUARD;
@@ -936,7 +936,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
     if ((level & 0xFF) == 0)
     {
         if (newsize > 0 && ptr == RT_NULL && !kheap_is_memheap() &&
-            rt_hw_mem_fail(kheap_obj(), newsize))
+            rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), newsize))
             nptr = RT_NULL;
         else
             nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
