@@ -3,7 +3,8 @@
  * (issue 19).  The same random program - three threads of two priorities
  * allocating, freeing, reallocating through rt_malloc and friends, a
  * memory pool with waits and timeouts, a semaphore, a recursive mutex,
- * delays and yields - runs twice on each heap algorithm: once with the
+ * delays and yields, an interrupt every 3 ticks - runs twice on each heap
+ * algorithm: once with the
  * fast paths (the default) and once with them turned off
  * (rt_system_heap_fast_paths(RT_FALSE): the heap lock always through
  * rt_mutex_take / rt_mutex_release).  The scheduler and allocator trace,
@@ -135,6 +136,21 @@ static void worker(void *arg)
     done++;
 }
 
+/* Interrupts land between the threads' calls: the fast paths must leave
+ * every delivery point where it was. */
+static int irq_live;
+
+static void isr(void *param)
+{
+    (void)param;
+    if (!irq_live)
+        return;
+    rt_sem_release(&sem);
+    rt_sem_take(&sem, 0);
+    if (rt_sim_irq_at(rt_tick_get() + 3, isr, RT_NULL) != 0)
+        logf_("irq_at failed\n");
+}
+
 static void app_main(void *arg)
 {
     (void)arg;
@@ -146,11 +162,14 @@ static void app_main(void *arg)
     rt_sem_init(&sem, "sem", 2, RT_IPC_FLAG_PRIO);
     rt_mutex_init(&mtx, "mtx", RT_IPC_FLAG_PRIO);
     done = 0;
+    irq_live = 1;
+    rt_sim_irq_at(rt_tick_get() + 2, isr, RT_NULL);
     tu_spawn("w1", worker, (void *)1, 10, 3);
     tu_spawn("w2", worker, (void *)2, 12, 2);
     tu_spawn("w3", worker, (void *)3, 12, 5);
     while (done < 3)
         rt_thread_delay(5);
+    irq_live = 0;
 
     rt_size_t total, used, max_used;
     /* The heap lock's own state after the run, as the mutex calls left it. */

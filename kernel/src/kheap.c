@@ -187,13 +187,16 @@ rt_inline void kheap_unlock_ctx(rt_bool_t checked)
 
     if (!kheap_lock_ready || self == RT_NULL)
         return;
-    if (kheap_lock_fast && (checked || rt_interrupt_get_nest() == 0))
+    if (kheap_lock_fast && checked)
     {
         /* K13: the release that gives the mutex back free, as
          * rt_mutex_release does when nobody waits and no priority was
-         * lent; anything else goes the whole way. */
-        rt_base_t level = rt_hw_interrupt_disable();
-
+         * lent; anything else goes the whole way.  Between the take (whose
+         * rt_hw_interrupt_enable delivered every interrupt and tick then
+         * due) and here only kernel code ran, which the CPU model does not
+         * charge: nothing can have fallen due, so the release's
+         * rt_hw_interrupt_disable / enable pair, an interrupt delivery
+         * point that would deliver nothing, is left out. */
         if (kheap_lock_obj.owner == self && kheap_lock_obj.hold == 1 &&
             kheap_lock_obj.original_priority == self->current_priority &&
             rt_list_isempty(&kheap_lock_obj.parent.suspend_thread) &&
@@ -203,10 +206,8 @@ rt_inline void kheap_unlock_ctx(rt_bool_t checked)
             kheap_lock_obj.value++;
             kheap_lock_obj.owner = RT_NULL;
             kheap_lock_obj.original_priority = 0xFF;
-            rt_hw_interrupt_enable(level);
             return;
         }
-        rt_hw_interrupt_enable(level);
     }
     rt_mutex_release(&kheap_lock_obj);
 #else
