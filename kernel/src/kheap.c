@@ -268,7 +268,7 @@ rt_inline rt_size_t kheap_owner_hash(const void *p)
     return (rt_size_t)(x >> (32 - KHEAP_OWNER_BITS));
 }
 
-static struct kheap_owner *kheap_owner_find(const void *p)
+rt_inline struct kheap_owner *kheap_owner_find(const void *p)
 {
     rt_size_t i = kheap_owner_hash(p);
 
@@ -281,7 +281,7 @@ static struct kheap_owner *kheap_owner_find(const void *p)
     return RT_NULL;
 }
 
-static void kheap_owner_remove(const void *p)
+rt_inline void kheap_owner_remove(const void *p)
 {
     struct kheap_owner *e = kheap_owner_find(p);
     rt_size_t hole, i;
@@ -310,7 +310,7 @@ static void kheap_owner_remove(const void *p)
  * first four bytes are copied as they are (a thread's name array is
  * RT_NAME_MAX >= 4 bytes) and cut at the NUL when read
  * (rt_mem_owner_name): issue 19, the owner table's cost per rt_malloc. */
-static void kheap_owner_set(const void *p)
+rt_inline void kheap_owner_set(const void *p)
 {
     struct kheap_owner *e;
     rt_thread_t t = rt_current_thread;
