@@ -9,8 +9,11 @@
 
 #ifdef RT_USING_SEMAPHORE
 /* --------------------------------------------------------- semaphore */
+/* The type is read inline; rt_object_get_type's assertion reports it only
+ * when it is wrong (issue 19: one test, not a call). */
 #define SEM_CHECK(sem) do { RT_ASSERT((sem) != RT_NULL); \
-    RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
+    if (((sem)->parent.parent.type & ~RT_Object_Class_Static) != RT_Object_Class_Semaphore) \
+        RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
 
 rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8_t flag)
 {
@@ -191,7 +194,7 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
 {
     IN_THREAD_CONTEXT_FAST();
     MUTEX_CHECK_FAST(mutex);
-    struct rt_thread *thread = rt_thread_self();
+    struct rt_thread *thread = rt_current_thread;     /* rt_thread_self() */
     rt_base_t level = rt_hw_interrupt_disable();
 
     thread->error = RT_EOK;
@@ -237,7 +240,7 @@ rt_err_t rt_mutex_release(rt_mutex_t mutex)
 {
     MUTEX_CHECK_FAST(mutex);
     IN_THREAD_CONTEXT_FAST();
-    struct rt_thread *thread = rt_thread_self();
+    struct rt_thread *thread = rt_current_thread;     /* rt_thread_self() */
     rt_bool_t need_schedule = RT_FALSE;
     rt_base_t level = rt_hw_interrupt_disable();
 

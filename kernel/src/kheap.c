@@ -37,6 +37,16 @@
  *       stored in the word below the aligned one.
  *   K7  rt_system_heap_deinit forgets everything (algorithm choice, heap,
  *       lock, hooks, statistics) so the next boot starts fresh.
+ *   (K8-K11: checked mode, below.)
+ *   K12 Fast paths (rtsim, issue 19): what is off costs one test - the
+ *       algorithm and its flavour are cached at init, fault injection and
+ *       the Valgrind brackets are flags (rthw.h), checking off takes
+ *       rt_malloc's short path; nothing observable changes.
+ *   K13 The heap lock's uncontended take and release run inline with the
+ *       state change rt_mutex_take / rt_mutex_release make on a free
+ *       mutex; a contended, nested or priority-lending case goes through
+ *       the mutex calls.  rt_system_heap_fast_paths(RT_FALSE) sends every
+ *       case there (tests/test_fastpath.c compares both).
  */
 #include <rtthread.h>
 #include <rthw.h>
