@@ -98,8 +98,8 @@ def main(argv):
                 v = per_call(s, fn)
                 note = {"rt_thread_delay": "  (delay(1): the caller's side)",
                         "rt_hw_us_delay": "  (= one tick interrupt: busy wait of one tick)",
-                        "rt_mutex_take": "  (also the heap lock's)",
-                        "rt_mutex_release": "  (also the heap lock's)"}.get(fn, "")
+                        "rt_mutex_take": "  (with the heap lock's, if it calls it)",
+                        "rt_mutex_release": "  (with the heap lock's, if it calls it)"}.get(fn, "")
                 print("  %-18s %s  (%d calls)%s" % (fn, fmt(v), v[1] if v else 0, note))
     return status
 
