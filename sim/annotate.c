@@ -55,9 +55,12 @@ static __thread int bracket_depth;
 /* Brackets matter only in checked runs under Valgrind; set at run start. */
 static int brackets_on;
 
+rt_uint8_t rt_hw_mem_brackets;
+
 void sim_annotate_brackets(int on)
 {
     brackets_on = on && VG_ON();
+    rt_hw_mem_brackets = brackets_on ? 1 : 0;
 }
 
 /* ------------------------------------------- board addresses in reports */

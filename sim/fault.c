@@ -80,6 +80,7 @@ static int parse_spec(const char *spec)
 int sim_fault_begin(const struct rt_sim_config *cfg)
 {
     memset(&fault, 0, sizeof fault);
+    rt_hw_mem_fail_armed = 0;
     fault.nth = cfg->fail_alloc_nth;
     fault.after = cfg->fail_alloc_after;
     fault.p = cfg->fail_alloc_p;
@@ -93,8 +94,11 @@ int sim_fault_begin(const struct rt_sim_config *cfg)
             return -1;
     }
     fault.on = fault.nth || fault.after || fault.p > 0;
+    rt_hw_mem_fail_armed = fault.on ? 1 : 0;
     return 0;
 }
+
+rt_uint8_t rt_hw_mem_fail_armed;
 
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)
 {

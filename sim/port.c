@@ -380,9 +380,22 @@ rt_base_t rt_hw_interrupt_disable(void)
 
 static void deliver_due_irqs(void);
 
+static void interrupt_enable_due(rt_base_t level);
+
+/* Fast path (issue 19): a leaf with no frame.  Nothing is due while
+ * interrupts stay masked, and with no interrupt raised and CPU time left
+ * no tick is either; otherwise the checks below, as before. */
+__attribute__((optimize("omit-frame-pointer")))
 void rt_hw_interrupt_enable(rt_base_t level)
 {
     sim.irq_masked = (int)level;
+    if (__builtin_expect(level || (!sim.irqs.n && sim_cpu_budget > 0), 1))
+        return;
+    interrupt_enable_due(level);
+}
+
+__attribute__((noinline)) static void interrupt_enable_due(rt_base_t level)
+{
     if (!level && sim.booted && sim.irqs.n && rt_interrupt_get_nest() == 0 &&
         (rt_tick_t)(rt_tick_get_raw() - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
         deliver_due_irqs();

@@ -169,6 +169,13 @@ struct rt_hw_mem_block
 int rt_hw_mem_level(void);
 /* Fault injection: nonzero = make this allocation from `heap` fail. */
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size);
+/* rtsim (issue 19): flags the port keeps so that the hot paths pay one
+ * test, not a call, for what is off: rt_hw_mem_fail_armed is nonzero while
+ * fault injection is configured (otherwise rt_hw_mem_fail says no);
+ * rt_hw_mem_brackets is nonzero while rt_hw_mem_enter / rt_hw_mem_leave do
+ * anything (checked runs under Valgrind). */
+extern rt_uint8_t rt_hw_mem_fail_armed;
+extern rt_uint8_t rt_hw_mem_brackets;
 /* Bracket around code that reads or writes allocator metadata inside the
  * simulated RAM (Valgrind must not report it).  Nests. */
 void rt_hw_mem_enter(void);

@@ -88,6 +88,11 @@ void rt_system_heap_quarantine_flush(void);
  * record after it.  No-ops at checking level 0. */
 void rt_system_heap_meta_verify(int call, const void *ptr);
 void rt_system_heap_meta_record(void);
+/* rtsim (issue 19): RT_FALSE sends the heap lock's take and release through
+ * rt_mutex_take / rt_mutex_release always (the slow path), RT_TRUE (the
+ * default) lets the uncontended ones run inline; observable behaviour is
+ * the same either way (tests/test_fastpath.c). */
+void rt_system_heap_fast_paths(rt_bool_t on);
 
 extern const struct rt_heap_algorithm rt_heap_smallmem;
 extern const struct rt_heap_algorithm rt_heap_smallmem_classic;

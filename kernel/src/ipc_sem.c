@@ -9,8 +9,11 @@
 
 #ifdef RT_USING_SEMAPHORE
 /* --------------------------------------------------------- semaphore */
+/* The type is read inline; rt_object_get_type's assertion reports it only
+ * when it is wrong (issue 19: one test, not a call). */
 #define SEM_CHECK(sem) do { RT_ASSERT((sem) != RT_NULL); \
-    RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
+    if (((sem)->parent.parent.type & ~RT_Object_Class_Static) != RT_Object_Class_Semaphore) \
+        RT_ASSERT(rt_object_get_type(&(sem)->parent.parent) == RT_Object_Class_Semaphore); } while (0)
 
 rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8_t flag)
 {
@@ -128,6 +131,14 @@ rt_err_t rt_sem_control(rt_sem_t sem, int cmd, void *arg)
 /* ------------------------------------------------------------- mutex */
 #define MUTEX_CHECK(m) do { RT_ASSERT((m) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(m)->parent.parent) == RT_Object_Class_Mutex); } while (0)
+/* The hot paths' form of the two checks (issue 19): the same tests read
+ * inline, the reporting functions called only when one fails. */
+#define MUTEX_CHECK_FAST(m) do { RT_ASSERT((m) != RT_NULL); \
+    if (((m)->parent.parent.type & ~RT_Object_Class_Static) != RT_Object_Class_Mutex) \
+        RT_ASSERT(rt_object_get_type(&(m)->parent.parent) == RT_Object_Class_Mutex); } while (0)
+#define IN_THREAD_CONTEXT_FAST() do { \
+    if (rt_current_thread == RT_NULL || rt_interrupt_get_nest() != 0) \
+        RT_DEBUG_IN_THREAD_CONTEXT; } while (0)
 
 static void mutex_setup(rt_mutex_t mutex)
 {
@@ -181,9 +192,9 @@ rt_err_t rt_mutex_delete(rt_mutex_t mutex)
 
 rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
 {
-    RT_DEBUG_IN_THREAD_CONTEXT;
-    MUTEX_CHECK(mutex);
-    struct rt_thread *thread = rt_thread_self();
+    IN_THREAD_CONTEXT_FAST();
+    MUTEX_CHECK_FAST(mutex);
+    struct rt_thread *thread = rt_current_thread;     /* rt_thread_self() */
     rt_base_t level = rt_hw_interrupt_disable();
 
     thread->error = RT_EOK;
@@ -227,9 +238,9 @@ rt_err_t rt_mutex_trytake(rt_mutex_t mutex)
 
 rt_err_t rt_mutex_release(rt_mutex_t mutex)
 {
-    MUTEX_CHECK(mutex);
-    RT_DEBUG_IN_THREAD_CONTEXT;
-    struct rt_thread *thread = rt_thread_self();
+    MUTEX_CHECK_FAST(mutex);
+    IN_THREAD_CONTEXT_FAST();
+    struct rt_thread *thread = rt_current_thread;     /* rt_thread_self() */
     rt_bool_t need_schedule = RT_FALSE;
     rt_base_t level = rt_hw_interrupt_disable();
 

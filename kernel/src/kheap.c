@@ -41,6 +41,15 @@
  *       them, metadata accesses bracketed for Valgrind, fault injection)
  *       open the "checked mode" section; K11 (the metadata shadow) opens
  *       its own.  rtsim additions, all of them.
+ *   K12 Fast paths (rtsim, issue 19): what is off costs one test - the
+ *       algorithm and its flavour are cached at init, fault injection and
+ *       the Valgrind brackets are flags (rthw.h), checking off takes
+ *       rt_malloc's short path; nothing observable changes.
+ *   K13 The heap lock's uncontended take and release run inline with the
+ *       state change rt_mutex_take / rt_mutex_release make on a free
+ *       mutex; a contended, nested or priority-lending case goes through
+ *       the mutex calls.  rt_system_heap_fast_paths(RT_FALSE) sends every
+ *       case there (tests/test_fastpath.c compares both).
  *
  * The file in order: helpers (K3's context check), the memtrace owner
  * table (RT-Thread keeps those four name bytes in each header; an
@@ -59,6 +68,7 @@
 #include <rtthread.h>
 #include <rthw.h>
 #include "heap.h"
+#include "kernel.h"
 
 /* The algorithms rt_system_heap_select knows: those the configuration
  * has (RT_USING_SMALL_MEM, RT_USING_SLAB, RT_USING_MEMHEAP; TLSF is an rtsim
@@ -84,10 +94,22 @@ static const struct rt_heap_algorithm *const kheap_algorithms[] =
 
 static const struct rt_heap_algorithm *kheap_algo;  /* RT_NULL = default */
 static void *kheap_heap;                            /* the "heap" object */
+/* K12 (rtsim, issue 19) The algorithm of the running heap, and whether it is
+ * "smallmem-classic" / "memheap", fixed by rt_system_heap_init: the hot
+ * paths read these instead of looking the algorithm up on every call. */
+static const struct rt_heap_algorithm *kheap_run_algo;
+static rt_bool_t kheap_run_classic;
+static rt_bool_t kheap_run_memheap;
 #ifdef RT_USING_MUTEX
 static struct rt_mutex kheap_lock_obj;
 #endif
 static rt_bool_t kheap_lock_ready;
+/* K13 (rtsim, issue 19) The heap lock's uncontended take and release are
+ * made inline (the state change rt_mutex_take / rt_mutex_release make on a
+ * free mutex with nobody waiting); contention, nesting and lent priority
+ * go through the mutex calls.  RT_TRUE unless rt_system_heap_fast_paths
+ * (heap.h, for the test that both paths behave the same) turned it off. */
+static rt_bool_t kheap_lock_fast = RT_TRUE;
 static rt_size_t kheap_failed_allocs;
 
 static void (*rt_malloc_hook)(void *ptr, rt_size_t size);
@@ -99,6 +121,8 @@ static const struct rt_heap_algorithm *kheap_current(void)
 {
     rt_size_t i;
 
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_algo;
     if (kheap_algo != RT_NULL)
         return kheap_algo;
     for (i = 0; i < KHEAP_NALGO; i++)
@@ -106,6 +130,8 @@ static const struct rt_heap_algorithm *kheap_current(void)
             return kheap_algorithms[i];
     return kheap_algorithms[0];
 }
+
+static rt_bool_t kheap_is_memheap(void);
 
 rt_inline const struct rt_object *kheap_obj(void)
 {
@@ -115,6 +141,8 @@ rt_inline const struct rt_object *kheap_obj(void)
 static rt_bool_t kheap_is_classic(void)
 {
 #ifdef RT_USING_SMALL_MEM
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_classic;
     return kheap_current() == &rt_heap_smallmem_classic;
 #else
     return RT_FALSE;
@@ -139,26 +167,91 @@ static rt_bool_t kheap_usable(const char *func)
 
 /* The heap lock as RT-Thread 4.1.1 src/kservice.c _heap_lock: the mutex
  * "heap" with RT_USING_MUTEX, else a critical section. */
-static void kheap_lock(void)
+/* `checked`: the caller has made sure (kheap_usable) that this is no
+ * interrupt; others leave the context check to rt_mutex_take. */
+rt_inline void kheap_lock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
-        rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
+    rt_thread_t self = rt_current_thread;     /* rt_thread_self(), inline */
+
+    if (!kheap_lock_ready || self == RT_NULL)
+        return;
+    if (kheap_lock_fast && (checked || rt_interrupt_get_nest() == 0))
+    {
+        /* K13 fast path: the uncontended take, the same state change as
+         * rt_mutex_take's (ipc_sem.c) for a free mutex, made inline. */
+        rt_base_t level = rt_hw_interrupt_disable();
+
+        if (kheap_lock_obj.owner == RT_NULL && kheap_lock_obj.value > 0)
+        {
+            self->error = RT_EOK;
+            kheap_lock_obj.value--;
+            kheap_lock_obj.owner = self;
+            kheap_lock_obj.original_priority = self->current_priority;
+            kheap_lock_obj.hold++;
+            rt_hw_interrupt_enable(level);
+            return;
+        }
+        rt_hw_interrupt_enable(level);
+    }
+    rt_mutex_take(&kheap_lock_obj, RT_WAITING_FOREVER);
 #else
+    (void)checked;
     if (kheap_lock_ready)
         rt_enter_critical();
 #endif
 }
 
-static void kheap_unlock(void)
+static void kheap_lock(void)
+{
+    kheap_lock_ctx(RT_FALSE);
+}
+
+rt_inline void kheap_unlock_ctx(rt_bool_t checked)
 {
 #ifdef RT_USING_MUTEX
-    if (kheap_lock_ready && rt_thread_self() != RT_NULL)
-        rt_mutex_release(&kheap_lock_obj);
+    rt_thread_t self = rt_current_thread;
+
+    if (!kheap_lock_ready || self == RT_NULL)
+        return;
+    if (kheap_lock_fast && checked)
+    {
+        /* K13: the release that gives the mutex back free, as
+         * rt_mutex_release does when nobody waits and no priority was
+         * lent; anything else goes the whole way.  Between the take (whose
+         * rt_hw_interrupt_enable delivered every interrupt and tick then
+         * due) and here only kernel code ran, which the CPU model does not
+         * charge: nothing can have fallen due, so the release's
+         * rt_hw_interrupt_disable / enable pair, an interrupt delivery
+         * point that would deliver nothing, is left out. */
+        if (kheap_lock_obj.owner == self && kheap_lock_obj.hold == 1 &&
+            kheap_lock_obj.original_priority == self->current_priority &&
+            rt_list_isempty(&kheap_lock_obj.parent.suspend_thread) &&
+            kheap_lock_obj.value < RT_MUTEX_VALUE_MAX)
+        {
+            kheap_lock_obj.hold = 0;
+            kheap_lock_obj.value++;
+            kheap_lock_obj.owner = RT_NULL;
+            kheap_lock_obj.original_priority = 0xFF;
+            return;
+        }
+    }
+    rt_mutex_release(&kheap_lock_obj);
 #else
+    (void)checked;
     if (kheap_lock_ready)
         rt_exit_critical();
 #endif
+}
+
+static void kheap_unlock(void)
+{
+    kheap_unlock_ctx(RT_FALSE);
+}
+
+void rt_system_heap_fast_paths(rt_bool_t on)
+{
+    kheap_lock_fast = on;
 }
 
 #ifdef RT_USING_HOOK
@@ -182,6 +275,7 @@ RT_WEAK rt_ubase_t rt_mem_target_addr(const void *p)
  * backward-shift deletion.  When it is full a block is simply not named
  * (memtrace shows "????").  O(1) expected per operation. */
 #define KHEAP_OWNER_SLOTS ((rt_size_t)RT_MEM_OWNER_SLOTS)   /* power of two (rtconfig.h) */
+#define KHEAP_OWNER_BITS  (__builtin_ctz((unsigned)RT_MEM_OWNER_SLOTS))
 
 struct kheap_owner
 {
@@ -192,17 +286,16 @@ struct kheap_owner
 static struct kheap_owner kheap_owners[KHEAP_OWNER_SLOTS];
 static rt_size_t kheap_owner_count;
 
-static rt_size_t kheap_owner_hash(const void *p)
+/* Fibonacci hashing: the top bits of (p >> 3) * 2^32/phi, one multiply
+ * and one shift (issue 19); pointers that hash alike just probe on. */
+rt_inline rt_size_t kheap_owner_hash(const void *p)
 {
-    rt_ubase_t x = (rt_ubase_t)p >> 2;
+    rt_uint32_t x = (rt_uint32_t)((rt_ubase_t)p >> 3) * 0x9E3779B1u;
 
-    x ^= x >> 15;
-    x *= 0x2545F491u;
-    x ^= x >> 13;
-    return (rt_size_t)(x & (KHEAP_OWNER_SLOTS - 1));
+    return (rt_size_t)(x >> (32 - KHEAP_OWNER_BITS));
 }
 
-static struct kheap_owner *kheap_owner_find(const void *p)
+rt_inline struct kheap_owner *kheap_owner_find(const void *p)
 {
     rt_size_t i = kheap_owner_hash(p);
 
@@ -215,7 +308,7 @@ static struct kheap_owner *kheap_owner_find(const void *p)
     return RT_NULL;
 }
 
-static void kheap_owner_remove(const void *p)
+rt_inline void kheap_owner_remove(const void *p)
 {
     struct kheap_owner *e = kheap_owner_find(p);
     rt_size_t hole, i;
@@ -240,31 +333,45 @@ static void kheap_owner_remove(const void *p)
     }
 }
 
-static void kheap_owner_set(const void *p)
+/* One probe run finds p's entry or the free slot it goes in; the name's
+ * first four bytes are copied as they are (a thread's name array is
+ * RT_NAME_MAX >= 4 bytes) and cut at the NUL when read
+ * (rt_mem_owner_name): issue 19, the owner table's cost per rt_malloc. */
+rt_inline void kheap_owner_set(const void *p)
 {
     struct kheap_owner *e;
-    rt_thread_t t = rt_thread_self();
+    rt_thread_t t = rt_current_thread;
     const char *name = t != RT_NULL ? t->name : "NONE";
-    rt_size_t i, n;
+    rt_size_t i;
 
     if (p == RT_NULL)
         return;
-    e = kheap_owner_find(p);
-    if (e == RT_NULL)
+    i = kheap_owner_hash(p);
+    while (kheap_owners[i].ptr != RT_NULL && kheap_owners[i].ptr != p)
+        i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
+    e = &kheap_owners[i];
+    if (e->ptr == RT_NULL)
     {
         if (kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4)
             return;
-        i = kheap_owner_hash(p);
-        while (kheap_owners[i].ptr != RT_NULL)
-            i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
-        e = &kheap_owners[i];
         e->ptr = p;
         kheap_owner_count++;
     }
-    for (n = 0; n < 4 && name[n] != '\0'; n++)
-        e->name[n] = name[n];
-    for (; n < 4; n++)
-        e->name[n] = ' ';
+#if RT_NAME_MAX >= 4
+    e->name[0] = name[0];
+    e->name[1] = name[1];
+    e->name[2] = name[2];
+    e->name[3] = name[3];
+#else
+    {
+        rt_size_t n;
+
+        for (n = 0; n < 4 && name[n] != '\0'; n++)
+            e->name[n] = name[n];
+        for (; n < 4; n++)
+            e->name[n] = '\0';
+    }
+#endif
 }
 
 static void kheap_owner_reset(void)
@@ -278,10 +385,12 @@ void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4])
     const struct kheap_owner *e = used ? kheap_owner_find(data) : RT_NULL;
     const char *src = e != RT_NULL ? e->name : (used && kheap_owner_count >= KHEAP_OWNER_SLOTS * 3 / 4 ? "????" : "    ");
 
-    name[0] = src[0];
-    name[1] = src[1];
-    name[2] = src[2];
-    name[3] = src[3];
+    rt_size_t n;
+
+    for (n = 0; n < 4 && src[n] != '\0'; n++)
+        name[n] = src[n];
+    for (; n < 4; n++)
+        name[n] = ' ';
 }
 
 /* ------------------------------------------------- metadata shadow (K11) */
@@ -428,6 +537,9 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_heap = kheap_current()->init("heap", begin_addr, end_align - begin_align);
     if (kheap_heap == RT_NULL)
         return;
+    kheap_run_classic = kheap_is_classic();
+    kheap_run_memheap = kheap_is_memheap();
+    kheap_run_algo = kheap_current();
     rt_hw_mem_heap_add(kheap_obj(), begin_addr, end_align - (rt_ubase_t)begin_addr);
 #ifdef RT_USING_MUTEX
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
@@ -477,6 +589,9 @@ void rt_system_heap_deinit(void)
     kheap_heap = RT_NULL;
     kheap_lock_ready = RT_FALSE;
     kheap_algo = RT_NULL;
+    kheap_run_algo = RT_NULL;
+    kheap_run_classic = RT_FALSE;
+    kheap_run_memheap = RT_FALSE;
     kheap_failed_allocs = 0;
     rt_malloc_hook = RT_NULL;
     rt_free_hook = RT_NULL;
@@ -519,6 +634,8 @@ void rt_free_sethook(void (*hook)(void *ptr))
 static rt_bool_t kheap_is_memheap(void)
 {
 #ifdef RT_USING_MEMHEAP
+    if (kheap_run_algo != RT_NULL)
+        return kheap_run_memheap;
     return kheap_current() == &rt_heap_memheap;
 #else
     return RT_FALSE;
@@ -546,20 +663,20 @@ static void kheap_describe(void *ptr, rt_size_t size, struct rt_hw_mem_block *b)
 /* Allocate `size` bytes for the caller (lock held). */
 static void *kheap_alloc_locked(rt_size_t size, int level, int call, struct rt_hw_mem_site site)
 {
-    const struct rt_heap_algorithm *a = kheap_current();
+    const struct rt_heap_algorithm *a = kheap_run_algo;   /* set: the heap exists */
     struct rt_hw_mem_block b;
     rt_size_t ask = size;
     void *ptr;
 
     if (level == 0)
     {
-        if (size != 0 && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
             return RT_NULL;
-        return a->alloc(kheap_heap, size);
+        return kheap_run_algo->alloc(kheap_heap, size);
     }
     if (size == 0)
         return RT_NULL;
-    if (!kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), size))
+    if (!kheap_is_memheap() && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
         return RT_NULL;
     if (level >= 2 && size <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = size + KHEAP_STRICT_GUARD;
@@ -658,7 +775,22 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         return RT_NULL;
 
     level = rt_hw_mem_level();
-    kheap_lock();
+    if (level == 0)
+    {
+        /* Checking off (K12): the same steps as below with what level 0
+         * skips left out, in one function. */
+        kheap_lock_ctx(RT_TRUE);
+        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
+            ptr = RT_NULL;
+        else
+            ptr = kheap_run_algo->alloc(kheap_heap, size);
+        if (ptr == RT_NULL && size != 0)
+            kheap_failed_allocs++;
+        kheap_owner_set(ptr);
+        kheap_unlock_ctx(RT_TRUE);
+        goto done;
+    }
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) != 0)
         kheap_meta_verify(call, RT_NULL, site);
     ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
@@ -668,8 +800,9 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
         kheap_failed_allocs++;
     kheap_owner_set(ptr);
     kheap_check_after(level, call);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 
+done:
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
     if (!kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
@@ -698,7 +831,7 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
 
     rt_hw_trace(RT_TRACE_FREE, kheap_heap, ptr, 0, RT_NULL);
     level = rt_hw_mem_level();
-    kheap_lock();
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) != 0)
     {
         kheap_meta_verify(call, ptr, site);
@@ -708,10 +841,10 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
     else
     {
         kheap_owner_remove(ptr);
-        kheap_current()->free(kheap_heap, ptr);
+        kheap_run_algo->free(kheap_heap, ptr);
     }
     kheap_check_after(level, call);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 }
 
 void rt_free(void *ptr)
@@ -792,7 +925,7 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
     void *nptr;
 
     kheap_validate(ptr, RT_HW_MEM_REALLOC, site, &old);
-    if (newsize > old.capacity && !kheap_is_memheap() && rt_hw_mem_fail(kheap_obj(), newsize))
+    if (newsize > old.capacity && !kheap_is_memheap() && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), newsize))
         return RT_NULL;
     if (level >= 2 && newsize <= (rt_size_t)-1 - KHEAP_STRICT_GUARD)
         ask = newsize + KHEAP_STRICT_GUARD;
@@ -827,11 +960,11 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
         return RT_NULL;
 
     level = rt_hw_mem_level();
-    kheap_lock();
+    kheap_lock_ctx(RT_TRUE);
     if ((level & 0xFF) == 0)
     {
         if (newsize > 0 && ptr == RT_NULL && !kheap_is_memheap() &&
-            rt_hw_mem_fail(kheap_obj(), newsize))
+            rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), newsize))
             nptr = RT_NULL;
         else
             nptr = kheap_current()->realloc(kheap_heap, ptr, newsize);
@@ -862,7 +995,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
         kheap_owner_set(nptr);
     }
     kheap_check_after(level, RT_HW_MEM_REALLOC);
-    kheap_unlock();
+    kheap_unlock_ctx(RT_TRUE);
 
     rt_hw_trace(RT_TRACE_REALLOC, kheap_heap, nptr, newsize, ptr);
     if (kheap_is_classic())

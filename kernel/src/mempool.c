@@ -166,22 +166,27 @@ rt_inline rt_uint8_t **mp_word(rt_uint8_t *header)
 
 /* Header words are pool metadata: in checked mode the port keeps them
  * out of the program's reach (Valgrind, ASan), so every access is
- * bracketed (rthw.h, rt_hw_mem_enter). */
-static rt_uint8_t *mp_get(rt_uint8_t *header)
+ * bracketed (rthw.h, rt_hw_mem_enter) - when the brackets do anything in
+ * this run (rt_hw_mem_brackets; a call each otherwise, issue 19). */
+rt_inline rt_uint8_t *mp_get(rt_uint8_t *header)
 {
     rt_uint8_t *value;
 
-    rt_hw_mem_enter();
+    if (rt_hw_mem_brackets)
+        rt_hw_mem_enter();
     value = *mp_word(header);
-    rt_hw_mem_leave();
+    if (rt_hw_mem_brackets)
+        rt_hw_mem_leave();
     return value;
 }
 
-static void mp_set(rt_uint8_t *header, rt_uint8_t *value)
+rt_inline void mp_set(rt_uint8_t *header, rt_uint8_t *value)
 {
-    rt_hw_mem_enter();
+    if (rt_hw_mem_brackets)
+        rt_hw_mem_enter();
     *mp_word(header) = value;
-    rt_hw_mem_leave();
+    if (rt_hw_mem_brackets)
+        rt_hw_mem_leave();
 }
 
 rt_inline rt_size_t mp_stride(const struct rt_mempool *mp)
@@ -484,7 +489,7 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     RT_ASSERT(mp != RT_NULL);
     RT_ASSERT(mp_is_pool(mp));
 
-    if (rt_hw_mem_fail(&mp->parent, mp->block_size))
+    if (rt_hw_mem_fail_armed && rt_hw_mem_fail(&mp->parent, mp->block_size))
     {
         /* Fault injection: as an empty pool that cannot wait. */
         rt_set_errno(-RT_ETIMEOUT);
@@ -538,7 +543,7 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     mp->block_free_count--;
     mp_set(header, (rt_uint8_t *)mp);
     void *block = header + MP_WORD;
-    if ((rt_hw_mem_level() & 0xFF) != 0)
+    if (rt_hw_meta_enabled)     /* = checking level 1 or 2 (rthw.h) */
     {
         mp_meta_note(mp, header);   /* checking on: the shadow is kept */
         rt_hw_mp_allocated(&mp->parent, block, mp->block_size, site);
@@ -613,7 +618,7 @@ void rt_mp_free(void *block)
 
     if (block == RT_NULL)
         return;
-    if ((rt_hw_mem_level() & 0xFF) != 0)
+    if (rt_hw_meta_enabled)     /* = checking level 1 or 2 (rthw.h) */
         mp_validate_free(block, site);
 
     rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
