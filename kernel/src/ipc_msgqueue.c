@@ -28,7 +28,10 @@
  *     (-RT_ETIMEOUT).
  *  4. Receive takes the head of the queue, copies min(size, msg_size) bytes
  *     out, and puts the slot back on the free list; on an empty queue it
- *     waits on parent.suspend_thread the same way.
+ *     waits on parent.suspend_thread the same way.  It returns RT_EOK.
+ *     5.x flavour (RTSIM_V5_MQ_RECV_LENGTH, 5.0.1+ src/ipc.c _rt_mq_recv):
+ *     the slot header also holds the length sent (header = next | length),
+ *     receive copies min(size, length) bytes and returns that count.
  *  5. A send wakes the first waiting receiver, a receive the first waiting
  *     sender; a woken thread re-checks and waits again for what is left of
  *     its timeout.  Waking a higher-priority thread preempts the caller.
@@ -212,6 +215,9 @@ rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int3
 
     /* Copy in with interrupts enabled, as RT-Thread does: the slot is off
      * every list meanwhile. */
+#if RTSIM_V5_MQ_RECV_LENGTH
+    msg->length = (rt_ssize_t)size;
+#endif
     rt_memcpy(msg + 1, buffer, size);
 
     level = rt_hw_interrupt_disable();
@@ -243,6 +249,9 @@ rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size)
     mq->msg_queue_free = msg->next;
     rt_hw_interrupt_enable(level);
 
+#if RTSIM_V5_MQ_RECV_LENGTH
+    msg->length = (rt_ssize_t)size;
+#endif
     rt_memcpy(msg + 1, buffer, size);
 
     level = rt_hw_interrupt_disable();
@@ -250,7 +259,12 @@ rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size)
     return mq_wake_one(&mq->parent.suspend_thread, level);
 }
 
-rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
+#if RTSIM_V5_MQ_RECV_LENGTH
+rt_ssize_t
+#else
+rt_err_t
+#endif
+rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
 {
     MQ_CHECK(mq);
     MQ_POOL_CHECK(mq);
@@ -282,12 +296,22 @@ rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout
     mq->entry--;
     rt_hw_interrupt_enable(level);
 
-    rt_memcpy(buffer, msg + 1, size > mq->msg_size ? mq->msg_size : size);
+#if RTSIM_V5_MQ_RECV_LENGTH
+    rt_size_t len = (rt_size_t)msg->length < size ? (rt_size_t)msg->length : size;
+#else
+    rt_size_t len = size > mq->msg_size ? mq->msg_size : size;
+#endif
+    rt_memcpy(buffer, msg + 1, len);
 
     level = rt_hw_interrupt_disable();
     msg->next = (struct rt_mq_message *)mq->msg_queue_free;
     mq->msg_queue_free = msg;
-    return mq_wake_one(&mq->suspend_sender_thread, level);
+    rt_err_t err = mq_wake_one(&mq->suspend_sender_thread, level);
+#if RTSIM_V5_MQ_RECV_LENGTH
+    return err == RT_EOK ? (rt_ssize_t)len : err;
+#else
+    return err;
+#endif
 }
 
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg)

@@ -140,6 +140,37 @@ static void mutex_setup(rt_mutex_t mutex)
     mutex->parent.parent.flag = RT_IPC_FLAG_PRIO;
 }
 
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+/* 5.x (src/ipc.c _thread_get_mutex_priority): the priority `thread` is
+ * owed: its init_priority, raised to the first (highest-priority) waiter
+ * of each mutex it holds other than `skip`.  rtsim finds the held mutexes
+ * on the Mutex class list (5.x keeps a per-thread list; same result). */
+static rt_uint8_t mutex_owed_priority(struct rt_thread *thread, rt_mutex_t skip)
+{
+    rt_uint8_t prio = thread->init_priority;
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Mutex);
+    rt_list_t *node;
+    rt_list_for_each(node, &info->object_list)
+    {
+        rt_mutex_t m = rt_list_entry(node, struct rt_mutex, parent.parent.list);
+        if (m == skip || m->owner != thread || rt_list_isempty(&m->parent.suspend_thread))
+            continue;
+        struct rt_thread *w = rt_list_entry(m->parent.suspend_thread.next, struct rt_thread, tlist);
+        if (w->current_priority < prio)
+            prio = w->current_priority;
+    }
+    return prio;
+}
+
+/* Set the owner's priority to what it is owed, if that differs. */
+static void mutex_owner_reprioritise(struct rt_thread *owner, rt_mutex_t skip)
+{
+    rt_uint8_t prio = mutex_owed_priority(owner, skip);
+    if (prio != owner->current_priority)
+        rt_thread_control(owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
+}
+#endif
+
 rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
 {
     (void)flag;
@@ -217,7 +248,22 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
     if (thread->current_priority < mutex->owner->current_priority)
         rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
     /* On success the releasing thread has made us the owner. */
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+    rt_err_t err = rt_ipc_wait(&mutex->parent, time, level);
+    if (err == -RT_ETIMEOUT)
+    {
+        /* 5.x rt_mutex_take: a waiter that timed out no longer lends the
+         * owner its priority.  (After -RT_ERROR the mutex may be deleted:
+         * not touched.) */
+        level = rt_hw_interrupt_disable();
+        if (mutex->owner != RT_NULL && mutex->owner != thread)
+            mutex_owner_reprioritise(mutex->owner, RT_NULL);
+        rt_hw_interrupt_enable(level);
+    }
+    return err;
+#else
     return rt_ipc_wait(&mutex->parent, time, level);
+#endif
 }
 
 rt_err_t rt_mutex_trytake(rt_mutex_t mutex)
@@ -242,9 +288,14 @@ rt_err_t rt_mutex_release(rt_mutex_t mutex)
     mutex->hold--;
     if (mutex->hold == 0)
     {
-        /* Give back any inherited priority. */
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+        /* 5.x: keep what the mutexes still held are owed. */
+        mutex_owner_reprioritise(thread, mutex);
+#else
+        /* 4.1: give back any inherited priority. */
         if (mutex->original_priority != mutex->owner->current_priority)
             rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &mutex->original_priority);
+#endif
 
         if (!rt_list_isempty(&mutex->parent.suspend_thread))
         {
