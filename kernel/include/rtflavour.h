@@ -67,7 +67,10 @@
  * the mutexes it still holds (their highest waiter) and its own
  * init_priority: 5.x src/ipc.c rt_mutex_release, _thread_get_mutex_priority.
  * 4.1.1 restores the priority the owner had when it took this mutex
- * (mutex->original_priority). */
+ * (mutex->original_priority).  Also 5.x: an inherited priority passes
+ * along a chain of owners each waiting on the next one's mutex
+ * (_thread_update_priority), and a waiter that times out stops lending
+ * its priority (rt_mutex_take); 4.1.1 does neither. */
 #define RTSIM_V5_MUTEX_PRIO_RECOMPUTE RTSIM_RT_V5
 
 /* The 5.x API beside 4.1's: rtatomic.h, RT_SCHED_PRIV, rt_object_get_name,

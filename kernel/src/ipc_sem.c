@@ -162,12 +162,52 @@ static rt_uint8_t mutex_owed_priority(struct rt_thread *thread, rt_mutex_t skip)
     return prio;
 }
 
-/* Set the owner's priority to what it is owed, if that differs. */
-static void mutex_owner_reprioritise(struct rt_thread *owner, rt_mutex_t skip)
+/* A waiter whose priority changed moves to its place in the mutex's
+ * (priority-ordered) wait list; equal priorities keep their order. */
+static void mutex_resort_waiter(rt_mutex_t m, struct rt_thread *t)
 {
-    rt_uint8_t prio = mutex_owed_priority(owner, skip);
-    if (prio != owner->current_priority)
+    rt_list_remove(&t->tlist);
+    rt_list_t *node;
+    rt_list_for_each(node, &m->parent.suspend_thread)
+    {
+        struct rt_thread *w = rt_list_entry(node, struct rt_thread, tlist);
+        if (t->current_priority < w->current_priority)
+        {
+            rt_list_insert_before(&w->tlist, &t->tlist);
+            return;
+        }
+    }
+    rt_list_insert_before(&m->parent.suspend_thread, &t->tlist);
+}
+
+/* The mutex `owner` waits on, RT_NULL when it waits on none. */
+static rt_mutex_t mutex_waited_on(struct rt_thread *owner)
+{
+    struct rt_object *wo = owner->wait_object;
+    if (wo == RT_NULL || rt_object_get_type(wo) != RT_Object_Class_Mutex)
+        return RT_NULL;
+    return (rt_mutex_t)wo;
+}
+
+/* 5.x (src/ipc.c _thread_update_priority): set `owner` to the priority it
+ * is owed and carry the change along the chain (the owner waits on a mutex
+ * whose owner waits on ...).  Bounded: a deadlock cycle converges, and
+ * the walk stops at the first thread whose priority does not change. */
+static void mutex_update_chain(struct rt_thread *owner, rt_mutex_t skip)
+{
+    for (int depth = 0; owner != RT_NULL && depth < 256; depth++)
+    {
+        rt_uint8_t prio = mutex_owed_priority(owner, skip);
+        skip = RT_NULL;
+        if (prio == owner->current_priority)
+            return;
         rt_thread_control(owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
+        rt_mutex_t m = mutex_waited_on(owner);
+        if (m == RT_NULL)
+            return;
+        mutex_resort_waiter(m, owner);
+        owner = m->owner;
+    }
 }
 #endif
 
@@ -246,7 +286,19 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
     }
     /* Priority inheritance: lend the owner our priority. */
     if (thread->current_priority < mutex->owner->current_priority)
-        rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
+    {
+        struct rt_thread *owner = mutex->owner;
+        rt_thread_control(owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+        /* 5.x: and on along the chain of mutex owners (4.1: the owner only). */
+        rt_mutex_t m = mutex_waited_on(owner);
+        if (m != RT_NULL)
+        {
+            mutex_resort_waiter(m, owner);
+            mutex_update_chain(m->owner, RT_NULL);
+        }
+#endif
+    }
     /* On success the releasing thread has made us the owner. */
 #if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
     rt_err_t err = rt_ipc_wait(&mutex->parent, time, level);
@@ -257,7 +309,7 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
          * not touched.) */
         level = rt_hw_interrupt_disable();
         if (mutex->owner != RT_NULL && mutex->owner != thread)
-            mutex_owner_reprioritise(mutex->owner, RT_NULL);
+            mutex_update_chain(mutex->owner, RT_NULL);
         rt_hw_interrupt_enable(level);
     }
     return err;
@@ -290,7 +342,7 @@ rt_err_t rt_mutex_release(rt_mutex_t mutex)
     {
 #if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
         /* 5.x: keep what the mutexes still held are owed. */
-        mutex_owner_reprioritise(thread, mutex);
+        mutex_update_chain(thread, mutex);
 #else
         /* 4.1: give back any inherited priority. */
         if (mutex->original_priority != mutex->owner->current_priority)
