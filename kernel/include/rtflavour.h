@@ -73,6 +73,14 @@
  * its priority (rt_mutex_take); 4.1.1 does neither. */
 #define RTSIM_V5_MUTEX_PRIO_RECOMPUTE RTSIM_RT_V5
 
+/* Which memory-pool waiter a free wakes by default (rt_sim_config's
+ * mp_wake_order, mempool.c R6): 5.1.0 src/mempool.c rt_mp_alloc queues
+ * waiters at the tail (rt_thread_suspend_to_list, RT_IPC_FLAG_FIFO): the
+ * oldest is woken first; 4.1.1 (and 5.0.x) insert at the head
+ * (rt_list_insert_after): the newest first.  A program may still choose
+ * either order with cfg.mp_wake_order. */
+#define RTSIM_V5_MP_WAKE_FIFO       RTSIM_RT_V5
+
 /* The 5.x API beside 4.1's: rtatomic.h, RT_SCHED_PRIV, rt_object_get_name,
  * rt_object_for_each, custom objects, rt_scheduler_is_available,
  * RT_UNUSED(x), rt_align()... (5.1.0 include/rtdef.h, rtthread.h,

@@ -243,6 +243,48 @@ static void test_mutex_chain(void)
     rt_mutex_detach(&mb);
 }
 
+/* ---------------------------------------------------- memory pool */
+static struct rt_mempool mp;
+static rt_uint8_t mp_buf[2 * (16 + sizeof(void *))];
+static char woken[4];
+static volatile int nwoken;
+
+static void mp_waiter(void *p)
+{
+    void *b = rt_mp_alloc(&mp, RT_WAITING_FOREVER);
+    woken[nwoken++] = (char)(rt_ubase_t)p;
+    rt_mp_free(b);
+}
+
+/* Waiters A, B, C queue in that order on an empty pool; one free: 4.1 wakes
+ * C (newest; each then frees for the next: C, B, A), 5.1.0 wakes A. */
+static void test_mp_wake_order(void)
+{
+    uassert_int_equal(rt_mp_init(&mp, "mp", mp_buf, sizeof mp_buf, 16), RT_EOK);
+    void *b1 = rt_mp_alloc(&mp, 0), *b2 = rt_mp_alloc(&mp, 0);
+    uassert_not_null(b1);
+    uassert_not_null(b2);
+    nwoken = 0;
+    for (char c = 'A'; c <= 'C'; c++)
+    {
+        char name[2] = { c, 0 };
+        rt_thread_t t = rt_thread_create(name, mp_waiter, (void *)(rt_ubase_t)c, 1024, 5, 10);
+        rt_thread_startup(t);   /* runs and waits */
+    }
+    rt_mp_free(b1);             /* each woken waiter frees for the next */
+    rt_thread_delay(1);
+    uassert_int_equal(nwoken, 3);
+#if RTSIM_RT_V5
+    uassert_buf_equal(woken, "ABC", 3);
+#else
+    uassert_buf_equal(woken, "CBA", 3);
+#endif
+    rt_mp_free(b2);
+    uassert_int_equal(mp.block_free_count, 2);
+    uassert_int_equal(rt_mp_check(&mp), 0);
+    rt_mp_detach(&mp);
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -255,5 +297,6 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_mutex_release_one_of_two);
     UTEST_UNIT_RUN(test_mutex_waiter_timeout);
     UTEST_UNIT_RUN(test_mutex_chain);
+    UTEST_UNIT_RUN(test_mp_wake_order);
 }
 UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
