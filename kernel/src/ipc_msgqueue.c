@@ -146,18 +146,7 @@ rt_err_t rt_mq_delete(rt_mq_t mq)
 }
 
 /* Rule 5: wake the first thread of `list`, if any, and reschedule. */
-static rt_err_t mq_wake_one(rt_list_t *list, rt_base_t level)
-{
-    if (!rt_list_isempty(list))
-    {
-        rt_ipc_list_resume(list);
-        rt_hw_interrupt_enable(level);
-        rt_schedule();
-        return RT_EOK;
-    }
-    rt_hw_interrupt_enable(level);
-    return RT_EOK;
-}
+#define mq_wake_one rt_ipc_wake_one
 
 /* Rule 2: a filled slot goes to the tail (or, urgent, the head). */
 static void mq_link(rt_mq_t mq, struct rt_mq_message *msg, rt_bool_t urgent)
@@ -193,21 +182,10 @@ rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int3
     rt_base_t level = rt_hw_interrupt_disable();
     while (mq->msg_queue_free == RT_NULL)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_EFULL;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait_list(&mq->suspend_sender_thread, &mq->parent.parent,
-                                        timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mq->suspend_sender_thread, &mq->parent.parent,
+                                         &timeout, &level, -RT_EFULL);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
     struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
     mq->msg_queue_free = msg->next;
@@ -274,20 +252,10 @@ rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
     rt_base_t level = rt_hw_interrupt_disable();
     while (mq->entry == 0)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_ETIMEOUT;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait(&mq->parent, timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mq->parent.suspend_thread, &mq->parent.parent,
+                                         &timeout, &level, -RT_ETIMEOUT);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
     struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_head;
     mq->msg_queue_head = msg->next;

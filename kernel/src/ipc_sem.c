@@ -27,9 +27,7 @@ rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8
 rt_err_t rt_sem_detach(rt_sem_t sem)
 {
     SEM_CHECK(sem);
-    RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent));
-    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
-    rt_object_detach(&sem->parent.parent);
+    rt_ipc_object_end(&sem->parent, RT_FALSE);
     return RT_EOK;
 }
 
@@ -52,8 +50,7 @@ rt_err_t rt_sem_delete(rt_sem_t sem)
     SEM_CHECK(sem);
     RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent) == RT_FALSE);
     RT_DEBUG_NOT_IN_INTERRUPT;
-    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
-    rt_object_delete(&sem->parent.parent);
+    rt_ipc_object_end(&sem->parent, RT_TRUE);
     return RT_EOK;
 }
 
@@ -223,9 +220,7 @@ rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
 rt_err_t rt_mutex_detach(rt_mutex_t mutex)
 {
     MUTEX_CHECK(mutex);
-    RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent));
-    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
-    rt_object_detach(&mutex->parent.parent);
+    rt_ipc_object_end(&mutex->parent, RT_FALSE);
     return RT_EOK;
 }
 
@@ -245,8 +240,7 @@ rt_err_t rt_mutex_delete(rt_mutex_t mutex)
     MUTEX_CHECK(mutex);
     RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent) == RT_FALSE);
     RT_DEBUG_NOT_IN_INTERRUPT;
-    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
-    rt_object_delete(&mutex->parent.parent);
+    rt_ipc_object_end(&mutex->parent, RT_TRUE);
     return RT_EOK;
 }
 
