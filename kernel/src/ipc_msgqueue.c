@@ -170,6 +170,26 @@ static void mq_link(rt_mq_t mq, struct rt_mq_message *msg, rt_bool_t urgent)
     mq->entry++;
 }
 
+/* Rules 2 and 5, called with interrupts disabled (level) and a free slot:
+ * take it, copy the message in with interrupts enabled, as RT-Thread does
+ * (the slot is off every list meanwhile), queue it and wake a receiver. */
+static rt_err_t mq_put(rt_mq_t mq, const void *buffer, rt_size_t size,
+                       rt_bool_t urgent, rt_base_t level)
+{
+    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
+    mq->msg_queue_free = msg->next;
+    rt_hw_interrupt_enable(level);
+
+#if RTSIM_V5_MQ_RECV_LENGTH
+    msg->length = (rt_ssize_t)size;
+#endif
+    rt_memcpy(msg + 1, buffer, size);
+
+    level = rt_hw_interrupt_disable();
+    mq_link(mq, msg, urgent);
+    return mq_wake_one(&mq->parent.suspend_thread, level);
+}
+
 rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int32_t timeout)
 {
     MQ_CHECK(mq);
@@ -187,20 +207,7 @@ rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int3
         if (err != RT_EOK)
             return err;
     }
-    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
-    mq->msg_queue_free = msg->next;
-    rt_hw_interrupt_enable(level);
-
-    /* Copy in with interrupts enabled, as RT-Thread does: the slot is off
-     * every list meanwhile. */
-#if RTSIM_V5_MQ_RECV_LENGTH
-    msg->length = (rt_ssize_t)size;
-#endif
-    rt_memcpy(msg + 1, buffer, size);
-
-    level = rt_hw_interrupt_disable();
-    mq_link(mq, msg, RT_FALSE);
-    return mq_wake_one(&mq->parent.suspend_thread, level);
+    return mq_put(mq, buffer, size, RT_FALSE, level);
 }
 
 rt_err_t rt_mq_send(rt_mq_t mq, const void *buffer, rt_size_t size)
@@ -218,23 +225,12 @@ rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size)
         return -RT_ERROR;
 
     rt_base_t level = rt_hw_interrupt_disable();
-    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
-    if (msg == RT_NULL)
+    if (mq->msg_queue_free == RT_NULL)
     {
         rt_hw_interrupt_enable(level);
         return -RT_EFULL;
     }
-    mq->msg_queue_free = msg->next;
-    rt_hw_interrupt_enable(level);
-
-#if RTSIM_V5_MQ_RECV_LENGTH
-    msg->length = (rt_ssize_t)size;
-#endif
-    rt_memcpy(msg + 1, buffer, size);
-
-    level = rt_hw_interrupt_disable();
-    mq_link(mq, msg, RT_TRUE);
-    return mq_wake_one(&mq->parent.suspend_thread, level);
+    return mq_put(mq, buffer, size, RT_TRUE, level);
 }
 
 #if RTSIM_V5_MQ_RECV_LENGTH
