@@ -34,7 +34,8 @@ void rt_sim_config_init(struct rt_sim_config *cfg)
     cfg->wall_timeout = 5.0;
     cfg->leaks_report = 1;
     cfg->realtime = 0;
-    cfg->mp_wake_order = RT_SIM_MP_WAKE_LIFO;
+    /* The flavour's order (rtflavour.h RTSIM_V5_MP_WAKE_FIFO). */
+    cfg->mp_wake_order = RTSIM_V5_MP_WAKE_FIFO ? RT_SIM_MP_WAKE_FIFO : RT_SIM_MP_WAKE_LIFO;
     cfg->checked = 1;
 }
 

@@ -30,7 +30,9 @@ TARGETS = {
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    # -DNAME=VALUE: passed on (the build's flavour, -Drtthread=5)
+    defines = [a for a in sys.argv[1:] if a.startswith("-D")]
     want_size = "--size" in sys.argv[1:]
     name = args[0] if args else "cortex-m4"
     if name not in TARGETS:
@@ -42,7 +44,7 @@ def main():
         print(f"{cc_name} not found (Debian package {package}): skipped")
         return 77
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel")
-    flags = tflags + COMMON + ["-I" + os.path.join(root, "include")]
+    flags = tflags + COMMON + defines + ["-I" + os.path.join(root, "include")]
     failed = 0
     sources = sorted(glob.glob(os.path.join(root, "src", "*.c")))
     with tempfile.TemporaryDirectory() as tmp:

@@ -781,7 +781,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0)
     {
-        printf("rtsim 0.1.0 (RT-Thread %ld.%ld.%ld semantics)\n", RT_VERSION, RT_SUBVERSION, RT_REVISION);
+        printf("rtsim 0.1.0 (RT-Thread %s semantics)\n", RTSIM_RT_VERSION_STRING);
         if (hm_model_notice)
             printf("%s\n", hm_model_notice);
         else

@@ -1,6 +1,7 @@
 /*
  * rtdef.h - RT-Thread's basic types, error codes, list nodes and kernel
- * object structures (4.1.x names and layouts).
+ * object structures (4.1.x names and layouts; the 5.x ones where
+ * rtflavour.h says so).
  *
  * Freestanding: only <stddef.h>, <stdint.h>, <stdbool.h>, <stdarg.h> and
  * <limits.h> may be included anywhere under kernel/.
@@ -20,10 +21,8 @@
 extern "C" {
 #endif
 
-#define RT_VERSION      4L
-#define RT_SUBVERSION   1L
-#define RT_REVISION     1L
-#define RTTHREAD_VERSION ((RT_VERSION * 10000) + (RT_SUBVERSION * 100) + RT_REVISION)
+/* Version macros and every 4.1/5.x switch (-Drtthread=5). */
+#include "rtflavour.h"
 
 /* ------------------------------------------------------------------ types */
 typedef int8_t      rt_int8_t;
@@ -46,6 +45,10 @@ typedef rt_base_t   rt_ssize_t;
 typedef rt_ubase_t  rt_dev_t;
 typedef rt_base_t   rt_off_t;
 
+#if RTSIM_V5_API
+typedef rt_base_t   rt_atomic_t;    /* 5.1.0 include/rttypes.h (no stdc/hw atomics) */
+#endif
+
 #define RT_TRUE     1
 #define RT_FALSE    0
 #define RT_NULL     0
@@ -61,7 +64,18 @@ typedef rt_base_t   rt_off_t;
 
 /* ------------------------------------------------------ compiler helpers */
 #define RT_SECTION(x)   __attribute__((section(x)))
-#define RT_UNUSED       __attribute__((unused))
+#if RTSIM_V5_API
+/* 5.1.0 include/rtdef.h "Common Utilities" and include/rtcompiler.h. */
+#define RT_UNUSED(x)    ((void)(x))
+#define rt_section(x)   __attribute__((section(x)))
+#define rt_used         __attribute__((used))
+#define rt_align(n)     __attribute__((aligned(n)))
+#define rt_weak         __attribute__((weak))
+#define rt_noreturn     __attribute__((noreturn))
+#define rt_always_inline static inline __attribute__((always_inline))
+#else
+#define RT_UNUSED       __attribute__((unused))     /* 4.1.1: an attribute */
+#endif
 #define RT_USED         __attribute__((used))
 #define ALIGN(n)        __attribute__((aligned(n)))
 #define RT_WEAK         __attribute__((weak))
@@ -128,7 +142,16 @@ enum rt_object_class_type
     RT_Object_Class_Timer         = 0x0a,
     RT_Object_Class_Module        = 0x0b,
     RT_Object_Class_Memory        = 0x0c,
+#if RTSIM_V5_API
+    /* 5.1.0 include/rtdef.h */
+    RT_Object_Class_Channel       = 0x0d,
+    RT_Object_Class_ProcessGroup  = 0x0e,
+    RT_Object_Class_Session       = 0x0f,
+    RT_Object_Class_Custom        = 0x10,
+    RT_Object_Class_Unknown       = 0x11,
+#else
     RT_Object_Class_Unknown       = 0x0e,
+#endif
     RT_Object_Class_Static        = 0x80
 };
 
@@ -140,6 +163,20 @@ struct rt_object
     rt_list_t   list;               /* node in the class's object list */
 };
 typedef struct rt_object *rt_object_t;
+
+#if RTSIM_V5_API
+/* 5.1.0 include/rtdef.h: the iterator of rt_object_for_each (RT_EOK goes
+ * on, a positive value stops with RT_EOK, a negative one is returned) and
+ * the custom object rt_custom_object_create makes. */
+typedef rt_err_t (*rt_object_iter_t)(rt_object_t object, void *data);
+
+struct rt_custom_object
+{
+    struct rt_object parent;
+    rt_err_t (*destroy)(void *);
+    void *data;
+};
+#endif
 
 struct rt_object_information
 {
@@ -255,6 +292,15 @@ struct rt_thread
 };
 typedef struct rt_thread *rt_thread_t;
 
+#if RTSIM_V5_API
+/* 5.1.0 include/rtsched.h: RT_SCHED_PRIV(t).current_priority and the
+ * other scheduling fields, RT_SCHED_CTX(t).stat.  rtsim keeps 4.1's flat
+ * struct rt_thread, so both name the thread itself: every field 5.x moved
+ * into sched_thread_priv / sched_thread_ctx has the same name here. */
+#define RT_SCHED_PRIV(thread)   (*(thread))
+#define RT_SCHED_CTX(thread)    (*(thread))
+#endif
+
 /* -------------------------------------------------------------------- IPC */
 #define RT_IPC_FLAG_FIFO    0x00    /* waiters wake first-in first-out */
 #define RT_IPC_FLAG_PRIO    0x01    /* waiters wake by priority */
@@ -336,7 +382,15 @@ typedef struct rt_mailbox *rt_mailbox_t;
 struct rt_mq_message
 {
     struct rt_mq_message *next;
+#if RTSIM_V5_MQ_RECV_LENGTH
+    rt_ssize_t length;              /* 5.x: bytes sent into this slot */
+#endif
 };
+#if RTSIM_V5_API
+/* 5.1.0 include/rtthread.h: the pool bytes of rt_mq_init for max_msgs. */
+#define RT_MQ_BUF_SIZE(msg_size, max_msgs) \
+    ((RT_ALIGN((msg_size), RT_ALIGN_SIZE) + sizeof(struct rt_mq_message)) * (max_msgs))
+#endif
 struct rt_messagequeue
 {
     struct rt_ipc_object parent;

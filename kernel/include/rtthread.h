@@ -75,6 +75,13 @@ rt_bool_t rt_object_is_systemobject(rt_object_t object);
 rt_uint8_t rt_object_get_type(rt_object_t object);
 /* First object of the class named `name` (newest first); not from an ISR. */
 rt_object_t rt_object_find(const char *name, rt_uint8_t type);
+#if RTSIM_V5_API
+/* The 5.x object API (5.1.0 include/rtthread.h, src/object.c; object.c). */
+rt_err_t rt_object_for_each(rt_uint8_t type, rt_object_iter_t iter, void *data);
+rt_err_t rt_object_get_name(rt_object_t object, char *name, rt_uint8_t name_size);
+rt_object_t rt_custom_object_create(const char *name, void *data, rt_err_t (*data_destroy)(void *));
+rt_err_t rt_custom_object_destroy(rt_object_t obj);
+#endif
 
 #ifdef RT_USING_HOOK
 void rt_object_attach_sethook(void (*hook)(struct rt_object *object));
@@ -298,7 +305,13 @@ rt_err_t rt_mq_delete(rt_mq_t mq);
 rt_err_t rt_mq_send(rt_mq_t mq, const void *buffer, rt_size_t size);
 rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int32_t timeout);
 rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size);
+#if RTSIM_V5_MQ_RECV_LENGTH
+/* 5.x: the bytes received (at most `size`), or a negative error. */
+rt_ssize_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
+#else
+/* 4.1: RT_EOK, or a negative error. */
 rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
+#endif
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg);
 #endif
 
@@ -514,8 +527,25 @@ int cmd_free(int argc, char **argv);
 int memtrace(int argc, char **argv);
 #endif
 
+#if RTSIM_V5_API
+/* 5.1.0 include/rtthread.h: a thread runs (not an ISR), and it may be
+ * switched away from (not in a critical section either). */
+rt_inline rt_bool_t rt_in_thread_context(void)
+{
+    return rt_thread_self() != RT_NULL && rt_interrupt_get_nest() == 0;
+}
+rt_inline rt_bool_t rt_scheduler_is_available(void)
+{
+    return rt_critical_level() == 0 && rt_in_thread_context();
+}
+#endif
+
 #ifdef __cplusplus
 }
+#endif
+
+#if RTSIM_V5_API
+#include "rtatomic.h"       /* 5.1.0 include/rtthread.h includes it too */
 #endif
 
 #endif /* RT_THREAD_H__ */

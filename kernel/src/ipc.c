@@ -87,6 +87,61 @@ rt_err_t rt_ipc_wait(struct rt_ipc_object *ipc, rt_int32_t time, rt_base_t level
     return rt_ipc_wait_list(&ipc->suspend_thread, &ipc->parent, time, level);
 }
 
+/* One round of a send/receive wait loop (mailboxes, message queues):
+ * called with interrupts disabled (*level) while the condition the caller
+ * waits for is false.  timeout 0: interrupts restored, `fail` returned.
+ * Else the context check (reported under `func`, the API's name), the
+ * wait on `list` and, when woken with RT_EOK, interrupts disabled again
+ * (*level) and *timeout reduced to what is left: the caller re-checks.
+ * A wake-up with an error returns it with interrupts enabled. */
+rt_err_t rt_ipc_wait_round(rt_list_t *list, struct rt_object *object, rt_int32_t *timeout,
+                           rt_base_t *level, rt_err_t fail, const char *func)
+{
+    if (*timeout == 0)
+    {
+        rt_hw_interrupt_enable(*level);
+        return fail;
+    }
+    rt_hw_interrupt_enable(*level);
+    rt_debug_in_thread_context(func);
+    *level = rt_hw_interrupt_disable();
+    rt_tick_t since = rt_tick_get_raw();
+    rt_err_t err = rt_ipc_wait_list(list, object, *timeout, *level);
+    if (err != RT_EOK)
+        return err;
+    *level = rt_hw_interrupt_disable();
+    *timeout = rt_ipc_time_left(*timeout, since);
+    return RT_EOK;
+}
+
+/* Wake the first thread of `list`, if any, restore interrupts (level) and,
+ * when one was woken, reschedule.  RT_EOK. */
+rt_err_t rt_ipc_wake_one(rt_list_t *list, rt_base_t level)
+{
+    if (!rt_list_isempty(list))
+    {
+        rt_ipc_list_resume(list);
+        rt_hw_interrupt_enable(level);
+        rt_schedule();
+        return RT_EOK;
+    }
+    rt_hw_interrupt_enable(level);
+    return RT_EOK;
+}
+
+/* The end of an IPC object's life: every waiter woken with -RT_ERROR,
+ * then the object unlinked (detach: a static object, delete: a dynamic
+ * one, freed).  Asserts the object is of the kind the call expects. */
+void rt_ipc_object_end(struct rt_ipc_object *ipc, rt_bool_t dynamic)
+{
+    RT_ASSERT(rt_object_is_systemobject(&ipc->parent) == (dynamic ? RT_FALSE : RT_TRUE));
+    rt_ipc_list_resume_all(&ipc->suspend_thread);
+    if (dynamic)
+        rt_object_delete(&ipc->parent);
+    else
+        rt_object_detach(&ipc->parent);
+}
+
 rt_int32_t rt_ipc_time_left(rt_int32_t time, rt_tick_t since)
 {
     if (time <= 0)

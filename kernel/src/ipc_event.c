@@ -9,22 +9,26 @@
 #define EVENT_CHECK(e) do { RT_ASSERT((e) != RT_NULL); \
     RT_ASSERT(rt_object_get_type(&(e)->parent.parent) == RT_Object_Class_Event); } while (0)
 
+/* What init and create share once the object is linked. */
+static void event_setup(rt_event_t event, rt_uint8_t flag)
+{
+    event->parent.parent.flag = flag;
+    rt_ipc_object_init(&event->parent);
+    event->set = 0;
+}
+
 rt_err_t rt_event_init(rt_event_t event, const char *name, rt_uint8_t flag)
 {
     RT_ASSERT(event != RT_NULL);
     rt_object_init(&event->parent.parent, RT_Object_Class_Event, name);
-    event->parent.parent.flag = flag;
-    rt_ipc_object_init(&event->parent);
-    event->set = 0;
+    event_setup(event, flag);
     return RT_EOK;
 }
 
 rt_err_t rt_event_detach(rt_event_t event)
 {
     EVENT_CHECK(event);
-    RT_ASSERT(rt_object_is_systemobject(&event->parent.parent));
-    rt_ipc_list_resume_all(&event->parent.suspend_thread);
-    rt_object_detach(&event->parent.parent);
+    rt_ipc_object_end(&event->parent, RT_FALSE);
     return RT_EOK;
 }
 
@@ -34,18 +38,14 @@ rt_event_t rt_event_create(const char *name, rt_uint8_t flag)
     rt_event_t event = (rt_event_t)rt_object_allocate(RT_Object_Class_Event, name);
     if (event == RT_NULL)
         return RT_NULL;
-    event->parent.parent.flag = flag;
-    rt_ipc_object_init(&event->parent);
-    event->set = 0;
+    event_setup(event, flag);
     return event;
 }
 
 rt_err_t rt_event_delete(rt_event_t event)
 {
     EVENT_CHECK(event);
-    RT_ASSERT(rt_object_is_systemobject(&event->parent.parent) == RT_FALSE);
-    rt_ipc_list_resume_all(&event->parent.suspend_thread);
-    rt_object_delete(&event->parent.parent);
+    rt_ipc_object_end(&event->parent, RT_TRUE);
     return RT_EOK;
 }
 

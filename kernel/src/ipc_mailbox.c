@@ -115,18 +115,7 @@ rt_err_t rt_mb_delete(rt_mailbox_t mb)
 }
 
 /* Rule 4: wake the first thread of `list`, if any, and reschedule. */
-static rt_err_t mb_wake_one(rt_list_t *list, rt_base_t level)
-{
-    if (!rt_list_isempty(list))
-    {
-        rt_ipc_list_resume(list);
-        rt_hw_interrupt_enable(level);
-        rt_schedule();
-        return RT_EOK;
-    }
-    rt_hw_interrupt_enable(level);
-    return RT_EOK;
-}
+#define mb_wake_one rt_ipc_wake_one
 
 rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout)
 {
@@ -136,21 +125,10 @@ rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout)
 
     while (mb->entry == mb->size)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_EFULL;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait_list(&mb->suspend_sender_thread, &mb->parent.parent,
-                                        timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mb->suspend_sender_thread, &mb->parent.parent,
+                                         &timeout, &level, -RT_EFULL);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
 
     mb->msg_pool[mb->in_offset] = value;
@@ -194,20 +172,10 @@ rt_err_t rt_mb_recv(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout)
 
     while (mb->entry == 0)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_ETIMEOUT;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait(&mb->parent, timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mb->parent.suspend_thread, &mb->parent.parent,
+                                         &timeout, &level, -RT_ETIMEOUT);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
 
     *value = mb->msg_pool[mb->out_offset];

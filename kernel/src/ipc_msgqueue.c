@@ -28,7 +28,10 @@
  *     (-RT_ETIMEOUT).
  *  4. Receive takes the head of the queue, copies min(size, msg_size) bytes
  *     out, and puts the slot back on the free list; on an empty queue it
- *     waits on parent.suspend_thread the same way.
+ *     waits on parent.suspend_thread the same way.  It returns RT_EOK.
+ *     5.x flavour (RTSIM_V5_MQ_RECV_LENGTH, 5.0.1+ src/ipc.c _rt_mq_recv):
+ *     the slot header also holds the length sent (header = next | length),
+ *     receive copies min(size, length) bytes and returns that count.
  *  5. A send wakes the first waiting receiver, a receive the first waiting
  *     sender; a woken thread re-checks and waits again for what is left of
  *     its timeout.  Waking a higher-priority thread preempts the caller.
@@ -143,18 +146,7 @@ rt_err_t rt_mq_delete(rt_mq_t mq)
 }
 
 /* Rule 5: wake the first thread of `list`, if any, and reschedule. */
-static rt_err_t mq_wake_one(rt_list_t *list, rt_base_t level)
-{
-    if (!rt_list_isempty(list))
-    {
-        rt_ipc_list_resume(list);
-        rt_hw_interrupt_enable(level);
-        rt_schedule();
-        return RT_EOK;
-    }
-    rt_hw_interrupt_enable(level);
-    return RT_EOK;
-}
+#define mq_wake_one rt_ipc_wake_one
 
 /* Rule 2: a filled slot goes to the tail (or, urgent, the head). */
 static void mq_link(rt_mq_t mq, struct rt_mq_message *msg, rt_bool_t urgent)
@@ -178,6 +170,26 @@ static void mq_link(rt_mq_t mq, struct rt_mq_message *msg, rt_bool_t urgent)
     mq->entry++;
 }
 
+/* Rules 2 and 5, called with interrupts disabled (level) and a free slot:
+ * take it, copy the message in with interrupts enabled, as RT-Thread does
+ * (the slot is off every list meanwhile), queue it and wake a receiver. */
+static rt_err_t mq_put(rt_mq_t mq, const void *buffer, rt_size_t size,
+                       rt_bool_t urgent, rt_base_t level)
+{
+    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
+    mq->msg_queue_free = msg->next;
+    rt_hw_interrupt_enable(level);
+
+#if RTSIM_V5_MQ_RECV_LENGTH
+    msg->length = (rt_ssize_t)size;
+#endif
+    rt_memcpy(msg + 1, buffer, size);
+
+    level = rt_hw_interrupt_disable();
+    mq_link(mq, msg, urgent);
+    return mq_wake_one(&mq->parent.suspend_thread, level);
+}
+
 rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int32_t timeout)
 {
     MQ_CHECK(mq);
@@ -190,33 +202,12 @@ rt_err_t rt_mq_send_wait(rt_mq_t mq, const void *buffer, rt_size_t size, rt_int3
     rt_base_t level = rt_hw_interrupt_disable();
     while (mq->msg_queue_free == RT_NULL)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_EFULL;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait_list(&mq->suspend_sender_thread, &mq->parent.parent,
-                                        timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mq->suspend_sender_thread, &mq->parent.parent,
+                                         &timeout, &level, -RT_EFULL);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
-    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
-    mq->msg_queue_free = msg->next;
-    rt_hw_interrupt_enable(level);
-
-    /* Copy in with interrupts enabled, as RT-Thread does: the slot is off
-     * every list meanwhile. */
-    rt_memcpy(msg + 1, buffer, size);
-
-    level = rt_hw_interrupt_disable();
-    mq_link(mq, msg, RT_FALSE);
-    return mq_wake_one(&mq->parent.suspend_thread, level);
+    return mq_put(mq, buffer, size, RT_FALSE, level);
 }
 
 rt_err_t rt_mq_send(rt_mq_t mq, const void *buffer, rt_size_t size)
@@ -234,23 +225,20 @@ rt_err_t rt_mq_urgent(rt_mq_t mq, const void *buffer, rt_size_t size)
         return -RT_ERROR;
 
     rt_base_t level = rt_hw_interrupt_disable();
-    struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_free;
-    if (msg == RT_NULL)
+    if (mq->msg_queue_free == RT_NULL)
     {
         rt_hw_interrupt_enable(level);
         return -RT_EFULL;
     }
-    mq->msg_queue_free = msg->next;
-    rt_hw_interrupt_enable(level);
-
-    rt_memcpy(msg + 1, buffer, size);
-
-    level = rt_hw_interrupt_disable();
-    mq_link(mq, msg, RT_TRUE);
-    return mq_wake_one(&mq->parent.suspend_thread, level);
+    return mq_put(mq, buffer, size, RT_TRUE, level);
 }
 
-rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
+#if RTSIM_V5_MQ_RECV_LENGTH
+rt_ssize_t
+#else
+rt_err_t
+#endif
+rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
 {
     MQ_CHECK(mq);
     MQ_POOL_CHECK(mq);
@@ -260,20 +248,10 @@ rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout
     rt_base_t level = rt_hw_interrupt_disable();
     while (mq->entry == 0)
     {
-        if (timeout == 0)
-        {
-            rt_hw_interrupt_enable(level);
-            return -RT_ETIMEOUT;
-        }
-        rt_hw_interrupt_enable(level);
-        RT_DEBUG_IN_THREAD_CONTEXT;
-        level = rt_hw_interrupt_disable();
-        rt_tick_t since = rt_tick_get_raw();
-        rt_err_t err = rt_ipc_wait(&mq->parent, timeout, level);
+        rt_err_t err = RT_IPC_WAIT_ROUND(&mq->parent.suspend_thread, &mq->parent.parent,
+                                         &timeout, &level, -RT_ETIMEOUT);
         if (err != RT_EOK)
             return err;
-        level = rt_hw_interrupt_disable();
-        timeout = rt_ipc_time_left(timeout, since);
     }
     struct rt_mq_message *msg = (struct rt_mq_message *)mq->msg_queue_head;
     mq->msg_queue_head = msg->next;
@@ -282,12 +260,22 @@ rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout
     mq->entry--;
     rt_hw_interrupt_enable(level);
 
-    rt_memcpy(buffer, msg + 1, size > mq->msg_size ? mq->msg_size : size);
+#if RTSIM_V5_MQ_RECV_LENGTH
+    rt_size_t len = (rt_size_t)msg->length < size ? (rt_size_t)msg->length : size;
+#else
+    rt_size_t len = size > mq->msg_size ? mq->msg_size : size;
+#endif
+    rt_memcpy(buffer, msg + 1, len);
 
     level = rt_hw_interrupt_disable();
     msg->next = (struct rt_mq_message *)mq->msg_queue_free;
     mq->msg_queue_free = msg;
-    return mq_wake_one(&mq->suspend_sender_thread, level);
+    rt_err_t err = mq_wake_one(&mq->suspend_sender_thread, level);
+#if RTSIM_V5_MQ_RECV_LENGTH
+    return err == RT_EOK ? (rt_ssize_t)len : err;
+#else
+    return err;
+#endif
 }
 
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg)

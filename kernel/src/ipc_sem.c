@@ -30,9 +30,7 @@ rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8
 rt_err_t rt_sem_detach(rt_sem_t sem)
 {
     SEM_CHECK(sem);
-    RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent));
-    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
-    rt_object_detach(&sem->parent.parent);
+    rt_ipc_object_end(&sem->parent, RT_FALSE);
     return RT_EOK;
 }
 
@@ -55,8 +53,7 @@ rt_err_t rt_sem_delete(rt_sem_t sem)
     SEM_CHECK(sem);
     RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent) == RT_FALSE);
     RT_DEBUG_NOT_IN_INTERRUPT;
-    rt_ipc_list_resume_all(&sem->parent.suspend_thread);
-    rt_object_delete(&sem->parent.parent);
+    rt_ipc_object_end(&sem->parent, RT_TRUE);
     return RT_EOK;
 }
 
@@ -151,6 +148,77 @@ static void mutex_setup(rt_mutex_t mutex)
     mutex->parent.parent.flag = RT_IPC_FLAG_PRIO;
 }
 
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+/* 5.x (src/ipc.c _thread_get_mutex_priority): the priority `thread` is
+ * owed: its init_priority, raised to the first (highest-priority) waiter
+ * of each mutex it holds other than `skip`.  rtsim finds the held mutexes
+ * on the Mutex class list (5.x keeps a per-thread list; same result). */
+static rt_uint8_t mutex_owed_priority(struct rt_thread *thread, rt_mutex_t skip)
+{
+    rt_uint8_t prio = thread->init_priority;
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_Mutex);
+    rt_list_t *node;
+    rt_list_for_each(node, &info->object_list)
+    {
+        rt_mutex_t m = rt_list_entry(node, struct rt_mutex, parent.parent.list);
+        if (m == skip || m->owner != thread || rt_list_isempty(&m->parent.suspend_thread))
+            continue;
+        struct rt_thread *w = rt_list_entry(m->parent.suspend_thread.next, struct rt_thread, tlist);
+        if (w->current_priority < prio)
+            prio = w->current_priority;
+    }
+    return prio;
+}
+
+/* A waiter whose priority changed moves to its place in the mutex's
+ * (priority-ordered) wait list; equal priorities keep their order. */
+static void mutex_resort_waiter(rt_mutex_t m, struct rt_thread *t)
+{
+    rt_list_remove(&t->tlist);
+    rt_list_t *node;
+    rt_list_for_each(node, &m->parent.suspend_thread)
+    {
+        struct rt_thread *w = rt_list_entry(node, struct rt_thread, tlist);
+        if (t->current_priority < w->current_priority)
+        {
+            rt_list_insert_before(&w->tlist, &t->tlist);
+            return;
+        }
+    }
+    rt_list_insert_before(&m->parent.suspend_thread, &t->tlist);
+}
+
+/* The mutex `owner` waits on, RT_NULL when it waits on none. */
+static rt_mutex_t mutex_waited_on(struct rt_thread *owner)
+{
+    struct rt_object *wo = owner->wait_object;
+    if (wo == RT_NULL || rt_object_get_type(wo) != RT_Object_Class_Mutex)
+        return RT_NULL;
+    return (rt_mutex_t)wo;
+}
+
+/* 5.x (src/ipc.c _thread_update_priority): set `owner` to the priority it
+ * is owed and carry the change along the chain (the owner waits on a mutex
+ * whose owner waits on ...).  Bounded: a deadlock cycle converges, and
+ * the walk stops at the first thread whose priority does not change. */
+static void mutex_update_chain(struct rt_thread *owner, rt_mutex_t skip)
+{
+    for (int depth = 0; owner != RT_NULL && depth < 256; depth++)
+    {
+        rt_uint8_t prio = mutex_owed_priority(owner, skip);
+        skip = RT_NULL;
+        if (prio == owner->current_priority)
+            return;
+        rt_thread_control(owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
+        rt_mutex_t m = mutex_waited_on(owner);
+        if (m == RT_NULL)
+            return;
+        mutex_resort_waiter(m, owner);
+        owner = m->owner;
+    }
+}
+#endif
+
 rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
 {
     (void)flag;
@@ -163,9 +231,7 @@ rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
 rt_err_t rt_mutex_detach(rt_mutex_t mutex)
 {
     MUTEX_CHECK(mutex);
-    RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent));
-    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
-    rt_object_detach(&mutex->parent.parent);
+    rt_ipc_object_end(&mutex->parent, RT_FALSE);
     return RT_EOK;
 }
 
@@ -185,8 +251,7 @@ rt_err_t rt_mutex_delete(rt_mutex_t mutex)
     MUTEX_CHECK(mutex);
     RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent) == RT_FALSE);
     RT_DEBUG_NOT_IN_INTERRUPT;
-    rt_ipc_list_resume_all(&mutex->parent.suspend_thread);
-    rt_object_delete(&mutex->parent.parent);
+    rt_ipc_object_end(&mutex->parent, RT_TRUE);
     return RT_EOK;
 }
 
@@ -226,9 +291,36 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
     }
     /* Priority inheritance: lend the owner our priority. */
     if (thread->current_priority < mutex->owner->current_priority)
-        rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
+    {
+        struct rt_thread *owner = mutex->owner;
+        rt_thread_control(owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &thread->current_priority);
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+        /* 5.x: and on along the chain of mutex owners (4.1: the owner only). */
+        rt_mutex_t m = mutex_waited_on(owner);
+        if (m != RT_NULL)
+        {
+            mutex_resort_waiter(m, owner);
+            mutex_update_chain(m->owner, RT_NULL);
+        }
+#endif
+    }
     /* On success the releasing thread has made us the owner. */
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+    rt_err_t err = rt_ipc_wait(&mutex->parent, time, level);
+    if (err == -RT_ETIMEOUT)
+    {
+        /* 5.x rt_mutex_take: a waiter that timed out no longer lends the
+         * owner its priority.  (After -RT_ERROR the mutex may be deleted:
+         * not touched.) */
+        level = rt_hw_interrupt_disable();
+        if (mutex->owner != RT_NULL && mutex->owner != thread)
+            mutex_update_chain(mutex->owner, RT_NULL);
+        rt_hw_interrupt_enable(level);
+    }
+    return err;
+#else
     return rt_ipc_wait(&mutex->parent, time, level);
+#endif
 }
 
 rt_err_t rt_mutex_trytake(rt_mutex_t mutex)
@@ -253,9 +345,14 @@ rt_err_t rt_mutex_release(rt_mutex_t mutex)
     mutex->hold--;
     if (mutex->hold == 0)
     {
-        /* Give back any inherited priority. */
+#if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
+        /* 5.x: keep what the mutexes still held are owed. */
+        mutex_update_chain(thread, mutex);
+#else
+        /* 4.1: give back any inherited priority. */
         if (mutex->original_priority != mutex->owner->current_priority)
             rt_thread_control(mutex->owner, RT_THREAD_CTRL_CHANGE_PRIORITY, &mutex->original_priority);
+#endif
 
         if (!rt_list_isempty(&mutex->parent.suspend_thread))
         {

@@ -48,6 +48,14 @@ rt_err_t rt_ipc_wait_list(rt_list_t *list, struct rt_object *object,
  * woken but beaten to the mail or slot waits again for the rest
  * (RT-Thread 4.1 src/ipc.c, rt_mb_recv's tick_delta). */
 rt_int32_t rt_ipc_time_left(rt_int32_t time, rt_tick_t since);
+/* Shared shapes of the IPC files (ipc.c): one round of a send/receive wait
+ * loop, waking the first waiter, and the end of an object's life. */
+rt_err_t rt_ipc_wait_round(rt_list_t *list, struct rt_object *object, rt_int32_t *timeout,
+                           rt_base_t *level, rt_err_t fail, const char *func);
+#define RT_IPC_WAIT_ROUND(list, object, timeout, level, fail) \
+    rt_ipc_wait_round((list), (object), (timeout), (level), (fail), __func__)
+rt_err_t rt_ipc_wake_one(rt_list_t *list, rt_base_t level);
+void rt_ipc_object_end(struct rt_ipc_object *ipc, rt_bool_t dynamic);
 /* Checked mode (rtsim): is the heap buffer of the created mailbox or
  * message queue `object` no longer a live block?  Says so on the console
  * (naming `func`) and returns RT_TRUE; RT_FALSE for init'ed objects (their

@@ -286,5 +286,5 @@ void rt_show_version(void)
     rt_kprintf("\n \\ | /\n");
     rt_kprintf("- RT -     Thread Operating System (rtsim)\n");
     rt_kprintf(" / | \\     %d.%d.%d build on a host\n",
-               (int)RT_VERSION, (int)RT_SUBVERSION, (int)RT_REVISION);
+               (int)RT_VERSION_MAJOR, (int)RT_VERSION_MINOR, (int)RT_VERSION_PATCH);
 }

@@ -8,7 +8,13 @@
  */
 #include "kernel.h"
 
+/* Classes 1 .. OBJ_CLASS_COUNT-1 have a container (5.x adds Channel,
+ * ProcessGroup, Session and Custom below Unknown = 0x11). */
+#if RTSIM_V5_API
+#define OBJ_CLASS_COUNT RT_Object_Class_Unknown
+#else
 #define OBJ_CLASS_COUNT 16
+#endif
 
 static struct rt_object_information object_container[OBJ_CLASS_COUNT];
 
@@ -37,6 +43,9 @@ static const rt_size_t object_sizes[OBJ_CLASS_COUNT] = {
 #endif
     [RT_Object_Class_Timer]        = sizeof(struct rt_timer),
     [RT_Object_Class_Memory]       = sizeof(struct rt_memory),
+#if RTSIM_V5_API
+    [RT_Object_Class_Custom]       = sizeof(struct rt_custom_object),
+#endif
 };
 
 static void (*object_attach_hook)(struct rt_object *object);
@@ -208,3 +217,81 @@ rt_object_t rt_object_find(const char *name, rt_uint8_t type)
     rt_hw_interrupt_enable(level);
     return RT_NULL;
 }
+
+#if RTSIM_V5_API
+/* ------------------------------------------------ the 5.x object API */
+/* 5.1.0 src/object.c rt_object_for_each: call iter on each object of the
+ * class, newest first, with interrupts off (iter must not block nor create
+ * or delete objects of the class).  iter's RT_EOK goes on, a positive value
+ * stops and gives RT_EOK, a negative value stops and is returned;
+ * -RT_EINVAL for a class without a container. */
+rt_err_t rt_object_for_each(rt_uint8_t type, rt_object_iter_t iter, void *data)
+{
+    struct rt_object_information *info = rt_object_get_information((enum rt_object_class_type)type);
+    if (info == RT_NULL)
+        return -RT_EINVAL;
+    RT_ASSERT(iter != RT_NULL);
+    RT_DEBUG_NOT_IN_INTERRUPT;
+
+    rt_list_t *node;
+    rt_base_t level = rt_hw_interrupt_disable();
+    rt_list_for_each(node, &info->object_list)
+    {
+        rt_err_t err = iter(rt_list_entry(node, struct rt_object, list), data);
+        if (err != RT_EOK)
+        {
+            rt_hw_interrupt_enable(level);
+            return err >= 0 ? RT_EOK : err;
+        }
+    }
+    rt_hw_interrupt_enable(level);
+    return RT_EOK;
+}
+
+/* 5.1.0 src/object.c rt_object_get_name: copy the name into name[name_size]
+ * as rt_strncpy does (no terminator when it fills the buffer); -RT_EINVAL
+ * for a NULL object or buffer or a zero size.  rtsim guard: never reads
+ * past the object's RT_NAME_MAX bytes (a full-length name has no NUL). */
+rt_err_t rt_object_get_name(rt_object_t object, char *name, rt_uint8_t name_size)
+{
+    if (object == RT_NULL || name == RT_NULL || name_size == 0)
+        return -RT_EINVAL;
+    rt_size_t n = name_size < RT_NAME_MAX ? name_size : RT_NAME_MAX;
+    rt_strncpy(name, object->name, n);
+    if (n < name_size)
+        rt_memset(name + n, 0, name_size - n);
+    return RT_EOK;
+}
+
+/* 5.1.0 src/object.c rt_custom_object_create: a dynamic object of class
+ * Custom holding `data` and the function that destroys it; RT_NULL when the
+ * heap is full. */
+rt_object_t rt_custom_object_create(const char *name, void *data,
+                                    rt_err_t (*data_destroy)(void *))
+{
+    struct rt_custom_object *cobj =
+        (struct rt_custom_object *)rt_object_allocate(RT_Object_Class_Custom, name);
+    if (cobj == RT_NULL)
+        return RT_NULL;
+    cobj->destroy = data_destroy;
+    cobj->data = data;
+    return &cobj->parent;
+}
+
+/* 5.1.0 src/object.c rt_custom_object_destroy: call the destroy function
+ * (its result is returned) and delete the object; -1 (-RT_ERROR) when
+ * there is no destroy function or obj is not a custom object (then nothing
+ * is deleted). */
+rt_err_t rt_custom_object_destroy(rt_object_t obj)
+{
+    rt_err_t ret = -RT_ERROR;
+    if (obj != RT_NULL && obj->type == RT_Object_Class_Custom)
+    {
+        struct rt_custom_object *cobj = (struct rt_custom_object *)obj;
+        if (cobj->destroy != RT_NULL)
+            ret = cobj->destroy(cobj->data);
+        rt_object_delete(obj);
+    }
+    return ret;
+}
+#endif /* RTSIM_V5_API */

@@ -87,6 +87,17 @@ utest_t utest_handle_get(void);
 
 #define UTEST_NAME_MAX_LEN (128u)
 
+/* RT-Thread's utest Kconfig (components/utilities/utest/Kconfig, 4.1.1 and
+ * 5.1.0): the stack and priority of the utest thread, default 4096 and 20.
+ * Test cases size their own threads' stacks with it.  In rtsim a case runs
+ * in the thread "main" (above); these are for the cases' use. */
+#ifndef UTEST_THR_STACK_SIZE
+#define UTEST_THR_STACK_SIZE 4096
+#endif
+#ifndef UTEST_THR_PRIORITY
+#define UTEST_THR_PRIORITY 20
+#endif
+
 /* ------------------------------------------------------- registration */
 /* A node of the runner's list of cases (an rtsim detail). */
 struct utest_tc_node

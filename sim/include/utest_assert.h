@@ -71,6 +71,32 @@ void utest_assert_buf(const char *a, const char *b, rt_size_t sz, rt_bool_t equa
     __utest_assert(!UTEST_IN_RANGE__(value, min, max),                      \
                    "(" #value ") in range(" #min "," #max ")")
 
+#if RTSIM_V5_API
+/* The 5.x additions (components/utilities/utest/utest_assert.h of 5.x):
+ * pointers, ordered comparisons, floats within 0.0001.  Each argument is
+ * evaluated once; a failure names both expressions. */
+#define UTEST_VALUE_OP__(a, b, op)                                          \
+    __extension__ ({ __typeof__(a) utest_a__ = (a);                         \
+                     __typeof__(b) utest_b__ = (b);                         \
+                     utest_a__ op utest_b__; })
+#define uassert_ptr_equal(a, b)                                             \
+    __utest_assert((const void *)(a) == (const void *)(b), "(" #a ") not equal to (" #b ")")
+#define uassert_ptr_not_equal(a, b)                                         \
+    __utest_assert((const void *)(a) != (const void *)(b), "(" #a ") equal to (" #b ")")
+#define uassert_value_less(a, b)                                            \
+    __utest_assert(UTEST_VALUE_OP__(a, b, <), "(" #a ") not less than (" #b ")")
+#define uassert_value_less_equal(a, b)                                      \
+    __utest_assert(UTEST_VALUE_OP__(a, b, <=), "(" #a ") not less than or equal to (" #b ")")
+#define uassert_value_greater(a, b)                                         \
+    __utest_assert(UTEST_VALUE_OP__(a, b, >), "(" #a ") not greater than (" #b ")")
+#define uassert_value_greater_equal(a, b)                                   \
+    __utest_assert(UTEST_VALUE_OP__(a, b, >=), "(" #a ") not greater than or equal to (" #b ")")
+#define uassert_float_equal(a, b)                                           \
+    uassert_in_range((double)(a), ((double)(b) - 0.0001), ((double)(b) + 0.0001))
+#define uassert_float_not_equal(a, b)                                       \
+    uassert_not_in_range((double)(a), ((double)(b) - 0.0001), ((double)(b) + 0.0001))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

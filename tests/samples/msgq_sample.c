@@ -30,7 +30,13 @@ static void mq_thread1_entry(void *parameter)
     char buf = 0;
     for (rt_uint8_t cnt = 0;; cnt++)
     {
+        /* As kernel-sample's current msgq_sample.c tests it: a length
+         * since 5.0.1, RT_EOK before. */
+#if defined(RT_VERSION_CHECK) && (RTTHREAD_VERSION >= RT_VERSION_CHECK(5, 0, 1))
+        if (rt_mq_recv(&mq, &buf, sizeof(buf), RT_WAITING_FOREVER) > 0)
+#else
         if (rt_mq_recv(&mq, &buf, sizeof(buf), RT_WAITING_FOREVER) == RT_EOK)
+#endif
         {
             rt_kprintf("thread1: recv msg from msg queue, the content:%c\n", buf);
             if (cnt == 19)

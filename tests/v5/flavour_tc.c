@@ -1,0 +1,302 @@
+/*
+ * flavour_tc.c - every 4.1/5.x difference rtsim models, built in both
+ * flavours (-Drtthread=4.1 and -Drtthread=5); each unit asserts the
+ * behaviour of the flavour it was built for (docs/rt-thread-5.md has the
+ * table and the RT-Thread sources).  Our own code.
+ */
+#include <utest.h>
+
+/* ------------------------------------------------------------ version */
+static void test_version_macros(void)
+{
+#if RTSIM_RT_V5
+    uassert_int_equal(RT_VERSION_MAJOR, 5);
+    uassert_int_equal(RT_VERSION_MINOR, 1);
+    uassert_int_equal(RT_VERSION_PATCH, 0);
+    uassert_int_equal(RTTHREAD_VERSION, 50100);
+    uassert_int_equal(RT_VER_NUM, 0x50100);
+    uassert_true(RTTHREAD_VERSION >= RT_VERSION_CHECK(5, 0, 1));
+    uassert_str_equal(RTSIM_RT_VERSION_STRING, "5.1.0");
+#else
+    uassert_int_equal(RT_VERSION, 4);
+    uassert_int_equal(RT_SUBVERSION, 1);
+    uassert_int_equal(RT_REVISION, 1);
+    uassert_int_equal(RTTHREAD_VERSION, 40101);
+    uassert_int_equal(RT_VER_NUM, 0x40101);
+    uassert_true(RTTHREAD_VERSION < RT_VERSION_CHECK(5, 0, 0));
+    /* rtsim's 5.x names for the same numbers */
+    uassert_int_equal(RT_VERSION_MAJOR * 10000 + RT_VERSION_MINOR * 100 + RT_VERSION_PATCH, 40101);
+    uassert_str_equal(RTSIM_RT_VERSION_STRING, "4.1.1");
+#endif
+}
+
+/* ---------------------------------------------- RT_UNUSED, object classes */
+#if !RTSIM_RT_V5
+static int RT_UNUSED unused_41;     /* 4.1: an attribute */
+#endif
+
+static void test_unused_and_classes(void)
+{
+#if RTSIM_RT_V5
+    int x = 3;
+    RT_UNUSED(x);                   /* 5.x: a statement */
+    uassert_int_equal(RT_Object_Class_Custom, 0x10);
+    uassert_int_equal(RT_Object_Class_Unknown, 0x11);
+    uassert_not_null(rt_object_get_information(RT_Object_Class_Custom));
+    uassert_null(rt_object_get_information(RT_Object_Class_Unknown));
+#else
+    uassert_int_equal(RT_Object_Class_Unknown, 0x0e);
+    uassert_not_null(rt_object_get_information(RT_Object_Class_Memory));
+#endif
+}
+
+/* ---------------------------------------------------- message queue */
+static struct rt_messagequeue mq;
+static rt_uint8_t mq_pool[24];
+
+static void test_mq_slot_layout(void)
+{
+    /* msg_size 4: a slot is the header and 4 bytes. */
+    uassert_int_equal(rt_mq_init(&mq, "lay", mq_pool, 4, sizeof mq_pool, RT_IPC_FLAG_FIFO), RT_EOK);
+#if RTSIM_RT_V5
+    uassert_int_equal(sizeof(struct rt_mq_message), 2 * sizeof(void *));   /* next, length */
+    uassert_int_equal(RT_MQ_BUF_SIZE(4, 2), 2 * (4 + 2 * sizeof(void *)));
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (4 + 2 * sizeof(void *)));
+#else
+    uassert_int_equal(sizeof(struct rt_mq_message), sizeof(void *));       /* next */
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (4 + sizeof(void *)));
+#endif
+    rt_mq_detach(&mq);
+}
+
+static void test_mq_recv_result(void)
+{
+    static rt_uint8_t pool[64];
+    rt_uint8_t full[8], buf[8];
+    rt_memset(full, 0x11, sizeof full);
+    uassert_int_equal(rt_mq_init(&mq, "len", pool, 8, sizeof pool, RT_IPC_FLAG_FIFO), RT_EOK);
+
+    /* An 8-byte message through the slot the next send reuses. */
+    uassert_int_equal(rt_mq_send(&mq, full, sizeof full), RT_EOK);
+    rt_memset(buf, 0, sizeof buf);
+#if RTSIM_RT_V5
+    uassert_int_equal(rt_mq_recv(&mq, buf, sizeof buf, 0), 8);
+#else
+    uassert_int_equal(rt_mq_recv(&mq, buf, sizeof buf, 0), RT_EOK);
+#endif
+    uassert_buf_equal(buf, full, sizeof full);
+
+    /* A 3-byte message received into 8 bytes. */
+    uassert_int_equal(rt_mq_send(&mq, "abc", 3), RT_EOK);
+    rt_memset(buf, 0xAA, sizeof buf);
+    rt_ssize_t r = rt_mq_recv(&mq, buf, sizeof buf, 0);
+    uassert_buf_equal(buf, "abc", 3);
+#if RTSIM_RT_V5
+    /* 5.x: the length sent; only those bytes are copied. */
+    uassert_int_equal(r, 3);
+    for (int i = 3; i < 8; i++)
+        uassert_int_equal(buf[i], 0xAA);
+#else
+    /* 4.1: RT_EOK; min(size, msg_size) bytes copied: the slot's old bytes too. */
+    uassert_int_equal(r, RT_EOK);
+    for (int i = 3; i < 8; i++)
+        uassert_int_equal(buf[i], 0x11);
+#endif
+
+    /* A receive buffer shorter than the message: the first bytes. */
+    uassert_int_equal(rt_mq_send(&mq, "wxyz", 4), RT_EOK);
+    rt_memset(buf, 0, sizeof buf);
+    r = rt_mq_recv(&mq, buf, 2, 0);
+    uassert_buf_equal(buf, "wx\0", 3);
+#if RTSIM_RT_V5
+    uassert_int_equal(r, 2);
+#else
+    uassert_int_equal(r, RT_EOK);
+#endif
+    /* Empty: the same error in both. */
+    uassert_int_equal(rt_mq_recv(&mq, buf, sizeof buf, 0), -RT_ETIMEOUT);
+    rt_mq_detach(&mq);
+}
+
+/* ------------------------------------------------------------ mutexes */
+static struct rt_mutex ma, mb;
+static volatile int done;
+
+static void wait_a(void *p)
+{
+    (void)p;
+    if (rt_mutex_take(&ma, RT_WAITING_FOREVER) == RT_EOK)
+        rt_mutex_release(&ma);
+    done++;
+}
+
+static void wait_b(void *p)
+{
+    (void)p;
+    if (rt_mutex_take(&mb, RT_WAITING_FOREVER) == RT_EOK)
+        rt_mutex_release(&mb);
+    done++;
+}
+
+/* main (10) holds A and B; 5 waits on A, 7 on B.  Releasing A leaves main
+ * at 10 in 4.1 (A's original priority) and at 7 in 5.x (B's waiter). */
+static void test_mutex_release_one_of_two(void)
+{
+    rt_thread_t self = rt_thread_self();
+    done = 0;
+    rt_mutex_init(&ma, "ma", RT_IPC_FLAG_PRIO);
+    rt_mutex_init(&mb, "mb", RT_IPC_FLAG_PRIO);
+    uassert_int_equal(self->current_priority, 10);
+    rt_mutex_take(&ma, RT_WAITING_FOREVER);
+    rt_mutex_take(&mb, RT_WAITING_FOREVER);
+    rt_thread_t ta = rt_thread_create("wa", wait_a, RT_NULL, 1024, 5, 10);
+    rt_thread_t tb = rt_thread_create("wb", wait_b, RT_NULL, 1024, 7, 10);
+    rt_thread_startup(ta);      /* runs at once and waits on A */
+    rt_thread_startup(tb);
+    rt_thread_delay(1);         /* "wb" runs and waits on B */
+    uassert_int_equal(self->current_priority, 5);
+
+    rt_mutex_release(&ma);      /* "wa" gets A, runs and ends */
+    uassert_int_equal(done, 1);
+#if RTSIM_RT_V5
+    uassert_int_equal(self->current_priority, 7);
+#else
+    uassert_int_equal(self->current_priority, 10);
+#endif
+    rt_mutex_release(&mb);
+    uassert_int_equal(done, 2);
+    uassert_int_equal(self->current_priority, 10);
+    rt_mutex_detach(&ma);
+    rt_mutex_detach(&mb);
+}
+
+static void wait_a_timeout(void *p)
+{
+    (void)p;
+    if (rt_mutex_take(&ma, 20) == -RT_ETIMEOUT)
+        done++;
+}
+
+/* A waiter that times out: 5.x gives the owner its own priority back at
+ * the timeout; 4.1 only at the release. */
+static void test_mutex_waiter_timeout(void)
+{
+    rt_thread_t self = rt_thread_self();
+    done = 0;
+    rt_mutex_init(&ma, "ma", RT_IPC_FLAG_PRIO);
+    rt_mutex_take(&ma, RT_WAITING_FOREVER);
+    rt_thread_t t = rt_thread_create("wt", wait_a_timeout, RT_NULL, 1024, 5, 10);
+    rt_tick_t start = rt_tick_get();
+    rt_thread_startup(t);
+    uassert_int_equal(self->current_priority, 5);
+    rt_thread_delay(50);
+    uassert_int_equal(done, 1);
+    uassert_int_equal(rt_tick_get() - start, 50);
+#if RTSIM_RT_V5
+    uassert_int_equal(self->current_priority, 10);
+#else
+    uassert_int_equal(self->current_priority, 5);
+#endif
+    rt_mutex_release(&ma);
+    uassert_int_equal(self->current_priority, 10);
+    rt_mutex_detach(&ma);
+}
+
+static void chain_low(void *p)
+{
+    (void)p;
+    rt_mutex_take(&mb, RT_WAITING_FOREVER);     /* holds B ... */
+    rt_mutex_take(&ma, RT_WAITING_FOREVER);     /* ... and waits on A (main's) */
+    rt_mutex_release(&ma);
+    rt_mutex_release(&mb);
+    done++;
+}
+
+/* main (10) holds A; "low" (20) holds B and waits on A; "high" (3) waits on
+ * B.  5.x passes 3 on to main through low; 4.1 raises low only. */
+static void test_mutex_chain(void)
+{
+    rt_thread_t self = rt_thread_self();
+    done = 0;
+    rt_mutex_init(&ma, "ma", RT_IPC_FLAG_PRIO);
+    rt_mutex_init(&mb, "mb", RT_IPC_FLAG_PRIO);
+    rt_mutex_take(&ma, RT_WAITING_FOREVER);
+    rt_thread_t low = rt_thread_create("low", chain_low, RT_NULL, 1024, 20, 10);
+    rt_thread_startup(low);
+    rt_thread_delay(5);                         /* low takes B, waits on A */
+    uassert_int_equal(self->current_priority, 10);
+    rt_thread_t high = rt_thread_create("high", wait_b, RT_NULL, 1024, 3, 10);
+    rt_thread_startup(high);                    /* waits on B at once */
+    uassert_int_equal(low->current_priority, 3);
+#if RTSIM_RT_V5
+    uassert_int_equal(self->current_priority, 3);
+#else
+    uassert_int_equal(self->current_priority, 10);
+#endif
+    rt_mutex_release(&ma);      /* low (3) gets A, gives back A and B, drops to 20; high ends */
+    uassert_int_equal(done, 1);
+    uassert_int_equal(self->current_priority, 10);
+    uassert_int_equal(low->current_priority, 20);
+    rt_thread_delay(1);                         /* low ends */
+    uassert_int_equal(done, 2);
+    rt_mutex_detach(&ma);
+    rt_mutex_detach(&mb);
+}
+
+/* ---------------------------------------------------- memory pool */
+static struct rt_mempool mp;
+static rt_uint8_t mp_buf[2 * (16 + sizeof(void *))];
+static char woken[4];
+static volatile int nwoken;
+
+static void mp_waiter(void *p)
+{
+    void *b = rt_mp_alloc(&mp, RT_WAITING_FOREVER);
+    woken[nwoken++] = (char)(rt_ubase_t)p;
+    rt_mp_free(b);
+}
+
+/* Waiters A, B, C queue in that order on an empty pool; one free: 4.1 wakes
+ * C (newest; each then frees for the next: C, B, A), 5.1.0 wakes A. */
+static void test_mp_wake_order(void)
+{
+    uassert_int_equal(rt_mp_init(&mp, "mp", mp_buf, sizeof mp_buf, 16), RT_EOK);
+    void *b1 = rt_mp_alloc(&mp, 0), *b2 = rt_mp_alloc(&mp, 0);
+    uassert_not_null(b1);
+    uassert_not_null(b2);
+    nwoken = 0;
+    for (char c = 'A'; c <= 'C'; c++)
+    {
+        char name[2] = { c, 0 };
+        rt_thread_t t = rt_thread_create(name, mp_waiter, (void *)(rt_ubase_t)c, 1024, 5, 10);
+        rt_thread_startup(t);   /* runs and waits */
+    }
+    rt_mp_free(b1);             /* each woken waiter frees for the next */
+    rt_thread_delay(1);
+    uassert_int_equal(nwoken, 3);
+#if RTSIM_RT_V5
+    uassert_buf_equal(woken, "ABC", 3);
+#else
+    uassert_buf_equal(woken, "CBA", 3);
+#endif
+    rt_mp_free(b2);
+    uassert_int_equal(mp.block_free_count, 2);
+    uassert_int_equal(rt_mp_check(&mp), 0);
+    rt_mp_detach(&mp);
+}
+
+static rt_err_t tc_init(void) { return RT_EOK; }
+static rt_err_t tc_cleanup(void) { return RT_EOK; }
+
+static void testcase(void)
+{
+    UTEST_UNIT_RUN(test_version_macros);
+    UTEST_UNIT_RUN(test_unused_and_classes);
+    UTEST_UNIT_RUN(test_mq_slot_layout);
+    UTEST_UNIT_RUN(test_mq_recv_result);
+    UTEST_UNIT_RUN(test_mutex_release_one_of_two);
+    UTEST_UNIT_RUN(test_mutex_waiter_timeout);
+    UTEST_UNIT_RUN(test_mutex_chain);
+    UTEST_UNIT_RUN(test_mp_wake_order);
+}
+UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
