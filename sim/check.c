@@ -379,22 +379,8 @@ static const char *call_name(int call)
     case RT_HW_MEM_FREE_ALIGN:   return "rt_free_align";
     case RT_HW_MEM_MP_ALLOC:     return "rt_mp_alloc";
     case RT_HW_MEM_MP_FREE:      return "rt_mp_free";
-    default:                     break;
+    default:                     return "?";
     }
-    if ((call & ~0x3F) == 0x40)     /* RT_HW_MEM_DIRECT: a heap made directly */
-    {
-        static const char *const algo[] = { "rt_smem", "rt_smem_classic", "rt_slab",
-                                            "rt_memheap", "rt_tlsf" };
-        static const char *const op[] = { "alloc", "free", "realloc", "call" };
-        static char buf[40];
-        int a = (call >> 2) & 0xF;
-        if (a < 5)
-        {
-            snprintf(buf, sizeof buf, "%s_%s", algo[a], op[call & 3]);
-            return buf;
-        }
-    }
-    return "?";
 }
 
 static const char *obj_name(const struct rt_object *o)

@@ -66,23 +66,6 @@ void rt_system_heap_quarantine_flush(void);
 void rt_system_heap_meta_verify(int call, const void *ptr);
 void rt_system_heap_meta_record(void);
 
-/* The metadata shadow of a heap a program made directly (heap_meta.c,
- * rtsim addition): registered at init (add), forgotten at detach (remove);
- * each public call brackets its work with RT_MEM_META_IN / _OUT.  IN with
- * heap RT_NULL finds the heap holding ptr.  Level 0: one test. */
-void rt_mem_meta_add(void *heap, const struct rt_heap_algorithm *algo,
-                     void (*walk)(void *heap, rt_mem_walk_fn fn, void *ctx), int code,
-                     void *begin, rt_size_t size);
-void rt_mem_meta_grow(void *heap, void *begin, rt_size_t size);   /* add_region */
-void rt_mem_meta_remove(void *heap);
-void *rt_mem_meta_in(void *heap, const void *ptr, int op);
-void rt_mem_meta_out(void *token);
-void rt_mem_meta_reset(void);
-#define RT_MEM_META_IN(heap, ptr, op) \
-    (rt_hw_meta_enabled ? rt_mem_meta_in((void *)(heap), (ptr), (op)) : RT_NULL)
-#define RT_MEM_META_OUT(token) \
-    do { if ((token) != RT_NULL) rt_mem_meta_out(token); } while (0)
-
 extern const struct rt_heap_algorithm rt_heap_smallmem;
 extern const struct rt_heap_algorithm rt_heap_smallmem_classic;
 extern const struct rt_heap_algorithm rt_heap_slab;

@@ -446,7 +446,6 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
 
 void rt_system_heap_deinit(void)
 {
-    rt_mem_meta_reset();                /* rtsim: heap_meta.c's table */
     if (kheap_heap != RT_NULL)
     {
         rt_hw_meta_forget(kheap_heap);

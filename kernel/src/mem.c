@@ -148,7 +148,7 @@ static rt_bool_t smem_control_inside(const struct rt_small_mem *m)
 
 /* ----------------------------------------------------------- public API */
 
-static rt_smem_t rtsim_meta_body_smem_init(const char *name, void *begin_addr, rt_size_t size)
+rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
 {
     struct rt_small_mem *m;
     rt_ubase_t start_addr, begin_align, end_align;
@@ -171,18 +171,7 @@ static rt_smem_t rtsim_meta_body_smem_init(const char *name, void *begin_addr, r
     return &m->parent;
 }
 
-rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
-{
-    rt_smem_t h = rtsim_meta_body_smem_init(name, begin_addr, size);
-
-    /* rtsim: heap_meta.c */
-    if (h != RT_NULL)
-        rt_mem_meta_add(h, &rt_heap_smallmem,
-                        RT_NULL, RT_HW_MEM_ALGO_SMEM, begin_addr, size);
-    return h;
-}
-
-static rt_err_t rtsim_meta_body_smem_detach(rt_smem_t m)
+rt_err_t rt_smem_detach(rt_smem_t m)
 {
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
@@ -192,13 +181,7 @@ static rt_err_t rtsim_meta_body_smem_detach(rt_smem_t m)
     return RT_EOK;
 }
 
-rt_err_t rt_smem_detach(rt_smem_t m)
-{
-    rt_mem_meta_remove((void *)m);    /* rtsim: heap_meta.c */
-    return rtsim_meta_body_smem_detach(m);
-}
-
-static void *rtsim_meta_body_smem_alloc(rt_smem_t heap, rt_size_t size)
+void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
 {
     struct rt_small_mem *m = (struct rt_small_mem *)heap;
 
@@ -211,15 +194,6 @@ static void *rtsim_meta_body_smem_alloc(rt_smem_t heap, rt_size_t size)
     }
 
     return smem_alloc(m, size);
-}
-
-void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_smem_alloc(heap, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 /* R5's validation, the fast path: is rmem the data of a used block of a
@@ -291,7 +265,7 @@ static rt_bool_t smem_block_of(struct rt_small_mem *m, void *rmem)
     return RT_TRUE;
 }
 
-static void rtsim_meta_body_smem_free(void *rmem)
+void rt_smem_free(void *rmem)
 {
     struct rt_small_mem_item *mem;
     struct rt_small_mem *m;
@@ -327,14 +301,6 @@ bad:
     smem_report_bad(rmem);
 }
 
-void rt_smem_free(void *rmem)
-{
-    void *meta = RT_MEM_META_IN(RT_NULL, rmem, RT_HW_MEM_OP_FREE);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_smem_free(rmem);
-    RT_MEM_META_OUT(meta);
-}
-
 /* R6's free after a move: rt_smem_free finds the heap from the header. */
 static void smem_give_back(struct rt_small_mem *m, void *rmem)
 {
@@ -342,7 +308,7 @@ static void smem_give_back(struct rt_small_mem *m, void *rmem)
     rt_smem_free(rmem);
 }
 
-static void *rtsim_meta_body_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
 {
     struct rt_small_mem *m = (struct rt_small_mem *)heap;
 
@@ -372,15 +338,6 @@ static void *rtsim_meta_body_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t 
                        rmem, newsize, smem_give_back);
 }
 
-void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
-{
-    void *meta = RT_MEM_META_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_smem_realloc(heap, rmem, newsize);
-
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
 /* ------------------------------------------------------ check and walk */
 
 int rt_smem_check(rt_smem_t heap)
@@ -397,7 +354,7 @@ void rt_smem_walk(rt_smem_t heap, rt_mem_walk_fn fn, void *ctx)
 
 static void *smem_sys_init(const char *name, void *begin, rt_size_t size)
 {
-    return rtsim_meta_body_smem_init(name, begin, size);   /* not shadowed here (K11) */
+    return rt_smem_init(name, begin, size);
 }
 
 static void smem_sys_detach(void *heap)

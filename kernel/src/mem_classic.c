@@ -204,7 +204,7 @@ rt_inline struct heap_mem *cls_used_block(struct rt_smem_classic *m, void *rmem)
 
 /* ----------------------------------------------------------- public API */
 
-static rt_smem_t rtsim_meta_body_smem_classic_init(const char *name, void *begin_addr, rt_size_t size)
+rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t size)
 {
     struct rt_smem_classic *m;
     rt_ubase_t start;
@@ -222,18 +222,7 @@ static rt_smem_t rtsim_meta_body_smem_classic_init(const char *name, void *begin
     return cls_init_at(m, name, start, (rt_ubase_t)begin_addr + size, begin_addr, size);
 }
 
-rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t size)
-{
-    rt_smem_t h = rtsim_meta_body_smem_classic_init(name, begin_addr, size);
-
-    /* rtsim: heap_meta.c */
-    if (h != RT_NULL)
-        rt_mem_meta_add(h, &rt_heap_smallmem_classic,
-                        RT_NULL, RT_HW_MEM_ALGO_CLASSIC, begin_addr, size);
-    return h;
-}
-
-static rt_err_t rtsim_meta_body_smem_classic_detach(rt_smem_t m)
+rt_err_t rt_smem_classic_detach(rt_smem_t m)
 {
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
@@ -243,13 +232,7 @@ static rt_err_t rtsim_meta_body_smem_classic_detach(rt_smem_t m)
     return RT_EOK;
 }
 
-rt_err_t rt_smem_classic_detach(rt_smem_t m)
-{
-    rt_mem_meta_remove((void *)m);    /* rtsim: heap_meta.c */
-    return rtsim_meta_body_smem_classic_detach(m);
-}
-
-static void *rtsim_meta_body_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
+void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
 
@@ -264,16 +247,7 @@ static void *rtsim_meta_body_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
     return smem_alloc(m, size);   /* C1 */
 }
 
-void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_smem_classic_alloc(heap, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
-static void rtsim_meta_body_smem_classic_free(rt_smem_t heap, void *rmem)
+void rt_smem_classic_free(rt_smem_t heap, void *rmem)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
     struct heap_mem *mem;
@@ -292,21 +266,13 @@ static void rtsim_meta_body_smem_classic_free(rt_smem_t heap, void *rmem)
     smem_release(m, mem, cls_off(m, mem), mem->next);
 }
 
-void rt_smem_classic_free(rt_smem_t heap, void *rmem)
-{
-    void *meta = RT_MEM_META_IN(heap, rmem, RT_HW_MEM_OP_FREE);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_smem_classic_free(heap, rmem);
-    RT_MEM_META_OUT(meta);
-}
-
 /* R6's free after a move. */
 static void cls_give_back(struct rt_smem_classic *m, void *rmem)
 {
     rt_smem_classic_free(&m->parent, rmem);
 }
 
-static void *rtsim_meta_body_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
 {
     struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
     struct heap_mem *mem;
@@ -337,15 +303,6 @@ static void *rtsim_meta_body_smem_classic_realloc(rt_smem_t heap, void *rmem, rt
         return RT_NULL;
 
     return smem_resize(m, mem, rmem, newsize, cls_give_back);
-}
-
-void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
-{
-    void *meta = RT_MEM_META_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_smem_classic_realloc(heap, rmem, newsize);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 /* ------------------------------------------------------ check and walk */

@@ -191,7 +191,7 @@ static rt_size_t memheap_round(rt_size_t size)
 
 /* ------------------------------------------------------------- init/detach */
 
-static rt_err_t rtsim_meta_body_memheap_init(struct rt_memheap *memheap, const char *name,
+rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
                          void *start_addr, rt_size_t size)
 {
     RT_ASSERT(memheap != RT_NULL);
@@ -246,27 +246,7 @@ static rt_err_t rtsim_meta_body_memheap_init(struct rt_memheap *memheap, const c
     return RT_EOK;
 }
 
-static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx);
-
-/* heap_meta.c's walk of one heap (the system seam's walks every region) */
-static void memheap_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
-{
-    (void)memheap_walk_blocks((struct rt_memheap *)heap, fn, ctx);
-}
-
-rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
-                         void *start_addr, rt_size_t size)
-{
-    rt_err_t h = rtsim_meta_body_memheap_init(memheap, name, start_addr, size);
-
-    /* rtsim: heap_meta.c */
-    if (h == RT_EOK)
-        rt_mem_meta_add(memheap, &rt_heap_memheap,
-                        memheap_meta_walk, RT_HW_MEM_ALGO_MEMHEAP, start_addr, size);
-    return h;
-}
-
-static rt_err_t rtsim_meta_body_memheap_detach(struct rt_memheap *heap)
+rt_err_t rt_memheap_detach(struct rt_memheap *heap)
 {
     RT_ASSERT(heap != RT_NULL);
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
@@ -275,12 +255,6 @@ static rt_err_t rtsim_meta_body_memheap_detach(struct rt_memheap *heap)
     rt_sem_detach(&heap->lock);
     rt_object_detach(&heap->parent);
     return RT_EOK;
-}
-
-rt_err_t rt_memheap_detach(struct rt_memheap *heap)
-{
-    rt_mem_meta_remove((void *)heap);    /* rtsim: heap_meta.c */
-    return rtsim_meta_body_memheap_detach(heap);
 }
 
 /* ------------------------------------------------------------------ alloc */
@@ -319,7 +293,7 @@ static void memheap_take(struct rt_memheap *heap, struct rt_memheap_item *item, 
     item->magic = MEMHEAP_MAGIC | MEMHEAP_USED;
 }
 
-static void *rtsim_meta_body_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
+void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
 {
     RT_ASSERT(heap != RT_NULL);
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
@@ -340,15 +314,6 @@ static void *rtsim_meta_body_memheap_alloc(struct rt_memheap *heap, rt_size_t si
     memheap_unlock(heap);
 
     return item != RT_NULL ? ITEM_DATA(item) : RT_NULL;
-}
-
-void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_memheap_alloc(heap, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 /* ------------------------------------------------------------------- free */
@@ -404,7 +369,7 @@ static void memheap_release(struct rt_memheap *heap, struct rt_memheap_item *ite
         memheap_freelist_push(heap, item);
 }
 
-static void rtsim_meta_body_memheap_free(void *ptr)
+void rt_memheap_free(void *ptr)
 {
     if (ptr == RT_NULL)
         return;
@@ -421,14 +386,6 @@ static void rtsim_meta_body_memheap_free(void *ptr)
         return;
     memheap_release(heap, item);
     memheap_unlock(heap);
-}
-
-void rt_memheap_free(void *ptr)
-{
-    void *meta = RT_MEM_META_IN(RT_NULL, ptr, RT_HW_MEM_OP_FREE);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_memheap_free(ptr);
-    RT_MEM_META_OUT(meta);
 }
 
 /* ---------------------------------------------------------------- realloc */
@@ -478,7 +435,7 @@ static void memheap_shrink(struct rt_memheap *heap, struct rt_memheap_item *item
     heap->available_size += ITEM_SIZE(rest);
 }
 
-static void *rtsim_meta_body_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
+void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
 {
     RT_ASSERT(heap != RT_NULL);
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
@@ -522,15 +479,6 @@ static void *rtsim_meta_body_memheap_realloc(struct rt_memheap *heap, void *ptr,
     memheap_shrink(heap, item, newsize);
     memheap_unlock(heap);
     return ptr;
-}
-
-void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
-{
-    void *meta = RT_MEM_META_IN(heap, ptr, RT_HW_MEM_OP_REALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_memheap_realloc(heap, ptr, newsize);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 void rt_memheap_info(struct rt_memheap *heap, rt_size_t *total,
@@ -718,7 +666,7 @@ static void *memheap_sys_init(const char *name, void *begin, rt_size_t size)
 {
     if (memheap_sys_count != 0)
         return RT_NULL;     /* one system heap at a time */
-    if (rtsim_meta_body_memheap_init(&memheap_sys[0], name, begin, size) != RT_EOK)
+    if (rt_memheap_init(&memheap_sys[0], name, begin, size) != RT_EOK)
         return RT_NULL;
     memheap_sys_count = 1;
     return &memheap_sys[0];
@@ -729,8 +677,7 @@ static rt_err_t memheap_sys_add_region(void *heap, const char *name, void *begin
     RT_ASSERT(heap == &memheap_sys[0]);
     if (memheap_sys_count >= MEMHEAP_SYS_REGIONS_MAX)
         return -RT_EFULL;
-    if (rtsim_meta_body_memheap_init(&memheap_sys[memheap_sys_count], name, begin, size) !=
-        RT_EOK)
+    if (rt_memheap_init(&memheap_sys[memheap_sys_count], name, begin, size) != RT_EOK)
         return -RT_ERROR;
     memheap_sys_count++;
     return RT_EOK;

@@ -277,7 +277,7 @@ static void slab_pages_give(struct rt_slab *slab, void *addr, rt_size_t npages)
 /* The public page calls mark the run RAW in the usage table (an rtsim
  * addition: RT-Thread leaves such pages undescribed) so that walk and check
  * can tell them from free pages. */
-static void *rtsim_meta_body_slab_page_alloc(rt_slab_t m, rt_size_t npages)
+void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
     void *pages = slab_pages_take(slab, npages);
@@ -290,16 +290,7 @@ static void *rtsim_meta_body_slab_page_alloc(rt_slab_t m, rt_size_t npages)
     return pages;
 }
 
-void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
-{
-    void *meta = RT_MEM_META_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_slab_page_alloc(m, npages);
-
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
-static void rtsim_meta_body_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
+void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
     RT_ASSERT(addr != RT_NULL);
@@ -307,14 +298,6 @@ static void rtsim_meta_body_slab_page_free(rt_slab_t m, void *addr, rt_size_t np
     kup->type = PAGE_TYPE_FREE;
     kup->size = 0;
     slab_pages_give(slab, addr, npages);
-}
-
-void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
-{
-    void *meta = RT_MEM_META_IN(m, addr, RT_HW_MEM_OP_OTHER);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_slab_page_free(m, addr, npages);
-    RT_MEM_META_OUT(meta);
 }
 
 /* -------------------------------------------------------------- init/detach */
@@ -330,7 +313,7 @@ static void slab_size_zones(struct rt_slab *slab, rt_size_t heap_bytes)
     slab->zone_page_cnt = slab->zone_size / RT_MM_PAGE_SIZE;
 }
 
-static rt_slab_t rtsim_meta_body_slab_init(const char *name, void *begin_addr, rt_size_t size)
+rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
 {
     struct rt_slab *slab = (struct rt_slab *)RT_ALIGN((rt_ubase_t)begin_addr, RT_ALIGN_SIZE);
     rt_ubase_t begin_align = RT_ALIGN((rt_ubase_t)slab + sizeof(*slab), RT_MM_PAGE_SIZE);
@@ -381,30 +364,13 @@ static rt_slab_t rtsim_meta_body_slab_init(const char *name, void *begin_addr, r
     return &slab->parent;
 }
 
-rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
-{
-    rt_slab_t h = rtsim_meta_body_slab_init(name, begin_addr, size);
-
-    /* rtsim: heap_meta.c */
-    if (h != RT_NULL)
-        rt_mem_meta_add(h, &rt_heap_slab,
-                        RT_NULL, RT_HW_MEM_ALGO_SLAB, begin_addr, size);
-    return h;
-}
-
-static rt_err_t rtsim_meta_body_slab_detach(rt_slab_t m)
+rt_err_t rt_slab_detach(rt_slab_t m)
 {
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
     rt_object_detach(&m->parent);
     return RT_EOK;
-}
-
-rt_err_t rt_slab_detach(rt_slab_t m)
-{
-    rt_mem_meta_remove((void *)m);    /* rtsim: heap_meta.c */
-    return rtsim_meta_body_slab_detach(m);
 }
 
 /* ------------------------------------------------------------ size classes */
@@ -536,7 +502,7 @@ static void *slab_zone_new(struct rt_slab *slab, int zi, rt_size_t chunk)
     return z->z_baseptr;
 }
 
-static void *rtsim_meta_body_slab_alloc(rt_slab_t m, rt_size_t size)
+void *rt_slab_alloc(rt_slab_t m, rt_size_t size)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
 
@@ -550,15 +516,6 @@ static void *rtsim_meta_body_slab_alloc(rt_slab_t m, rt_size_t size)
     if (slab->zone_array[zi] != RT_NULL)
         return slab_zone_take(slab, slab->zone_array[zi], zi);
     return slab_zone_new(slab, zi, size);
-}
-
-void *rt_slab_alloc(rt_slab_t m, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(m, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_slab_alloc(m, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 /* -------------------------------------------------------------------- free */
@@ -598,7 +555,7 @@ static void slab_zone_retire(struct rt_slab *slab, struct rt_slab_zone *z)
     }
 }
 
-static void rtsim_meta_body_slab_free(rt_slab_t m, void *ptr)
+void rt_slab_free(rt_slab_t m, void *ptr)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
 
@@ -642,17 +599,9 @@ static void rtsim_meta_body_slab_free(rt_slab_t m, void *ptr)
         slab_zone_retire(slab, z);
 }
 
-void rt_slab_free(rt_slab_t m, void *ptr)
-{
-    void *meta = RT_MEM_META_IN(m, ptr, RT_HW_MEM_OP_FREE);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_slab_free(m, ptr);
-    RT_MEM_META_OUT(meta);
-}
-
 /* ----------------------------------------------------------------- realloc */
 
-static void *rtsim_meta_body_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size)
+void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
     rt_size_t oldsize;
@@ -695,15 +644,6 @@ static void *rtsim_meta_body_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size
     rt_memcpy(moved, ptr, size < oldsize ? size : oldsize);
     rt_slab_free(m, ptr);
     return moved;
-}
-
-void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(m, ptr, RT_HW_MEM_OP_REALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_slab_realloc(m, ptr, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 /* ------------------------------------------------------------- walk, check */
@@ -1030,7 +970,7 @@ static rt_slab_t slab_system;
 
 static void *slab_sys_init(const char *name, void *begin, rt_size_t size)
 {
-    rt_slab_t m = rtsim_meta_body_slab_init(name, begin, size);    /* K11 shadows it */
+    rt_slab_t m = rt_slab_init(name, begin, size);
     if (m != RT_NULL)
         slab_system = m;
     return m;

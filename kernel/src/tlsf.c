@@ -471,7 +471,7 @@ static rt_bool_t tlsf_overlaps(struct tlsf_heap *h, rt_ubase_t lo, rt_ubase_t hi
     return RT_FALSE;
 }
 
-static rt_err_t rtsim_meta_body_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
+rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     rt_ubase_t lo = (rt_ubase_t)begin;
@@ -505,20 +505,9 @@ static rt_err_t rtsim_meta_body_tlsf_add_region(rt_tlsf_t m, void *begin, rt_siz
     return added ? RT_EOK : -RT_EINVAL;
 }
 
-rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);   /* rtsim: heap_meta.c */
-    rt_err_t r = rtsim_meta_body_tlsf_add_region(m, begin, size);
-
-    if (r == RT_EOK && meta != RT_NULL)
-        rt_mem_meta_grow((void *)m, begin, size);
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
 /* ---------------------------------------------------------------- API */
 
-static rt_tlsf_t rtsim_meta_body_tlsf_init(const char *name, void *begin, rt_size_t size)
+rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size)
 {
     rt_ubase_t lo = RT_ALIGN((rt_ubase_t)begin, sizeof(void *));
     rt_ubase_t hi = (rt_ubase_t)begin + size;
@@ -553,18 +542,7 @@ static rt_tlsf_t rtsim_meta_body_tlsf_init(const char *name, void *begin, rt_siz
     return &h->parent;
 }
 
-rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size)
-{
-    rt_tlsf_t h = rtsim_meta_body_tlsf_init(name, begin, size);
-
-    /* rtsim: heap_meta.c */
-    if (h != RT_NULL)
-        rt_mem_meta_add(h, &rt_heap_tlsf,
-                        RT_NULL, RT_HW_MEM_ALGO_TLSF, begin, size);
-    return h;
-}
-
-static rt_err_t rtsim_meta_body_tlsf_detach(rt_tlsf_t m)
+rt_err_t rt_tlsf_detach(rt_tlsf_t m)
 {
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
@@ -572,13 +550,7 @@ static rt_err_t rtsim_meta_body_tlsf_detach(rt_tlsf_t m)
     return RT_EOK;
 }
 
-rt_err_t rt_tlsf_detach(rt_tlsf_t m)
-{
-    rt_mem_meta_remove((void *)m);    /* rtsim: heap_meta.c */
-    return rtsim_meta_body_tlsf_detach(m);
-}
-
-static void *rtsim_meta_body_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
+void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_block *b;
@@ -593,16 +565,7 @@ static void *rtsim_meta_body_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
     return tlsf_carve(h, b, b->head, need, 0);
 }
 
-void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(m, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_tlsf_alloc(m, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
-static void rtsim_meta_body_tlsf_free(rt_tlsf_t m, void *ptr)
+void rt_tlsf_free(rt_tlsf_t m, void *ptr)
 {
     struct tlsf_block *b;
 
@@ -617,14 +580,6 @@ static void rtsim_meta_body_tlsf_free(rt_tlsf_t m, void *ptr)
         return;
     }
     tlsf_release(tlsf_heap(m), b);
-}
-
-void rt_tlsf_free(rt_tlsf_t m, void *ptr)
-{
-    void *meta = RT_MEM_META_IN(m, ptr, RT_HW_MEM_OP_FREE);   /* rtsim: heap_meta.c */
-
-    rtsim_meta_body_tlsf_free(m, ptr);
-    RT_MEM_META_OUT(meta);
 }
 
 /* Cut used block b (size bytes, statistics counting all of it) down to
@@ -642,7 +597,7 @@ static void tlsf_trim(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t size,
     tlsf_release(h, tail);
 }
 
-static void *rtsim_meta_body_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
+void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_block *b, *next;
@@ -689,16 +644,7 @@ static void *rtsim_meta_body_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size
     return moved;
 }
 
-void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
-{
-    void *meta = RT_MEM_META_IN(m, ptr, RT_HW_MEM_OP_REALLOC);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_tlsf_realloc(m, ptr, size);
-
-    RT_MEM_META_OUT(meta);
-    return r;
-}
-
-static void *rtsim_meta_body_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
+void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_block *b;
@@ -732,15 +678,6 @@ static void *rtsim_meta_body_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_si
         flags = b->head & TLSF_PREV_BITS;
     }
     return tlsf_carve(h, b, have, need, flags);
-}
-
-void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
-{
-    void *meta = RT_MEM_META_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);   /* rtsim: heap_meta.c */
-    void *r = rtsim_meta_body_tlsf_alloc_align(m, size, align);
-
-    RT_MEM_META_OUT(meta);
-    return r;
 }
 
 rt_size_t rt_tlsf_usable_size(void *ptr)
@@ -983,7 +920,7 @@ int rt_tlsf_check(rt_tlsf_t m)
 
 static void *tlsf_heap_init(const char *name, void *begin, rt_size_t size)
 {
-    return rtsim_meta_body_tlsf_init(name, begin, size);   /* not shadowed here (K11) */
+    return rt_tlsf_init(name, begin, size);
 }
 
 static rt_err_t tlsf_heap_add_region(void *heap, const char *name, void *begin, rt_size_t size)
