@@ -51,17 +51,17 @@ static int failures;
 
 #define LIVE 64
 
-static unsigned long rng = 12345;
+static unsigned long long rng = 12345;
 
 static rt_size_t rand_size(void)
 {
-    rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     return 8 + (rt_size_t)((rng >> 33) % 121);        /* 8..128 */
 }
 
 static unsigned rand_slot(void)
 {
-    rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     return (unsigned)((rng >> 33) % LIVE);
 }
 
