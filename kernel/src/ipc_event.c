@@ -28,6 +28,7 @@ rt_err_t rt_event_init(rt_event_t event, const char *name, rt_uint8_t flag)
 rt_err_t rt_event_detach(rt_event_t event)
 {
     EVENT_CHECK(event);
+    RT_ASSERT(rt_object_is_systemobject(&event->parent.parent));
     rt_ipc_object_end(&event->parent, RT_FALSE);
     return RT_EOK;
 }
@@ -45,6 +46,7 @@ rt_event_t rt_event_create(const char *name, rt_uint8_t flag)
 rt_err_t rt_event_delete(rt_event_t event)
 {
     EVENT_CHECK(event);
+    RT_ASSERT(rt_object_is_systemobject(&event->parent.parent) == RT_FALSE);
     rt_ipc_object_end(&event->parent, RT_TRUE);
     return RT_EOK;
 }

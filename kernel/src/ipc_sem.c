@@ -30,6 +30,7 @@ rt_err_t rt_sem_init(rt_sem_t sem, const char *name, rt_uint32_t value, rt_uint8
 rt_err_t rt_sem_detach(rt_sem_t sem)
 {
     SEM_CHECK(sem);
+    RT_ASSERT(rt_object_is_systemobject(&sem->parent.parent));
     rt_ipc_object_end(&sem->parent, RT_FALSE);
     return RT_EOK;
 }
@@ -231,6 +232,7 @@ rt_err_t rt_mutex_init(rt_mutex_t mutex, const char *name, rt_uint8_t flag)
 rt_err_t rt_mutex_detach(rt_mutex_t mutex)
 {
     MUTEX_CHECK(mutex);
+    RT_ASSERT(rt_object_is_systemobject(&mutex->parent.parent));
     rt_ipc_object_end(&mutex->parent, RT_FALSE);
     return RT_EOK;
 }

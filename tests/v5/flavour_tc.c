@@ -56,15 +56,16 @@ static rt_uint8_t mq_pool[24];
 
 static void test_mq_slot_layout(void)
 {
-    /* msg_size 4: a slot is the header and 4 bytes. */
+    /* msg_size 4: a slot is the header and 4 bytes rounded up to
+     * RT_ALIGN_SIZE (8 in the 64-bit model). */
     uassert_int_equal(rt_mq_init(&mq, "lay", mq_pool, 4, sizeof mq_pool, RT_IPC_FLAG_FIFO), RT_EOK);
 #if RTSIM_RT_V5
     uassert_int_equal(sizeof(struct rt_mq_message), 2 * sizeof(void *));   /* next, length */
     uassert_int_equal(RT_MQ_BUF_SIZE(4, 2), 2 * (4 + 2 * sizeof(void *)));
-    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (4 + 2 * sizeof(void *)));
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (RT_ALIGN(4, RT_ALIGN_SIZE) + 2 * sizeof(void *)));
 #else
     uassert_int_equal(sizeof(struct rt_mq_message), sizeof(void *));       /* next */
-    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (4 + sizeof(void *)));
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (RT_ALIGN(4, RT_ALIGN_SIZE) + sizeof(void *)));
 #endif
     rt_mq_detach(&mq);
 }
