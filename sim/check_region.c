@@ -94,17 +94,23 @@ const struct rt_object *sim_chk_heap_object_holding(const void *p)
     return NULL;
 }
 
+/* G1: 0 when the table is full (the range is then not classified). */
+static int region_add(const struct rt_object *owner, void *begin, rt_size_t size, int is_pool)
+{
+    if (reg.nregions >= (int)(sizeof reg.region / sizeof reg.region[0]))
+        return 0;
+    struct chk_region *rg = &reg.region[reg.nregions++];
+    rg->owner = owner;
+    rg->lo = begin;
+    rg->hi = (unsigned char *)begin + size;
+    rg->is_pool = is_pool;
+    return 1;
+}
+
 /* ----------------------------------------------------------------- heaps */
 void rt_hw_mem_heap_add(const struct rt_object *heap, void *begin, rt_size_t size)
 {
-    if (reg.nregions < (int)(sizeof reg.region / sizeof reg.region[0]))
-    {
-        struct chk_region *rg = &reg.region[reg.nregions++];
-        rg->owner = heap;
-        rg->lo = begin;
-        rg->hi = (unsigned char *)begin + size;
-        rg->is_pool = 0;
-    }
+    region_add(heap, begin, size, 0);
     if (sim_chk_level())
         sim_annotate_heap(heap, begin, size);
 }
@@ -136,16 +142,8 @@ void rt_hw_mem_heap_remove(const struct rt_object *heap)
 /* ----------------------------------------------------------------- pools */
 void rt_hw_mp_add(const struct rt_object *pool, void *begin, rt_size_t size)
 {
-    if (reg.nregions < (int)(sizeof reg.region / sizeof reg.region[0]))
-    {
-        struct chk_region *rg = &reg.region[reg.nregions++];
-        rg->owner = pool;
-        rg->lo = begin;
-        rg->hi = (unsigned char *)begin + size;
-        rg->is_pool = 1;
-        if (sim_chk_level())
-            sim_annotate_pool(pool, begin, size);
-    }
+    if (region_add(pool, begin, size, 1) && sim_chk_level())
+        sim_annotate_pool(pool, begin, size);
 }
 
 void rt_hw_mp_remove(const struct rt_object *pool)
