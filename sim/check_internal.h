@@ -12,10 +12,11 @@
  *                   ...) and what a pointer that is no block belongs to
  *   check_report.c  every memory-error message, and stopping the run
  *
- * Calls go downwards only: check.c may call every part; check_region.c and
- * check_poison.c call check_record.c and check_report.c; check_report.c
- * calls check_record.c, check_region.c and check_poison.c's lookups (never
- * a hook); check_record.c calls nothing of the others.
+ * Calls go downwards only: check.c may call every part; check_region.c
+ * calls check_record.c and check_poison.c; check_poison.c calls
+ * check_report.c (to report a damaged byte); check_report.c calls the
+ * lookups of check_record.c, check_region.c and check_poison.c (never a
+ * hook); check_record.c calls nothing of the others.
  *
  * Every symbol here is sim_chk_*: librtsim.a is linked into the user's
  * program, so nothing internal may take a short global name.
