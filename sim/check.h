@@ -1,6 +1,8 @@
 /*
- * check.h - checked mode inside sim/: the memory checker (check.c) and
- * the Valgrind / ASan annotations (annotate.c).
+ * check.h - checked mode inside sim/: the memory checker (check.c and its
+ * parts check_record.c, check_poison.c, check_region.c, check_report.c,
+ * bound by check_internal.h; the metadata shadow check_meta.c) and the
+ * Valgrind / ASan annotations (annotate.c).
  */
 #ifndef RTSIM_CHECK_H__
 #define RTSIM_CHECK_H__
@@ -21,7 +23,7 @@
  * when RTSIM_FAIL_ALLOC is not understood. */
 int  sim_fault_begin(const struct rt_sim_config *cfg);
 
-/* check.c: a run's life. */
+/* check.c (teardown: check_region.c): a run's life. */
 /* Nonzero (reported) when RTSIM_CHECK or RTSIM_FAIL_ALLOC is not understood. */
 int  sim_check_begin(const struct rt_sim_config *cfg);
 /* At the end of a clean run: list leaked blocks; nonzero if any. */
@@ -30,7 +32,8 @@ void sim_check_reset(void);
 /* Before the heap and RAM go: forget the pools still registered. */
 void sim_check_teardown(void);
 
-/* check.c, for check_meta.c: the report's parts. */
+/* For check_meta.c: the report's parts (check_report.c) and the block
+ * lookups (check_record.c). */
 void sim_check_report_head(const char *kind, int call, const void *ptr,
                            struct rt_hw_mem_site site);
 const void *sim_check_block_below(const void *p, int want_pool, unsigned long *target,

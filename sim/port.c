@@ -35,6 +35,18 @@
  *  8. Raised interrupts wait in a binary heap ordered by tick (modulo the
  *     counter's range), then raising order; the head is the next one due.
  *     Raising and delivering one is O(log n) (see irq_push).
+ *
+ * Why one file (over ~900 lines): rules 1-8 are one state machine over
+ * sim_lock and the running context.  The context hand-over, the interrupt
+ * queue, virtual time and the idle thread's end-of-run decision each read
+ * and change the same few fields (sim_self, the permit, the irq heap, the
+ * tick) under that one lock, and their order inside a call is the rule
+ * (a tick delivered before or after a switch changes what runs).  Split,
+ * those static helpers would become sim.h's API and the ordering would be
+ * spread over files.  What is separable already lives next door: CPU time
+ * (cpu.c), the watchdog (watchdog.c), the run's life (run.c).  The next
+ * seam, if this grows: the end-of-run report (report_table, the mutex
+ * cycle), which only reads the kernel's thread list.
  */
 #define _GNU_SOURCE
 #include <errno.h>

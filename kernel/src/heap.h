@@ -65,6 +65,31 @@ rt_inline rt_bool_t rt_heap_memory_is_static(const struct rt_memory *m)
     return m->parent.type == (RT_Object_Class_Memory | RT_Object_Class_Static);
 }
 
+/* Their system-heap entries: the table's `void *heap` is the algorithm's
+ * rt_mem_t handle, and alloc, realloc, check and walk only forward to the
+ * public call of the same name (rt_<pfx>_alloc, ...).  RT_HEAP_FORWARD(pfx)
+ * defines those four as static <pfx>_sys_alloc, <pfx>_sys_realloc,
+ * <pfx>_sys_check and <pfx>_sys_walk, so each algorithm writes only the
+ * entries that differ (init, detach, free, usable).  memheap's entries
+ * span its regions and are its own. */
+#define RT_HEAP_FORWARD(pfx)                                                    \
+    static void *pfx##_sys_alloc(void *heap, rt_size_t size)                   \
+    {                                                                           \
+        return rt_##pfx##_alloc((rt_mem_t)heap, size);                          \
+    }                                                                           \
+    static void *pfx##_sys_realloc(void *heap, void *ptr, rt_size_t newsize)   \
+    {                                                                           \
+        return rt_##pfx##_realloc((rt_mem_t)heap, ptr, newsize);                \
+    }                                                                           \
+    static int pfx##_sys_check(void *heap)                                      \
+    {                                                                           \
+        return rt_##pfx##_check((rt_mem_t)heap);                                \
+    }                                                                           \
+    static void pfx##_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)       \
+    {                                                                           \
+        rt_##pfx##_walk((rt_mem_t)heap, fn, ctx);                               \
+    }
+
 /* Register the memory shell commands (free, list_mem, memtrace) with
  * rt_msh_register; called once by the boot code (kernel/src/cmd_mem.c). */
 void rt_mem_cmd_register(void);

@@ -362,15 +362,7 @@ static void smem_sys_detach(void *heap)
     rt_smem_detach((rt_smem_t)heap);
 }
 
-static void *smem_sys_alloc(void *heap, rt_size_t size)
-{
-    return rt_smem_alloc((rt_smem_t)heap, size);
-}
-
-static void *smem_sys_realloc(void *heap, void *ptr, rt_size_t newsize)
-{
-    return rt_smem_realloc((rt_smem_t)heap, ptr, newsize);
-}
+RT_HEAP_FORWARD(smem)
 
 /* rt_free: the system heap checks the block against itself first (see
  * smem_block_of), so a foreign or interior pointer is reported, never
@@ -380,16 +372,6 @@ static void smem_sys_free(void *heap, void *ptr)
     if (ptr != RT_NULL && !smem_block_of((struct rt_small_mem *)heap, ptr))
         return;
     rt_smem_free(ptr);
-}
-
-static int smem_sys_check(void *heap)
-{
-    return rt_smem_check((rt_smem_t)heap);
-}
-
-static void smem_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
-{
-    rt_smem_walk((rt_smem_t)heap, fn, ctx);
 }
 
 static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)

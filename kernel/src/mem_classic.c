@@ -323,44 +323,26 @@ void rt_smem_classic_walk(rt_smem_t heap, rt_mem_walk_fn fn, void *ctx)
  * heap range, so all of [begin, end) is heap. */
 static struct rt_smem_classic cls_system_heap;
 
-static void *cls_sys_init(const char *name, void *begin, rt_size_t size)
+static void *smem_classic_sys_init(const char *name, void *begin, rt_size_t size)
 {
     return cls_init_at(&cls_system_heap, name, (rt_ubase_t)begin,
                        (rt_ubase_t)begin + size, begin, size);
 }
 
-static void cls_sys_detach(void *heap)
+static void smem_classic_sys_detach(void *heap)
 {
     rt_smem_classic_detach((rt_smem_t)heap);
     rt_memset(&cls_system_heap, 0, sizeof(cls_system_heap));
 }
 
-static void *cls_sys_alloc(void *heap, rt_size_t size)
-{
-    return rt_smem_classic_alloc((rt_smem_t)heap, size);
-}
+RT_HEAP_FORWARD(smem_classic)
 
-static void *cls_sys_realloc(void *heap, void *ptr, rt_size_t newsize)
-{
-    return rt_smem_classic_realloc((rt_smem_t)heap, ptr, newsize);
-}
-
-static void cls_sys_free(void *heap, void *ptr)
+static void smem_classic_sys_free(void *heap, void *ptr)
 {
     rt_smem_classic_free((rt_smem_t)heap, ptr);
 }
 
-static int cls_sys_check(void *heap)
-{
-    return rt_smem_classic_check((rt_smem_t)heap);
-}
-
-static void cls_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
-{
-    rt_smem_classic_walk((rt_smem_t)heap, fn, ctx);
-}
-
-static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
+static rt_size_t smem_classic_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
     return smem_usable((struct rt_smem_classic *)heap, ptr, lo, hi);
 }
@@ -368,16 +350,16 @@ static rt_size_t cls_sys_usable(void *heap, void *ptr, const void **lo, const vo
 const struct rt_heap_algorithm rt_heap_smallmem_classic =
 {
     "smallmem-classic",
-    cls_sys_init,
+    smem_classic_sys_init,
     RT_NULL,
-    cls_sys_detach,
-    cls_sys_alloc,
-    cls_sys_realloc,
-    cls_sys_free,
+    smem_classic_sys_detach,
+    smem_classic_sys_alloc,
+    smem_classic_sys_realloc,
+    smem_classic_sys_free,
     rt_heap_memory_info,
-    cls_sys_check,
-    cls_sys_walk,
-    cls_sys_usable,
+    smem_classic_sys_check,
+    smem_classic_sys_walk,
+    smem_classic_sys_usable,
     0, 0,
 };
 #endif /* RT_USING_SMALL_MEM */

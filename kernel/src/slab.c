@@ -1016,29 +1016,11 @@ void rt_page_free(void *addr, rt_size_t npages)
     rt_hw_interrupt_enable(level);
 }
 
-static void *slab_sys_alloc(void *heap, rt_size_t size)
-{
-    return rt_slab_alloc((rt_slab_t)heap, size);
-}
-
-static void *slab_sys_realloc(void *heap, void *ptr, rt_size_t newsize)
-{
-    return rt_slab_realloc((rt_slab_t)heap, ptr, newsize);
-}
+RT_HEAP_FORWARD(slab)
 
 static void slab_sys_free(void *heap, void *ptr)
 {
     rt_slab_free((rt_slab_t)heap, ptr);
-}
-
-static int slab_sys_check(void *heap)
-{
-    return rt_slab_check((rt_slab_t)heap);
-}
-
-static void slab_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
-{
-    rt_slab_walk((rt_slab_t)heap, fn, ctx);
 }
 
 /* The block's capacity.  Handing out a large block may leave a page-run

@@ -918,51 +918,33 @@ int rt_tlsf_check(rt_tlsf_t m)
 
 /* ------------------------------------------------- system-heap adapter */
 
-static void *tlsf_heap_init(const char *name, void *begin, rt_size_t size)
+static void *tlsf_sys_init(const char *name, void *begin, rt_size_t size)
 {
     return rt_tlsf_init(name, begin, size);
 }
 
-static rt_err_t tlsf_heap_add_region(void *heap, const char *name, void *begin, rt_size_t size)
+static rt_err_t tlsf_sys_add_region(void *heap, const char *name, void *begin, rt_size_t size)
 {
     (void)name;
     return rt_tlsf_add_region((rt_tlsf_t)heap, begin, size);
 }
 
-static void tlsf_heap_detach(void *heap)
+static void tlsf_sys_detach(void *heap)
 {
     rt_tlsf_detach((rt_tlsf_t)heap);
 }
 
-static void *tlsf_heap_alloc(void *heap, rt_size_t size)
-{
-    return rt_tlsf_alloc((rt_tlsf_t)heap, size);
-}
+RT_HEAP_FORWARD(tlsf)
 
-static void *tlsf_heap_realloc(void *heap, void *ptr, rt_size_t newsize)
-{
-    return rt_tlsf_realloc((rt_tlsf_t)heap, ptr, newsize);
-}
-
-static void tlsf_heap_free(void *heap, void *ptr)
+static void tlsf_sys_free(void *heap, void *ptr)
 {
     rt_tlsf_free((rt_tlsf_t)heap, ptr);
-}
-
-static int tlsf_heap_check(void *heap)
-{
-    return rt_tlsf_check((rt_tlsf_t)heap);
-}
-
-static void tlsf_heap_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
-{
-    rt_tlsf_walk((rt_tlsf_t)heap, fn, ctx);
 }
 
 /* For the checker (heap.h): the block's capacity.  Handing it out wrote
  * its header word and, after a split, the next header and a free block's
  * links; *lo / *hi are RT_NULL when our header / the next one is damaged. */
-static rt_size_t tlsf_heap_usable(void *heap, void *ptr, const void **lo, const void **hi)
+static rt_size_t tlsf_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
 {
     struct tlsf_heap *h = tlsf_heap((rt_tlsf_t)heap);
     struct tlsf_block *b = (struct tlsf_block *)(void *)((rt_uint8_t *)ptr - TLSF_W);
@@ -988,15 +970,15 @@ static rt_size_t tlsf_heap_usable(void *heap, void *ptr, const void **lo, const 
 const struct rt_heap_algorithm rt_heap_tlsf =
 {
     "tlsf",
-    tlsf_heap_init,
-    tlsf_heap_add_region,
-    tlsf_heap_detach,
-    tlsf_heap_alloc,
-    tlsf_heap_realloc,
-    tlsf_heap_free,
+    tlsf_sys_init,
+    tlsf_sys_add_region,
+    tlsf_sys_detach,
+    tlsf_sys_alloc,
+    tlsf_sys_realloc,
+    tlsf_sys_free,
     rt_heap_memory_info,
-    tlsf_heap_check,
-    tlsf_heap_walk,
-    tlsf_heap_usable,
+    tlsf_sys_check,
+    tlsf_sys_walk,
+    tlsf_sys_usable,
     2, 1,       /* a free block keeps next and pprev first, its footer last */
 };

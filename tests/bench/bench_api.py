@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 ALGO = {
-    "tlsf": ("tlsf_heap_alloc", "tlsf_heap_free"),
+    "tlsf": ("tlsf_sys_alloc", "tlsf_sys_free"),
     "smallmem": ("smem_sys_alloc", "smem_sys_free"),
     "smallmem-classic": ("smem_classic_sys_alloc", "smem_classic_sys_free"),
 }

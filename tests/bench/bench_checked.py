@@ -10,29 +10,23 @@ prints.  One table row per heap (docs/benchmarks.md, "Checked mode").
 --steps N runs a shorter workload (default 20000 steps): slab's checked
 levels take too long under callgrind at the full length.
 """
-import os
 import re
-import subprocess
 import sys
-import tempfile
+
+import callgrind_table
 
 HEAPS = ["smallmem", "smallmem-classic", "slab", "memheap", "tlsf"]
 
 
 def collect(exe, heap, level, func, steps):
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "callgrind.out")
-        res = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-             "--toggle-collect=" + func, exe, heap, str(level)] + steps,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-        m = re.search(r"malloc=(\d+) free=(\d+) rc=0", res.stdout)
-        if not m:
-            sys.exit("bench_checked.py: %s %s %d failed:\n%s%s"
-                     % (exe, heap, level, res.stdout, res.stderr))
-        with open(out) as f:
-            tot = re.search(r"^(?:totals|summary):\s*(\d+)", f.read(), re.M)
-        return int(tot.group(1)), int(m.group(1)), int(m.group(2))
+    ir, res = callgrind_table.toggle_total([exe, heap, str(level)] + steps, func)
+    m = re.search(r"malloc=(\d+) free=(\d+) rc=0", res.stdout)
+    if not m:
+        sys.exit("bench_checked.py: %s %s %d failed:\n%s%s"
+                 % (exe, heap, level, res.stdout, res.stderr))
+    if ir is None:
+        sys.exit("bench_checked.py: no total in callgrind's output for %s" % func)
+    return ir, int(m.group(1)), int(m.group(2))
 
 
 def main():

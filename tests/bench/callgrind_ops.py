@@ -8,11 +8,9 @@ Runs `BENCH_EXE ops N` once per measured function under
 that function and everything it calls), reads the total Ir and divides
 by N.  Prints one line per function and the ratio pool / plain list.
 """
-import os
-import re
-import subprocess
 import sys
-import tempfile
+
+import callgrind_table
 
 FUNCS = [
     ("bench_plain_ops", "plain free list pop+push"),
@@ -22,17 +20,13 @@ FUNCS = [
 
 
 def instructions(valgrind, exe, func, n):
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "cg.out")
-        subprocess.run([valgrind, "--tool=callgrind", "--toggle-collect=" + func,
-                        "--callgrind-out-file=" + out, exe, "ops", str(n)],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(out) as f:
-            for line in f:
-                m = re.match(r"(?:summary|totals):\s+(\d+)", line)
-                if m:
-                    return int(m.group(1))
-    raise RuntimeError("no totals in callgrind output for " + func)
+    ir, res = callgrind_table.toggle_total([exe, "ops", str(n)], func, valgrind)
+    if res.returncode != 0:
+        sys.exit("callgrind_ops.py: %s ops %d failed:\n%s%s"
+                 % (exe, n, res.stdout, res.stderr))
+    if ir is None:
+        sys.exit("callgrind_ops.py: no totals in callgrind output for " + func)
+    return ir
 
 
 def main():

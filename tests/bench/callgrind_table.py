@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """callgrind_table.py - instructions per alloc / free of one heap's functions
 under callgrind, as a table: the shared part of bench_smem.py and
-bench_memheap_slab.py (a module; those two are its command lines).
+bench_memheap_slab.py (a module; those two are its command lines).  Its
+toggle_total() - run a program under callgrind counting inside one function
+only, and read the total - also serves bench_checked.py and
+callgrind_ops.py.
 
 A driver names its heaps and, for each, the alloc and free function to
 count.  For every heap and trace, BENCH_EXE runs twice under
@@ -21,23 +24,33 @@ import tempfile
 TRACES = ["random64k", "random1m", "holes"]
 
 
-def collect(prog, exe, trace, heap, func):
-    """(Ir inside func, allocs, frees, bigs) of one run."""
+def toggle_total(argv, func, valgrind="valgrind"):
+    """Run argv under `valgrind --tool=callgrind --toggle-collect=func` (the
+    count is inclusive of what func calls).  Returns (total Ir, or None when
+    callgrind wrote no total; the finished process, its output as text)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "callgrind.out")
         res = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-             "--toggle-collect=" + func, exe, trace, heap],
+            [valgrind, "--tool=callgrind", "--callgrind-out-file=" + out,
+             "--toggle-collect=" + func] + list(argv),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-        m = re.search(r"alloc=(\d+) free=(\d+)(?: big=(\d+))?", res.stdout)
-        if res.returncode != 0 or not m:
-            sys.exit("%s: %s failed:\n%s%s" % (prog, exe, res.stdout, res.stderr))
-        with open(out) as f:
-            text = f.read()
+        text = ""
+        if os.path.exists(out):
+            with open(out) as f:
+                text = f.read()
         tot = re.search(r"^(?:totals|summary):\s*(\d+)", text, re.M)
-        if not tot:
-            sys.exit("%s: no total in callgrind's output for %s" % (prog, func))
-        return int(tot.group(1)), int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        return (int(tot.group(1)) if tot else None), res
+
+
+def collect(prog, exe, trace, heap, func):
+    """(Ir inside func, allocs, frees, bigs) of one run."""
+    ir, res = toggle_total([exe, trace, heap], func)
+    m = re.search(r"alloc=(\d+) free=(\d+)(?: big=(\d+))?", res.stdout)
+    if res.returncode != 0 or not m:
+        sys.exit("%s: %s failed:\n%s%s" % (prog, exe, res.stdout, res.stderr))
+    if ir is None:
+        sys.exit("%s: no total in callgrind's output for %s" % (prog, func))
+    return ir, int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
 def main(prog, doc, funcs, default_heaps, argv=None):
