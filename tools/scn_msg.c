@@ -187,8 +187,17 @@ static void stmt_recv(const struct scn_stmt *s)
         scn_echo("%s: %s empty, waits", s->text, kind_name(is_mq));
     rt_tick_t t0 = rt_tick_get();
     rt_ubase_t v = 0;
-    rt_err_t rc = is_mq ? rt_mq_recv(box[i].handle, &v, sizeof v, timeout)
-                        : rt_mb_recv(box[i].handle, &v, timeout);
+    rt_err_t rc;
+    if (is_mq)
+    {
+        /* 5.x returns the bytes received (docs/rt-thread-5.md), 4.1 RT_EOK. */
+        long r = (long)rt_mq_recv(box[i].handle, &v, sizeof v, timeout);
+        rc = r >= 0 ? RT_EOK : (rt_err_t)r;
+    }
+    else
+    {
+        rc = rt_mb_recv(box[i].handle, &v, timeout);
+    }
     unsigned waited = (unsigned)(rt_tick_get() - t0);
     char got[64];
     if (rc == RT_EOK)
