@@ -285,6 +285,239 @@ static void test_mp_wake_order(void)
     rt_mp_detach(&mp);
 }
 
+/* ------------------------------------------------------- heap hooks
+ * 4.1.1 src/kservice.c: rt_malloc_sethook(void (*)(void *, rt_size_t)),
+ * rt_free_sethook(void (*)(void *)), no realloc hooks.  5.1.0
+ * src/kservice.c: every hook gets the pointer's address (void **), and
+ * rt_realloc has an entry and an exit hook.  In both, rt_malloc's hook
+ * runs after the unlock (also on failure, with the caller's size) and
+ * rt_free's before the NULL check. */
+static char hlog[256];
+static void *hook_seen[8];
+static rt_size_t hook_size[8];
+static int nhook;
+static void *hook_redirect;       /* 5.x: what a hook writes through its argument */
+static rt_bool_t hook_lock_free;  /* the heap lock was free in every hook */
+
+static void hook_note(char tag, void *ptr, rt_size_t size)
+{
+    rt_mutex_t heap_lock = (rt_mutex_t)rt_object_find("heap", RT_Object_Class_Mutex);
+    rt_size_t n = rt_strlen(hlog);
+
+    if (heap_lock != RT_NULL && heap_lock->owner != RT_NULL)
+        hook_lock_free = RT_FALSE;
+    if (nhook < 8)
+    {
+        hook_seen[nhook] = ptr;
+        hook_size[nhook] = size;
+    }
+    nhook++;
+    if (n + 2 < sizeof hlog)
+    {
+        hlog[n] = tag;
+        hlog[n + 1] = '\0';
+    }
+}
+
+static void hooks_clear(void)
+{
+    hlog[0] = '\0';
+    nhook = 0;
+    hook_redirect = RT_NULL;
+    hook_lock_free = RT_TRUE;
+}
+
+#if RTSIM_V5_HEAP_HOOKS
+static void on_malloc(void **ptr, rt_size_t size)
+{
+    hook_note('m', *ptr, size);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* rt_malloc returns this */
+}
+
+static void on_free(void **ptr)
+{
+    hook_note('f', *ptr, 0);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* rt_free frees this instead */
+}
+
+static void on_realloc_entry(void **ptr, rt_size_t size)
+{
+    hook_note('e', *ptr, size);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* this block is reallocated */
+}
+
+static void on_realloc_exit(void **ptr, rt_size_t size)
+{
+    hook_note('x', *ptr, size);
+}
+#else
+static void on_malloc(void *ptr, rt_size_t size)
+{
+    hook_note('m', ptr, size);
+}
+
+static void on_free(void *ptr)
+{
+    hook_note('f', ptr, 0);
+}
+#endif
+
+static void hooks_off(void)
+{
+    rt_malloc_sethook(RT_NULL);
+    rt_free_sethook(RT_NULL);
+#if RTSIM_V5_HEAP_HOOKS
+    rt_realloc_set_entry_hook(RT_NULL);
+    rt_realloc_set_exit_hook(RT_NULL);
+#endif
+}
+
+/* rt_malloc's hook: after the unlock, on success and failure, with the
+ * caller's size; in 5.x what it leaves in *ptr is what rt_malloc returns. */
+static void test_heap_hook_malloc(void)
+{
+    rt_size_t used0, used;
+    void *p, *q;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    hooks_clear();
+    rt_malloc_sethook(on_malloc);
+    p = rt_malloc(10);
+    uassert_not_null(p);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    q = rt_malloc((rt_size_t)1 << 30);          /* fails */
+    uassert_null(q);
+    uassert_str_equal(hlog, "mm");
+    uassert_true(hook_seen[0] == p);
+    uassert_int_equal(hook_size[0], 10);        /* the caller's size, not rounded */
+    uassert_null(hook_seen[1]);
+    uassert_int_equal(hook_size[1], (rt_size_t)1 << 30);
+    uassert_true(hook_lock_free);
+    rt_free(p);
+#if RTSIM_V5_HEAP_HOOKS
+    /* The hook replaces the result: rt_malloc returns the hook's pointer,
+     * the block it allocated is the hook's to keep (here: to free). */
+    hooks_clear();
+    hook_redirect = mp_buf;
+    q = rt_malloc(24);
+    uassert_true(q == mp_buf);
+    uassert_not_null(hook_seen[0]);
+    uassert_true(hook_seen[0] != mp_buf);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    hook_redirect = RT_NULL;
+    rt_free(hook_seen[0]);
+#endif
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
+/* rt_free's hook: before the NULL check, so rt_free(RT_NULL) runs it; in
+ * 5.x the pointer it leaves is the one freed (RT_NULL: nothing is). */
+static void test_heap_hook_free(void)
+{
+    rt_size_t used0, used1, used;
+    void *p;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    p = rt_malloc(40);
+    uassert_not_null(p);
+    rt_memory_info(RT_NULL, &used1, RT_NULL);
+    hooks_clear();
+    rt_free_sethook(on_free);
+    rt_free(RT_NULL);
+    uassert_str_equal(hlog, "f");
+    uassert_null(hook_seen[0]);
+#if RTSIM_V5_HEAP_HOOKS
+    /* rt_free(RT_NULL) with a hook that names p: p is freed. */
+    hooks_clear();
+    hook_redirect = p;
+    rt_free(RT_NULL);
+    uassert_str_equal(hlog, "f");
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    p = rt_malloc(40);
+    uassert_not_null(p);
+#endif
+    hooks_clear();
+    rt_free(p);
+    uassert_str_equal(hlog, "f");
+    uassert_true(hook_seen[0] == p);
+    uassert_true(hook_lock_free);
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_true(used1 > used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
+/* rt_realloc: 4.1 runs no hook (neither malloc's nor free's); 5.x runs
+ * the entry hook (old pointer, new size) before the lock and the exit hook
+ * (result, new size) after the unlock, on every path, and reallocates
+ * what the entry hook leaves in *ptr. */
+static void test_heap_hook_realloc(void)
+{
+    rt_size_t used0, used;
+    void *p, *q, *r, *big;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    p = rt_malloc(16);
+    uassert_not_null(p);
+    hooks_clear();
+    rt_malloc_sethook(on_malloc);
+    rt_free_sethook(on_free);
+#if RTSIM_V5_HEAP_HOOKS
+    rt_realloc_set_entry_hook(on_realloc_entry);
+    rt_realloc_set_exit_hook(on_realloc_exit);
+#endif
+    q = rt_realloc(p, 600);                     /* moves */
+    uassert_not_null(q);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    r = rt_realloc(RT_NULL, 8);                 /* allocates */
+    uassert_not_null(r);
+    big = rt_realloc(q, (rt_size_t)1 << 30);    /* fails, q stays */
+    uassert_null(big);
+    uassert_null(rt_realloc(r, 0));             /* frees */
+    uassert_int_equal(rt_system_heap_check(), 0);
+#if RTSIM_V5_HEAP_HOOKS
+    uassert_str_equal(hlog, "exexexex");
+    uassert_int_equal(nhook, 8);
+    uassert_true(hook_seen[0] == p);
+    uassert_int_equal(hook_size[0], 600);
+    uassert_true(hook_seen[1] == q);
+    uassert_int_equal(hook_size[1], 600);
+    uassert_null(hook_seen[2]);
+    uassert_int_equal(hook_size[2], 8);
+    uassert_true(hook_seen[3] == r);
+    uassert_true(hook_seen[4] == q);
+    uassert_null(hook_seen[5]);                 /* the failure too */
+    uassert_int_equal(hook_size[5], (rt_size_t)1 << 30);
+    uassert_true(hook_seen[6] == r);
+    uassert_int_equal(hook_size[6], 0);
+    uassert_null(hook_seen[7]);
+    uassert_true(hook_lock_free);
+    /* rt_realloc(RT_NULL, 0) with an entry hook naming q: q is freed. */
+    hooks_clear();
+    hook_redirect = q;
+    uassert_null(rt_realloc(RT_NULL, 0));
+    uassert_str_equal(hlog, "ex");
+    hook_redirect = RT_NULL;
+#else
+    uassert_str_equal(hlog, "");                /* nothing at all */
+    rt_free_sethook(RT_NULL);
+    rt_free(q);
+#endif
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -298,5 +531,8 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_mutex_waiter_timeout);
     UTEST_UNIT_RUN(test_mutex_chain);
     UTEST_UNIT_RUN(test_mp_wake_order);
+    UTEST_UNIT_RUN(test_heap_hook_malloc);
+    UTEST_UNIT_RUN(test_heap_hook_free);
+    UTEST_UNIT_RUN(test_heap_hook_realloc);
 }
 UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
