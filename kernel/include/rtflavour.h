@@ -81,6 +81,16 @@
  * either order with cfg.mp_wake_order. */
 #define RTSIM_V5_MP_WAKE_FIFO       RTSIM_RT_V5
 
+/* A thread waiting in an IPC call (semaphore, mutex, event, mailbox,
+ * message queue) that rt_thread_resume wakes without the object handing it
+ * anything gets -RT_EINTR: 5.x src/ipc.c sets thread->error = -RT_EINTR
+ * before suspending (_rt_sem_take, _rt_mutex_take, _rt_event_recv ...) and
+ * only a release, a timeout or a detach overwrites it; a mutex waiter so
+ * woken stops lending the owner its priority (_rt_mutex_take's error
+ * path).  4.1.1 resets the error to RT_EOK before suspending, so such a
+ * wait returns RT_EOK. */
+#define RTSIM_V5_WAIT_EINTR         RTSIM_RT_V5
+
 /* The system-heap hooks: 5.1.0 src/kservice.c (change log "2023-10-16
  * Shell Add hook point for rt_malloc services") and include/rtthread.h
  * declare rt_malloc_sethook(void (*)(void **ptr, rt_size_t size)),

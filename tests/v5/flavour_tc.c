@@ -518,6 +518,76 @@ static void test_heap_hook_realloc(void)
     uassert_int_equal(rt_system_heap_check(), 0);
 }
 
+/* ------------------------------------------- a waiter rt_thread_resume wakes
+ * 5.x src/ipc.c sets thread->error = -RT_EINTR before suspending, so a
+ * semaphore or mutex waiter woken by rt_thread_resume (nobody released)
+ * gets -RT_EINTR, and a mutex owner stops being lent the waiter's priority;
+ * 4.1.1 resets the error to RT_EOK, so the wait returns RT_EOK. */
+static struct rt_semaphore intr_sem;
+#if RTSIM_V5_WAIT_EINTR
+static struct rt_mutex intr_mtx;
+#endif
+static rt_err_t intr_result;
+static volatile int intr_done;
+
+static void intr_sem_waiter(void *p)
+{
+    (void)p;
+    intr_result = rt_sem_take(&intr_sem, RT_WAITING_FOREVER);
+    intr_done = 1;
+}
+
+#if RTSIM_V5_WAIT_EINTR
+static void intr_mtx_waiter(void *p)
+{
+    (void)p;
+    intr_result = rt_mutex_take(&intr_mtx, RT_WAITING_FOREVER);
+    intr_done = 1;
+}
+#endif
+
+static void test_wait_resumed(void)
+{
+    rt_thread_t t;
+    rt_uint8_t mine = rt_thread_self()->current_priority;
+
+    uassert_int_equal(rt_sem_init(&intr_sem, "intr", 0, RT_IPC_FLAG_PRIO), RT_EOK);
+    intr_done = 0;
+    intr_result = 1;
+    t = rt_thread_create("ws", intr_sem_waiter, RT_NULL, 1024, mine - 1, 10);
+    rt_thread_startup(t);                   /* runs and waits */
+    uassert_int_equal(intr_done, 0);
+    uassert_int_equal(rt_thread_resume(t), RT_EOK);
+    rt_thread_delay(1);
+    uassert_int_equal(intr_done, 1);
+#if RTSIM_V5_WAIT_EINTR
+    uassert_int_equal(intr_result, -RT_EINTR);
+#else
+    uassert_int_equal(intr_result, RT_EOK);
+#endif
+    uassert_int_equal(intr_sem.value, 0);   /* nothing was taken */
+    rt_sem_detach(&intr_sem);
+
+#if RTSIM_V5_WAIT_EINTR
+    /* A mutex waiter lending its priority: resumed, it gets -RT_EINTR and
+     * the owner (this thread) drops back to its own priority. */
+    uassert_int_equal(rt_mutex_init(&intr_mtx, "intr", RT_IPC_FLAG_PRIO), RT_EOK);
+    uassert_int_equal(rt_mutex_take(&intr_mtx, RT_WAITING_FOREVER), RT_EOK);
+    intr_done = 0;
+    t = rt_thread_create("wm", intr_mtx_waiter, RT_NULL, 1024, mine - 2, 10);
+    rt_thread_startup(t);
+    uassert_int_equal(rt_thread_self()->current_priority, mine - 2);
+    rt_thread_resume(t);
+    rt_thread_delay(1);
+    uassert_int_equal(intr_done, 1);
+    uassert_int_equal(intr_result, -RT_EINTR);
+    uassert_int_equal(rt_thread_self()->current_priority, mine);
+    uassert_true(intr_mtx.owner == rt_thread_self());
+    uassert_int_equal(rt_mutex_release(&intr_mtx), RT_EOK);
+    rt_mutex_detach(&intr_mtx);
+#endif
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -534,5 +604,6 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_heap_hook_malloc);
     UTEST_UNIT_RUN(test_heap_hook_free);
     UTEST_UNIT_RUN(test_heap_hook_realloc);
+    UTEST_UNIT_RUN(test_wait_resumed);
 }
 UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
