@@ -911,9 +911,11 @@ static void *wrong(void)
 #define BAD(name, body) static void bad_##name(void) { body; }
 BAD(thread_init_null, rt_thread_init(RT_NULL, "t", nop_entry, RT_NULL, as_stack, sizeof as_stack, 5, 5))
 BAD(thread_init_stack, rt_thread_init(&as_thread, "t", nop_entry, RT_NULL, RT_NULL, sizeof as_stack, 5, 5))
-BAD(thread_init_entry, rt_thread_init(&as_thread, "t", RT_NULL, RT_NULL, as_stack, sizeof as_stack, 5, 5))
+BAD(thread_init_entry,
+    rt_thread_init(&as_thread, "t", RT_NULL, RT_NULL, as_stack, sizeof as_stack, 5, 5);
+    rt_thread_startup(&as_thread))
 BAD(thread_init_prio, rt_thread_init(&as_thread, "t", nop_entry, RT_NULL, as_stack, sizeof as_stack, RT_THREAD_PRIORITY_MAX, 5))
-BAD(thread_create_entry, rt_thread_create("t", RT_NULL, RT_NULL, 1024, 5, 5))
+BAD(thread_create_entry, rt_thread_startup(rt_thread_create("t", RT_NULL, RT_NULL, 1024, 5, 5)))
 BAD(thread_create_prio, rt_thread_create("t", nop_entry, RT_NULL, 1024, RT_THREAD_PRIORITY_MAX, 5))
 BAD(thread_startup_null, rt_thread_startup(RT_NULL))
 BAD(thread_startup_type, rt_thread_startup(wrong()))
@@ -1020,9 +1022,9 @@ struct assert_case { void (*fn)(void); const char *expect; };
 static const struct assert_case assert_cases[] = {
     C(thread_init_null, "(thread != RT_NULL) in rt_thread_init"),
     C(thread_init_stack, "(stack_start != RT_NULL) in rt_thread_init"),
-    C(thread_init_entry, "(entry != RT_NULL) in rt_thread_init"),
+    C(thread_init_entry, "(thread->entry != RT_NULL) in rt_thread_startup"),
     C(thread_init_prio, "(priority < RT_THREAD_PRIORITY_MAX) in rt_thread_init"),
-    C(thread_create_entry, "(entry != RT_NULL) in rt_thread_create"),
+    C(thread_create_entry, "(thread->entry != RT_NULL) in rt_thread_startup"),
     C(thread_create_prio, "(priority < RT_THREAD_PRIORITY_MAX) in rt_thread_create"),
     C(thread_startup_null, "(thread != RT_NULL) in thread_check"),
     C(thread_startup_type, "(rt_object_get_type((rt_object_t)thread) == RT_Object_Class_Thread) in thread_check"),

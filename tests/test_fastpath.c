@@ -32,13 +32,25 @@ static void logf_(const char *fmt, ...)
         hook_len += (size_t)n;
 }
 
+#if RTSIM_V5_HEAP_HOOKS   /* 5.x flavour: the hook gets the pointer's address */
+static void on_malloc(void **pp, rt_size_t size)
+{
+    void *p = *pp;
+#else
 static void on_malloc(void *p, rt_size_t size)
 {
+#endif
     logf_("m %lx %lu\n", (unsigned long)rt_mem_target_addr(p), (unsigned long)size);
 }
 
+#if RTSIM_V5_HEAP_HOOKS   /* 5.x flavour: the hook gets the pointer's address */
+static void on_free(void **pp)
+{
+    void *p = *pp;
+#else
 static void on_free(void *p)
 {
+#endif
     logf_("f %lx\n", (unsigned long)rt_mem_target_addr(p));
 }
 

@@ -68,14 +68,26 @@ static struct rt_semaphore finished;    /* one release per worker */
 static unsigned long malloc_hooks, free_hooks;
 static unsigned long timeouts_ok;
 
+#if RTSIM_V5_HEAP_HOOKS   /* 5.x flavour: the hook gets the pointer's address */
+static void on_malloc(void **pp, rt_size_t size)
+{
+    void *p = *pp;
+#else
 static void on_malloc(void *p, rt_size_t size)
 {
+#endif
     if (p != RT_NULL)
         malloc_hooks++;
 }
 
+#if RTSIM_V5_HEAP_HOOKS   /* 5.x flavour: the hook gets the pointer's address */
+static void on_free(void **pp)
+{
+    void *p = *pp;
+#else
 static void on_free(void *p)
 {
+#endif
     if (p != RT_NULL)
         free_hooks++;
 }

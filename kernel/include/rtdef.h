@@ -245,11 +245,28 @@ typedef struct rt_timer *rt_timer_t;
 
 struct rt_thread
 {
+#if RTSIM_V5_API
+    /* 5.1.0 include/rtdef.h: the thread starts with `struct rt_object
+     * parent` (code writes thread->parent.name).  rtsim keeps 4.1's names
+     * for the same bytes beside it (thread->name ...): one layout. */
+    union
+    {
+        struct rt_object parent;
+        struct
+        {
+            char        name[RT_NAME_MAX];
+            rt_uint8_t  type;
+            rt_uint8_t  flags;
+            rt_list_t   list;
+        };
+    };
+#else
     /* rt_object-compatible head */
     char        name[RT_NAME_MAX];
     rt_uint8_t  type;
     rt_uint8_t  flags;
     rt_list_t   list;
+#endif
 
     rt_list_t   tlist;          /* ready list or an object's suspend list */
 

@@ -81,6 +81,30 @@
  * either order with cfg.mp_wake_order. */
 #define RTSIM_V5_MP_WAKE_FIFO       RTSIM_RT_V5
 
+/* A thread waiting in an IPC call (semaphore, mutex, event, mailbox,
+ * message queue) that rt_thread_resume wakes without the object handing it
+ * anything gets -RT_EINTR: 5.x src/ipc.c sets thread->error = -RT_EINTR
+ * before suspending (_rt_sem_take, _rt_mutex_take, _rt_event_recv ...) and
+ * only a release, a timeout or a detach overwrites it; a mutex waiter so
+ * woken stops lending the owner its priority (_rt_mutex_take's error
+ * path).  4.1.1 resets the error to RT_EOK before suspending, so such a
+ * wait returns RT_EOK. */
+#define RTSIM_V5_WAIT_EINTR         RTSIM_RT_V5
+
+/* The system-heap hooks: 5.1.0 src/kservice.c (change log "2023-10-16
+ * Shell Add hook point for rt_malloc services") and include/rtthread.h
+ * declare rt_malloc_sethook(void (*)(void **ptr, rt_size_t size)),
+ * rt_free_sethook(void (*)(void **ptr)), rt_realloc_set_entry_hook and
+ * rt_realloc_set_exit_hook(void (*)(void **ptr, rt_size_t size)).  Each
+ * hook gets the address of the pointer variable (what it writes there is
+ * what rt_malloc / rt_realloc return or what rt_free / rt_realloc go on
+ * with): rt_malloc's after the allocation, also on failure, with the
+ * caller's size; rt_free's before its NULL check; rt_realloc's entry hook
+ * before the lock with the old pointer, its exit hook after the unlock
+ * with the result, both with the caller's new size.  4.1.1 has the first
+ * two only, taking the pointer itself (kheap.c K4). */
+#define RTSIM_V5_HEAP_HOOKS         RTSIM_RT_V5
+
 /* The 5.x API beside 4.1's: rtatomic.h, RT_SCHED_PRIV, rt_object_get_name,
  * rt_object_for_each, custom objects, rt_scheduler_is_available,
  * RT_UNUSED(x), rt_align()... (5.1.0 include/rtdef.h, rtthread.h,

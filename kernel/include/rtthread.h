@@ -368,8 +368,16 @@ void *rt_malloc_align(rt_size_t size, rt_size_t align);
 void rt_free_align(void *ptr);
 void rt_memory_info(rt_size_t *total, rt_size_t *used, rt_size_t *max_used);
 #ifdef RT_USING_HOOK
+#if RTSIM_V5_HEAP_HOOKS
+/* 5.1.0 include/rtthread.h: each hook gets the address of the pointer. */
+void rt_malloc_sethook(void (*hook)(void **ptr, rt_size_t size));
+void rt_realloc_set_entry_hook(void (*hook)(void **ptr, rt_size_t size));
+void rt_realloc_set_exit_hook(void (*hook)(void **ptr, rt_size_t size));
+void rt_free_sethook(void (*hook)(void **ptr));
+#else
 void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size));
 void rt_free_sethook(void (*hook)(void *ptr));
+#endif
 #endif
 /* Allocation sites: a program that defines RTSIM_TRACK_ALLOC_SITES before
  * including rtthread.h has its heap and pool calls record __FILE__ and

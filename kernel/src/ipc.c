@@ -69,7 +69,12 @@ rt_err_t rt_ipc_wait_list(rt_list_t *list, struct rt_object *object,
                           rt_int32_t time, rt_base_t level)
 {
     struct rt_thread *thread = rt_thread_self();
+#if RTSIM_V5_WAIT_EINTR
+    /* 5.x: what is left when nothing but rt_thread_resume wakes us. */
+    thread->error = -RT_EINTR;
+#else
     thread->error = RT_EOK;
+#endif
     rt_ipc_list_suspend(list, thread, object->flag, object);
     if (time > 0)
     {

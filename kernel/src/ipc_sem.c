@@ -309,11 +309,11 @@ rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time)
     /* On success the releasing thread has made us the owner. */
 #if RTSIM_V5_MUTEX_PRIO_RECOMPUTE
     rt_err_t err = rt_ipc_wait(&mutex->parent, time, level);
-    if (err == -RT_ETIMEOUT)
+    if (err == -RT_ETIMEOUT || err == -RT_EINTR)
     {
-        /* 5.x rt_mutex_take: a waiter that timed out no longer lends the
-         * owner its priority.  (After -RT_ERROR the mutex may be deleted:
-         * not touched.) */
+        /* 5.x rt_mutex_take: a waiter that timed out or was resumed
+         * (-RT_EINTR) no longer lends the owner its priority.  (After
+         * -RT_ERROR the mutex may be deleted: not touched.) */
         level = rt_hw_interrupt_disable();
         if (mutex->owner != RT_NULL && mutex->owner != thread)
             mutex_update_chain(mutex->owner, RT_NULL);

@@ -31,6 +31,12 @@
  *       "smallmem-classic" the pre-4.1 rules apply instead: the malloc
  *       hook only on success with the rounded size, the free hook after
  *       the NULL check, and rt_realloc fires them on its malloc/free paths.
+ *       5.x flavour (RTSIM_V5_HEAP_HOOKS, 5.1.0 src/kservice.c): every
+ *       hook gets the address of the pointer and what it leaves there is
+ *       used; malloc and free hooks run as 4.1's, rt_realloc runs its
+ *       entry hook first and its exit hook last (also on failure), both
+ *       with the caller's size - for every algorithm, "smallmem-classic"
+ *       too (rtsim's choice: 5.x's hooks live in the wrapper, not mem.c).
  *   K5  rt_calloc refuses a count * size that overflows (RT-Thread does
  *       not check; we do).
  *   K6  rt_malloc_align / rt_free_align as RT-Thread: the raw pointer is
@@ -112,8 +118,16 @@ static rt_bool_t kheap_lock_ready;
 static rt_bool_t kheap_lock_fast = RT_TRUE;
 static rt_size_t kheap_failed_allocs;
 
+#if RTSIM_V5_HEAP_HOOKS
+static void (*rt_malloc_hook)(void **ptr, rt_size_t size);
+static void (*rt_free_hook)(void **ptr);
+static void (*rt_realloc_entry_hook)(void **ptr, rt_size_t size);
+static void (*rt_realloc_exit_hook)(void **ptr, rt_size_t size);
+#else
 static void (*rt_malloc_hook)(void *ptr, rt_size_t size);
 static void (*rt_free_hook)(void *ptr);
+#endif
+static void kheap_hooks_reset(void);    /* the hooks section */
 
 /* ---------------------------------------------------------- helpers */
 
@@ -254,7 +268,7 @@ void rt_system_heap_fast_paths(rt_bool_t on)
     kheap_lock_fast = on;
 }
 
-#ifdef RT_USING_HOOK
+#if defined(RT_USING_HOOK) && !RTSIM_V5_HEAP_HOOKS
 /* The size the pre-4.1 malloc hook saw: aligned, raised to MIN_SIZE. */
 static rt_size_t kheap_classic_hook_size(rt_size_t size)
 {
@@ -529,8 +543,7 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
         return;
     }
 
-    rt_malloc_hook = RT_NULL;
-    rt_free_hook = RT_NULL;
+    kheap_hooks_reset();
     kheap_failed_allocs = 0;
     kheap_owner_reset();
 
@@ -593,14 +606,37 @@ void rt_system_heap_deinit(void)
     kheap_run_classic = RT_FALSE;
     kheap_run_memheap = RT_FALSE;
     kheap_failed_allocs = 0;
-    rt_malloc_hook = RT_NULL;
-    rt_free_hook = RT_NULL;
+    kheap_hooks_reset();
     kheap_owner_reset();
 }
 
-/* -------------------------------------------------------------- hooks */
+/* -------------------------------------------------------------- hooks
+ * K4.  The flavour decides the hooks' signatures and where they run
+ * (rtflavour.h RTSIM_V5_HEAP_HOOKS); the heap API below calls the four
+ * kheap_hook_* points and nothing else of this section. */
 
 #ifdef RT_USING_HOOK
+#if RTSIM_V5_HEAP_HOOKS
+void rt_malloc_sethook(void (*hook)(void **ptr, rt_size_t size))
+{
+    rt_malloc_hook = hook;
+}
+
+void rt_free_sethook(void (*hook)(void **ptr))
+{
+    rt_free_hook = hook;
+}
+
+void rt_realloc_set_entry_hook(void (*hook)(void **ptr, rt_size_t size))
+{
+    rt_realloc_entry_hook = hook;
+}
+
+void rt_realloc_set_exit_hook(void (*hook)(void **ptr, rt_size_t size))
+{
+    rt_realloc_exit_hook = hook;
+}
+#else
 void rt_malloc_sethook(void (*hook)(void *ptr, rt_size_t size))
 {
     rt_malloc_hook = hook;
@@ -611,6 +647,104 @@ void rt_free_sethook(void (*hook)(void *ptr))
     rt_free_hook = hook;
 }
 #endif
+#endif
+
+/* Boot and deinit (K2, K7) start with no hook set. */
+static void kheap_hooks_reset(void)
+{
+    rt_malloc_hook = RT_NULL;
+    rt_free_hook = RT_NULL;
+#if RTSIM_V5_HEAP_HOOKS
+    rt_realloc_entry_hook = RT_NULL;
+    rt_realloc_exit_hook = RT_NULL;
+#endif
+}
+
+/* rt_malloc's hook, after the unlock; returns what rt_malloc returns (a
+ * 5.x hook may replace the pointer through its argument). */
+static void *kheap_hook_malloc(void *ptr, rt_size_t size)
+{
+#if RTSIM_V5_HEAP_HOOKS
+    RT_OBJECT_HOOK_CALL(rt_malloc_hook, (&ptr, size));
+#else
+    if (!kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
+    else if (ptr != RT_NULL)
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, kheap_classic_hook_size(size)));
+#endif
+    return ptr;
+}
+
+/* rt_free's hook before its NULL check (4.1 and 5.x; a 5.x hook may
+ * replace the pointer that is then freed).  The classic rule (after the
+ * NULL check) is kheap_hook_free_classic's. */
+static void *kheap_hook_free(void *ptr)
+{
+#if RTSIM_V5_HEAP_HOOKS
+    RT_OBJECT_HOOK_CALL(rt_free_hook, (&ptr));
+#else
+    if (!kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+#endif
+    return ptr;
+}
+
+static void kheap_hook_free_classic(void *ptr)
+{
+#if RTSIM_V5_HEAP_HOOKS
+    (void)ptr;
+#else
+    if (kheap_is_classic())
+        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+#endif
+}
+
+/* rt_realloc's entry point: 5.x runs the entry hook first, before the
+ * lock, and reallocates what it leaves in the pointer; 4.1 has none. */
+static void *kheap_hook_realloc_entry(void *ptr, rt_size_t newsize)
+{
+#if RTSIM_V5_HEAP_HOOKS
+    RT_OBJECT_HOOK_CALL(rt_realloc_entry_hook, (&ptr, newsize));
+#else
+    (void)newsize;
+#endif
+    return ptr;
+}
+
+/* K4, classic: the hooks pre-4.1's rt_realloc fired through its own calls
+ * to rt_malloc and rt_free. */
+#if !RTSIM_V5_HEAP_HOOKS
+static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize)
+{
+    if (newsize == 0)
+    {
+        if (old != RT_NULL)
+            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
+        return;
+    }
+    if (nptr != RT_NULL && nptr != old)
+    {
+        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (nptr, kheap_classic_hook_size(newsize)));
+        if (old != RT_NULL)
+            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
+    }
+}
+#endif
+
+/* rt_realloc's exit point, after the unlock: 5.x's exit hook with the
+ * result (whatever it leaves is returned), on success and failure alike;
+ * 4.1 fires nothing except with "smallmem-classic". */
+static void *kheap_hook_realloc_exit(void *old, void *nptr, rt_size_t newsize)
+{
+#if RTSIM_V5_HEAP_HOOKS
+    (void)old;
+    RT_OBJECT_HOOK_CALL(rt_realloc_exit_hook, (&nptr, newsize));
+#else
+    if (kheap_is_classic())
+        kheap_classic_realloc_hooks(old, nptr, newsize);
+#endif
+    return nptr;
+}
 
 /* ------------------------------------------------------ checked mode
  * K8  With a checking level (rthw.h: rt_hw_mem_level, sim/check.c), every
@@ -804,11 +938,7 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
 
 done:
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
-    if (!kheap_is_classic())
-        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
-    else if (ptr != RT_NULL)
-        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, kheap_classic_hook_size(size)));
-    return ptr;
+    return kheap_hook_malloc(ptr, size);
 }
 
 void *rt_malloc(rt_size_t size)
@@ -820,14 +950,12 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
 {
     int level;
 
-    if (!kheap_is_classic())
-        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+    ptr = kheap_hook_free(ptr);
     if (ptr == RT_NULL)
         return;
     if (!kheap_usable("rt_free"))
         return;
-    if (kheap_is_classic())
-        RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
+    kheap_hook_free_classic(ptr);
 
     rt_hw_trace(RT_TRACE_FREE, kheap_heap, ptr, 0, RT_NULL);
     level = rt_hw_mem_level();
@@ -850,24 +978,6 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
 void rt_free(void *ptr)
 {
     kheap_free(ptr, RT_HW_MEM_FREE, kheap_no_site);
-}
-
-/* K4, classic: the hooks pre-4.1's rt_realloc fired through its own calls
- * to rt_malloc and rt_free. */
-static void kheap_classic_realloc_hooks(void *old, void *nptr, rt_size_t newsize)
-{
-    if (newsize == 0)
-    {
-        if (old != RT_NULL)
-            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
-        return;
-    }
-    if (nptr != RT_NULL && nptr != old)
-    {
-        RT_OBJECT_HOOK_CALL(rt_malloc_hook, (nptr, kheap_classic_hook_size(newsize)));
-        if (old != RT_NULL)
-            RT_OBJECT_HOOK_CALL(rt_free_hook, (old));
-    }
 }
 
 /* Strict rt_realloc (K8): the block stays where it is when the new size
@@ -956,6 +1066,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
     void *nptr;
     int level;
 
+    ptr = kheap_hook_realloc_entry(ptr, newsize);
     if (!kheap_usable("rt_realloc"))
         return RT_NULL;
 
@@ -998,9 +1109,7 @@ static void *kheap_realloc(void *ptr, rt_size_t newsize, struct rt_hw_mem_site s
     kheap_unlock_ctx(RT_TRUE);
 
     rt_hw_trace(RT_TRACE_REALLOC, kheap_heap, nptr, newsize, ptr);
-    if (kheap_is_classic())
-        kheap_classic_realloc_hooks(ptr, nptr, newsize);
-    return nptr;
+    return kheap_hook_realloc_exit(ptr, nptr, newsize);
 }
 
 void *rt_realloc(void *ptr, rt_size_t newsize)

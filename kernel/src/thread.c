@@ -87,7 +87,6 @@ rt_err_t rt_thread_init(struct rt_thread *thread, const char *name,
 {
     RT_ASSERT(thread != RT_NULL);
     RT_ASSERT(stack_start != RT_NULL);
-    RT_ASSERT(entry != RT_NULL);
     RT_ASSERT(priority < RT_THREAD_PRIORITY_MAX);
     rt_object_init((rt_object_t)thread, RT_Object_Class_Thread, name);
     return thread_init(thread, name, entry, parameter, stack_start, stack_size, priority, tick);
@@ -97,7 +96,6 @@ rt_thread_t rt_thread_create(const char *name, void (*entry)(void *parameter),
                              void *parameter, rt_uint32_t stack_size,
                              rt_uint8_t priority, rt_uint32_t tick)
 {
-    RT_ASSERT(entry != RT_NULL);
     RT_ASSERT(priority < RT_THREAD_PRIORITY_MAX);
     struct rt_thread *thread = (struct rt_thread *)rt_object_allocate(RT_Object_Class_Thread, name);
     if (thread == RT_NULL)
@@ -121,6 +119,10 @@ rt_err_t rt_thread_startup(rt_thread_t thread)
 {
     thread_check(thread);
     RT_ASSERT((thread->stat & RT_THREAD_STAT_MASK) == RT_THREAD_INIT);
+    /* rtsim: RT-Thread (4.1.1, 5.x src/thread.c) checks no entry; a thread
+     * made without one may be found and deleted (5.x's object_tc does), but
+     * starting it is reported here instead of jumping to address 0. */
+    RT_ASSERT(thread->entry != RT_NULL);
 
     thread->current_priority = thread->init_priority;
     thread->number_mask = thread->current_priority < 32 ? 1u << thread->current_priority : 0;

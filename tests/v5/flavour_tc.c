@@ -56,16 +56,17 @@ static rt_uint8_t mq_pool[24];
 
 static void test_mq_slot_layout(void)
 {
-    /* msg_size 4: a slot is the header and 4 bytes rounded up to
-     * RT_ALIGN_SIZE (8 in the 64-bit model). */
+    /* msg_size 4: a slot is the header and 4 bytes rounded to RT_ALIGN_SIZE
+     * (4 in the 32-bit model, 8 in the 64-bit one). */
+    const rt_size_t body = RT_ALIGN(4, RT_ALIGN_SIZE);
     uassert_int_equal(rt_mq_init(&mq, "lay", mq_pool, 4, sizeof mq_pool, RT_IPC_FLAG_FIFO), RT_EOK);
 #if RTSIM_RT_V5
     uassert_int_equal(sizeof(struct rt_mq_message), 2 * sizeof(void *));   /* next, length */
-    uassert_int_equal(RT_MQ_BUF_SIZE(4, 2), 2 * (4 + 2 * sizeof(void *)));
-    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (RT_ALIGN(4, RT_ALIGN_SIZE) + 2 * sizeof(void *)));
+    uassert_int_equal(RT_MQ_BUF_SIZE(4, 2), 2 * (body + 2 * sizeof(void *)));
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (body + 2 * sizeof(void *)));
 #else
     uassert_int_equal(sizeof(struct rt_mq_message), sizeof(void *));       /* next */
-    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (RT_ALIGN(4, RT_ALIGN_SIZE) + sizeof(void *)));
+    uassert_int_equal(mq.max_msgs, sizeof mq_pool / (body + sizeof(void *)));
 #endif
     rt_mq_detach(&mq);
 }
@@ -286,6 +287,337 @@ static void test_mp_wake_order(void)
     rt_mp_detach(&mp);
 }
 
+/* ------------------------------------------------------- heap hooks
+ * 4.1.1 src/kservice.c: rt_malloc_sethook(void (*)(void *, rt_size_t)),
+ * rt_free_sethook(void (*)(void *)), no realloc hooks.  5.1.0
+ * src/kservice.c: every hook gets the pointer's address (void **), and
+ * rt_realloc has an entry and an exit hook.  In both, rt_malloc's hook
+ * runs after the unlock (also on failure, with the caller's size) and
+ * rt_free's before the NULL check. */
+static char hlog[256];
+static void *hook_seen[8];
+static rt_size_t hook_size[8];
+static int nhook;
+static void *hook_redirect;       /* 5.x: what a hook writes through its argument */
+static rt_bool_t hook_lock_free;  /* the heap lock was free in every hook */
+
+static void hook_note(char tag, void *ptr, rt_size_t size)
+{
+    rt_mutex_t heap_lock = (rt_mutex_t)rt_object_find("heap", RT_Object_Class_Mutex);
+    rt_size_t n = rt_strlen(hlog);
+
+    if (heap_lock != RT_NULL && heap_lock->owner != RT_NULL)
+        hook_lock_free = RT_FALSE;
+    if (nhook < 8)
+    {
+        hook_seen[nhook] = ptr;
+        hook_size[nhook] = size;
+    }
+    nhook++;
+    if (n + 2 < sizeof hlog)
+    {
+        hlog[n] = tag;
+        hlog[n + 1] = '\0';
+    }
+}
+
+static void hooks_clear(void)
+{
+    hlog[0] = '\0';
+    nhook = 0;
+    hook_redirect = RT_NULL;
+    hook_lock_free = RT_TRUE;
+}
+
+#if RTSIM_V5_HEAP_HOOKS
+static void on_malloc(void **ptr, rt_size_t size)
+{
+    hook_note('m', *ptr, size);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* rt_malloc returns this */
+}
+
+static void on_free(void **ptr)
+{
+    hook_note('f', *ptr, 0);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* rt_free frees this instead */
+}
+
+static void on_realloc_entry(void **ptr, rt_size_t size)
+{
+    hook_note('e', *ptr, size);
+    if (hook_redirect != RT_NULL)
+        *ptr = hook_redirect;           /* this block is reallocated */
+}
+
+static void on_realloc_exit(void **ptr, rt_size_t size)
+{
+    hook_note('x', *ptr, size);
+}
+#else
+static void on_malloc(void *ptr, rt_size_t size)
+{
+    hook_note('m', ptr, size);
+}
+
+static void on_free(void *ptr)
+{
+    hook_note('f', ptr, 0);
+}
+#endif
+
+static void hooks_off(void)
+{
+    rt_malloc_sethook(RT_NULL);
+    rt_free_sethook(RT_NULL);
+#if RTSIM_V5_HEAP_HOOKS
+    rt_realloc_set_entry_hook(RT_NULL);
+    rt_realloc_set_exit_hook(RT_NULL);
+#endif
+}
+
+/* rt_malloc's hook: after the unlock, on success and failure, with the
+ * caller's size; in 5.x what it leaves in *ptr is what rt_malloc returns. */
+static void test_heap_hook_malloc(void)
+{
+    rt_size_t used0, used;
+    void *p, *q;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    hooks_clear();
+    rt_malloc_sethook(on_malloc);
+    p = rt_malloc(10);
+    uassert_not_null(p);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    q = rt_malloc((rt_size_t)1 << 30);          /* fails */
+    uassert_null(q);
+    uassert_str_equal(hlog, "mm");
+    uassert_true(hook_seen[0] == p);
+    uassert_int_equal(hook_size[0], 10);        /* the caller's size, not rounded */
+    uassert_null(hook_seen[1]);
+    uassert_int_equal(hook_size[1], (rt_size_t)1 << 30);
+    uassert_true(hook_lock_free);
+    rt_free(p);
+#if RTSIM_V5_HEAP_HOOKS
+    /* The hook replaces the result: rt_malloc returns the hook's pointer,
+     * the block it allocated is the hook's to keep (here: to free). */
+    hooks_clear();
+    hook_redirect = mp_buf;
+    q = rt_malloc(24);
+    uassert_true(q == mp_buf);
+    uassert_not_null(hook_seen[0]);
+    uassert_true(hook_seen[0] != mp_buf);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    hook_redirect = RT_NULL;
+    rt_free(hook_seen[0]);
+#endif
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
+/* rt_free's hook: before the NULL check, so rt_free(RT_NULL) runs it; in
+ * 5.x the pointer it leaves is the one freed (RT_NULL: nothing is). */
+static void test_heap_hook_free(void)
+{
+    rt_size_t used0, used1, used;
+    void *p;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    p = rt_malloc(40);
+    uassert_not_null(p);
+    rt_memory_info(RT_NULL, &used1, RT_NULL);
+    hooks_clear();
+    rt_free_sethook(on_free);
+    rt_free(RT_NULL);
+    uassert_str_equal(hlog, "f");
+    uassert_null(hook_seen[0]);
+#if RTSIM_V5_HEAP_HOOKS
+    /* rt_free(RT_NULL) with a hook that names p: p is freed. */
+    hooks_clear();
+    hook_redirect = p;
+    rt_free(RT_NULL);
+    uassert_str_equal(hlog, "f");
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    p = rt_malloc(40);
+    uassert_not_null(p);
+#endif
+    hooks_clear();
+    rt_free(p);
+    uassert_str_equal(hlog, "f");
+    uassert_true(hook_seen[0] == p);
+    uassert_true(hook_lock_free);
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_true(used1 > used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
+/* rt_realloc: 4.1 runs no hook (neither malloc's nor free's); 5.x runs
+ * the entry hook (old pointer, new size) before the lock and the exit hook
+ * (result, new size) after the unlock, on every path, and reallocates
+ * what the entry hook leaves in *ptr. */
+static void test_heap_hook_realloc(void)
+{
+    rt_size_t used0, used;
+    void *p, *q, *r, *big;
+
+    rt_memory_info(RT_NULL, &used0, RT_NULL);
+    p = rt_malloc(16);
+    uassert_not_null(p);
+    hooks_clear();
+    rt_malloc_sethook(on_malloc);
+    rt_free_sethook(on_free);
+#if RTSIM_V5_HEAP_HOOKS
+    rt_realloc_set_entry_hook(on_realloc_entry);
+    rt_realloc_set_exit_hook(on_realloc_exit);
+#endif
+    q = rt_realloc(p, 600);                     /* moves */
+    uassert_not_null(q);
+    uassert_int_equal(rt_system_heap_check(), 0);
+    r = rt_realloc(RT_NULL, 8);                 /* allocates */
+    uassert_not_null(r);
+    big = rt_realloc(q, (rt_size_t)1 << 30);    /* fails, q stays */
+    uassert_null(big);
+    uassert_null(rt_realloc(r, 0));             /* frees */
+    uassert_int_equal(rt_system_heap_check(), 0);
+#if RTSIM_V5_HEAP_HOOKS
+    uassert_str_equal(hlog, "exexexex");
+    uassert_int_equal(nhook, 8);
+    uassert_true(hook_seen[0] == p);
+    uassert_int_equal(hook_size[0], 600);
+    uassert_true(hook_seen[1] == q);
+    uassert_int_equal(hook_size[1], 600);
+    uassert_null(hook_seen[2]);
+    uassert_int_equal(hook_size[2], 8);
+    uassert_true(hook_seen[3] == r);
+    uassert_true(hook_seen[4] == q);
+    uassert_null(hook_seen[5]);                 /* the failure too */
+    uassert_int_equal(hook_size[5], (rt_size_t)1 << 30);
+    uassert_true(hook_seen[6] == r);
+    uassert_int_equal(hook_size[6], 0);
+    uassert_null(hook_seen[7]);
+    uassert_true(hook_lock_free);
+    /* rt_realloc(RT_NULL, 0) with an entry hook naming q: q is freed. */
+    hooks_clear();
+    hook_redirect = q;
+    uassert_null(rt_realloc(RT_NULL, 0));
+    uassert_str_equal(hlog, "ex");
+    hook_redirect = RT_NULL;
+#else
+    uassert_str_equal(hlog, "");                /* nothing at all */
+    rt_free_sethook(RT_NULL);
+    rt_free(q);
+#endif
+    hooks_off();
+    rt_memory_info(RT_NULL, &used, RT_NULL);
+    uassert_int_equal(used, used0);
+    uassert_int_equal(rt_system_heap_check(), 0);
+}
+
+/* ------------------------------------------- a waiter rt_thread_resume wakes
+ * 5.x src/ipc.c sets thread->error = -RT_EINTR before suspending, so a
+ * semaphore or mutex waiter woken by rt_thread_resume (nobody released)
+ * gets -RT_EINTR, and a mutex owner stops being lent the waiter's priority;
+ * 4.1.1 resets the error to RT_EOK, so the wait returns RT_EOK. */
+static struct rt_semaphore intr_sem;
+#if RTSIM_V5_WAIT_EINTR
+static struct rt_mutex intr_mtx;
+#endif
+static rt_err_t intr_result;
+static volatile int intr_done;
+
+static void intr_sem_waiter(void *p)
+{
+    (void)p;
+    intr_result = rt_sem_take(&intr_sem, RT_WAITING_FOREVER);
+    intr_done = 1;
+}
+
+#if RTSIM_V5_WAIT_EINTR
+static void intr_mtx_waiter(void *p)
+{
+    (void)p;
+    intr_result = rt_mutex_take(&intr_mtx, RT_WAITING_FOREVER);
+    intr_done = 1;
+}
+#endif
+
+static void test_wait_resumed(void)
+{
+    rt_thread_t t;
+    rt_uint8_t mine = rt_thread_self()->current_priority;
+
+    uassert_int_equal(rt_sem_init(&intr_sem, "intr", 0, RT_IPC_FLAG_PRIO), RT_EOK);
+    intr_done = 0;
+    intr_result = 1;
+    t = rt_thread_create("ws", intr_sem_waiter, RT_NULL, 1024, mine - 1, 10);
+    rt_thread_startup(t);                   /* runs and waits */
+    uassert_int_equal(intr_done, 0);
+    uassert_int_equal(rt_thread_resume(t), RT_EOK);
+    rt_thread_delay(1);
+    uassert_int_equal(intr_done, 1);
+#if RTSIM_V5_WAIT_EINTR
+    uassert_int_equal(intr_result, -RT_EINTR);
+#else
+    uassert_int_equal(intr_result, RT_EOK);
+#endif
+    uassert_int_equal(intr_sem.value, 0);   /* nothing was taken */
+    rt_sem_detach(&intr_sem);
+
+#if RTSIM_V5_WAIT_EINTR
+    /* A mutex waiter lending its priority: resumed, it gets -RT_EINTR and
+     * the owner (this thread) drops back to its own priority. */
+    uassert_int_equal(rt_mutex_init(&intr_mtx, "intr", RT_IPC_FLAG_PRIO), RT_EOK);
+    uassert_int_equal(rt_mutex_take(&intr_mtx, RT_WAITING_FOREVER), RT_EOK);
+    intr_done = 0;
+    t = rt_thread_create("wm", intr_mtx_waiter, RT_NULL, 1024, mine - 2, 10);
+    rt_thread_startup(t);
+    uassert_int_equal(rt_thread_self()->current_priority, mine - 2);
+    rt_thread_resume(t);
+    rt_thread_delay(1);
+    uassert_int_equal(intr_done, 1);
+    uassert_int_equal(intr_result, -RT_EINTR);
+    uassert_int_equal(rt_thread_self()->current_priority, mine);
+    uassert_true(intr_mtx.owner == rt_thread_self());
+    uassert_int_equal(rt_mutex_release(&intr_mtx), RT_EOK);
+    rt_mutex_detach(&intr_mtx);
+#endif
+}
+
+/* struct rt_thread: 5.1.0 include/rtdef.h starts it with struct rt_object
+ * parent (thread->parent.name); rtsim's 5.x flavour overlays that on 4.1's
+ * head, so both spellings name the same bytes.  In both flavours a thread
+ * may be created without an entry (RT-Thread's src/thread.c checks none)
+ * and deleted unstarted; rtsim reports only starting it. */
+static void test_thread_head(void)
+{
+    rt_thread_t self = rt_thread_self();
+    rt_thread_t t;
+
+#if RTSIM_V5_API
+    uassert_true((void *)&self->parent == (void *)self);
+    uassert_true(self->parent.name == self->name);
+    uassert_int_equal(self->parent.type & ~RT_Object_Class_Static, RT_Object_Class_Thread);
+    uassert_true(&self->parent.list == &self->list);
+#else
+    uassert_true((void *)self->name == (void *)self);
+#endif
+    uassert_int_equal(rt_object_get_type((rt_object_t)self), RT_Object_Class_Thread);
+
+    t = rt_thread_create("noentry", RT_NULL, RT_NULL, 512, 10, 10);
+    uassert_not_null(t);
+    uassert_true(rt_thread_find("noentry") == t);
+    uassert_int_equal(rt_thread_delete(t), RT_EOK);
+    rt_thread_delay(1);                     /* the idle thread reclaims it */
+    uassert_null(rt_thread_find("noentry"));
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -299,5 +631,10 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_mutex_waiter_timeout);
     UTEST_UNIT_RUN(test_mutex_chain);
     UTEST_UNIT_RUN(test_mp_wake_order);
+    UTEST_UNIT_RUN(test_heap_hook_malloc);
+    UTEST_UNIT_RUN(test_heap_hook_free);
+    UTEST_UNIT_RUN(test_heap_hook_realloc);
+    UTEST_UNIT_RUN(test_wait_resumed);
+    UTEST_UNIT_RUN(test_thread_head);
 }
 UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
