@@ -215,13 +215,14 @@ static const unsigned char *meta_rec_bytes(const struct meta_set *s, const struc
 void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
                      const void *block)
 {
-    struct meta_set *s = meta_find(owner, 1);
+    struct meta_set *s;
     const unsigned char *a = addr;
     struct meta_rec *r;
     size_t i;
 
     if (len == 0)
         return;
+    s = meta_find(owner, 1);
     if (kind == RT_HW_META_POOL_WORD)
         s->pool = 1;
     if (s->span && a >= s->span_lo && a < s->span_hi)
@@ -235,7 +236,8 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
         }
         else
         {
-            s->tmp = meta_grow(s->tmp, &s->tmp_cap, s->tmp_n + 1, sizeof *s->tmp);
+            if (s->tmp_n == s->tmp_cap)
+                s->tmp = meta_grow(s->tmp, &s->tmp_cap, s->tmp_n + 1, sizeof *s->tmp);
             memmove(&s->tmp[i + 1], &s->tmp[i], (s->tmp_n - i) * sizeof *s->tmp);
             s->tmp_n++;
             r = &s->tmp[i];
@@ -256,7 +258,8 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
         }
         else
         {
-            s->rec = meta_grow(s->rec, &s->cap, s->n + 1, sizeof *s->rec);
+            if (s->n == s->cap)
+                s->rec = meta_grow(s->rec, &s->cap, s->n + 1, sizeof *s->rec);
             memmove(&s->rec[i + 1], &s->rec[i], (s->n - i) * sizeof *s->rec);
             s->n++;
             r = &s->rec[i];

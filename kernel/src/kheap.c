@@ -466,7 +466,7 @@ static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
         break;
     default:    /* data blocks and sentinels: named by their data address */
         rt_hw_meta_note(owner, p, b->header_size, RT_HW_META_HEADER, p + b->header_size);
-        if (!b->used && b->kind == RT_MEM_BLOCK_DATA)
+        if (!b->used && b->kind == RT_MEM_BLOCK_DATA && (head | tail) != 0)
         {
             p += b->header_size;
             rt_hw_meta_note(owner, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
