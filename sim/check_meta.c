@@ -38,11 +38,6 @@
  *     around a recorded block header from the records themselves, and
  *     rt_hw_meta_same compares two owners' records (the self-check that
  *     an incremental record equals a whole one).
- * M6  After rt_hw_meta_forget (a whole record follows) notes are appended
- *     as they come; the first call that reads the records sorts them once
- *     by address (of two at one address, the later note wins).  A walk over
- *     several RAM regions lying in descending host order no longer pays a
- *     move of the records above for each note.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -75,9 +70,6 @@ struct meta_set
     unsigned char *bytes;
     size_t nbytes, bcap;
     int pool;                   /* a memory pool's words */
-    /* M6: after rt_hw_meta_forget the notes are appended (bulk) and put in
-     * order, once, by the first call that reads the records. */
-    int bulk, unsorted;
     /* M5: between rt_hw_meta_renote_begin and _end, the records noted in
      * [span_lo, span_hi) collect here, in address order. */
     int span;
@@ -127,7 +119,6 @@ static struct meta_set *meta_find(const void *owner, int create)
         {
             meta.set[i].owner = owner;      /* a forgotten owner's place */
             meta.set[i].pool = 0;
-            meta.set[i].bulk = meta.set[i].unsorted = meta.set[i].span = 0;
             return &meta.set[meta.last = i];
         }
     meta.set = meta_grow(meta.set, &meta.cap, meta.n + 1, sizeof *meta.set);
@@ -212,78 +203,7 @@ void rt_hw_meta_forget(const void *owner)
 {
     struct meta_set *s = meta_find(owner, 0);
     if (s)
-    {
         s->n = s->nbytes = 0;
-        s->bulk = 1;
-        s->unsorted = 0;
-    }
-}
-
-/* M6: put the records in address order: a natural merge sort, O(n) for
- * the few ascending runs a walk produces (one per RAM region); stable, and
- * of two records at one address the later is kept. */
-static void meta_settle(struct meta_set *s)
-{
-    struct meta_rec *a, *b, *t;
-    size_t k, m;
-
-    if (!s->bulk)
-        return;
-    s->bulk = 0;
-    if (!s->unsorted || s->n < 2)
-        return;
-    s->unsorted = 0;
-    b = malloc(s->n * sizeof *b);
-    if (!b)
-    {
-        sim_report("rtsim: out of host memory for the metadata shadow\n");
-        abort();
-    }
-    a = s->rec;
-    for (;;)
-    {
-        size_t runs = 0, i = 0, o = 0;
-        while (i < s->n)
-        {
-            size_t mid = i + 1, end;
-            while (mid < s->n && a[mid - 1].addr <= a[mid].addr)
-                mid++;
-            end = mid;
-            if (end < s->n)
-            {
-                end++;
-                while (end < s->n && a[end - 1].addr <= a[end].addr)
-                    end++;
-            }
-            size_t x = i, y = mid;
-            while (x < mid || y < end)
-                b[o++] = (y >= end || (x < mid && a[x].addr <= a[y].addr)) ? a[x++] : a[y++];
-            runs++;
-            i = end;
-        }
-        t = a;
-        a = b;
-        b = t;
-        if (runs <= 1)
-            break;
-    }
-    for (k = m = 0; k < s->n; k++)
-    {
-        if (k + 1 < s->n && a[k + 1].addr == a[k].addr)
-            continue;               /* a later note at the same address */
-        a[m++] = a[k];
-    }
-    if (a == s->rec)
-    {
-        free(b);
-    }
-    else
-    {
-        free(s->rec);       /* == b */
-        s->rec = a;         /* the merge buffer: room for the n records before deduplication */
-        s->cap = s->n;
-    }
-    s->n = m;
 }
 
 /* The recorded bytes of r. */
@@ -328,11 +248,6 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
     {
         if (s->n == 0 || s->rec[s->n - 1].addr < a)
             i = s->n;                       /* the usual case: in order */
-        else if (s->bulk)
-        {
-            i = s->n;                       /* M6: ordered later */
-            s->unsorted = 1;
-        }
         else
             i = meta_lower(s, a);
         if (i < s->n && s->rec[i].addr == a)
@@ -376,7 +291,6 @@ void rt_hw_meta_renote_begin(const void *owner, const void *lo, const void *hi)
 {
     struct meta_set *s = meta_find(owner, 1);
 
-    meta_settle(s);
     s->span = 1;
     s->span_lo = lo;
     s->span_hi = hi;
@@ -408,12 +322,11 @@ void rt_hw_meta_renote_end(const void *owner)
 int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
                       const void **lo, const void **hi)
 {
-    struct meta_set *s = meta_find(owner, 0);
+    const struct meta_set *s = meta_find(owner, 0);
     size_t i, k;
 
     if (!s || s->n == 0)
         return 0;
-    meta_settle(s);
     i = meta_lower(s, block);
     if (i == 0 || s->rec[i - 1].kind != RT_HW_META_HEADER || s->rec[i - 1].block != block)
         return 0;
@@ -440,13 +353,9 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
 /* M5: do two owners hold the same records, byte for byte? */
 int rt_hw_meta_same(const void *a, const void *b)
 {
-    struct meta_set *x = meta_find(a, 0);
-    struct meta_set *y = meta_find(b, 0);
-    if (x)
-        meta_settle(x);
-    if (y)
-        meta_settle(y);
+    const struct meta_set *x = meta_find(a, 0);
     size_t nx = x ? x->n : 0;
+    const struct meta_set *y = meta_find(b, 0);
     size_t ny = y ? y->n : 0;
 
     if (nx != ny)
@@ -615,13 +524,12 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
 void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int call,
                        const void *ptr, struct rt_hw_mem_site site)
 {
-    struct meta_set *s = meta_find(owner, 0);
+    const struct meta_set *s = meta_find(owner, 0);
     const unsigned char *a = addr;
     size_t i, end;
 
     if (!s || s->n == 0)
         return;
-    meta_settle(s);
     if (len == 0)
     {
         i = 0;
