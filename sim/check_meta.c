@@ -27,10 +27,11 @@
  *     brackets), never beyond a recorded range.
  * M4  Host memory: O(metadata) per owner; a forgotten owner's place is
  *     reused, and everything is freed at the end of the run
- *     (sim_meta_reset).  A record of up to META_INLINE bytes (headers,
- *     links) keeps its bytes inside it; a longer one (a control block) in
- *     the owner's byte arena, reused while it is noted again at the same
- *     address and length, reset when the owner is forgotten.
+ *     (sim_meta_reset).  The recorded bytes live in the owner's byte
+ *     arena: a record noted again at the same address and length reuses
+ *     its place; the arena is reset when the owner is forgotten, and
+ *     compacted when incremental records (M5) have left it mostly
+ *     garbage.
  * M5  Incremental recording (kheap.c, K11): the kernel may forget only
  *     the records starting in [lo, hi) and note that range again
  *     (rt_hw_meta_renote_begin / _end: the new records are collected and
@@ -48,18 +49,13 @@
 #include "sim.h"
 #include "check.h"
 
-/* Bytes of a record kept inside it (headers, links); a longer record
- * (a control block) keeps its bytes in set->bytes. */
-#define META_INLINE (4 * sizeof(rt_ubase_t))
-
 struct meta_rec
 {
     const unsigned char *addr;
     rt_size_t len;
     int kind;
     const void *block;
-    size_t off;                 /* of the recorded bytes in set->bytes (long records) */
-    unsigned char in[META_INLINE];
+    size_t off;                 /* of the recorded bytes in set->bytes */
 };
 
 struct meta_set
@@ -73,6 +69,7 @@ struct meta_set
     /* M5: between rt_hw_meta_renote_begin and _end, the records noted in
      * [span_lo, span_hi) collect here, in address order. */
     int span;
+    size_t compact_at;          /* M4: compact the arena beyond this */
     const unsigned char *span_lo, *span_hi;
     struct meta_rec *tmp;
     size_t tmp_n, tmp_cap;
@@ -209,7 +206,7 @@ void rt_hw_meta_forget(const void *owner)
 /* The recorded bytes of r. */
 static const unsigned char *meta_rec_bytes(const struct meta_set *s, const struct meta_rec *r)
 {
-    return r->len <= META_INLINE ? r->in : s->bytes + r->off;
+    return s->bytes + r->off;
 }
 
 void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
@@ -270,11 +267,6 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
     r->len = len;
     r->kind = kind;
     r->block = block;
-    if (len <= META_INLINE)
-    {
-        meta_ram_copy(r->in, a, len);
-        return;
-    }
     if (r->off == SIZE_MAX)
     {
         s->bytes = meta_grow(s->bytes, &s->bcap, s->nbytes + len, 1);
@@ -315,6 +307,29 @@ void rt_hw_meta_renote_end(const void *owner)
     memcpy(&s->rec[i], s->tmp, m * sizeof *s->rec);
     s->n = s->n + m - (j - i);
     s->tmp_n = 0;
+    /* M4: the bytes of the records replaced are garbage; when they are
+     * most of the arena, copy the live bytes down (O(records), once per
+     * many calls). */
+    if (s->nbytes > 65536 && s->nbytes > s->compact_at)
+    {
+        unsigned char *nb = malloc(s->bcap);
+        size_t o = 0;
+        if (!nb)
+        {
+            sim_report("rtsim: out of host memory for the metadata shadow\n");
+            abort();
+        }
+        for (size_t k = 0; k < s->n; k++)
+        {
+            memcpy(nb + o, s->bytes + s->rec[k].off, s->rec[k].len);
+            s->rec[k].off = o;
+            o += s->rec[k].len;
+        }
+        free(s->bytes);
+        s->bytes = nb;
+        s->nbytes = o;
+        s->compact_at = 4 * o;
+    }
 }
 
 /* M5: the window of header records around the block header recorded for
