@@ -44,8 +44,12 @@ struct rt_heap_algorithm
      * walk as walk() does, the control block and then only the blocks
      * whose header starts in [from, to).  RT_FALSE, having walked nothing,
      * when `from` is not a block header of the heap (the caller then walks
-     * the whole heap).  RT_NULL: the algorithm has no partial walk and
-     * every call records the whole heap. */
+     * the whole heap).  An algorithm with one promises that a call taking
+     * or giving back a block writes metadata only in its control block and
+     * in the headers from the block's lower neighbour to the second header
+     * above it, and keeps no links in free blocks (small mem: split,
+     * plug_holes).  RT_NULL: the algorithm has no partial walk and every
+     * call records the whole heap. */
     rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
                            rt_mem_walk_fn fn, void *ctx);
 };
