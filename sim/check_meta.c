@@ -27,7 +27,18 @@
  *     brackets), never beyond a recorded range.
  * M4  Host memory: O(metadata) per owner; a forgotten owner's place is
  *     reused, and everything is freed at the end of the run
- *     (sim_meta_reset).
+ *     (sim_meta_reset).  The recorded bytes live in the owner's byte
+ *     arena: a record noted again at the same address and length reuses
+ *     its place; the arena is reset when the owner is forgotten, and
+ *     compacted when incremental records (M5) have left it mostly
+ *     garbage.
+ * M5  Incremental recording (kheap.c, K11): the kernel may forget only
+ *     the records starting in [lo, hi) and note that range again
+ *     (rt_hw_meta_renote_begin / _end: the new records are collected and
+ *     spliced in at once); rt_hw_meta_window names such a range
+ *     around a recorded block header from the records themselves, and
+ *     rt_hw_meta_same compares two owners' records (the self-check that
+ *     an incremental record equals a whole one).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -55,6 +66,13 @@ struct meta_set
     unsigned char *bytes;
     size_t nbytes, bcap;
     int pool;                   /* a memory pool's words */
+    /* M5: between rt_hw_meta_renote_begin and _end, the records noted in
+     * [span_lo, span_hi) collect here, in address order. */
+    int span;
+    size_t compact_at;          /* M4: compact the arena beyond this */
+    const unsigned char *span_lo, *span_hi;
+    struct meta_rec *tmp;
+    size_t tmp_n, tmp_cap;
 };
 
 rt_uint8_t rt_hw_meta_enabled;
@@ -160,6 +178,23 @@ NO_ASAN static size_t meta_ram_diff(const unsigned char *p, const unsigned char 
     return i;
 }
 
+/* Is the RAM at p the n bytes at want?  The whole-shadow compare before
+ * every call runs here: whole words at a time, differences or-ed together
+ * (no early exit, no call); meta_ram_diff finds the byte once one differs. */
+NO_ASAN static int meta_ram_same(const unsigned char *p, const unsigned char *want, size_t n)
+{
+    if ((uintptr_t)p % MW != 0 || n % MW != 0)
+        return meta_ram_diff(p, want, n) == n;
+    rt_ubase_t acc = 0;
+    for (size_t i = 0; i < n; i += MW)
+    {
+        rt_ubase_t w, x = *(const volatile rt_ubase_t *)(const void *)(p + i);
+        memcpy(&w, want + i, MW);
+        acc |= w ^ x;
+    }
+    return acc == 0;
+}
+
 /* ------------------------------------------------------------- the hooks */
 void rt_hw_meta_forget(const void *owner)
 {
@@ -168,35 +203,65 @@ void rt_hw_meta_forget(const void *owner)
         s->n = s->nbytes = 0;
 }
 
+/* The recorded bytes of r. */
+static const unsigned char *meta_rec_bytes(const struct meta_set *s, const struct meta_rec *r)
+{
+    return s->bytes + r->off;
+}
+
 void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
                      const void *block)
 {
-    struct meta_set *s = meta_find(owner, 1);
+    struct meta_set *s;
     const unsigned char *a = addr;
     struct meta_rec *r;
     size_t i;
 
     if (len == 0)
         return;
+    s = meta_find(owner, 1);
     if (kind == RT_HW_META_POOL_WORD)
         s->pool = 1;
-    if (s->n == 0 || s->rec[s->n - 1].addr < a)
-        i = s->n;                           /* the usual case: in order */
-    else
-        i = meta_lower(s, a);
-    if (i < s->n && s->rec[i].addr == a)
+    if (s->span && a >= s->span_lo && a < s->span_hi)
     {
-        r = &s->rec[i];                     /* M1: replace */
-        if (r->len != len)
-            r->off = SIZE_MAX;
+        /* M5: into the records to splice in, kept in address order */
+        for (i = s->tmp_n; i > 0 && s->tmp[i - 1].addr >= a; i--)
+            ;
+        if (i < s->tmp_n && s->tmp[i].addr == a)
+        {
+            r = &s->tmp[i];
+        }
+        else
+        {
+            if (s->tmp_n == s->tmp_cap)
+                s->tmp = meta_grow(s->tmp, &s->tmp_cap, s->tmp_n + 1, sizeof *s->tmp);
+            memmove(&s->tmp[i + 1], &s->tmp[i], (s->tmp_n - i) * sizeof *s->tmp);
+            s->tmp_n++;
+            r = &s->tmp[i];
+        }
+        r->off = SIZE_MAX;
     }
     else
     {
-        s->rec = meta_grow(s->rec, &s->cap, s->n + 1, sizeof *s->rec);
-        memmove(&s->rec[i + 1], &s->rec[i], (s->n - i) * sizeof *s->rec);
-        s->n++;
-        r = &s->rec[i];
-        r->off = SIZE_MAX;
+        if (s->n == 0 || s->rec[s->n - 1].addr < a)
+            i = s->n;                       /* the usual case: in order */
+        else
+            i = meta_lower(s, a);
+        if (i < s->n && s->rec[i].addr == a)
+        {
+            r = &s->rec[i];                 /* M1: replace */
+            if (r->len != len)
+                r->off = SIZE_MAX;
+        }
+        else
+        {
+            if (s->n == s->cap)
+                s->rec = meta_grow(s->rec, &s->cap, s->n + 1, sizeof *s->rec);
+            memmove(&s->rec[i + 1], &s->rec[i], (s->n - i) * sizeof *s->rec);
+            s->n++;
+            r = &s->rec[i];
+            r->off = SIZE_MAX;
+        }
     }
     r->addr = a;
     r->len = len;
@@ -209,6 +274,116 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
         s->nbytes += len;
     }
     meta_ram_copy(s->bytes + r->off, a, len);
+}
+
+/* M5: the records of `owner` that start in [lo, hi) are to be replaced
+ * by those noted there until rt_hw_meta_renote_end (collected apart, then
+ * spliced in at once: one move of the records above, not one per note). */
+void rt_hw_meta_renote_begin(const void *owner, const void *lo, const void *hi)
+{
+    struct meta_set *s = meta_find(owner, 1);
+
+    s->span = 1;
+    s->span_lo = lo;
+    s->span_hi = hi;
+    s->tmp_n = 0;
+}
+
+void rt_hw_meta_renote_end(const void *owner)
+{
+    struct meta_set *s = meta_find(owner, 0);
+    size_t i, j, m;
+
+    if (!s || !s->span)
+        return;
+    s->span = 0;
+    i = meta_lower(s, s->span_lo);
+    j = meta_lower(s, s->span_hi);
+    m = s->tmp_n;
+    if (m > j - i)
+        s->rec = meta_grow(s->rec, &s->cap, s->n + m - (j - i), sizeof *s->rec);
+    if (m != j - i)
+        memmove(&s->rec[i + m], &s->rec[j], (s->n - j) * sizeof *s->rec);
+    memcpy(&s->rec[i], s->tmp, m * sizeof *s->rec);
+    s->n = s->n + m - (j - i);
+    s->tmp_n = 0;
+    /* M4: the bytes of the records replaced are garbage; when they are
+     * most of the arena, copy the live bytes down (O(records), once per
+     * many calls). */
+    if (s->nbytes > 65536 && s->nbytes > s->compact_at)
+    {
+        unsigned char *nb = malloc(s->bcap);
+        size_t o = 0;
+        if (!nb)
+        {
+            sim_report("rtsim: out of host memory for the metadata shadow\n");
+            abort();
+        }
+        for (size_t k = 0; k < s->n; k++)
+        {
+            memcpy(nb + o, s->bytes + s->rec[k].off, s->rec[k].len);
+            s->rec[k].off = o;
+            o += s->rec[k].len;
+        }
+        free(s->bytes);
+        s->bytes = nb;
+        s->nbytes = o;
+        s->compact_at = 4 * o;
+    }
+}
+
+/* M5: the window of header records around the block header recorded for
+ * the block at `block` (its record ends where the block starts). */
+int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
+                      const void **lo, const void **hi)
+{
+    const struct meta_set *s = meta_find(owner, 0);
+    size_t i, k;
+
+    if (!s || s->n == 0)
+        return 0;
+    i = meta_lower(s, block);
+    if (i == 0 || s->rec[i - 1].kind != RT_HW_META_HEADER || s->rec[i - 1].block != block)
+        return 0;
+    i--;
+    k = i;                  /* the headers below: skip anything else */
+    for (size_t j = i; before > 0 && j > 0; j--)
+        if (s->rec[j - 1].kind == RT_HW_META_HEADER)
+        {
+            k = j - 1;
+            before--;
+        }
+    *lo = s->rec[k].addr;
+    k = i;                  /* and above, up to the end of the last one */
+    for (size_t j = i + 1; after > 0 && j < s->n; j++)
+        if (s->rec[j].kind == RT_HW_META_HEADER)
+        {
+            k = j;
+            after--;
+        }
+    *hi = s->rec[k].addr + s->rec[k].len;
+    return 1;
+}
+
+/* M5: do two owners hold the same records, byte for byte? */
+int rt_hw_meta_same(const void *a, const void *b)
+{
+    const struct meta_set *x = meta_find(a, 0);
+    size_t nx = x ? x->n : 0;
+    const struct meta_set *y = meta_find(b, 0);
+    size_t ny = y ? y->n : 0;
+
+    if (nx != ny)
+        return 0;
+    for (size_t i = 0; i < nx; i++)
+    {
+        const struct meta_rec *p = &x->rec[i], *q = &y->rec[i];
+        if (p->addr != q->addr || p->len != q->len || p->kind != q->kind ||
+            p->block != q->block ||
+            memcmp(meta_rec_bytes(x, p), meta_rec_bytes(y, q), p->len) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 static const char *meta_kind_text(int kind)
@@ -344,7 +519,7 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
     rt_hw_mem_enter();
     meta_ram_copy(now, r->addr + from, len);
     rt_hw_mem_leave();
-    meta_words(want, sizeof want, s->bytes + r->off + from, len);
+    meta_words(want, sizeof want, meta_rec_bytes(s, r) + from, len);
     meta_words(found, sizeof found, now, len);
     sim_report("  damage 0x%08lx (%s, %lu bytes at 0x%08lx); from 0x%08lx:\n",
                rt_sim_target_addr(bad), meta_kind_text(r->kind), (unsigned long)r->len,
@@ -386,9 +561,10 @@ void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int c
     for (; i < end; i++)
     {
         const struct meta_rec *r = &s->rec[i];
-        size_t at = meta_ram_diff(r->addr, s->bytes + r->off, r->len);
-        if (at < r->len)
+        const unsigned char *want = meta_rec_bytes(s, r);
+        if (!meta_ram_same(r->addr, want, r->len))
         {
+            size_t at = meta_ram_diff(r->addr, want, r->len);
             rt_hw_mem_leave();
             meta_report(s, r, at, call, ptr, site);
         }
@@ -407,6 +583,7 @@ void sim_meta_reset(void)
     {
         free(meta.set[i].rec);
         free(meta.set[i].bytes);
+        free(meta.set[i].tmp);
     }
     free(meta.set);
     memset(&meta, 0, sizeof meta);

@@ -271,6 +271,21 @@ void rt_hw_meta_forget(const void *owner);
  * address is replaced.  Called inside rt_hw_mem_enter / leave. */
 void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kind,
                      const void *block);
+/* Incremental recording (rtsim, issue 12): the records of `owner` that
+ * start in [lo, hi) are replaced by what is noted in that range (in
+ * address order) until rt_hw_meta_renote_end, so that the kernel can
+ * record that range again instead of the whole heap. */
+void rt_hw_meta_renote_begin(const void *owner, const void *lo, const void *hi);
+void rt_hw_meta_renote_end(const void *owner);
+/* The range from the `before`-th block header recorded below the header
+ * of the block at `block` (the data address) to the end of the `after`-th
+ * one above it (fewer where the records end); 0 if no header is recorded
+ * for `block`. */
+int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
+                      const void **lo, const void **hi);
+/* Nonzero if owners a and b hold the same records, byte for byte (the
+ * self-check of incremental recording). */
+int rt_hw_meta_same(const void *a, const void *b);
 /* Compare the records of `owner` that overlap [addr, addr + len) (len 0:
  * all of them) with the RAM; on a difference report for `call` on `ptr`
  * and stop the run (does not return). */

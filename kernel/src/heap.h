@@ -40,6 +40,18 @@ struct rt_heap_algorithm
      * keeps its own links in (slab: the chunk link or page-run header;
      * tlsf: next/pprev and the footer).  The poison skips them. */
     rt_uint8_t free_head_words, free_tail_words;
+    /* Checked mode's incremental record (kheap.c, K11; rtsim, issue 12):
+     * walk as walk() does, the control block and then only the blocks
+     * whose header starts in [from, to).  RT_FALSE, having walked nothing,
+     * when `from` is not a block header of the heap (the caller then walks
+     * the whole heap).  An algorithm with one promises that a call taking
+     * or giving back a block writes metadata only in its control block and
+     * in the headers from the block's lower neighbour to the second header
+     * above it, and keeps no links in free blocks (small mem: split,
+     * plug_holes).  RT_NULL: the algorithm has no partial walk and every
+     * call records the whole heap. */
+    rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
+                           rt_mem_walk_fn fn, void *ctx);
 };
 
 /* Shared by the algorithms whose handle is a struct rt_memory (small mem in
@@ -113,6 +125,13 @@ void rt_system_heap_quarantine_flush(void);
  * record after it.  No-ops at checking level 0. */
 void rt_system_heap_meta_verify(int call, const void *ptr);
 void rt_system_heap_meta_record(void);
+/* rtsim (issue 12), for tests: with `on`, every incremental record of the
+ * shadow (kheap.c K11) is compared with a whole-heap record made right
+ * after it.  Reports, since rt_system_heap_init, how many records were
+ * incremental, how many whole, and how many incremental ones differed
+ * from the whole record (must stay 0).  Any pointer may be RT_NULL. */
+void rt_system_heap_meta_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
+                                   rt_size_t *mismatches);
 /* rtsim (issue 19): RT_FALSE sends the heap lock's take and release through
  * rt_mutex_take / rt_mutex_release always (the slow path), RT_TRUE (the
  * default) lets the uncontended ones run inline; observable behaviour is

@@ -414,23 +414,45 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
 /* K11 Metadata shadow (rthw.h): in checked mode, before the algorithm is
  *     called, every word of the heap's metadata is compared with what the
  *     algorithm last wrote there (rt_hw_meta_verify, before any header is
- *     read); after the call the heap is walked and its metadata recorded
- *     again (kheap_meta_record).  So an overflow into a header, a link or
- *     the control block is reported at the next call, naming the block
- *     below it, and the algorithm never runs on damaged metadata.  What is
+ *     read); after the call the heap's metadata is recorded again
+ *     (kheap_meta_record).  So an overflow into a header, a link or the
+ *     control block is reported at the next call, naming the block below
+ *     it, and the algorithm never runs on damaged metadata.  What is
  *     recorded comes from the algorithm's walker: each control block (less
  *     the object's list node, which changes when other objects come and
  *     go), zone header, block header and sentinel, and the free_head /
- *     free_tail link words of each free block.  Level 0 skips all of it. */
+ *     free_tail link words of each free block.  Level 0 skips all of it.
+ *     Incremental record (issue 12): an algorithm with a partial walker
+ *     (heap.h walk_span) and no free-block links changes, in one call on
+ *     a block, only its control block and the headers from the block's
+ *     lower neighbour to the second header above it (small mem: split,
+ *     plug_holes).  The call names each block it takes or gives back
+ *     (kheap_meta_touch); the window around each comes from the shadow's
+ *     records as they were before the call (rt_hw_meta_window), and after
+ *     the call only those windows are forgotten and walked again.  Two
+ *     windows that meet, more than KHEAP_META_SPANS, a block the shadow
+ *     has no header for, or a window whose start is no longer a block
+ *     header: the whole heap is recorded, as before. */
+#define KHEAP_META_SPANS    4
+
+static struct
+{
+    const void *lo[KHEAP_META_SPANS], *hi[KHEAP_META_SPANS];
+    rt_uint8_t n;
+    rt_bool_t whole;            /* record the whole heap after this call */
+    rt_bool_t selfcheck;        /* rt_system_heap_meta_selfcheck */
+    rt_size_t partial_records, whole_records, mismatches;
+} kheap_dirty = { { RT_NULL }, { RT_NULL }, 0, RT_TRUE, RT_FALSE, 0, 0, 0 };
+
 static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
 {
     const struct rt_heap_algorithm *a = kheap_current();
+    const void *owner = ctx != RT_NULL ? ctx : kheap_heap;
     const rt_uint8_t *p = (const rt_uint8_t *)b->start;
     rt_size_t head = a->free_head_words * sizeof(void *);
     rt_size_t tail = a->free_tail_words * sizeof(void *);
     rt_size_t n;
 
-    (void)ctx;
     switch (b->kind)
     {
     case RT_MEM_BLOCK_CONTROL:
@@ -440,43 +462,111 @@ static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
             const struct rt_object *o = (const struct rt_object *)b->start;
             const rt_uint8_t *list = (const rt_uint8_t *)&o->list;
 
-            rt_hw_meta_note(kheap_heap, p, (rt_size_t)(list - p), RT_HW_META_CONTROL, p);
-            rt_hw_meta_note(kheap_heap, list + sizeof(o->list),
+            rt_hw_meta_note(owner, p, (rt_size_t)(list - p), RT_HW_META_CONTROL, p);
+            rt_hw_meta_note(owner, list + sizeof(o->list),
                             n - (rt_size_t)(list + sizeof(o->list) - p), RT_HW_META_CONTROL, p);
         }
         else
         {
-            rt_hw_meta_note(kheap_heap, p, n, RT_HW_META_CONTROL, p);
+            rt_hw_meta_note(owner, p, n, RT_HW_META_CONTROL, p);
         }
         break;
     case RT_MEM_BLOCK_ZONE:
-        rt_hw_meta_note(kheap_heap, p, b->header_size, RT_HW_META_ZONE, p);
+        rt_hw_meta_note(owner, p, b->header_size, RT_HW_META_ZONE, p);
         break;
     case RT_MEM_BLOCK_PAGES:
         if (!b->used)
-            rt_hw_meta_note(kheap_heap, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
+            rt_hw_meta_note(owner, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
         break;
     default:    /* data blocks and sentinels: named by their data address */
-        rt_hw_meta_note(kheap_heap, p, b->header_size, RT_HW_META_HEADER, p + b->header_size);
-        if (!b->used && b->kind == RT_MEM_BLOCK_DATA)
+        rt_hw_meta_note(owner, p, b->header_size, RT_HW_META_HEADER, p + b->header_size);
+        if (!b->used && b->kind == RT_MEM_BLOCK_DATA && (head | tail) != 0)
         {
             p += b->header_size;
-            rt_hw_meta_note(kheap_heap, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
+            rt_hw_meta_note(owner, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
             if (tail != 0 && tail <= b->size && b->size - tail >= head)
-                rt_hw_meta_note(kheap_heap, p + b->size - tail, tail, RT_HW_META_LINK, p);
+                rt_hw_meta_note(owner, p + b->size - tail, tail, RT_HW_META_LINK, p);
         }
         break;
     }
     return 0;
 }
 
-/* K11: record the heap's metadata as it is now (checked mode, lock held). */
+/* K11: the call is about to take or give back the block at data (lock
+ * held, before the shadow is recorded again). */
+static void kheap_meta_touch(const void *data)
+{
+    const struct rt_heap_algorithm *a = kheap_current();
+    const void *lo, *hi;
+    rt_uint8_t i;
+
+    if (kheap_dirty.whole)
+        return;
+    if (data == RT_NULL && a->walk_span != RT_NULL)
+        return;                 /* a failed allocation: small mem wrote nothing */
+    if (a->walk_span == RT_NULL || a->free_head_words != 0 || a->free_tail_words != 0 ||
+        kheap_dirty.n == KHEAP_META_SPANS ||
+        !rt_hw_meta_window(kheap_heap, data, 1, 2, &lo, &hi))
+    {
+        kheap_dirty.whole = RT_TRUE;
+        return;
+    }
+    for (i = 0; i < kheap_dirty.n; i++)
+    {
+        if (kheap_dirty.lo[i] == lo && kheap_dirty.hi[i] == hi)
+            return;                             /* the same block again */
+        if ((const rt_uint8_t *)lo <= (const rt_uint8_t *)kheap_dirty.hi[i] &&
+            (const rt_uint8_t *)kheap_dirty.lo[i] <= (const rt_uint8_t *)hi)
+        {
+            kheap_dirty.whole = RT_TRUE;        /* windows that meet */
+            return;
+        }
+    }
+    kheap_dirty.lo[kheap_dirty.n] = lo;
+    kheap_dirty.hi[kheap_dirty.n] = hi;
+    kheap_dirty.n++;
+}
+
+/* K11: record the heap's metadata as it is now (checked mode, lock held):
+ * the windows the call touched, or the whole heap. */
 static void kheap_meta_record(void)
 {
-    rt_hw_meta_forget(kheap_heap);
+    const struct rt_heap_algorithm *a = kheap_current();
+    rt_uint8_t i;
+
     rt_hw_mem_enter();
-    kheap_current()->walk(kheap_heap, kheap_meta_block, RT_NULL);
+    for (i = 0; !kheap_dirty.whole && i < kheap_dirty.n; i++)
+    {
+        rt_hw_meta_renote_begin(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i]);
+        if (!a->walk_span(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i],
+                          kheap_meta_block, RT_NULL))
+            kheap_dirty.whole = RT_TRUE;
+        rt_hw_meta_renote_end(kheap_heap);
+    }
+    if (kheap_dirty.whole)
+    {
+        rt_hw_meta_forget(kheap_heap);
+        a->walk(kheap_heap, kheap_meta_block, RT_NULL);
+        kheap_dirty.whole_records++;
+    }
+    else
+    {
+        kheap_dirty.partial_records++;
+        if (kheap_dirty.selfcheck)
+        {
+            /* The same walk over the whole heap, as a second owner. */
+            const void *twin = (const rt_uint8_t *)kheap_heap + 1;
+
+            rt_hw_meta_forget(twin);
+            a->walk(kheap_heap, kheap_meta_block, (void *)twin);
+            if (!rt_hw_meta_same(kheap_heap, twin))
+                kheap_dirty.mismatches++;
+            rt_hw_meta_forget(twin);
+        }
+    }
     rt_hw_mem_leave();
+    kheap_dirty.n = 0;
+    kheap_dirty.whole = RT_FALSE;
 }
 
 /* K11: is every word of metadata as recorded?  Reports and stops if not. */
@@ -496,7 +586,22 @@ void rt_system_heap_meta_verify(int call, const void *ptr)
 void rt_system_heap_meta_record(void)
 {
     if (kheap_heap != RT_NULL && (rt_hw_mem_level() & 0xFF) != 0)
+    {
+        kheap_dirty.whole = RT_TRUE;
         kheap_meta_record();
+    }
+}
+
+void rt_system_heap_meta_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
+                                   rt_size_t *mismatches)
+{
+    kheap_dirty.selfcheck = on;
+    if (partial != RT_NULL)
+        *partial = kheap_dirty.partial_records;
+    if (whole != RT_NULL)
+        *whole = kheap_dirty.whole_records;
+    if (mismatches != RT_NULL)
+        *mismatches = kheap_dirty.mismatches;
 }
 
 /* ------------------------------------------------- selection and life */
@@ -558,6 +663,9 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
 #endif
     kheap_lock_ready = RT_TRUE;
+    kheap_dirty.n = 0;
+    kheap_dirty.whole = RT_TRUE;
+    kheap_dirty.partial_records = kheap_dirty.whole_records = kheap_dirty.mismatches = 0;
     if ((rt_hw_mem_level() & 0xFF) != 0)
         kheap_meta_record();
 }
@@ -581,6 +689,7 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
     rt_hw_mem_leave();
     if (err == RT_EOK)
         rt_hw_mem_heap_add(kheap_obj(), begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    kheap_dirty.whole = RT_TRUE;
     if ((rt_hw_mem_level() & 0xFF) != 0)
         kheap_meta_record();
     kheap_unlock();
@@ -823,9 +932,11 @@ static void *kheap_alloc_locked(rt_size_t size, int level, int call, struct rt_h
         void *old = rt_hw_mem_unquarantine();
         if (old == RT_NULL)
             break;
+        kheap_meta_touch(old);
         a->free(kheap_heap, old);
         ptr = a->alloc(kheap_heap, ask);
     }
+    kheap_meta_touch(ptr);
     if (ptr != RT_NULL)
         kheap_describe(ptr, size, &b);
     rt_hw_mem_leave();
@@ -876,6 +987,7 @@ static void kheap_free_checked(void *ptr, int call, struct rt_hw_mem_site site)
     kheap_owner_remove(ptr);
     if (victim != RT_NULL)
     {
+        kheap_meta_touch(victim);
         rt_hw_mem_enter();
         kheap_current()->free(kheap_heap, victim);
         rt_hw_mem_leave();
@@ -891,6 +1003,7 @@ void rt_system_heap_quarantine_flush(void)
     while ((old = rt_hw_mem_unquarantine()) != RT_NULL)
     {
         kheap_meta_verify(RT_HW_MEM_FREE, old, kheap_no_site);
+        kheap_meta_touch(old);
         rt_hw_mem_enter();
         kheap_current()->free(kheap_heap, old);
         rt_hw_mem_leave();
@@ -1005,9 +1118,11 @@ static void *kheap_realloc_strict(void *ptr, rt_size_t newsize, rt_size_t ask,
         void *q = rt_hw_mem_unquarantine();
         if (q == RT_NULL)
             break;
+        kheap_meta_touch(q);
         a->free(kheap_heap, q);
         nptr = a->alloc(kheap_heap, ask);
     }
+    kheap_meta_touch(nptr);
     if (nptr != RT_NULL)
         kheap_describe(nptr, newsize, &b);
     rt_hw_mem_leave();
@@ -1018,6 +1133,7 @@ static void *kheap_realloc_strict(void *ptr, rt_size_t newsize, rt_size_t ask,
     victim = rt_hw_mem_freeing(old, RT_HW_MEM_REALLOC, site);
     if (victim != RT_NULL)
     {
+        kheap_meta_touch(victim);
         rt_hw_mem_enter();
         a->free(kheap_heap, victim);
         rt_hw_mem_leave();
@@ -1042,8 +1158,11 @@ static void *kheap_realloc_checked(void *ptr, rt_size_t newsize, int level,
     if (level >= 2)
         return kheap_realloc_strict(ptr, newsize, ask, &old, site);
 
+    kheap_meta_touch(ptr);
     rt_hw_mem_enter();
     nptr = a->realloc(kheap_heap, ptr, ask);
+    if (nptr != ptr)
+        kheap_meta_touch(nptr);
     if (nptr != RT_NULL)
         kheap_describe(nptr, newsize, &b);
     rt_hw_mem_leave();

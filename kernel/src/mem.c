@@ -379,6 +379,12 @@ static rt_size_t smem_sys_usable(void *heap, void *ptr, const void **lo, const v
     return smem_usable((struct rt_small_mem *)heap, ptr, lo, hi);
 }
 
+static rt_bool_t smem_sys_walk_span(void *heap, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx)
+{
+    return smem_walk_span((const struct rt_small_mem *)heap, from, to, fn, ctx);
+}
+
 const struct rt_heap_algorithm rt_heap_smallmem =
 {
     "smallmem",
@@ -393,5 +399,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_walk,
     smem_sys_usable,
     0, 0,
+    smem_sys_walk_span,
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -347,6 +347,12 @@ static rt_size_t smem_classic_sys_usable(void *heap, void *ptr, const void **lo,
     return smem_usable((struct rt_smem_classic *)heap, ptr, lo, hi);
 }
 
+static rt_bool_t cls_sys_walk_span(void *heap, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx)
+{
+    return smem_walk_span((const struct rt_smem_classic *)heap, from, to, fn, ctx);
+}
+
 const struct rt_heap_algorithm rt_heap_smallmem_classic =
 {
     "smallmem-classic",
@@ -361,5 +367,6 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     smem_classic_sys_walk,
     smem_classic_sys_usable,
     0, 0,
+    cls_sys_walk_span,
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -493,6 +493,66 @@ static void smem_walk(const struct SMEM_HEAP *m, rt_mem_walk_fn fn, void *ctx)
     fn(&b, ctx);
 }
 
+/* heap.h `walk_span` (checked mode's incremental record): the control
+ * block, then the blocks whose header starts in [from, to), the sentinel
+ * among them.  `from` must be a block: offset 0, the sentinel, or a header
+ * whose prev block links back to it. */
+static rt_bool_t smem_walk_span(const struct SMEM_HEAP *m, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx)
+{
+    struct rt_mem_block b;
+    rt_size_t off, end, stop;
+    const SMEM_HDR *it;
+
+    if (!smem_is_heap(m) || fn == RT_NULL ||
+        (const rt_uint8_t *)from < m->heap_ptr || (const rt_uint8_t *)to <= (const rt_uint8_t *)from)
+        return RT_FALSE;
+    end = smem_end_off(m);
+    off = (rt_size_t)((const rt_uint8_t *)from - m->heap_ptr);
+    if (off > end || (off & (RT_ALIGN_SIZE - 1)) != 0)
+        return RT_FALSE;
+    it = smem_item(m, off);
+    if (off != 0 && off != end &&
+        (it->prev >= off || smem_item(m, it->prev)->next != off))
+        return RT_FALSE;
+    stop = (rt_size_t)((const rt_uint8_t *)to - m->heap_ptr);
+    b.heap = m;
+
+    if (smem_control_inside(m))
+    {
+        b.start = m;
+        b.header_size = 0;
+        b.size = (rt_size_t)(m->heap_ptr - (const rt_uint8_t *)m);
+        b.used = RT_TRUE;
+        b.kind = RT_MEM_BLOCK_CONTROL;
+        if (fn(&b, ctx))
+            return RT_TRUE;
+    }
+    for (; off < end && off < stop; off = it->next)
+    {
+        it = smem_item(m, off);
+        if (it->next <= off || it->next > end || it->next - off < SIZEOF_STRUCT_MEM)
+            return RT_TRUE;
+        b.start = it;
+        b.header_size = SIZEOF_STRUCT_MEM;
+        b.size = it->next - off - SIZEOF_STRUCT_MEM;
+        b.used = hdr_used(it) ? RT_TRUE : RT_FALSE;
+        b.kind = RT_MEM_BLOCK_DATA;
+        if (fn(&b, ctx))
+            return RT_TRUE;
+    }
+    if (off == end && end < stop)
+    {
+        b.start = m->heap_end;
+        b.header_size = SIZEOF_STRUCT_MEM;
+        b.size = 0;
+        b.used = RT_TRUE;
+        b.kind = RT_MEM_BLOCK_SENTINEL;
+        fn(&b, ctx);
+    }
+    return RT_TRUE;
+}
+
 /* The checker's view (heap.h `usable`): the block's capacity; a split
  * wrote the header right after it.  *lo is RT_NULL when the header
  * disagrees with its neighbours (overwritten), *hi when the next one does. */

@@ -981,4 +981,5 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_sys_walk,
     tlsf_sys_usable,
     2, 1,       /* a free block keeps next and pprev first, its footer last */
+    RT_NULL,    /* no partial walk: checked mode records the whole heap */
 };
