@@ -447,52 +447,6 @@ static int smem_check(const struct SMEM_HEAP *m)
     return 0;
 }
 
-static void smem_walk(const struct SMEM_HEAP *m, rt_mem_walk_fn fn, void *ctx)
-{
-    struct rt_mem_block b;
-    rt_size_t off, end;
-
-    if (!smem_is_heap(m) || fn == RT_NULL)
-        return;
-    end = smem_end_off(m);
-    b.heap = m;
-
-    if (smem_control_inside(m))
-    {
-        b.start = m;
-        b.header_size = 0;
-        b.size = (rt_size_t)(m->heap_ptr - (const rt_uint8_t *)m);
-        b.used = RT_TRUE;
-        b.kind = RT_MEM_BLOCK_CONTROL;
-        if (fn(&b, ctx))
-            return;
-    }
-
-    /* Stops at the first broken link, so a corrupted heap cannot loop. */
-    for (off = 0; off < end;)
-    {
-        const SMEM_HDR *it = smem_item(m, off);
-
-        if (it->next <= off || it->next > end || it->next - off < SIZEOF_STRUCT_MEM)
-            return;
-        b.start = it;
-        b.header_size = SIZEOF_STRUCT_MEM;
-        b.size = it->next - off - SIZEOF_STRUCT_MEM;
-        b.used = hdr_used(it) ? RT_TRUE : RT_FALSE;
-        b.kind = RT_MEM_BLOCK_DATA;
-        if (fn(&b, ctx))
-            return;
-        off = it->next;
-    }
-
-    b.start = m->heap_end;
-    b.header_size = SIZEOF_STRUCT_MEM;
-    b.size = 0;
-    b.used = RT_TRUE;
-    b.kind = RT_MEM_BLOCK_SENTINEL;
-    fn(&b, ctx);
-}
-
 /* heap.h `walk_span` (checked mode's incremental record): the control
  * block, then the blocks whose header starts in [from, to), the sentinel
  * among them.  `from` must be a block: offset 0, the sentinel, or a header
@@ -551,6 +505,14 @@ static rt_bool_t smem_walk_span(const struct SMEM_HEAP *m, const void *from, con
         fn(&b, ctx);
     }
     return RT_TRUE;
+}
+
+/* heap.h `walk`: the whole heap is the span from the first block to past
+ * the sentinel. */
+static void smem_walk(const struct SMEM_HEAP *m, rt_mem_walk_fn fn, void *ctx)
+{
+    if (smem_is_heap(m))
+        (void)smem_walk_span(m, m->heap_ptr, (const rt_uint8_t *)m->heap_end + 1, fn, ctx);
 }
 
 /* The checker's view (heap.h `usable`): the block's capacity; a split
