@@ -55,8 +55,6 @@ static __thread int bracket_depth;
 /* Brackets matter only in checked runs under Valgrind; set at run start. */
 static int brackets_on;
 
-rt_uint8_t rt_hw_mem_brackets;
-
 void sim_annotate_brackets(int on)
 {
     brackets_on = on && VG_ON();

@@ -90,6 +90,8 @@ int sim_chk_level(void)
 
 /* =============================================================== hooks */
 
+int rt_hw_mem_level_now;
+
 int rt_hw_mem_level(void)
 {
     return run.level | (run.every_call ? RT_HW_MEM_EVERY_CALL : 0);
@@ -335,6 +337,7 @@ int sim_check_begin(const struct rt_sim_config *cfg)
     if (run.level > 2)
         run.level = 2;
     run.every_call = cfg->check_every_call;
+    rt_hw_mem_level_now = rt_hw_mem_level();
     sim_meta_begin(run.level);
     /* Unchecked runs mark nothing no-access, so the brackets around the
      * allocators' own accesses would only cost time. */

@@ -75,7 +75,6 @@ struct meta_set
     size_t tmp_n, tmp_cap;
 };
 
-rt_uint8_t rt_hw_meta_enabled;
 
 static struct
 {

@@ -98,7 +98,6 @@ int sim_fault_begin(const struct rt_sim_config *cfg)
     return 0;
 }
 
-rt_uint8_t rt_hw_mem_fail_armed;
 
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size)
 {

@@ -104,13 +104,30 @@ enum rt_trace_event
                                    buffer from the heap, size = its bytes */
     RT_TRACE_EVENT_COUNT
 };
+/* rtsim (issue 19): the port's on/off switches that the kernel's hot paths
+ * test, kept in one word so that a path which needs them all off (the
+ * memory pools' short path) tests them with one load.  Each has its name
+ * below and its meaning where it is declared. */
+union rt_hw_flags
+{
+    struct
+    {
+        rt_uint8_t trace;       /* rt_hw_trace_enabled */
+        rt_uint8_t fail_armed;  /* rt_hw_mem_fail_armed */
+        rt_uint8_t brackets;    /* rt_hw_mem_brackets */
+        rt_uint8_t meta;        /* rt_hw_meta_enabled */
+    } f;
+    rt_uint32_t any;
+};
+extern union rt_hw_flags rt_hw_flags;
+
 /* One kernel event for the simulator's trace.  Pointers are host addresses;
  * the port prints them as target addresses.  The port sets
  * rt_hw_trace_enabled while a trace is being written, so that the kernel's
  * hot paths pay one test, not a call, when nobody listens. */
 void rt_hw_trace_event(int event, const void *obj, const void *addr,
                        rt_size_t size, const void *extra);
-extern rt_uint8_t rt_hw_trace_enabled;
+#define rt_hw_trace_enabled (rt_hw_flags.f.trace)
 
 rt_inline void rt_hw_trace(int event, const void *obj, const void *addr,
                            rt_size_t size, const void *extra)
@@ -167,6 +184,10 @@ struct rt_hw_mem_block
  * every call. */
 #define RT_HW_MEM_EVERY_CALL    0x100
 int rt_hw_mem_level(void);
+/* rtsim (issue 19): the value rt_hw_mem_level() returns, kept by the port
+ * in a variable (set when a run begins) so that the heap's short path
+ * tests it without a call. */
+extern int rt_hw_mem_level_now;
 /* Fault injection: nonzero = make this allocation from `heap` fail. */
 int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size);
 /* rtsim (issue 19): flags the port keeps so that the hot paths pay one
@@ -174,8 +195,8 @@ int rt_hw_mem_fail(const struct rt_object *heap, rt_size_t size);
  * fault injection is configured (otherwise rt_hw_mem_fail says no);
  * rt_hw_mem_brackets is nonzero while rt_hw_mem_enter / rt_hw_mem_leave do
  * anything (checked runs under Valgrind). */
-extern rt_uint8_t rt_hw_mem_fail_armed;
-extern rt_uint8_t rt_hw_mem_brackets;
+#define rt_hw_mem_fail_armed (rt_hw_flags.f.fail_armed)
+#define rt_hw_mem_brackets (rt_hw_flags.f.brackets)
 /* Bracket around code that reads or writes allocator metadata inside the
  * simulated RAM (Valgrind must not report it).  Nests. */
 void rt_hw_mem_enter(void);
@@ -263,7 +284,7 @@ enum rt_hw_meta_kind
 };
 /* Nonzero while the shadow is kept (levels 1 and 2): the port sets it at
  * boot, so the pools' hot paths pay one test, not a call, at level 0. */
-extern rt_uint8_t rt_hw_meta_enabled;
+#define rt_hw_meta_enabled (rt_hw_flags.f.meta)
 /* Forget every record of `owner`. */
 void rt_hw_meta_forget(const void *owner);
 /* [addr, addr + len) is `owner`'s metadata as it is now, part of the

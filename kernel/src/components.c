@@ -12,8 +12,9 @@
 
 static struct rt_init_desc *init_head;
 
-/* Set by the port while it writes a trace (rthw.h). */
-rt_uint8_t rt_hw_trace_enabled;
+/* The port's switches (rthw.h): rt_hw_trace_enabled, set while it writes
+ * a trace, and the memory checker's three. */
+union rt_hw_flags rt_hw_flags;
 
 void rt_init_register(struct rt_init_desc *desc)
 {

@@ -5,7 +5,9 @@
  */
 #include "kernel.h"
 
-static volatile rt_uint8_t rt_interrupt_nest;
+/* A global, as in RT-Thread 4.1.1 src/irq.c (ports read it); kernel.h
+ * declares it for the heap's short path (kheap.c K12). */
+volatile rt_uint8_t rt_interrupt_nest;
 static void (*interrupt_enter_hook)(void);
 static void (*interrupt_leave_hook)(void);
 

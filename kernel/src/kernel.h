@@ -20,6 +20,17 @@ void rt_signal_system_reset(void);
  * what the kernel itself uses. */
 rt_tick_t rt_tick_get_raw(void);
 
+/* rtsim (issue 19): a slow path kept out of line, so that the short path
+ * calling it keeps a small frame. */
+#define RT_KERNEL_SLOW __attribute__((noinline, cold))
+
+/* The memory pools' short paths on or off (mempool.c; with the heap's,
+ * rt_system_heap_fast_paths). */
+void rt_mp_fast_paths(rt_bool_t on);
+
+/* Interrupt nesting (irq.c): rt_interrupt_get_nest() without the call. */
+extern volatile rt_uint8_t rt_interrupt_nest;
+
 /* Scheduler internals. */
 extern rt_thread_t rt_current_thread;
 extern rt_uint8_t rt_current_priority;

@@ -49,13 +49,17 @@
  *       its own.  rtsim additions, all of them.
  *   K12 Fast paths (rtsim, issue 19): what is off costs one test - the
  *       algorithm and its flavour are cached at init, fault injection and
- *       the Valgrind brackets are flags (rthw.h), checking off takes
- *       rt_malloc's short path; nothing observable changes.
+ *       the Valgrind brackets are flags (rthw.h, one word), checking
+ *       off takes the short paths of rt_malloc and rt_free (the level-0
+ *       steps, the lock inline, what is off tested once); the memtrace
+ *       owner table is kept only for small-mem heaps (its only reader
+ *       walks those); nothing observable changes.
  *   K13 The heap lock's uncontended take and release run inline with the
  *       state change rt_mutex_take / rt_mutex_release make on a free
  *       mutex; a contended, nested or priority-lending case goes through
  *       the mutex calls.  rt_system_heap_fast_paths(RT_FALSE) sends every
- *       case there (tests/test_fastpath.c compares both).
+ *       case there, and turns off the short paths of rt_malloc / rt_free
+ *       (K12) and of the memory pools (tests/test_fastpath.c compares).
  *
  * The file in order: helpers (K3's context check), the memtrace owner
  * table (RT-Thread keeps those four name bytes in each header; an
@@ -106,6 +110,10 @@ static void *kheap_heap;                            /* the "heap" object */
 static const struct rt_heap_algorithm *kheap_run_algo;
 static rt_bool_t kheap_run_classic;
 static rt_bool_t kheap_run_memheap;
+/* Whether the owner table is kept: the system heap is a small-mem heap,
+ * the only kind `memtrace` (cmd_mem.c, its one reader) walks.  Issue 19:
+ * the table is updated only where something can read it. */
+static rt_bool_t kheap_run_owners;
 #ifdef RT_USING_MUTEX
 static struct rt_mutex kheap_lock_obj;
 #endif
@@ -116,6 +124,9 @@ static rt_bool_t kheap_lock_ready;
  * go through the mutex calls.  RT_TRUE unless rt_system_heap_fast_paths
  * (heap.h, for the test that both paths behave the same) turned it off. */
 static rt_bool_t kheap_lock_fast = RT_TRUE;
+/* K12 rt_malloc / rt_free may take their short paths: the heap is there
+ * and the fast paths are on (kheap_heap != RT_NULL && kheap_lock_fast). */
+static rt_bool_t kheap_short;
 static rt_size_t kheap_failed_allocs;
 
 #if RTSIM_V5_HEAP_HOOKS
@@ -266,6 +277,10 @@ static void kheap_unlock(void)
 void rt_system_heap_fast_paths(rt_bool_t on)
 {
     kheap_lock_fast = on;
+    kheap_short = kheap_heap != RT_NULL && on;
+#ifdef RT_USING_MEMPOOL
+    rt_mp_fast_paths(on);
+#endif
 }
 
 #if defined(RT_USING_HOOK) && !RTSIM_V5_HEAP_HOOKS
@@ -324,9 +339,12 @@ rt_inline struct kheap_owner *kheap_owner_find(const void *p)
 
 rt_inline void kheap_owner_remove(const void *p)
 {
-    struct kheap_owner *e = kheap_owner_find(p);
+    struct kheap_owner *e;
     rt_size_t hole, i;
 
+    if (!kheap_run_owners)
+        return;
+    e = kheap_owner_find(p);
     if (e == RT_NULL)
         return;
     hole = (rt_size_t)(e - kheap_owners);
@@ -354,12 +372,14 @@ rt_inline void kheap_owner_remove(const void *p)
 rt_inline void kheap_owner_set(const void *p)
 {
     struct kheap_owner *e;
-    rt_thread_t t = rt_current_thread;
-    const char *name = t != RT_NULL ? t->name : "NONE";
+    rt_thread_t t;
+    const char *name;
     rt_size_t i;
 
-    if (p == RT_NULL)
+    if (p == RT_NULL || !kheap_run_owners)
         return;
+    t = rt_current_thread;
+    name = t != RT_NULL ? t->name : "NONE";
     i = kheap_owner_hash(p);
     while (kheap_owners[i].ptr != RT_NULL && kheap_owners[i].ptr != p)
         i = (i + 1) & (KHEAP_OWNER_SLOTS - 1);
@@ -658,11 +678,15 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_run_classic = kheap_is_classic();
     kheap_run_memheap = kheap_is_memheap();
     kheap_run_algo = kheap_current();
+#ifdef RT_USING_SMALL_MEM
+    kheap_run_owners = kheap_run_algo == &rt_heap_smallmem || kheap_run_classic;
+#endif
     rt_hw_mem_heap_add(kheap_obj(), begin_addr, end_align - (rt_ubase_t)begin_addr);
 #ifdef RT_USING_MUTEX
     rt_mutex_init(&kheap_lock_obj, "heap", RT_IPC_FLAG_PRIO);
 #endif
     kheap_lock_ready = RT_TRUE;
+    kheap_short = kheap_lock_fast;
     kheap_dirty.n = 0;
     kheap_dirty.whole = RT_TRUE;
     kheap_dirty.partial_records = kheap_dirty.whole_records = kheap_dirty.mismatches = 0;
@@ -709,11 +733,13 @@ void rt_system_heap_deinit(void)
         rt_mutex_detach(&kheap_lock_obj);
 #endif
     kheap_heap = RT_NULL;
+    kheap_short = RT_FALSE;
     kheap_lock_ready = RT_FALSE;
     kheap_algo = RT_NULL;
     kheap_run_algo = RT_NULL;
     kheap_run_classic = RT_FALSE;
     kheap_run_memheap = RT_FALSE;
+    kheap_run_owners = RT_FALSE;
     kheap_failed_allocs = 0;
     kheap_hooks_reset();
     kheap_owner_reset();
@@ -776,6 +802,8 @@ static void *kheap_hook_malloc(void *ptr, rt_size_t size)
 #if RTSIM_V5_HEAP_HOOKS
     RT_OBJECT_HOOK_CALL(rt_malloc_hook, (&ptr, size));
 #else
+    if (rt_malloc_hook == RT_NULL)
+        return ptr;
     if (!kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_malloc_hook, (ptr, size));
     else if (ptr != RT_NULL)
@@ -792,7 +820,7 @@ static void *kheap_hook_free(void *ptr)
 #if RTSIM_V5_HEAP_HOOKS
     RT_OBJECT_HOOK_CALL(rt_free_hook, (&ptr));
 #else
-    if (!kheap_is_classic())
+    if (rt_free_hook != RT_NULL && !kheap_is_classic())
         RT_OBJECT_HOOK_CALL(rt_free_hook, (ptr));
 #endif
     return ptr;
@@ -1051,12 +1079,31 @@ static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
 
 done:
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
-    return kheap_hook_malloc(ptr, size);
+    return rt_malloc_hook == RT_NULL ? ptr : kheap_hook_malloc(ptr, size);
 }
 
+/* K12 short path (rtsim, issue 19): a thread, not an interrupt (K3's
+ * check), the heap there, the fast paths on, checking off and no
+ * whole-heap check: the
+ * steps of kheap_malloc's level-0 branch with the lock inline (K13) and
+ * what is off tested once.  Anything else takes kheap_malloc. */
 void *rt_malloc(rt_size_t size)
 {
-    return kheap_malloc(size, RT_HW_MEM_MALLOC, kheap_no_site);
+    void *ptr;
+
+    if (rt_hw_mem_level_now != 0 || !kheap_short || rt_interrupt_nest != 0)
+        return kheap_malloc(size, RT_HW_MEM_MALLOC, kheap_no_site);
+    kheap_lock_ctx(RT_TRUE);
+    if (size != 0 && rt_hw_mem_fail_armed && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
+        ptr = RT_NULL;
+    else
+        ptr = kheap_run_algo->alloc(kheap_heap, size);
+    if (ptr == RT_NULL && size != 0)
+        kheap_failed_allocs++;
+    kheap_owner_set(ptr);
+    kheap_unlock_ctx(RT_TRUE);
+    rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
+    return kheap_hook_malloc(ptr, size);
 }
 
 static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
@@ -1088,9 +1135,23 @@ static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)
     kheap_unlock_ctx(RT_TRUE);
 }
 
+/* K12 short path (rtsim, issue 19), as rt_malloc's: with no free hook
+ * and no trace either (both run before the lock), the steps of
+ * kheap_free's level-0 branch. */
 void rt_free(void *ptr)
 {
-    kheap_free(ptr, RT_HW_MEM_FREE, kheap_no_site);
+    if (rt_hw_mem_level_now != 0 || !kheap_short || rt_interrupt_nest != 0 ||
+        rt_free_hook != RT_NULL || rt_hw_trace_enabled)
+    {
+        kheap_free(ptr, RT_HW_MEM_FREE, kheap_no_site);
+        return;
+    }
+    if (ptr == RT_NULL)
+        return;
+    kheap_lock_ctx(RT_TRUE);
+    kheap_owner_remove(ptr);
+    kheap_run_algo->free(kheap_heap, ptr);
+    kheap_unlock_ctx(RT_TRUE);
 }
 
 /* Strict rt_realloc (K8): the block stays where it is when the new size

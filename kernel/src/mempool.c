@@ -140,15 +140,34 @@ void rt_mp_set_wake_order(int fifo)
     mp_wake_fifo = fifo ? 1 : 0;
 }
 
+/* rtsim (issue 19): nonzero when rt_mp_alloc / rt_mp_free must take
+ * their full paths whatever the port's switches say: a hook is set, or
+ * the short paths are off (rt_mp_fast_paths, for tests/test_fastpath.c). */
+static rt_uint8_t mp_full_only;
+static rt_bool_t mp_fast = RT_TRUE;
+
+static void mp_full_only_update(void)
+{
+    mp_full_only = (!mp_fast || mp_alloc_hook != RT_NULL || mp_free_hook != RT_NULL) ? 1 : 0;
+}
+
+void rt_mp_fast_paths(rt_bool_t on)
+{
+    mp_fast = on;
+    mp_full_only_update();
+}
+
 #ifdef RT_USING_HOOK
 void rt_mp_alloc_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_alloc_hook = hook;
+    mp_full_only_update();
 }
 
 void rt_mp_free_sethook(void (*hook)(struct rt_mempool *mp, void *block))
 {
     mp_free_hook = hook;
+    mp_full_only_update();
 }
 #endif
 
@@ -482,21 +501,19 @@ static struct rt_hw_mem_site mp_take_site(void)
     return site;
 }
 
-void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
+/* RT_ASSERT naming the API call a helper runs for (reports name the
+ * function the program called). */
+#define MP_ASSERT(func, EX)                                             \
+    do {                                                                \
+        if (!(EX))                                                      \
+            rt_assert_handler(#EX, (func), (rt_size_t)__LINE__);        \
+    } while (0)
+
+/* The rest of rt_mp_alloc with interrupts masked (`level`): wait while
+ * the pool is empty, then take the first free block. */
+static void *mp_alloc_masked(rt_mp_t mp, rt_int32_t time, rt_base_t level,
+                             struct rt_hw_mem_site site)
 {
-    struct rt_hw_mem_site site = mp_take_site();
-
-    RT_ASSERT(mp != RT_NULL);
-    RT_ASSERT(mp_is_pool(mp));
-
-    if (rt_hw_mem_fail_armed && rt_hw_mem_fail(&mp->parent, mp->block_size))
-    {
-        /* Fault injection: as an empty pool that cannot wait. */
-        rt_set_errno(-RT_ETIMEOUT);
-        return RT_NULL;
-    }
-
-    rt_base_t level = rt_hw_interrupt_disable();
     if (rt_hw_meta_enabled)
         mp_meta_verify_pop(mp, site);
     while (mp->block_free_count == 0)
@@ -511,7 +528,7 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 
         /* Not from an ISR, not before the scheduler runs, not with the
          * scheduler locked (the wait would return at once, still queued). */
-        RT_DEBUG_SCHEDULER_AVAILABLE(RT_TRUE);
+        rt_debug_scheduler_available("rt_mp_alloc", RT_TRUE);
         struct rt_thread *thread = rt_thread_self();
         struct mp_wait wait;
         rt_tick_t slept_from = rt_tick_get_raw();
@@ -555,11 +572,54 @@ void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
     return block;
 }
 
+/* rt_mp_alloc with a call site (rt_mp_alloc_site), a hook, tracing,
+ * fault injection or checking on. */
+RT_KERNEL_SLOW static void *mp_alloc_full(rt_mp_t mp, rt_int32_t time)
+{
+    struct rt_hw_mem_site site = mp_take_site();
+
+    MP_ASSERT("rt_mp_alloc", mp != RT_NULL);
+    MP_ASSERT("rt_mp_alloc", mp_is_pool(mp));
+
+    if (rt_hw_mem_fail_armed && rt_hw_mem_fail(&mp->parent, mp->block_size))
+    {
+        /* Fault injection: as an empty pool that cannot wait. */
+        rt_set_errno(-RT_ETIMEOUT);
+        return RT_NULL;
+    }
+    return mp_alloc_masked(mp, time, rt_hw_interrupt_disable(), site);
+}
+
+/* Short path (rtsim, issue 19): with every switch of rthw.h off and no
+ * hook (the *_site variants go to mp_alloc_full themselves), the same steps as mp_alloc_full / mp_alloc_masked
+ * with what is off left out; an empty pool continues there, interrupts
+ * still masked. */
+void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
+{
+    static const struct rt_hw_mem_site no_site = { RT_NULL, 0 };
+    rt_uint8_t *header;
+    rt_base_t level;
+
+    if (rt_hw_flags.any != 0 || mp_full_only)
+        return mp_alloc_full(mp, time);
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+    level = rt_hw_interrupt_disable();
+    if (mp->block_free_count == 0)
+        return mp_alloc_masked(mp, time, level, no_site);
+    header = mp->block_list;
+    mp->block_list = *mp_word(header);
+    mp->block_free_count--;
+    *mp_word(header) = (rt_uint8_t *)mp;
+    rt_hw_interrupt_enable(level);
+    return header + MP_WORD;
+}
+
 void *rt_mp_alloc_site(rt_mp_t mp, rt_int32_t time, const char *file, int line)
 {
     mp_site.file = file;
     mp_site.line = line;
-    return rt_mp_alloc(mp, time);
+    return mp_alloc_full(mp, time);
 }
 
 /* The pool whose blocks area holds `ptr`, found through the object list
@@ -612,7 +672,22 @@ static void mp_validate_free(void *ptr, struct rt_hw_mem_site site)
     rt_hw_interrupt_enable(level);
 }
 
-void rt_mp_free(void *block)
+/* The end of rt_mp_free, interrupts masked: wake the first waiter. */
+rt_inline void mp_free_wake(struct rt_mempool *mp, rt_base_t level)
+{
+    if (rt_list_isempty(&mp->suspend_thread))
+    {
+        rt_hw_interrupt_enable(level);
+        return;
+    }
+    mp_wake_first(mp, RT_EOK);
+    rt_hw_interrupt_enable(level);
+    rt_schedule();
+}
+
+/* rt_mp_free with a call site (rt_mp_free_site), a hook, tracing or
+ * checking on. */
+RT_KERNEL_SLOW static void mp_free_full(void *block)
 {
     struct rt_hw_mem_site site = mp_take_site();
 
@@ -626,9 +701,9 @@ void rt_mp_free(void *block)
 
     /* A block whose word is not a pool was never allocated from one, or
      * is already free (its word is then a free-list link). */
-    RT_ASSERT(mp != RT_NULL);
-    RT_ASSERT(mp_is_pool(mp));
-    RT_ASSERT(mp_is_block_header(mp, header));
+    MP_ASSERT("rt_mp_free", mp != RT_NULL);
+    MP_ASSERT("rt_mp_free", mp_is_pool(mp));
+    MP_ASSERT("rt_mp_free", mp_is_block_header(mp, header));
 
     RT_OBJECT_HOOK_CALL(mp_free_hook, (mp, block));
 
@@ -640,22 +715,41 @@ void rt_mp_free(void *block)
     if (rt_hw_meta_enabled)
         mp_meta_note(mp, header);
     rt_hw_trace(RT_TRACE_MP_FREE, mp, block, mp->block_size, RT_NULL);
+    mp_free_wake(mp, level);
+}
 
-    if (rt_list_isempty(&mp->suspend_thread))
+/* Short path (rtsim, issue 19), as rt_mp_alloc's: mp_free_full's steps
+ * with what is off left out. */
+void rt_mp_free(void *block)
+{
+    rt_uint8_t *header;
+    struct rt_mempool *mp;
+    rt_base_t level;
+
+    if (rt_hw_flags.any != 0 || mp_full_only)
     {
-        rt_hw_interrupt_enable(level);
+        mp_free_full(block);
         return;
     }
-    mp_wake_first(mp, RT_EOK);
-    rt_hw_interrupt_enable(level);
-    rt_schedule();
+    if (block == RT_NULL)
+        return;
+    header = (rt_uint8_t *)block - MP_WORD;
+    mp = (struct rt_mempool *)(void *)*mp_word(header);
+    RT_ASSERT(mp != RT_NULL);
+    RT_ASSERT(mp_is_pool(mp));
+    RT_ASSERT(mp_is_block_header(mp, header));
+    level = rt_hw_interrupt_disable();
+    *mp_word(header) = mp->block_list;
+    mp->block_list = header;
+    mp->block_free_count++;
+    mp_free_wake(mp, level);
 }
 
 void rt_mp_free_site(void *block, const char *file, int line)
 {
     mp_site.file = file;
     mp_site.line = line;
-    rt_mp_free(block);
+    mp_free_full(block);
 }
 
 /* --------------------------------------------------- inspection (rtmm.h) */

@@ -22,10 +22,13 @@
  *                          function's inclusive cost at its call sites
  *                          (rt_malloc against the algorithm's own alloc
  *                          called inside it, on the same heap, same calls).
- *   bench_api wake N       wall-clock: a blocked memory-pool hand-over
- *                          between two threads (bench_mempool's) against a
- *                          bare two-pthread mutex + condition-variable baton
- *                          on one core, 5 alternating runs each, medians.
+ *   bench_api wake N       wall-clock: blocked memory-pool hand-overs
+ *                          between two threads (two one-block pools; each
+ *                          hand-over ends one blocked rt_mp_alloc with the
+ *                          other thread's rt_mp_free: one host hand-off)
+ *                          against a bare two-pthread mutex + condition-
+ *                          variable baton on one core (one hand-off per
+ *                          pass), 5 alternating runs each, medians.
  *                          Not a test: it reads the wall clock.
  */
 #define _GNU_SOURCE
@@ -193,32 +196,61 @@ static int run_ops(void)
 
 /* ----------------------------------------------------------- wake rate */
 
-static struct rt_mempool wake_pool;
-static rt_uint8_t wake_pool_mem[64] __attribute__((aligned(16)));
-static long handovers;
+/* Two one-block pools, a and b.  "ping" gives b's block back and waits for
+ * a's; "pong" waits for b's block and gives a's back.  Each rt_mp_alloc
+ * blocks on an empty pool until the other thread's rt_mp_free wakes it
+ * with the block: every hand-over is one blocked wait ended by a free,
+ * and one host hand-off, like one pass of the baton below. */
+static struct rt_mempool pool_a, pool_b;
+static rt_uint8_t pool_a_mem[32] __attribute__((aligned(16)));
+static rt_uint8_t pool_b_mem[32] __attribute__((aligned(16)));
+static void *block_a, *block_b;
+static long handovers, blocked;
 
-static void wake_thread(void *arg)
+static void ping_thread(void *arg)
 {
     long rounds = (long)(rt_ubase_t)arg;
 
     for (long i = 0; i < rounds; i++)
     {
-        void *b = rt_mp_alloc(&wake_pool, RT_WAITING_FOREVER);
-        if (b == RT_NULL)
+        if (pool_b.suspend_thread_count == 1)
+            blocked++;
+        rt_mp_free(block_b);                                /* wakes pong */
+        block_a = rt_mp_alloc(&pool_a, RT_WAITING_FOREVER); /* waits for pong */
+        if (block_a == RT_NULL)
             failures++;
-        rt_thread_yield();          /* the other thread blocks in rt_mp_alloc */
-        rt_mp_free(b);              /* wakes it */
         handovers++;
-        rt_thread_yield();          /* it runs and takes the block */
+    }
+}
+
+static void pong_thread(void *arg)
+{
+    long rounds = (long)(rt_ubase_t)arg;
+
+    for (long i = 0; i < rounds; i++)
+    {
+        block_b = rt_mp_alloc(&pool_b, RT_WAITING_FOREVER); /* waits for ping */
+        if (block_b == RT_NULL)
+            failures++;
+        handovers++;
+        if (pool_a.suspend_thread_count == 1)
+            blocked++;
+        rt_mp_free(block_a);                                /* wakes ping */
     }
 }
 
 static void wake_main(void *arg)
 {
     (void)arg;
-    rt_mp_init(&wake_pool, "baton", wake_pool_mem, 8 + sizeof(void *), 8);
-    rt_thread_t a = rt_thread_create("ping", wake_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
-    rt_thread_t b = rt_thread_create("pong", wake_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
+    /* Exactly one block each: 8 bytes and its header word. */
+    rt_mp_init(&pool_a, "pool_a", pool_a_mem, 8 + sizeof(void *), 8);
+    rt_mp_init(&pool_b, "pool_b", pool_b_mem, 8 + sizeof(void *), 8);
+    if (pool_a.block_total_count != 1 || pool_b.block_total_count != 1)
+        failures++;
+    block_a = rt_mp_alloc(&pool_a, 0);
+    block_b = rt_mp_alloc(&pool_b, 0);
+    rt_thread_t a = rt_thread_create("ping", ping_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
+    rt_thread_t b = rt_thread_create("pong", pong_thread, (void *)(rt_ubase_t)n_ops, 1024, 20, 10);
     rt_thread_startup(a);
     rt_thread_startup(b);
 }
@@ -238,6 +270,7 @@ static double wake_rate(void)
     rt_sim_config_init(&cfg);
     cfg.checked = 0;
     handovers = 0;
+    blocked = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (rt_sim_run(&cfg, wake_main, NULL) != RT_SIM_OK)
     {
@@ -312,8 +345,11 @@ static int run_wake(void)
     qsort(mp, 5, sizeof mp[0], cmp_double);
     qsort(bt, 5, sizeof bt[0], cmp_double);
     printf("blocked pool hand-over %.0f /s, one-core pthread baton %.0f passes/s, "
-           "ratio %.2fx (goal >= 0.7x; medians of 5 alternating runs)\n",
-           mp[2], bt[2], mp[2] / bt[2]);
+           "ratio %.2fx (goal >= 0.7x; medians of 5 alternating runs; last run: %ld of %ld "
+           "hand-overs to a blocked waiter)\n",
+           mp[2], bt[2], mp[2] / bt[2], blocked, handovers);
+    if (blocked != handovers - 1)
+        failures++;
     return failures != 0;
 }
 
