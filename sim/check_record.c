@@ -39,13 +39,24 @@ static struct
 } tab;
 
 /* --------------------------------------------------------------- events */
+/* The name, at most RT_NAME_MAX bytes of it, always ended: what
+ * snprintf("%.*s") made, without formatting (issue 19: every checked
+ * rt_malloc / rt_free records one or two events). */
+static void chk_name_copy(char dst[RT_NAME_MAX + 1], const char *src)
+{
+    size_t i;
+    for (i = 0; i < RT_NAME_MAX && src[i] != '\0'; i++)
+        dst[i] = src[i];
+    dst[i] = '\0';
+}
+
 void sim_chk_now(struct chk_event *e, struct rt_hw_mem_site site)
 {
     rt_thread_t t = sim.booted ? rt_thread_self() : RT_NULL;
     if (rt_interrupt_get_nest() && t)
-        snprintf(e->thread, sizeof e->thread, "isr");
+        chk_name_copy(e->thread, "isr");
     else
-        snprintf(e->thread, sizeof e->thread, "%.*s", RT_NAME_MAX, t ? t->name : "(boot)");
+        chk_name_copy(e->thread, t ? t->name : "(boot)");
     e->tick = rt_tick_get_raw();
     e->file = site.file;
     e->line = site.line;
@@ -154,11 +165,30 @@ struct chk_record *sim_chk_new(const struct rt_object *heap, void *data, rt_size
                                rt_size_t capacity, int is_pool, struct rt_hw_mem_site site)
 {
     struct chk_record *old = sim_chk_get(data);
-    struct chk_record *r = calloc(1, sizeof *r);
-    if (!r)
+    struct chk_record *r;
+
+    if (old && old->data == (unsigned char *)data && old->user == old->data)
     {
-        fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
-        abort();
+        /* The common case of a freed block handed out again: the record
+         * is reused in place (same key, no alias; issue 19: no host
+         * allocation per checked call). */
+        struct chk_event prev_free = old->free;
+        int reused = old->freed != 0;
+
+        memset(old, 0, sizeof *old);
+        old->reused = reused;
+        old->prev_free = prev_free;
+        r = old;
+        old = NULL;
+    }
+    else
+    {
+        r = calloc(1, sizeof *r);
+        if (!r)
+        {
+            fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
+            abort();
+        }
     }
     if (old)
     {
