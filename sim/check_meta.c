@@ -39,6 +39,12 @@
  *     around a recorded block header from the records themselves, and
  *     rt_hw_meta_same compares two owners' records (the self-check that
  *     an incremental record equals a whole one).
+ * M6  Refresh (kheap.c, K11): rt_hw_meta_refresh copies the RAM into
+ *     every record of an owner.  Only the kernel calls it, right after
+ *     an allocator call it verified before (so the bytes that changed
+ *     are the allocator's own writes): that is how an incremental record
+ *     picks up the relinked free-list words of blocks outside its
+ *     windows without walking to them.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -362,6 +368,27 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
         }
     *hi = s->rec[k].addr + s->rec[k].len;
     return 1;
+}
+
+/* M6: every record of `owner` takes the bytes the RAM holds now: the
+ * link words of free blocks that a call relinked far from the blocks it
+ * took or gave back (tlsf's lists), recorded without a walk.  Called
+ * right after the allocator's own call, before anything else can write. */
+void rt_hw_meta_refresh(const void *owner)
+{
+    struct meta_set *s = meta_find(owner, 0);
+
+    if (!s)
+        return;
+    rt_hw_mem_enter();
+    for (size_t i = 0; i < s->n; i++)
+    {
+        const struct meta_rec *r = &s->rec[i];
+        unsigned char *want = s->bytes + r->off;
+        if (!meta_ram_same(r->addr, want, r->len))
+            meta_ram_copy(want, r->addr, r->len);
+    }
+    rt_hw_mem_leave();
 }
 
 /* M5: do two owners hold the same records, byte for byte? */

@@ -304,6 +304,10 @@ void rt_hw_meta_renote_end(const void *owner);
  * for `block`. */
 int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
                       const void **lo, const void **hi);
+/* Every record of `owner` takes the bytes the RAM holds now (the kernel's
+ * incremental record, right after an allocator call: the free-list links
+ * it rewrote outside the windows it walks again). */
+void rt_hw_meta_refresh(const void *owner);
 /* Nonzero if owners a and b hold the same records, byte for byte (the
  * self-check of incremental recording). */
 int rt_hw_meta_same(const void *a, const void *b);

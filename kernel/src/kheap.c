@@ -443,10 +443,14 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     go), zone header, block header and sentinel, and the free_head /
  *     free_tail link words of each free block.  Level 0 skips all of it.
  *     Incremental record (issue 12): an algorithm with a partial walker
- *     (heap.h walk_span) and no free-block links changes, in one call on
- *     a block, only its control block and the headers from the block's
- *     lower neighbour to the second header above it (small mem: split,
- *     plug_holes).  The call names each block it takes or gives back
+ *     (heap.h walk_span) changes, in one call on a block, the layout only
+ *     in its control block and from the block's lower neighbour to the
+ *     second header above it (small mem: split, plug_holes; tlsf: split,
+ *     merge with both neighbours).  One with free-block links (tlsf) may
+ *     also rewrite the links of free blocks anywhere - values only, in
+ *     words already recorded - so its record starts by taking the RAM's
+ *     bytes into every record (rt_hw_meta_refresh: the call was verified
+ *     before it ran, so what differs is the allocator's own writing).  The call names each block it takes or gives back
  *     (kheap_meta_touch); the window around each comes from the shadow's
  *     records as they were before the call (rt_hw_meta_window), and after
  *     the call only those windows are forgotten and walked again.  Two
@@ -460,9 +464,10 @@ static struct
     const void *lo[KHEAP_META_SPANS], *hi[KHEAP_META_SPANS];
     rt_uint8_t n;
     rt_bool_t whole;            /* record the whole heap after this call */
+    rt_bool_t refresh;          /* free-block links: refresh every record first */
     rt_bool_t selfcheck;        /* rt_system_heap_meta_selfcheck */
     rt_size_t partial_records, whole_records, mismatches;
-} kheap_dirty = { { RT_NULL }, { RT_NULL }, 0, RT_TRUE, RT_FALSE, 0, 0, 0 };
+} kheap_dirty = { { RT_NULL }, { RT_NULL }, 0, RT_TRUE, RT_FALSE, RT_FALSE, 0, 0, 0 };
 
 static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
 {
@@ -524,8 +529,7 @@ static void kheap_meta_touch(const void *data)
         return;
     if (data == RT_NULL && a->walk_span != RT_NULL)
         return;                 /* a failed allocation: small mem wrote nothing */
-    if (a->walk_span == RT_NULL || a->free_head_words != 0 || a->free_tail_words != 0 ||
-        kheap_dirty.n == KHEAP_META_SPANS ||
+    if (a->walk_span == RT_NULL || kheap_dirty.n == KHEAP_META_SPANS ||
         !rt_hw_meta_window(kheap_heap, data, 1, 2, &lo, &hi))
     {
         kheap_dirty.whole = RT_TRUE;
@@ -545,6 +549,8 @@ static void kheap_meta_touch(const void *data)
     kheap_dirty.lo[kheap_dirty.n] = lo;
     kheap_dirty.hi[kheap_dirty.n] = hi;
     kheap_dirty.n++;
+    if (a->free_head_words != 0 || a->free_tail_words != 0)
+        kheap_dirty.refresh = RT_TRUE;
 }
 
 /* K11: record the heap's metadata as it is now (checked mode, lock held):
@@ -555,6 +561,8 @@ static void kheap_meta_record(void)
     rt_uint8_t i;
 
     rt_hw_mem_enter();
+    if (!kheap_dirty.whole && kheap_dirty.refresh)
+        rt_hw_meta_refresh(kheap_heap);
     for (i = 0; !kheap_dirty.whole && i < kheap_dirty.n; i++)
     {
         rt_hw_meta_renote_begin(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i]);
@@ -587,6 +595,7 @@ static void kheap_meta_record(void)
     rt_hw_mem_leave();
     kheap_dirty.n = 0;
     kheap_dirty.whole = RT_FALSE;
+    kheap_dirty.refresh = RT_FALSE;
 }
 
 /* K11: is every word of metadata as recorded?  Reports and stops if not. */
@@ -688,6 +697,7 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_lock_ready = RT_TRUE;
     kheap_short = kheap_lock_fast;
     kheap_dirty.n = 0;
+    kheap_dirty.refresh = RT_FALSE;
     kheap_dirty.whole = RT_TRUE;
     kheap_dirty.partial_records = kheap_dirty.whole_records = kheap_dirty.mismatches = 0;
     if ((rt_hw_mem_level() & 0xFF) != 0)

@@ -739,6 +739,83 @@ void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx)
     }
 }
 
+/* Checked mode's partial walk (heap.h walk_span; rtsim, issue 12): the
+ * control block, then every region descriptor, block header and epilogue
+ * that starts in [from, to) - a span may run from the end of one region
+ * into another that lies next to it.  `from` must be a block header or
+ * epilogue of some region: what could be one is checked (alignment, size,
+ * the region's bounds); anything else walks nothing and says so, and the
+ * caller records the whole heap. */
+static rt_bool_t tlsf_walk_span(rt_tlsf_t m, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx)
+{
+    struct tlsf_heap *h = tlsf_heap(m);
+    const rt_uint8_t *f = (const rt_uint8_t *)from, *t = (const rt_uint8_t *)to;
+    struct tlsf_region *r;
+    struct rt_mem_block blk;
+    rt_uint8_t *p;
+
+    if (m == RT_NULL || fn == RT_NULL || t <= f || ((rt_ubase_t)f + TLSF_W) % TLSF_A != 0)
+        return RT_FALSE;
+    for (r = &h->region0; r != RT_NULL; r = r->next)
+        if (f >= r->first && f <= r->end)
+            break;
+    if (r == RT_NULL)
+        return RT_FALSE;
+    p = (rt_uint8_t *)(rt_ubase_t)f;
+    if (p != r->end && (tlsf_size((struct tlsf_block *)p) < TLSF_MIN_BLOCK ||
+                        tlsf_size((struct tlsf_block *)p) > (rt_size_t)(r->end - p)))
+        return RT_FALSE;
+
+    blk.heap = m;
+    for (r = &h->region0; r != RT_NULL; r = r->next)
+    {
+        const rt_uint8_t *desc = (r == &h->region0) ? (const rt_uint8_t *)h : (const rt_uint8_t *)r;
+
+        if (r == &h->region0 || (desc >= f && desc < t))
+        {
+            blk.start = desc;
+            blk.header_size = 0;
+            blk.size = (rt_size_t)(r->first - desc);
+            blk.used = RT_TRUE;
+            blk.kind = RT_MEM_BLOCK_CONTROL;
+            if (fn(&blk, ctx))
+                return RT_TRUE;
+        }
+        if (f >= r->first && f <= r->end)
+            p = (rt_uint8_t *)(rt_ubase_t)f;        /* the region of `from` */
+        else if (r->first > f && r->first < t)
+            p = r->first;                           /* a region next to it */
+        else
+            continue;
+        for (; p < r->end && p < t; p += tlsf_size((struct tlsf_block *)p))
+        {
+            const struct tlsf_block *b = (const struct tlsf_block *)p;
+
+            if (tlsf_size(b) == 0)
+                return RT_TRUE;                     /* corrupt: never loop */
+            blk.start = b;
+            blk.header_size = TLSF_W;
+            blk.size = tlsf_size(b) - TLSF_W;
+            blk.used = (b->head & TLSF_USED) != 0;
+            blk.kind = RT_MEM_BLOCK_DATA;
+            if (fn(&blk, ctx))
+                return RT_TRUE;
+        }
+        if (p == r->end && p < t)
+        {
+            blk.start = r->end;
+            blk.header_size = TLSF_W;
+            blk.size = 0;
+            blk.used = RT_TRUE;
+            blk.kind = RT_MEM_BLOCK_SENTINEL;
+            if (fn(&blk, ctx))
+                return RT_TRUE;
+        }
+    }
+    return RT_TRUE;
+}
+
 /* Totals a physical walk gathers for the list and statistics checks. */
 struct tlsf_census
 {
@@ -941,6 +1018,12 @@ static void tlsf_sys_free(void *heap, void *ptr)
     rt_tlsf_free((rt_tlsf_t)heap, ptr);
 }
 
+static rt_bool_t tlsf_sys_walk_span(void *heap, const void *from, const void *to,
+                                    rt_mem_walk_fn fn, void *ctx)
+{
+    return tlsf_walk_span((rt_tlsf_t)heap, from, to, fn, ctx);
+}
+
 /* For the checker (heap.h): the block's capacity.  Handing it out wrote
  * its header word and, after a split, the next header and a free block's
  * links; *lo / *hi are RT_NULL when our header / the next one is damaged. */
@@ -981,5 +1064,6 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_sys_walk,
     tlsf_sys_usable,
     2, 1,       /* a free block keeps next and pprev first, its footer last */
-    RT_NULL,    /* no partial walk: checked mode records the whole heap */
+    tlsf_sys_walk_span,
+
 };
