@@ -39,8 +39,9 @@
  *     around a recorded block header from the records themselves, and
  *     rt_hw_meta_same compares two owners' records (the self-check that
  *     an incremental record equals a whole one).
- * M6  Refresh (kheap.c, K11): rt_hw_meta_refresh copies the RAM into
- *     every record of an owner.  Only the kernel calls it, right after
+ * M6  Refresh (kheap.c, K11): rt_hw_meta_refresh copies the RAM into the
+ *     free-block link records of an owner that overlap a range (or into
+ *     all of them).  Only the kernel calls it, right after
  *     an allocator call it verified before (so the bytes that changed
  *     are the allocator's own writes): that is how an incremental record
  *     picks up the relinked free-list words of blocks outside its
@@ -370,25 +371,74 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
     return 1;
 }
 
-/* M6: every record of `owner` takes the bytes the RAM holds now: the
- * link words of free blocks that a call relinked far from the blocks it
- * took or gave back (tlsf's lists), recorded without a walk.  Called
- * right after the allocator's own call, before anything else can write. */
-void rt_hw_meta_refresh(const void *owner)
+/* M6: the free-block link records (RT_HW_META_LINK) of `owner`
+ * overlapping [addr, addr + len) (len 0: all of them) take the bytes the
+ * RAM holds now: the link words of free blocks that a call relinked far
+ * from the blocks it took or gave back (tlsf's lists), recorded without a
+ * walk (the control block is walked again every time).  Called right after the
+ * allocator's own call, before anything else can write. */
+void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
 {
     struct meta_set *s = meta_find(owner, 0);
+    const unsigned char *a = addr;
+    size_t i, end;
 
-    if (!s)
+    if (!s || s->n == 0)
         return;
+    if (len == 0)
+    {
+        i = 0;
+        end = s->n;
+    }
+    else
+    {
+        i = meta_lower(s, a);
+        while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
+            i--;
+        end = meta_lower(s, a + len);
+    }
     rt_hw_mem_enter();
-    for (size_t i = 0; i < s->n; i++)
+    for (; i < end; i++)
     {
         const struct meta_rec *r = &s->rec[i];
         unsigned char *want = s->bytes + r->off;
-        if (!meta_ram_same(r->addr, want, r->len))
+        if (r->kind == RT_HW_META_LINK && !meta_ram_same(r->addr, want, r->len))
             meta_ram_copy(want, r->addr, r->len);
     }
     rt_hw_mem_leave();
+}
+
+/* M6: the nonzero words of the free-block link records (RT_HW_META_LINK)
+ * of `owner` that start in [lo, hi), as recorded: up to max of them into
+ * out[]; returns how many there are (more than max: some left out). */
+rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
+                           const void **out, rt_size_t max)
+{
+    const struct meta_set *s = meta_find(owner, 0);
+    size_t i, end;
+    rt_size_t n = 0;
+
+    if (!s || s->n == 0)
+        return 0;
+    end = meta_lower(s, hi);
+    for (i = meta_lower(s, lo); i < end; i++)
+    {
+        const struct meta_rec *r = &s->rec[i];
+        const unsigned char *b = meta_rec_bytes(s, r);
+        if (r->kind != RT_HW_META_LINK)
+            continue;
+        for (size_t k = 0; k + sizeof(void *) <= r->len; k += sizeof(void *))
+        {
+            const void *w;
+            memcpy(&w, b + k, sizeof w);
+            if (w == NULL)
+                continue;
+            if (n < max)
+                out[n] = w;
+            n++;
+        }
+    }
+    return n;
 }
 
 /* M5: do two owners hold the same records, byte for byte? */

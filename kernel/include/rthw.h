@@ -304,10 +304,16 @@ void rt_hw_meta_renote_end(const void *owner);
  * for `block`. */
 int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
                       const void **lo, const void **hi);
-/* Every record of `owner` takes the bytes the RAM holds now (the kernel's
- * incremental record, right after an allocator call: the free-list links
- * it rewrote outside the windows it walks again). */
-void rt_hw_meta_refresh(const void *owner);
+/* The free-block link records (RT_HW_META_LINK) of `owner` overlapping
+ * [addr, addr + len) (len 0: all of them) take the bytes the RAM holds now (the kernel's incremental record,
+ * right after an allocator call: the free-list links it rewrote outside
+ * the windows it walks again). */
+void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len);
+/* The nonzero words, as recorded, of the free-block link records of
+ * `owner` that start in [lo, hi): up to `max` into out[]; returns how many
+ * there are (the list neighbours an allocator call may relink). */
+rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
+                           const void **out, rt_size_t max);
 /* Nonzero if owners a and b hold the same records, byte for byte (the
  * self-check of incremental recording). */
 int rt_hw_meta_same(const void *a, const void *b);

@@ -448,9 +448,14 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     second header above it (small mem: split, plug_holes; tlsf: split,
  *     merge with both neighbours).  One with free-block links (tlsf) may
  *     also rewrite the links of free blocks anywhere - values only, in
- *     words already recorded - so its record starts by taking the RAM's
- *     bytes into every record (rt_hw_meta_refresh: the call was verified
- *     before it ran, so what differs is the allocator's own writing).  The call names each block it takes or gives back
+ *     words already recorded: those of the list neighbours of the free
+ *     blocks in its windows, before the call (unlinked) and after it
+ *     (filed).  The words of the windows' link records, as recorded
+ *     before the call and again after it, point at those neighbours;
+ *     the records there take the RAM's bytes (rt_hw_meta_links,
+ *     rt_hw_meta_refresh: the call was verified before it ran, so what
+ *     differs is the allocator's own writing).  More than
+ *     KHEAP_META_LINKS of them: every record is refreshed.  The call names each block it takes or gives back
  *     (kheap_meta_touch); the window around each comes from the shadow's
  *     records as they were before the call (rt_hw_meta_window), and after
  *     the call only those windows are forgotten and walked again.  Two
@@ -458,6 +463,7 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     has no header for, or a window whose start is no longer a block
  *     header: the whole heap is recorded, as before. */
 #define KHEAP_META_SPANS    4
+#define KHEAP_META_LINKS    32
 
 static struct
 {
@@ -553,16 +559,33 @@ static void kheap_meta_touch(const void *data)
         kheap_dirty.refresh = RT_TRUE;
 }
 
+/* K11: the link words recorded in the windows' free blocks, after the
+ * `have` already in links[]; the total (above KHEAP_META_LINKS: some
+ * were left out, refresh everything). */
+static rt_size_t kheap_meta_links(const void **links, rt_size_t have)
+{
+    rt_uint8_t i;
+
+    for (i = 0; i < kheap_dirty.n && have <= KHEAP_META_LINKS; i++)
+        have += rt_hw_meta_links(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i], links + have,
+                                 KHEAP_META_LINKS - have);
+    return have;
+}
+
 /* K11: record the heap's metadata as it is now (checked mode, lock held):
  * the windows the call touched, or the whole heap. */
 static void kheap_meta_record(void)
 {
     const struct rt_heap_algorithm *a = kheap_current();
+    const void *links[KHEAP_META_LINKS];
+    /* a neighbour's header and the link words after it */
+    rt_size_t span = (1 + (rt_size_t)a->free_head_words) * sizeof(void *);
+    rt_size_t nlinks = 0;
     rt_uint8_t i;
 
     rt_hw_mem_enter();
     if (!kheap_dirty.whole && kheap_dirty.refresh)
-        rt_hw_meta_refresh(kheap_heap);
+        nlinks = kheap_meta_links(links, 0);             /* as before the call */
     for (i = 0; !kheap_dirty.whole && i < kheap_dirty.n; i++)
     {
         rt_hw_meta_renote_begin(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i]);
@@ -570,6 +593,15 @@ static void kheap_meta_record(void)
                           kheap_meta_block, RT_NULL))
             kheap_dirty.whole = RT_TRUE;
         rt_hw_meta_renote_end(kheap_heap);
+    }
+    if (!kheap_dirty.whole && kheap_dirty.refresh)
+    {
+        nlinks = kheap_meta_links(links, nlinks);        /* and after it */
+        if (nlinks > KHEAP_META_LINKS)
+            rt_hw_meta_refresh(kheap_heap, RT_NULL, 0);
+        else
+            for (i = 0; i < nlinks; i++)
+                rt_hw_meta_refresh(kheap_heap, links[i], span);
     }
     if (kheap_dirty.whole)
     {
