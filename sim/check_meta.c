@@ -187,7 +187,14 @@ NO_ASAN static size_t meta_ram_diff(const unsigned char *p, const unsigned char 
 /* Is the RAM at p the n bytes at want?  The whole-shadow compare before
  * every call runs here: whole words at a time, differences or-ed together
  * (no early exit, no call); meta_ram_diff finds the byte once one differs. */
-NO_ASAN static int meta_ram_same(const unsigned char *p, const unsigned char *want, size_t n)
+/* Inline where nothing forbids it (issue 19: one call per record verified);
+ * under ASan it must stay a function of its own, uninstrumented. */
+#ifdef RTSIM_HAVE_ASAN
+#define META_SAME_FN NO_ASAN static int
+#else
+#define META_SAME_FN static inline __attribute__((always_inline)) int
+#endif
+META_SAME_FN meta_ram_same(const unsigned char *p, const unsigned char *want, size_t n)
 {
     if ((uintptr_t)p % MW != 0 || n % MW != 0)
         return meta_ram_diff(p, want, n) == n;

@@ -34,7 +34,17 @@
 struct chk_span
 {
     unsigned char *lo, *hi;
-    struct chk_record rec;      /* a copy: the record may be reused */
+    size_t copy;                /* poi.copy[copy]: the block's record */
+};
+
+/* A copy of a freed block's record (the record itself may be reused),
+ * shared by the spans a cut splits it into; kept apart so that moving
+ * spans moves three words each (issue 19: a cut per checked call). */
+struct chk_copy
+{
+    struct chk_record rec;
+    size_t refs;                /* spans using it; 0: on the free list */
+    size_t next_free;
 };
 
 static struct
@@ -42,6 +52,8 @@ static struct
     /* spans, sorted by lo */
     struct chk_span *span;
     size_t nspans, spancap;
+    struct chk_copy *copy;
+    size_t ncopies, copycap, free_copy;     /* free_copy: SIZE_MAX = none */
     struct chk_record *quarantine[QUARANTINE_BLOCKS];
     int nquarantine;
 } poi;
@@ -184,11 +196,50 @@ static void span_insert_at(size_t i, const struct chk_span *s)
     poi.nspans++;
 }
 
+static size_t copy_new(const struct chk_record *r)
+{
+    size_t k;
+
+    if (poi.ncopies == 0 && poi.copycap == 0)
+        poi.free_copy = SIZE_MAX;
+    if (poi.free_copy != SIZE_MAX)
+    {
+        k = poi.free_copy;
+        poi.free_copy = poi.copy[k].next_free;
+    }
+    else
+    {
+        if (poi.ncopies == poi.copycap)
+        {
+            poi.copycap = poi.copycap ? poi.copycap * 2 : 256;
+            poi.copy = realloc(poi.copy, poi.copycap * sizeof *poi.copy);
+            if (!poi.copy)
+            {
+                fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
+                abort();
+            }
+        }
+        k = poi.ncopies++;
+    }
+    poi.copy[k].rec = *r;
+    poi.copy[k].refs = 1;
+    return k;
+}
+
+static void copy_drop(size_t k)
+{
+    if (--poi.copy[k].refs == 0)
+    {
+        poi.copy[k].next_free = poi.free_copy;
+        poi.free_copy = k;
+    }
+}
+
 void sim_chk_span_add(unsigned char *lo, unsigned char *hi, const struct chk_record *r)
 {
     if (lo >= hi)
         return;
-    struct chk_span s = { lo, hi, *r };
+    struct chk_span s = { lo, hi, copy_new(r) };
     span_insert_at(span_first_after(lo), &s);
 }
 
@@ -205,6 +256,7 @@ void sim_chk_span_cut(unsigned char *lo, unsigned char *hi)
             struct chk_span right = *s;
             right.lo = hi;
             s->hi = lo;
+            poi.copy[right.copy].refs++;
             span_insert_at(i + 1, &right);
             return;
         }
@@ -220,6 +272,7 @@ void sim_chk_span_cut(unsigned char *lo, unsigned char *hi)
         }
         else
         {
+            copy_drop(s->copy);
             memmove(s, s + 1, (poi.nspans - i - 1) * sizeof *poi.span);
             poi.nspans--;
         }
@@ -238,7 +291,7 @@ static void spans_verify(unsigned char *vlo, unsigned char *vhi, int call, const
         size_t off = sim_chk_ram_find_not(a, (size_t)(b - a), POISON_BYTE);
         if (off < (size_t)(b - a))
         {
-            struct chk_record copy = s->rec;
+            struct chk_record copy = poi.copy[s->copy].rec;
             sim_chk_report_use_after_free(&copy, a + off, call, ptr, site);
         }
     }
@@ -264,7 +317,7 @@ const struct chk_record *sim_chk_span_holding(const void *p)
     const unsigned char *c = p;
     for (size_t i = 0; i < poi.nspans; i++)
         if (c >= poi.span[i].lo && c < poi.span[i].hi)
-            return &poi.span[i].rec;
+            return &poi.copy[poi.span[i].copy].rec;
     return NULL;
 }
 
@@ -300,5 +353,6 @@ struct chk_record *sim_chk_quarantine_pop(void)
 void sim_chk_poison_reset(void)
 {
     free(poi.span);
+    free(poi.copy);
     memset(&poi, 0, sizeof poi);
 }
