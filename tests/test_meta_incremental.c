@@ -169,13 +169,15 @@ static void overflow_late(void *arg)
 static void test_overflow_after_incremental_records(void **state)
 {
     (void)state;
-    for (int c = 0; c < 2; c++)
+    static const char *const incremental[] = { "smallmem", "smallmem-classic", "tlsf" };
+
+    for (int c = 0; c < 3; c++)
     {
         struct rt_sim_config cfg;
         char want[96];
 
         tu_config(&cfg);
-        cfg.heap = c == 0 ? "smallmem" : "smallmem-classic";
+        cfg.heap = incremental[c];
         cfg.checked = 1;
         tu_console_reset();
         int rc = rt_sim_run(&cfg, overflow_late, NULL);
@@ -189,12 +191,60 @@ static void test_overflow_after_incremental_records(void **state)
     }
 }
 
+/* tlsf records incrementally with its free lists linking blocks far
+ * apart: after many calls that relinked list neighbours (the records
+ * refreshed through the windows' links), a write into the first word of
+ * a free block - its `next` link - far from any block the last calls
+ * touched is still reported at the next call, naming that freed block. */
+static unsigned long link_victim;
+
+static void link_damage_late(void *arg)
+{
+    void *keep[24];
+
+    (void)arg;
+    for (int i = 0; i < 24; i++)
+        keep[i] = rt_malloc(48 + 16 * (rt_size_t)(i % 4));
+    for (int i = 0; i < 24; i += 2)
+        rt_free(keep[i]);                   /* free blocks in the same lists */
+    for (int round = 0; round < 40; round++)
+    {
+        void *p = rt_malloc(48 + 16 * (rt_size_t)(round % 4));
+        rt_free(p);                         /* relinks list neighbours */
+    }
+    link_victim = rt_sim_target_addr(keep[4]);
+    for (int i = 0; i < 4; i++)
+        rt_sim_poke((char *)keep[4] + i, 0x41);
+    (void)rt_malloc(300);
+    TU_EXPECT(0);                               /* not reached: the report stops the run */
+}
+
+static void test_link_damage_after_incremental_records(void **state)
+{
+    struct rt_sim_config cfg;
+    char want[96];
+
+    (void)state;
+    tu_config(&cfg);
+    cfg.heap = "tlsf";
+    cfg.checked = 1;
+    tu_console_reset();
+    int rc = rt_sim_run(&cfg, link_damage_late, NULL);
+    assert_int_equal(rc, RT_SIM_EMEMORY);
+    snprintf(want, sizeof want, "write after free into the block at 0x%08lx", link_victim);
+    if (strstr(tu_report(), want) == NULL || strstr(tu_report(), "free-list link") == NULL)
+        fprintf(stderr, "want \"%s\" and a free-list link in:\n%s", want, tu_report());
+    assert_non_null(strstr(tu_report(), want));
+    assert_non_null(strstr(tu_report(), "free-list link"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
     {
         cmocka_unit_test(test_incremental_equals_whole),
         cmocka_unit_test(test_overflow_after_incremental_records),
+        cmocka_unit_test(test_link_damage_after_incremental_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -455,8 +455,8 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     the records there take the RAM's bytes (rt_hw_meta_links,
  *     rt_hw_meta_refresh: the call was verified before it ran, so what
  *     differs is the allocator's own writing).  More than
- *     KHEAP_META_LINKS of them: every record is refreshed.  The call names each block it takes or gives back
- *     (kheap_meta_touch); the window around each comes from the shadow's
+ *     KHEAP_META_LINKS of them: every link record is refreshed.  The
+ *     call names each block it takes or gives back (kheap_meta_touch); the window around each comes from the shadow's
  *     records as they were before the call (rt_hw_meta_window), and after
  *     the call only those windows are forgotten and walked again.  Two
  *     windows that meet, more than KHEAP_META_SPANS, a block the shadow
