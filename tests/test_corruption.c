@@ -41,7 +41,11 @@ static enum mistake mistake;
 static int hook_check = -1;             /* rt_system_heap_check() in the report hook */
 static char want[4096];                 /* the report the case must get */
 static size_t want_len;
-static unsigned char canary[64];        /* host memory the links are pointed at */
+/* Host memory the links are pointed at: canary + 1, so that the address
+ * written never has a zero low byte (a byte that already matches would
+ * move the first damaged byte, and with it the report, by the canary's
+ * place in the binary). */
+static unsigned char canary[64] __attribute__((aligned(16)));
 
 static void on_error(void)
 {
@@ -238,7 +242,7 @@ static void heap_main(void *arg)
     (void)r;
     rt_free(q);
     unsigned char *at = mistake == M_WAF_FIRST ? q : q + qcap - W;
-    unsigned long canary_addr = (unsigned long)(rt_ubase_t)canary;
+    unsigned long canary_addr = (unsigned long)(rt_ubase_t)(canary + 1);
     if (mistake == M_WAF_LINKS)
     {
         /* the links: in the free block's data (slab, tlsf) or its header */
@@ -320,7 +324,7 @@ static void pool_main(void *arg)
     (void)arg;
     rt_mp_t mp = rt_mp_create("mp", 4, BS);
     unsigned char *b0 = rt_mp_alloc(mp, 0);
-    unsigned long canary_addr = (unsigned long)(rt_ubase_t)canary;
+    unsigned long canary_addr = (unsigned long)(rt_ubase_t)(canary + 1);
     struct rec r;
     char wbuf[160];
 
