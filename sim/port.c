@@ -63,7 +63,11 @@
 
 struct sim_state sim;
 pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
-__thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
+/* Read inline by the kernel too (include/rtport_irq.h says why they are
+ * not in sim). */
+__thread struct sim_ctx *sim_self __attribute__((tls_model("local-exec")));
+int sim_irq_masked;
+struct sim_irq_queue sim_irqs;
 
 /* ------------------------------------------------------------- failures */
 void sim_fatal_errno(const char *what, int rc)
@@ -169,7 +173,7 @@ static void *ctx_start(void *arg)
         ctx_park(c);
         sim_cpu_attach();
         /* A thread starts with interrupts enabled. */
-        sim.irq_masked = 0;
+        sim_irq_masked = 0;
         rt_thread_t self = rt_thread_self();
         char name[16];
         snprintf(name, sizeof name, "%.*s", RT_NAME_MAX, self->name);
@@ -381,16 +385,16 @@ static rt_base_t interrupt_disable_foreign(void);
 
 /* Called around every kernel critical section: a leaf with no frame; a
  * host thread that is not ours goes to the out-of-line check by a tail
- * call (issue 19: no stack adjustment on the common path). */
+ * call (issue 19: no stack adjustment on the common path).  The common
+ * case is rtport_irq.h's, which the kernel's shortest paths use inline. */
 __attribute__((optimize("omit-frame-pointer")))
 rt_base_t rt_hw_interrupt_disable(void)
 {
-    if (__builtin_expect(!sim_self, 0))
-        return interrupt_disable_foreign();
-    rt_base_t level = sim.irq_masked;
-    sim.irq_masked = 1;
-    sim_wd_beat();
-    return level;
+    rt_base_t level;
+
+    if (__builtin_expect(rt_hw_interrupt_disable_inline(&level), 1))
+        return level;
+    return interrupt_disable_foreign();
 }
 
 /* The same from a host thread rtsim does not run: refused during a run
@@ -398,8 +402,8 @@ rt_base_t rt_hw_interrupt_disable(void)
 __attribute__((noinline, cold)) static rt_base_t interrupt_disable_foreign(void)
 {
     foreign_thread_check(0, 0);
-    rt_base_t level = sim.irq_masked;
-    sim.irq_masked = 1;
+    rt_base_t level = sim_irq_masked;
+    sim_irq_masked = 1;
     sim_wd_beat();
     return level;
 }
@@ -410,20 +414,20 @@ static void interrupt_enable_due(rt_base_t level);
 
 /* Fast path (issue 19): a leaf with no frame.  Nothing is due while
  * interrupts stay masked, and with no interrupt raised and CPU time left
- * no tick is either; otherwise the checks below, as before. */
+ * no tick is either (rtport_irq.h, rt_hw_interrupt_enable_inline, which
+ * restores PRIMASK); otherwise the checks below, as before. */
 __attribute__((optimize("omit-frame-pointer")))
 void rt_hw_interrupt_enable(rt_base_t level)
 {
-    sim.irq_masked = (int)level;
-    if (__builtin_expect(level || (!sim.irqs.n && sim_cpu_budget > 0), 1))
+    if (__builtin_expect(rt_hw_interrupt_enable_inline(level), 1))
         return;
     interrupt_enable_due(level);
 }
 
 __attribute__((noinline)) static void interrupt_enable_due(rt_base_t level)
 {
-    if (!level && sim.booted && sim.irqs.n && rt_interrupt_get_nest() == 0 &&
-        (rt_tick_t)(rt_tick_get_raw() - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
+    if (!level && sim.booted && sim_irqs.n && rt_interrupt_get_nest() == 0 &&
+        (rt_tick_t)(rt_tick_get_raw() - sim_irqs.slot[0].tick) < RT_TICK_MAX / 2)
         deliver_due_irqs();
     /* A tick the CPU model held back while interrupts were masked. */
     if (!level && sim_cpu_budget <= 0 && sim.cpu_hz)
@@ -436,9 +440,9 @@ static void run_interrupt(void (*isr)(void *), void *param)
     rt_base_t level = rt_hw_interrupt_disable();
     rt_interrupt_enter();
     rt_hw_trace(RT_TRACE_IRQ_ENTER, NULL, NULL, 0, NULL);
-    sim.irq_masked = 0;
+    sim_irq_masked = 0;
     isr(param);
-    sim.irq_masked = 1;
+    sim_irq_masked = 1;
     rt_hw_trace(RT_TRACE_IRQ_LEAVE, NULL, NULL, 0, NULL);
     rt_interrupt_leave();
     if (rt_interrupt_get_nest() == 0 && sim.switch_pending)
@@ -448,7 +452,7 @@ static void run_interrupt(void (*isr)(void *), void *param)
         if (ctx_of(from) != ctx_of(to))
             switch_contexts(from, to);
     }
-    sim.irq_masked = (int)level;
+    sim_irq_masked = (int)level;
     /* The interrupted thread runs again: signals sent to it meanwhile. */
     if (rt_interrupt_get_nest() == 0 && !level)
         rt_thread_signal_check();
@@ -536,9 +540,9 @@ void sim_irqs_free(struct sim_irq_queue *q)
 
 static void deliver_due_irqs(void)
 {
-    while (sim.irqs.n && (rt_tick_t)(rt_tick_get_raw() - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
+    while (sim_irqs.n && (rt_tick_t)(rt_tick_get_raw() - sim_irqs.slot[0].tick) < RT_TICK_MAX / 2)
     {
-        struct sim_irq e = irq_pop(&sim.irqs);
+        struct sim_irq e = irq_pop(&sim_irqs);
         run_interrupt(e.isr, e.param);
     }
 }
@@ -573,7 +577,7 @@ static void tick_interrupt(void)
 void sim_cpu_ticks_due(void)
 {
     struct sim_ctx *self = sim_self;
-    while (sim_cpu_budget <= 0 && sim.cpu_hz && sim.booted && !sim.irq_masked &&
+    while (sim_cpu_budget <= 0 && sim.cpu_hz && sim.booted && !sim_irq_masked &&
            self && self != &sim.host && rt_interrupt_get_nest() == 0)
         tick_interrupt();
 }
@@ -598,7 +602,7 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param)
         fflush(err);
         return -1;
     }
-    if (irq_push(&sim.irqs, tick, isr, param) != 0)
+    if (irq_push(&sim_irqs, tick, isr, param) != 0)
     {
         fprintf(err, "rtsim: rt_sim_irq_at: out of host memory\n");
         fflush(err);
@@ -611,7 +615,7 @@ int rt_sim_irq_at(rt_tick_t tick, void (*isr)(void *param), void *param)
 void rt_hw_tick_polled(void)
 {
     struct sim_ctx *c = sim_self;
-    if (!sim.booted || sim.irq_masked || !c || c == &sim.host || sim.cfg.poll_ticks_after == 0)
+    if (!sim.booted || sim_irq_masked || !c || c == &sim.host || sim.cfg.poll_ticks_after == 0)
         return;
     if (++c->polls >= sim.cfg.poll_ticks_after)
     {
@@ -633,7 +637,7 @@ void rt_hw_us_delay(rt_uint32_t us)
     while (sim.us_accum >= us_per_tick)
     {
         sim.us_accum -= us_per_tick;
-        if (!sim.irq_masked && rt_interrupt_get_nest() == 0)
+        if (!sim_irq_masked && rt_interrupt_get_nest() == 0)
             tick_interrupt();
         else
             rt_tick_set(rt_tick_get_raw() + 1);
@@ -851,7 +855,7 @@ void rt_hw_cpu_idle(void)
     foreign_thread_honour();
 
     rt_tick_t now = rt_tick_get_raw();
-    if (sim.irqs.n && (rt_tick_t)(now - sim.irqs.slot[0].tick) < RT_TICK_MAX / 2)
+    if (sim_irqs.n && (rt_tick_t)(now - sim_irqs.slot[0].tick) < RT_TICK_MAX / 2)
     {
         deliver_due_irqs();
         return;
@@ -867,9 +871,9 @@ void rt_hw_cpu_idle(void)
         wait = d >= RT_TICK_MAX / 2 ? 0 : d;
         have = 1;
     }
-    if (sim.irqs.n)
+    if (sim_irqs.n)
     {
-        rt_tick_t d = sim.irqs.slot[0].tick - now;
+        rt_tick_t d = sim_irqs.slot[0].tick - now;
         if (!have || d < wait)
             wait = d;
         have = 1;
@@ -983,7 +987,7 @@ void sim_port_reset(void)
     sim.cpu = sched_getcpu();
     sim.live = NULL;
     sim.zombies = NULL;
-    sim.irq_masked = 0;
+    sim_irq_masked = 0;
     sim.switch_pending = 0;
     sim.us_accum = 0;
     sim.booted = 0;
@@ -995,6 +999,6 @@ void sim_port_teardown(void)
     while (sim.live)
         ctx_kill(sim.live);
     join_zombies();
-    sim_irqs_free(&sim.irqs);
+    sim_irqs_free(&sim_irqs);
     sim.booted = 0;
 }

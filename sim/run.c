@@ -366,9 +366,9 @@ int (rt_sim_run)(const struct rt_sim_config *cfg, void (*app_main)(void *arg), v
     }
     CHECK_PT(pthread_mutex_lock(&sim_lock));
 
-    struct sim_irq_queue raised = sim.irqs;   /* raised before the run: keep */
+    /* Interrupts raised before the run stay raised: sim_irqs is not part
+     * of sim (include/rtport_irq.h). */
     memset(&sim, 0, sizeof sim);
-    sim.irqs = raised;
     if (cfg)
         sim.cfg = *cfg;
     else
@@ -463,7 +463,7 @@ teardown:
     rt_system_heap_deinit();
     unmap_ram();
 out:
-    sim_irqs_free(&sim.irqs);
+    sim_irqs_free(&sim_irqs);
     sim_check_reset();
     CHECK_PT(pthread_cond_destroy(&sim.host.cond));
     sim.running = 0;

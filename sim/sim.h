@@ -37,24 +37,10 @@ struct sim_ctx
     struct sim_ctx **pprev;     /* on sim.live: the link pointing at us */
 };
 
-/* A raised interrupt: one slot of the pending heap (port.c, rule 8). */
-struct sim_irq
-{
-    rt_tick_t       tick;
-    unsigned long long seq;     /* raising order: equal ticks run FIFO */
-    void          (*isr)(void *param);
-    void           *param;
-};
-
-/* The pending interrupts: a binary min-heap ordered by (tick - ref, seq),
- * where ref is at or before every pending tick (port.c, rule 8). */
-struct sim_irq_queue
-{
-    struct sim_irq *slot;       /* slot[0] is the next one due */
-    size_t n, cap;
-    rt_tick_t ref;
-    unsigned long long seq;
-};
+/* struct sim_irq and struct sim_irq_queue (the raised interrupts,
+ * sim_irqs), PRIMASK (sim_irq_masked), sim_self, sim_cpu_budget and the
+ * watchdog's beat are in include/rtport_irq.h (through <rthw.h>): the
+ * kernel masks and unmasks interrupts inline on its shortest paths. */
 
 struct sim_state
 {
@@ -74,11 +60,9 @@ struct sim_state
     struct sim_ctx *live;           /* contexts whose pthread may run */
     struct sim_ctx *zombies;        /* ended, waiting to be joined */
 
-    int irq_masked;                 /* PRIMASK */
     int switch_pending;             /* requested inside an interrupt */
     rt_ubase_t pend_from, pend_to;
 
-    struct sim_irq_queue irqs;      /* pending interrupts by tick, then FIFO */
     unsigned long us_accum;         /* rt_hw_us_delay remainder */
 
     struct sim_board board;
@@ -100,8 +84,8 @@ struct sim_state
 /* cpu.c: the CPU model.  A basic block of instrumented code costs this
  * many cycles (docs/concept-time.md: why 4). */
 #define SIM_CYCLES_PER_BLOCK 4
-/* Cycles left until the next tick, in the running thread's copy. */
-extern __thread int sim_cpu_budget __attribute__((tls_model("local-exec")));
+/* Cycles left until the next tick, in the running thread's copy:
+ * sim_cpu_budget (include/rtport_irq.h). */
 extern int sim_cpu_handoff;         /* the budget, between two threads */
 void sim_cpu_setup(void);
 void sim_cpu_attach(void);
@@ -121,13 +105,8 @@ struct sim_wd_snapshot
     unsigned char priority;
     unsigned long tick;
 };
-extern unsigned long sim_wd_beats;
+/* sim_wd_beats and sim_wd_beat(): include/rtport_irq.h */
 extern struct sim_wd_snapshot sim_wd_snap;
-static inline void sim_wd_beat(void)
-{
-    __atomic_store_n(&sim_wd_beats, __atomic_load_n(&sim_wd_beats, __ATOMIC_RELAXED) + 1,
-                     __ATOMIC_RELAXED);
-}
 void sim_wd_annotate(void);
 void sim_wd_note_thread(rt_thread_t t);
 void sim_host_prepare_wait(void);
@@ -136,9 +115,7 @@ void sim_host_notify_end(void);
 
 extern struct sim_state sim;
 extern pthread_mutex_t sim_lock;
-/* initial-exec: librtsim is a static library linked into the program, so
- * its TLS needs no __tls_get_addr call (rt_hw_interrupt_disable reads it). */
-extern __thread struct sim_ctx *sim_self __attribute__((tls_model("initial-exec")));
+/* sim_self, the running context: include/rtport_irq.h */
 
 /* port.c */
 void sim_port_reset(void);

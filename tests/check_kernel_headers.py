@@ -8,8 +8,8 @@ import sys
 
 ALLOWED = {"stddef.h", "stdint.h", "stdbool.h", "stdarg.h", "limits.h"}
 # Port headers: supplied by the port on its include path, each with a
-# freestanding fallback in kernel/ (include/rtsignal.h).
-PORT = {"rtport_signal.h"}
+# freestanding fallback in kernel/ (include/rtsignal.h, include/rthw.h).
+PORT = {"rtport_signal.h", "rtport_irq.h"}
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel")
 own = set()
 for d, _, files in os.walk(root):

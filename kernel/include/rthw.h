@@ -24,6 +24,49 @@ rt_base_t rt_hw_interrupt_disable(void);
  * an interrupt handler, events that fell due meanwhile are delivered. */
 void rt_hw_interrupt_enable(rt_base_t level);
 
+/* ---------------------------------------------------- interrupts, inline
+ * rtsim (issue 19): the two calls above, and the registers a caller saves
+ * around them, cost more than a memory pool's whole alloc or free.  A port
+ * may give their common case inline; the kernel's shortest paths use it
+ * as
+ *
+ *     if (!rt_hw_interrupt_disable_inline(&level))
+ *         level = rt_hw_interrupt_disable();
+ *     ...
+ *     if (!rt_hw_interrupt_enable_inline(level))
+ *         rt_hw_interrupt_enable(level);
+ *
+ * rt_hw_interrupt_disable_inline: either does all that
+ * rt_hw_interrupt_disable() would, stores the previous mask state in
+ * *level and returns RT_TRUE, or does nothing and returns RT_FALSE.
+ * rt_hw_interrupt_enable_inline: either does all that
+ * rt_hw_interrupt_enable(level) would (nothing falls due) and returns
+ * RT_TRUE, or returns RT_FALSE, having done at most what
+ * rt_hw_interrupt_enable(level) does again first (restore the state), so
+ * the caller's call right after it delivers at the same place.
+ * A port whose include path has <rtport_irq.h> supplies both (rtsim's:
+ * sim/include/rtport_irq.h); without one (a bare-metal build of kernel/)
+ * both return RT_FALSE and the kernel calls the functions above, as
+ * RT-Thread does. */
+#if defined(__has_include)
+#if __has_include(<rtport_irq.h>)
+#include <rtport_irq.h>
+#endif
+#endif
+#ifndef RT_PORT_IRQ_H__
+rt_inline rt_bool_t rt_hw_interrupt_disable_inline(rt_base_t *level)
+{
+    (void)level;
+    return RT_FALSE;
+}
+
+rt_inline rt_bool_t rt_hw_interrupt_enable_inline(rt_base_t level)
+{
+    (void)level;
+    return RT_FALSE;
+}
+#endif
+
 /* -------------------------------------------------------- thread contexts */
 /* Prepare the context of a new thread that will start in tentry(parameter)
  * and call texit() when tentry returns.  stack_addr is the top of the

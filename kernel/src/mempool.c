@@ -590,28 +590,52 @@ RT_KERNEL_SLOW static void *mp_alloc_full(rt_mp_t mp, rt_int32_t time)
     return mp_alloc_masked(mp, time, rt_hw_interrupt_disable(), site);
 }
 
+static const struct rt_hw_mem_site mp_no_site = { RT_NULL, 0 };
+
+/* rt_mp_alloc's short path where it cannot go on inline: a failed
+ * assertion, or interrupts the port does not mask inline (rthw.h,
+ * "interrupts, inline"; rtsim: a host thread it does not run, which
+ * rt_hw_interrupt_disable refuses).  The same steps, with the calls. */
+RT_KERNEL_SLOW static void *mp_alloc_called(rt_mp_t mp, rt_int32_t time)
+{
+    MP_ASSERT("rt_mp_alloc", mp != RT_NULL);
+    MP_ASSERT("rt_mp_alloc", mp_is_pool(mp));
+    return mp_alloc_masked(mp, time, rt_hw_interrupt_disable(), mp_no_site);
+}
+
+/* Unmask with the call (something may fall due, rthw.h), then return
+ * `block`: a tail call for the short paths. */
+RT_KERNEL_SLOW static void *mp_enable_called(rt_base_t level, void *block)
+{
+    rt_hw_interrupt_enable(level);
+    return block;
+}
+
 /* Short path (rtsim, issue 19): with every switch of rthw.h off and no
- * hook (the *_site variants go to mp_alloc_full themselves), the same steps as mp_alloc_full / mp_alloc_masked
- * with what is off left out; an empty pool continues there, interrupts
- * still masked. */
+ * hook (the *_site variants go to mp_alloc_full themselves), the same
+ * steps as mp_alloc_full / mp_alloc_masked with what is off left out.
+ * Interrupts are masked and unmasked inline (rthw.h); every other case
+ * leaves by a tail call, so the path saves no register: a failed check or
+ * a foreign thread to mp_alloc_called, an empty pool to mp_alloc_masked
+ * (interrupts still masked), an unmask that may deliver something to
+ * mp_enable_called (the same place as the call it replaces). */
 void *rt_mp_alloc(rt_mp_t mp, rt_int32_t time)
 {
-    static const struct rt_hw_mem_site no_site = { RT_NULL, 0 };
     rt_uint8_t *header;
     rt_base_t level;
 
     if (rt_hw_flags.any != 0 || mp_full_only)
         return mp_alloc_full(mp, time);
-    RT_ASSERT(mp != RT_NULL);
-    RT_ASSERT(mp_is_pool(mp));
-    level = rt_hw_interrupt_disable();
+    if (mp == RT_NULL || !mp_is_pool(mp) || !rt_hw_interrupt_disable_inline(&level))
+        return mp_alloc_called(mp, time);
     if (mp->block_free_count == 0)
-        return mp_alloc_masked(mp, time, level, no_site);
+        return mp_alloc_masked(mp, time, level, mp_no_site);
     header = mp->block_list;
     mp->block_list = *mp_word(header);
     mp->block_free_count--;
     *mp_word(header) = (rt_uint8_t *)mp;
-    rt_hw_interrupt_enable(level);
+    if (!rt_hw_interrupt_enable_inline(level))
+        return mp_enable_called(level, header + MP_WORD);
     return header + MP_WORD;
 }
 
@@ -718,8 +742,32 @@ RT_KERNEL_SLOW static void mp_free_full(void *block)
     mp_free_wake(mp, level);
 }
 
+/* rt_mp_free's short path with the calls, as mp_alloc_called: a failed
+ * assertion or a foreign thread. */
+RT_KERNEL_SLOW static void mp_free_called(void *block)
+{
+    rt_uint8_t *header = (rt_uint8_t *)block - MP_WORD;
+    struct rt_mempool *mp = (struct rt_mempool *)(void *)*mp_word(header);
+
+    MP_ASSERT("rt_mp_free", mp != RT_NULL);
+    MP_ASSERT("rt_mp_free", mp_is_pool(mp));
+    MP_ASSERT("rt_mp_free", mp_is_block_header(mp, header));
+    rt_base_t level = rt_hw_interrupt_disable();
+    *mp_word(header) = mp->block_list;
+    mp->block_list = header;
+    mp->block_free_count++;
+    mp_free_wake(mp, level);
+}
+
+/* A waiter is woken: out of line, a tail call for the short path. */
+RT_KERNEL_SLOW static void mp_free_wake_called(struct rt_mempool *mp, rt_base_t level)
+{
+    mp_free_wake(mp, level);
+}
+
 /* Short path (rtsim, issue 19), as rt_mp_alloc's: mp_free_full's steps
- * with what is off left out. */
+ * with what is off left out; a failed check or a foreign thread continues
+ * in mp_free_called, a waiter to wake in mp_free_wake_called. */
 void rt_mp_free(void *block)
 {
     rt_uint8_t *header;
@@ -735,14 +783,22 @@ void rt_mp_free(void *block)
         return;
     header = (rt_uint8_t *)block - MP_WORD;
     mp = (struct rt_mempool *)(void *)*mp_word(header);
-    RT_ASSERT(mp != RT_NULL);
-    RT_ASSERT(mp_is_pool(mp));
-    RT_ASSERT(mp_is_block_header(mp, header));
-    level = rt_hw_interrupt_disable();
+    if (mp == RT_NULL || !mp_is_pool(mp) || !mp_is_block_header(mp, header) ||
+        !rt_hw_interrupt_disable_inline(&level))
+    {
+        mp_free_called(block);
+        return;
+    }
     *mp_word(header) = mp->block_list;
     mp->block_list = header;
     mp->block_free_count++;
-    mp_free_wake(mp, level);
+    if (!rt_list_isempty(&mp->suspend_thread))
+    {
+        mp_free_wake_called(mp, level);
+        return;
+    }
+    if (!rt_hw_interrupt_enable_inline(level))
+        rt_hw_interrupt_enable(level);
 }
 
 void rt_mp_free_site(void *block, const char *file, int line)
