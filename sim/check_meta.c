@@ -146,6 +146,27 @@ static size_t meta_lower(const struct meta_set *s, const unsigned char *a)
     return lo;
 }
 
+/* The records [*first, *end) overlapping [addr, addr + len); all of them
+ * for len 0 (M2). */
+static void meta_overlapping(const struct meta_set *s, const void *addr, rt_size_t len,
+                             size_t *first, size_t *end)
+{
+    const unsigned char *a = addr;
+    size_t i;
+
+    if (len == 0)
+    {
+        *first = 0;
+        *end = s->n;
+        return;
+    }
+    i = meta_lower(s, a);
+    while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
+        i--;
+    *first = i;
+    *end = meta_lower(s, a + len);
+}
+
 /* ------------------------------------------------------ RAM access (M3) */
 /* Called inside rt_hw_mem_enter / leave (the caller's bracket).  A word at
  * a time where the RAM address is word aligned (headers and links always
@@ -387,23 +408,11 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
 void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
 {
     struct meta_set *s = meta_find(owner, 0);
-    const unsigned char *a = addr;
     size_t i, end;
 
     if (!s || s->n == 0)
         return;
-    if (len == 0)
-    {
-        i = 0;
-        end = s->n;
-    }
-    else
-    {
-        i = meta_lower(s, a);
-        while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
-            i--;
-        end = meta_lower(s, a + len);
-    }
+    meta_overlapping(s, addr, len, &i, &end);
     rt_hw_mem_enter();
     for (; i < end; i++)
     {
@@ -623,23 +632,11 @@ void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int c
                        const void *ptr, struct rt_hw_mem_site site)
 {
     const struct meta_set *s = meta_find(owner, 0);
-    const unsigned char *a = addr;
     size_t i, end;
 
     if (!s || s->n == 0)
         return;
-    if (len == 0)
-    {
-        i = 0;
-        end = s->n;
-    }
-    else
-    {
-        i = meta_lower(s, a);
-        while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
-            i--;
-        end = meta_lower(s, a + len);
-    }
+    meta_overlapping(s, addr, len, &i, &end);
     rt_hw_mem_enter();
     for (; i < end; i++)
     {

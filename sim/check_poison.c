@@ -179,18 +179,23 @@ static size_t span_first_after(const unsigned char *lo)
     return a;
 }
 
+/* An array of *cap elements, twice as long (256 at first). */
+static void *poi_grow(void *p, size_t *cap, size_t elem)
+{
+    *cap = *cap ? *cap * 2 : 256;
+    p = realloc(p, *cap * elem);
+    if (!p)
+    {
+        fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
+        abort();
+    }
+    return p;
+}
+
 static void span_insert_at(size_t i, const struct chk_span *s)
 {
     if (poi.nspans == poi.spancap)
-    {
-        poi.spancap = poi.spancap ? poi.spancap * 2 : 256;
-        poi.span = realloc(poi.span, poi.spancap * sizeof *poi.span);
-        if (!poi.span)
-        {
-            fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
-            abort();
-        }
-    }
+        poi.span = poi_grow(poi.span, &poi.spancap, sizeof *poi.span);
     memmove(&poi.span[i + 1], &poi.span[i], (poi.nspans - i) * sizeof *poi.span);
     poi.span[i] = *s;
     poi.nspans++;
@@ -210,15 +215,7 @@ static size_t copy_new(const struct chk_record *r)
     else
     {
         if (poi.ncopies == poi.copycap)
-        {
-            poi.copycap = poi.copycap ? poi.copycap * 2 : 256;
-            poi.copy = realloc(poi.copy, poi.copycap * sizeof *poi.copy);
-            if (!poi.copy)
-            {
-                fprintf(stderr, "rtsim: out of host memory for the memory checker\n");
-                abort();
-            }
-        }
+            poi.copy = poi_grow(poi.copy, &poi.copycap, sizeof *poi.copy);
         k = poi.ncopies++;
     }
     poi.copy[k].rec = *r;

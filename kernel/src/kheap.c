@@ -1083,58 +1083,13 @@ void rt_system_heap_quarantine_flush(void)
 
 /* ------------------------------------------------------ the heap API */
 
-static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
-{
-    void *ptr;
-    int level;
-
-    if (!kheap_usable("rt_malloc"))
-        return RT_NULL;
-
-    level = rt_hw_mem_level();
-    if (level == 0)
-    {
-        /* Checking off (K12): the same steps as below with what level 0
-         * skips left out, in one function. */
-        kheap_lock_ctx(RT_TRUE);
-        if (size != 0 && !kheap_run_memheap && rt_hw_mem_fail_armed && rt_hw_mem_fail(kheap_obj(), size))
-            ptr = RT_NULL;
-        else
-            ptr = kheap_run_algo->alloc(kheap_heap, size);
-        if (ptr == RT_NULL && size != 0)
-            kheap_failed_allocs++;
-        kheap_owner_set(ptr);
-        kheap_unlock_ctx(RT_TRUE);
-        goto done;
-    }
-    kheap_lock_ctx(RT_TRUE);
-    if ((level & 0xFF) != 0)
-        kheap_meta_verify(call, RT_NULL, site);
-    ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
-    if ((level & 0xFF) != 0)
-        kheap_meta_record();
-    if (ptr == RT_NULL && size != 0)
-        kheap_failed_allocs++;
-    kheap_owner_set(ptr);
-    kheap_check_after(level, call);
-    kheap_unlock_ctx(RT_TRUE);
-
-done:
-    rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
-    return rt_malloc_hook == RT_NULL ? ptr : kheap_hook_malloc(ptr, size);
-}
-
-/* K12 short path (rtsim, issue 19): a thread, not an interrupt (K3's
- * check), the heap there, the fast paths on, checking off and no
- * whole-heap check: the
- * steps of kheap_malloc's level-0 branch with the lock inline (K13) and
- * what is off tested once.  Anything else takes kheap_malloc. */
-void *rt_malloc(rt_size_t size)
+/* Checking off (K12): the steps of a checked rt_malloc below with what
+ * level 0 skips left out - rt_malloc's short path and kheap_malloc's
+ * level-0 branch (a usable heap, K3 done). */
+rt_inline void *kheap_malloc_off(rt_size_t size)
 {
     void *ptr;
 
-    if (rt_hw_mem_level_now != 0 || !kheap_short || rt_interrupt_nest != 0)
-        return kheap_malloc(size, RT_HW_MEM_MALLOC, kheap_no_site);
     kheap_lock_ctx(RT_TRUE);
     if (size != 0 && rt_hw_mem_fail_armed && !kheap_run_memheap && rt_hw_mem_fail(kheap_obj(), size))
         ptr = RT_NULL;
@@ -1146,6 +1101,43 @@ void *rt_malloc(rt_size_t size)
     kheap_unlock_ctx(RT_TRUE);
     rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
     return kheap_hook_malloc(ptr, size);
+}
+
+static void *kheap_malloc(rt_size_t size, int call, struct rt_hw_mem_site site)
+{
+    void *ptr;
+    int level;
+
+    if (!kheap_usable("rt_malloc"))
+        return RT_NULL;
+
+    level = rt_hw_mem_level();
+    if (level == 0)
+        return kheap_malloc_off(size);
+    kheap_lock_ctx(RT_TRUE);
+    if ((level & 0xFF) != 0)
+        kheap_meta_verify(call, RT_NULL, site);
+    ptr = kheap_alloc_locked(size, level & 0xFF, call, site);
+    if ((level & 0xFF) != 0)
+        kheap_meta_record();
+    if (ptr == RT_NULL && size != 0)
+        kheap_failed_allocs++;
+    kheap_owner_set(ptr);
+    kheap_check_after(level, call);
+    kheap_unlock_ctx(RT_TRUE);
+    rt_hw_trace(RT_TRACE_MALLOC, kheap_heap, ptr, size, RT_NULL);
+    return kheap_hook_malloc(ptr, size);
+}
+
+/* K12 short path (rtsim, issue 19): a thread, not an interrupt (K3's
+ * check), the heap there, the fast paths on, checking off and no
+ * whole-heap check: kheap_malloc_off, with the lock inline (K13) and what
+ * is off tested once.  Anything else takes kheap_malloc. */
+void *rt_malloc(rt_size_t size)
+{
+    if (rt_hw_mem_level_now != 0 || !kheap_short || rt_interrupt_nest != 0)
+        return kheap_malloc(size, RT_HW_MEM_MALLOC, kheap_no_site);
+    return kheap_malloc_off(size);
 }
 
 static void kheap_free(void *ptr, int call, struct rt_hw_mem_site site)

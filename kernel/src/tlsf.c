@@ -694,6 +694,37 @@ rt_size_t rt_tlsf_max_request(rt_tlsf_t m)
 
 /* -------------------------------------------------------- walk, check */
 
+/* The blocks of region r whose header starts in [p, to), p a header of
+ * r, then its epilogue if that starts before `to` (also after a block
+ * whose size runs past it); nonzero when fn asked to stop or a block is
+ * corrupt (size 0: never loop). */
+static int tlsf_walk_blocks(const struct tlsf_region *r, const rt_uint8_t *p, const rt_uint8_t *to,
+                            rt_mem_walk_fn fn, void *ctx, struct rt_mem_block *blk)
+{
+    for (; p < r->end && p < to; p += tlsf_size((const struct tlsf_block *)p))
+    {
+        const struct tlsf_block *b = (const struct tlsf_block *)p;
+
+        if (tlsf_size(b) == 0)
+            return 1;
+        blk->start = b;
+        blk->header_size = TLSF_W;
+        blk->size = tlsf_size(b) - TLSF_W;
+        blk->used = (b->head & TLSF_USED) != 0;
+        blk->kind = RT_MEM_BLOCK_DATA;
+        if (fn(blk, ctx))
+            return 1;
+    }
+    if (r->end >= to)
+        return 0;
+    blk->start = r->end;
+    blk->header_size = TLSF_W;
+    blk->size = 0;
+    blk->used = RT_TRUE;
+    blk->kind = RT_MEM_BLOCK_SENTINEL;
+    return fn(blk, ctx);
+}
+
 void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx)
 {
     struct tlsf_heap *h = tlsf_heap(m);
@@ -704,7 +735,6 @@ void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx)
     for (r = &h->region0; r != RT_NULL; r = r->next)
     {
         struct rt_mem_block blk;
-        rt_uint8_t *p;
         const void *desc = (r == &h->region0) ? (const void *)h : (const void *)r;
 
         blk.start = desc;
@@ -713,28 +743,7 @@ void rt_tlsf_walk(rt_tlsf_t m, rt_mem_walk_fn fn, void *ctx)
         blk.used = RT_TRUE;
         blk.kind = RT_MEM_BLOCK_CONTROL;
         blk.heap = m;
-        if (fn(&blk, ctx))
-            return;
-        for (p = r->first; p < r->end; p += tlsf_size((struct tlsf_block *)p))
-        {
-            const struct tlsf_block *b = (const struct tlsf_block *)p;
-
-            if (tlsf_size(b) == 0)
-                return;                         /* corrupt: never loop */
-            blk.start = b;
-            blk.header_size = TLSF_W;
-            blk.size = tlsf_size(b) - TLSF_W;
-            blk.used = (b->head & TLSF_USED) != 0;
-            blk.kind = RT_MEM_BLOCK_DATA;
-            if (fn(&blk, ctx))
-                return;
-        }
-        blk.start = r->end;
-        blk.header_size = TLSF_W;
-        blk.size = 0;
-        blk.used = RT_TRUE;
-        blk.kind = RT_MEM_BLOCK_SENTINEL;
-        if (fn(&blk, ctx))
+        if (fn(&blk, ctx) || tlsf_walk_blocks(r, r->first, r->end + 1, fn, ctx, &blk))
             return;
     }
 }
@@ -788,30 +797,8 @@ static rt_bool_t tlsf_walk_span(rt_tlsf_t m, const void *from, const void *to,
             p = r->first;                           /* a region next to it */
         else
             continue;
-        for (; p < r->end && p < t; p += tlsf_size((struct tlsf_block *)p))
-        {
-            const struct tlsf_block *b = (const struct tlsf_block *)p;
-
-            if (tlsf_size(b) == 0)
-                return RT_TRUE;                     /* corrupt: never loop */
-            blk.start = b;
-            blk.header_size = TLSF_W;
-            blk.size = tlsf_size(b) - TLSF_W;
-            blk.used = (b->head & TLSF_USED) != 0;
-            blk.kind = RT_MEM_BLOCK_DATA;
-            if (fn(&blk, ctx))
-                return RT_TRUE;
-        }
-        if (p == r->end && p < t)
-        {
-            blk.start = r->end;
-            blk.header_size = TLSF_W;
-            blk.size = 0;
-            blk.used = RT_TRUE;
-            blk.kind = RT_MEM_BLOCK_SENTINEL;
-            if (fn(&blk, ctx))
-                return RT_TRUE;
-        }
+        if (tlsf_walk_blocks(r, p, t, fn, ctx, &blk))
+            return RT_TRUE;
     }
     return RT_TRUE;
 }
