@@ -45,11 +45,13 @@ struct rt_heap_algorithm
      * whose header starts in [from, to).  RT_FALSE, having walked nothing,
      * when `from` is not a block header of the heap (the caller then walks
      * the whole heap).  An algorithm with one promises that a call taking
-     * or giving back a block writes metadata only in its control block and
-     * in the headers from the block's lower neighbour to the second header
-     * above it, and keeps no links in free blocks (small mem: split,
-     * plug_holes).  RT_NULL: the algorithm has no partial walk and every
-     * call records the whole heap. */
+     * or giving back a block changes the layout only in its control block
+     * and from the block's lower neighbour to the second header above it
+     * (small mem: split, plug_holes; tlsf: split, merge), and that outside
+     * those headers it writes nothing but the free_head_words links of the
+     * list neighbours of the free blocks there (tlsf), which kheap.c finds
+     * through those blocks' own links (K11).  RT_NULL: the algorithm has no
+     * partial walk and every call records the whole heap. */
     rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
                            rt_mem_walk_fn fn, void *ctx);
 };
