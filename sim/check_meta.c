@@ -399,11 +399,12 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
     return 1;
 }
 
-/* M6: the free-block link records (RT_HW_META_LINK) of `owner`
- * overlapping [addr, addr + len) (len 0: all of them) take the bytes the
- * RAM holds now: the link words of free blocks that a call relinked far
- * from the blocks it took or gave back (tlsf's lists), recorded without a
- * walk (the control block is walked again every time).  Called right after the
+/* M6: the link and header records of `owner` overlapping [addr, addr +
+ * len) (len 0: all of them) take the bytes the RAM holds now: the link
+ * words of free blocks that a call relinked far from the blocks it took
+ * or gave back (tlsf's links after the header, memheap's inside it),
+ * recorded without a walk (the control block is walked again every
+ * time).  Called right after the
  * allocator's own call, before anything else can write. */
 void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
 {
@@ -418,17 +419,21 @@ void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
     {
         const struct meta_rec *r = &s->rec[i];
         unsigned char *want = s->bytes + r->off;
-        if (r->kind == RT_HW_META_LINK && !meta_ram_same(r->addr, want, r->len))
+        if ((r->kind == RT_HW_META_LINK || r->kind == RT_HW_META_HEADER) &&
+            !meta_ram_same(r->addr, want, r->len))
             meta_ram_copy(want, r->addr, r->len);
     }
     rt_hw_mem_leave();
 }
 
-/* M6: the nonzero words of the free-block link records (RT_HW_META_LINK)
- * of `owner` that start in [lo, hi), as recorded: up to max of them into
- * out[]; returns how many there are (more than max: some left out). */
+/* M6: the nonzero words, as recorded, of the free-block link records
+ * (RT_HW_META_LINK) of `owner` that start in [lo, hi), and of words
+ * [hdr_first, hdr_first + hdr_words) of its header records there (links
+ * kept in the header: memheap): up to max of them into out[]; returns how
+ * many there are (more than max: some left out). */
 rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
-                           const void **out, rt_size_t max)
+                           rt_size_t hdr_first, rt_size_t hdr_words, const void **out,
+                           rt_size_t max)
 {
     const struct meta_set *s = meta_find(owner, 0);
     size_t i, end;
@@ -441,9 +446,16 @@ rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
     {
         const struct meta_rec *r = &s->rec[i];
         const unsigned char *b = meta_rec_bytes(s, r);
-        if (r->kind != RT_HW_META_LINK)
+        size_t k = 0, stop = r->len;
+        if (r->kind == RT_HW_META_HEADER && hdr_words != 0)
+        {
+            k = hdr_first * sizeof(void *);
+            stop = k + hdr_words * sizeof(void *) < r->len ? k + hdr_words * sizeof(void *)
+                                                            : r->len;
+        }
+        else if (r->kind != RT_HW_META_LINK)
             continue;
-        for (size_t k = 0; k + sizeof(void *) <= r->len; k += sizeof(void *))
+        for (; k + sizeof(void *) <= stop; k += sizeof(void *))
         {
             const void *w;
             memcpy(&w, b + k, sizeof w);

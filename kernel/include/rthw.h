@@ -347,16 +347,21 @@ void rt_hw_meta_renote_end(const void *owner);
  * for `block`. */
 int rt_hw_meta_window(const void *owner, const void *block, unsigned before, unsigned after,
                       const void **lo, const void **hi);
-/* The free-block link records (RT_HW_META_LINK) of `owner` overlapping
- * [addr, addr + len) (len 0: all of them) take the bytes the RAM holds now (the kernel's incremental record,
- * right after an allocator call: the free-list links it rewrote outside
- * the windows it walks again). */
+/* The free-block link records (RT_HW_META_LINK) and block header records
+ * of `owner` overlapping [addr, addr + len) (len 0: all of them) take the
+ * bytes the RAM holds now (the kernel's incremental record, right after an
+ * allocator call: the free-list links it rewrote outside the windows it
+ * walks again). */
 void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len);
 /* The nonzero words, as recorded, of the free-block link records of
- * `owner` that start in [lo, hi): up to `max` into out[]; returns how many
- * there are (the list neighbours an allocator call may relink). */
+ * `owner` that start in [lo, hi), and of words [hdr_first, hdr_first +
+ * hdr_words) of its block header records there (an algorithm that keeps
+ * its free-list links in the header: memheap): up to `max` into out[];
+ * returns how many there are (the list neighbours an allocator call may
+ * relink). */
 rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
-                           const void **out, rt_size_t max);
+                           rt_size_t hdr_first, rt_size_t hdr_words, const void **out,
+                           rt_size_t max);
 /* Nonzero if owners a and b hold the same records, byte for byte (the
  * self-check of incremental recording). */
 int rt_hw_meta_same(const void *a, const void *b);

@@ -54,6 +54,12 @@ struct rt_heap_algorithm
      * partial walk and every call records the whole heap. */
     rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
                            rt_mem_walk_fn fn, void *ctx);
+    /* Free-list links kept in the block header (memheap: next_free and
+     * prev_free): header_link_words pointer-sized words from word
+     * header_link_word of the header; 0 and 0 for the others.  With
+     * walk_span, the list neighbours they point at are refreshed as
+     * free_head_words links are (kheap.c K11). */
+    rt_uint8_t header_link_word, header_link_words;
 };
 
 /* Shared by the algorithms whose handle is a struct rt_memory (small mem in

@@ -445,12 +445,13 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     Incremental record (issue 12): an algorithm with a partial walker
  *     (heap.h walk_span) changes, in one call on a block, the layout only
  *     in its control block and from the block's lower neighbour to the
- *     second header above it (small mem: split, plug_holes; tlsf: split,
- *     merge with both neighbours).  One with free-block links (tlsf) may
- *     also rewrite the links of free blocks anywhere - values only, in
- *     words already recorded: those of the list neighbours of the free
- *     blocks in its windows, before the call (unlinked) and after it
- *     (filed).  The words of the windows' link records, as recorded
+ *     second header above it (small mem: split, plug_holes; tlsf and
+ *     memheap: split, merge with both neighbours).  One with free-list
+ *     links (tlsf after the header, memheap inside it) may also rewrite
+ *     the links of free blocks anywhere - values only, in words already
+ *     recorded: those of the list neighbours of the free blocks in its
+ *     windows, before the call (unlinked) and after it (filed).  The link
+ *     words in the windows' records, as recorded
  *     before the call and again after it, point at those neighbours;
  *     the records there take the RAM's bytes (rt_hw_meta_links,
  *     rt_hw_meta_refresh: the call was verified before it ran, so what
@@ -555,7 +556,7 @@ static void kheap_meta_touch(const void *data)
     kheap_dirty.lo[kheap_dirty.n] = lo;
     kheap_dirty.hi[kheap_dirty.n] = hi;
     kheap_dirty.n++;
-    if (a->free_head_words != 0 || a->free_tail_words != 0)
+    if (a->free_head_words != 0 || a->free_tail_words != 0 || a->header_link_words != 0)
         kheap_dirty.refresh = RT_TRUE;
 }
 
@@ -567,7 +568,9 @@ static rt_size_t kheap_meta_links(const void **links, rt_size_t have)
     rt_uint8_t i;
 
     for (i = 0; i < kheap_dirty.n && have <= KHEAP_META_LINKS; i++)
-        have += rt_hw_meta_links(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i], links + have,
+        have += rt_hw_meta_links(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i],
+                                 kheap_run_algo->header_link_word,
+                                 kheap_run_algo->header_link_words, links + have,
                                  KHEAP_META_LINKS - have);
     return have;
 }
@@ -578,8 +581,11 @@ static void kheap_meta_record(void)
 {
     const struct rt_heap_algorithm *a = kheap_current();
     const void *links[KHEAP_META_LINKS];
-    /* a neighbour's header and the link words after it */
-    rt_size_t span = (1 + (rt_size_t)a->free_head_words) * sizeof(void *);
+    /* a neighbour's header and the link words after it (tlsf), or the
+     * header up to its last link word (memheap) */
+    rt_size_t span = (a->header_link_words != 0
+                      ? (rt_size_t)a->header_link_word + a->header_link_words
+                      : 1 + (rt_size_t)a->free_head_words) * sizeof(void *);
     rt_size_t nlinks = 0;
     rt_uint8_t i;
 

@@ -400,5 +400,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_usable,
     0, 0,
     smem_sys_walk_span,
+    0, 0,       /* no links in the header */
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -368,5 +368,6 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     smem_classic_sys_usable,
     0, 0,
     cls_sys_walk_span,
+    0, 0,       /* no links in the header */
 };
 #endif /* RT_USING_SMALL_MEM */

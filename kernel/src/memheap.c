@@ -499,16 +499,17 @@ void rt_memheap_info(struct rt_memheap *heap, rt_size_t *total,
 
 /* ------------------------------------------------------------ walk, check */
 
-/* Report every block, tail included; returns nonzero if fn stopped it.
- * Stops by itself at a header outside the pool (a corrupted heap). */
-static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx)
+/* Report every block from `item` whose header starts below `to`, then
+ * the tail if it does; returns nonzero if fn stopped it.  Stops by itself
+ * at a header outside the pool (a corrupted heap). */
+static int memheap_walk_from(struct rt_memheap *heap, struct rt_memheap_item *item,
+                             const rt_uint8_t *to, rt_mem_walk_fn fn, void *ctx)
 {
     rt_uint8_t *lo = (rt_uint8_t *)heap->start_addr;
     rt_uint8_t *tail = lo + heap->pool_size - MEMHEAP_HDR;
-    struct rt_memheap_item *item = heap->block_list;
 
     while ((rt_uint8_t *)item >= lo && (rt_uint8_t *)item < tail &&
-           ((rt_ubase_t)item & (RT_ALIGN_SIZE - 1)) == 0)
+           ((rt_ubase_t)item & (RT_ALIGN_SIZE - 1)) == 0 && (rt_uint8_t *)item < to)
     {
         struct rt_mem_block b;
         b.start = item;
@@ -526,12 +527,20 @@ static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void 
             return 0;
         item = item->next;
     }
-    if ((rt_uint8_t *)item == tail)
+    if ((rt_uint8_t *)item == tail && tail < to)
     {
         struct rt_mem_block b = { tail, MEMHEAP_HDR, 0, RT_TRUE, RT_MEM_BLOCK_SENTINEL, heap };
         return fn(&b, ctx);
     }
     return 0;
+}
+
+/* Report every block, tail included. */
+static int memheap_walk_blocks(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx)
+{
+    rt_uint8_t *tail = (rt_uint8_t *)heap->start_addr + heap->pool_size - MEMHEAP_HDR;
+
+    return memheap_walk_from(heap, heap->block_list, tail + 1, fn, ctx);
 }
 
 void rt_memheap_walk(struct rt_memheap *heap, rt_mem_walk_fn fn, void *ctx)
@@ -772,6 +781,58 @@ static void memheap_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
     }
 }
 
+/* Checked mode's partial walk (heap.h walk_span; rtsim, issue 12): every
+ * header and tail that starts in [from, to) - `from` a header or the tail
+ * of one of the regions, the span possibly running on into a region right
+ * after it.  What could be a header is checked (in a region, aligned, its
+ * magic, a successor above it); anything else walks nothing and says so.
+ * No control block: the memheap objects live in host memory. */
+static rt_bool_t memheap_sys_walk_span(void *heap, const void *from, const void *to,
+                                       rt_mem_walk_fn fn, void *ctx)
+{
+    const rt_uint8_t *f = (const rt_uint8_t *)from, *t = (const rt_uint8_t *)to;
+    int i, at = -1;
+
+    (void)heap;
+    if (fn == RT_NULL || t <= f || ((rt_ubase_t)f & (RT_ALIGN_SIZE - 1)) != 0)
+        return RT_FALSE;
+    for (i = 0; i < memheap_sys_count && at < 0; i++)
+    {
+        const rt_uint8_t *lo = (const rt_uint8_t *)memheap_sys[i].start_addr;
+        const rt_uint8_t *tail = lo + memheap_sys[i].pool_size - MEMHEAP_HDR;
+
+        if (f >= lo && f <= tail)
+            at = i;
+    }
+    if (at < 0)
+        return RT_FALSE;
+    {
+        const struct rt_memheap_item *item = (const struct rt_memheap_item *)f;
+        const rt_uint8_t *tail = (const rt_uint8_t *)memheap_sys[at].start_addr +
+                                 memheap_sys[at].pool_size - MEMHEAP_HDR;
+
+        if (f != tail && ((item->magic & MEMHEAP_MASK) != MEMHEAP_MAGIC ||
+                          (const rt_uint8_t *)item->next <= f ||
+                          (const rt_uint8_t *)item->next > tail))
+            return RT_FALSE;
+    }
+    for (i = 0; i < memheap_sys_count; i++)
+    {
+        struct rt_memheap *h = &memheap_sys[i];
+        struct rt_memheap_item *start;
+
+        if (i == at)
+            start = (struct rt_memheap_item *)(rt_ubase_t)f;
+        else if ((const rt_uint8_t *)h->block_list > f && (const rt_uint8_t *)h->block_list < t)
+            start = h->block_list;
+        else
+            continue;
+        if (memheap_walk_from(h, start, t, fn, ctx))
+            return RT_TRUE;
+    }
+    return RT_TRUE;
+}
+
 /* The block's capacity; a split wrote a whole header right after it.  *lo
  * is RT_NULL when the header disagrees with its neighbours (overwritten). */
 static rt_size_t memheap_sys_usable(void *heap, void *ptr, const void **lo, const void **hi)
@@ -814,5 +875,10 @@ const struct rt_heap_algorithm rt_heap_memheap =
     .check = memheap_sys_check,
     .walk = memheap_sys_walk,
     .usable = memheap_sys_usable,
+    .walk_span = memheap_sys_walk_span,
+    /* next_free, prev_free: the header's words 4 and 5 (magic is padded
+     * to a pointer's width on a 64-bit host) */
+    .header_link_word = (rt_uint8_t)(offsetof(struct rt_memheap_item, next_free) / sizeof(void *)),
+    .header_link_words = 2,
 };
 #endif /* RT_USING_MEMHEAP */

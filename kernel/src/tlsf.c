@@ -1052,5 +1052,5 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_sys_usable,
     2, 1,       /* a free block keeps next and pprev first, its footer last */
     tlsf_sys_walk_span,
-
+    0, 0,       /* its links follow the header (free_head_words) */
 };
