@@ -40,7 +40,7 @@
  *     rt_hw_meta_same compares two owners' records (the self-check that
  *     an incremental record equals a whole one).
  * M6  Refresh (kheap.c, K11): rt_hw_meta_refresh copies the RAM into the
- *     free-block link records of an owner that overlap a range (or into
+ *     link and header records of an owner that overlap a range (or into
  *     all of them).  Only the kernel calls it, right after
  *     an allocator call it verified before (so the bytes that changed
  *     are the allocator's own writes): that is how an incremental record

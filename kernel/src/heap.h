@@ -47,11 +47,12 @@ struct rt_heap_algorithm
      * the whole heap).  An algorithm with one promises that a call taking
      * or giving back a block changes the layout only in its control block
      * and from the block's lower neighbour to the second header above it
-     * (small mem: split, plug_holes; tlsf: split, merge), and that outside
-     * those headers it writes nothing but the free_head_words links of the
-     * list neighbours of the free blocks there (tlsf), which kheap.c finds
-     * through those blocks' own links (K11).  RT_NULL: the algorithm has no
-     * partial walk and every call records the whole heap. */
+     * (small mem: split, plug_holes; tlsf and memheap: split, merge), and
+     * that outside those headers it writes nothing but the free-list links
+     * (free_head_words after the header, or header_link_words inside it)
+     * of the list neighbours of the free blocks there, which kheap.c finds
+     * through those blocks' own links (K11).  RT_NULL: the algorithm has
+     * no partial walk and every call records the whole heap. */
     rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
                            rt_mem_walk_fn fn, void *ctx);
     /* Free-list links kept in the block header (memheap: next_free and

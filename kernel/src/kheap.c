@@ -451,13 +451,14 @@ static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
  *     the links of free blocks anywhere - values only, in words already
  *     recorded: those of the list neighbours of the free blocks in its
  *     windows, before the call (unlinked) and after it (filed).  The link
- *     words in the windows' records, as recorded
- *     before the call and again after it, point at those neighbours;
- *     the records there take the RAM's bytes (rt_hw_meta_links,
+ *     words in the windows' records, as recorded before the call and
+ *     again after it, point at those neighbours; the records there take
+ *     the RAM's bytes (rt_hw_meta_links,
  *     rt_hw_meta_refresh: the call was verified before it ran, so what
  *     differs is the allocator's own writing).  More than
- *     KHEAP_META_LINKS of them: every link record is refreshed.  The
- *     call names each block it takes or gives back (kheap_meta_touch); the window around each comes from the shadow's
+ *     KHEAP_META_LINKS of them: every link and header record is
+ *     refreshed.  The call names each block it takes or gives back
+ *     (kheap_meta_touch); the window around each comes from the shadow's
  *     records as they were before the call (rt_hw_meta_window), and after
  *     the call only those windows are forgotten and walked again.  Two
  *     windows that meet, more than KHEAP_META_SPANS, a block the shadow
@@ -471,7 +472,7 @@ static struct
     const void *lo[KHEAP_META_SPANS], *hi[KHEAP_META_SPANS];
     rt_uint8_t n;
     rt_bool_t whole;            /* record the whole heap after this call */
-    rt_bool_t refresh;          /* free-block links: refresh every record first */
+    rt_bool_t refresh;          /* free-list links: refresh the neighbours' records */
     rt_bool_t selfcheck;        /* rt_system_heap_meta_selfcheck */
     rt_size_t partial_records, whole_records, mismatches;
 } kheap_dirty = { { RT_NULL }, { RT_NULL }, 0, RT_TRUE, RT_FALSE, RT_FALSE, 0, 0, 0 };
@@ -560,9 +561,10 @@ static void kheap_meta_touch(const void *data)
         kheap_dirty.refresh = RT_TRUE;
 }
 
-/* K11: the link words recorded in the windows' free blocks, after the
- * `have` already in links[]; the total (above KHEAP_META_LINKS: some
- * were left out, refresh everything). */
+/* K11: the free-list link words recorded in the windows (link records,
+ * and the header's link words of an algorithm that keeps them there),
+ * after the `have` already in links[]; the total (above
+ * KHEAP_META_LINKS: some were left out, refresh everything). */
 static rt_size_t kheap_meta_links(const void **links, rt_size_t have)
 {
     rt_uint8_t i;
