@@ -598,7 +598,27 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
     if (!own && below && (size_t)(bad - below_end) > 4 * sizeof(void *))
         below = NULL;
 
-    if (own && r->kind == RT_HW_META_HEADER)
+    /* A heap made directly (heap_shadow.c S9): rtsim keeps no history of
+     * its blocks, so the culprit comes from the shadow itself - the block
+     * whose header is the last one recorded below a damaged header; a
+     * damaged link belongs to a free block. */
+    const int direct = RT_HW_MEM_IS_DIRECT(call) && !own && !below && !freed;
+    unsigned long direct_addr = 0;
+    if (direct && r->kind == RT_HW_META_HEADER)
+        for (size_t i = (size_t)(r - s->rec); i-- > 0;)
+            if (s->rec[i].kind == RT_HW_META_HEADER)
+            {
+                direct_addr = rt_sim_target_addr(s->rec[i].block);
+                break;
+            }
+
+    if (direct && r->kind == RT_HW_META_LINK)
+        snprintf(kind, sizeof kind, "heap metadata overwritten: %s %s overwritten (a write "
+                 "after free into it, or an overflow from just below it)", what, was);
+    else if (direct_addr != 0)
+        snprintf(kind, sizeof kind, "heap overflow from the block at 0x%08lx: %s %s "
+                 "overwritten", direct_addr, what, was);
+    else if (own && r->kind == RT_HW_META_HEADER)
         snprintf(kind, sizeof kind, "%s underflow from the block at 0x%08lx: its own header "
                  "was overwritten (a write before the block)", pool ? "memory pool" : "heap",
                  own_addr);

@@ -53,8 +53,23 @@ static const char *call_name(int call)
     case RT_HW_MEM_FREE_ALIGN:   return "rt_free_align";
     case RT_HW_MEM_MP_ALLOC:     return "rt_mp_alloc";
     case RT_HW_MEM_MP_FREE:      return "rt_mp_free";
-    default:                     return "?";
+    default:                     break;
     }
+    if (RT_HW_MEM_IS_DIRECT(call))      /* a heap made directly (heap_shadow.c) */
+    {
+        static const char *const names[5][4] = {
+            { "rt_smem_alloc", "rt_smem_free", "rt_smem_realloc", "rt_smem call" },
+            { "rt_smem_classic_alloc", "rt_smem_classic_free", "rt_smem_classic_realloc",
+              "rt_smem_classic call" },
+            { "rt_slab_alloc", "rt_slab_free", "rt_slab_realloc", "rt_slab_page call" },
+            { "rt_memheap_alloc", "rt_memheap_free", "rt_memheap_realloc", "rt_memheap call" },
+            { "rt_tlsf_alloc", "rt_tlsf_free", "rt_tlsf_realloc", "rt_tlsf call" },
+        };
+        int algo = (call >> 2) & 0xF;
+        if (algo < 5)
+            return names[algo][call & 3];
+    }
+    return "?";
 }
 
 static const char *obj_name(const struct rt_object *o)

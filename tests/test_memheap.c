@@ -366,9 +366,20 @@ static void test_overwrite_detected(void **state)
 {
     struct rt_sim_config cfg;
     tu_config(&cfg);
+    /* Checking off: memheap's own overwrite check (RT-Thread 4.1.1
+     * src/memheap.c, rt_memheap_free) asserts. */
+    cfg.checked = 0;
     tu_console_reset();
     assert_int_equal(tu_run(&cfg, body_overrun, NULL), RT_SIM_EASSERT);
     assert_non_null(strstr(tu_console(), "written past its end"));
+    /* Checked (the default): the heap's shadow (heap_shadow.c S9) reports
+     * the overflow before memheap reads the damaged header. */
+    tu_config(&cfg);
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, body_overrun, NULL), RT_SIM_EMEMORY);
+    assert_non_null(strstr(tu_report(), "heap overflow from the block at"));
+    assert_non_null(strstr(tu_report(), "call   rt_memheap_free"));
+    assert_null(strstr(tu_console(), "written past its end"));
     tu_console_reset();
     assert_int_equal(tu_run(&cfg, body_double_free, NULL), RT_SIM_EASSERT);
     assert_non_null(strstr(tu_console(), "bad magic 0x1ea01ea0"));

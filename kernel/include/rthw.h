@@ -197,6 +197,20 @@ enum rt_hw_mem_call
     RT_HW_MEM_MALLOC_ALIGN, RT_HW_MEM_FREE_ALIGN, RT_HW_MEM_MP_ALLOC,
     RT_HW_MEM_MP_FREE, RT_HW_MEM_CHECK
 };
+/* A call on a heap a program made directly (kernel/src/heap_shadow.c, rtsim
+ * addition): algorithm `algo` (RT_HW_MEM_ALGO_*), operation `op`
+ * (RT_HW_MEM_OP_*). */
+#define RT_HW_MEM_DIRECT(algo, op)  (0x40 | (algo) << 2 | (op))
+#define RT_HW_MEM_IS_DIRECT(call)   (((call) & ~0x3F) == 0x40)
+#define RT_HW_MEM_ALGO_SMEM         0   /* rt_smem_* */
+#define RT_HW_MEM_ALGO_CLASSIC      1   /* rt_smem_classic_* */
+#define RT_HW_MEM_ALGO_SLAB         2   /* rt_slab_* */
+#define RT_HW_MEM_ALGO_MEMHEAP      3   /* rt_memheap_* */
+#define RT_HW_MEM_ALGO_TLSF         4   /* rt_tlsf_* */
+#define RT_HW_MEM_OP_ALLOC          0
+#define RT_HW_MEM_OP_FREE           1
+#define RT_HW_MEM_OP_REALLOC        2
+#define RT_HW_MEM_OP_OTHER          3   /* add_region, alloc_align, page calls */
 
 /* Where a program built with RTSIM_TRACK_ALLOC_SITES made the call
  * (file NULL when unknown). */

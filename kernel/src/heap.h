@@ -61,7 +61,80 @@ struct rt_heap_algorithm
      * walk_span, the list neighbours they point at are refreshed as
      * free_head_words links are (kheap.c K11). */
     rt_uint8_t header_link_word, header_link_words;
+    /* Checked mode's whole record walks this instead of walk when it is
+     * set: what walk reports, less the metadata the algorithm records
+     * itself, word by word, as it writes it (slab: its free chunks' links,
+     * RT_HEAP_SHADOW_LINKS below).  RT_NULL: walk. */
+    void  (*meta_walk)(void *heap, rt_mem_walk_fn fn, void *ctx);
 };
+
+typedef void (*rt_heap_walk_t)(void *heap, rt_mem_walk_fn fn, void *ctx);
+typedef rt_bool_t (*rt_heap_walk_span_t)(void *heap, const void *from, const void *to,
+                                         rt_mem_walk_fn fn, void *ctx);
+
+/* ------------------------------------------- metadata shadow (heap_shadow.c)
+ * Checked mode's shadow of one heap (rtsim addition, issue 12): the rules
+ * are heap_shadow.c's S1-S9.  kheap.c keeps one for the system heap;
+ * heap_shadow.c keeps one for each heap a program makes directly. */
+#define RT_HEAP_SHADOW_SPANS    4
+struct rt_heap_shadow
+{
+    void *heap;                             /* the records' owner */
+    const struct rt_heap_algorithm *algo;   /* link words, header links */
+    rt_heap_walk_t walk;                    /* the whole record */
+    rt_heap_walk_span_t walk_span;          /* the incremental one, or RT_NULL */
+    const void *lo[RT_HEAP_SHADOW_SPANS], *hi[RT_HEAP_SHADOW_SPANS];
+    rt_uint8_t n;
+    rt_bool_t whole;            /* record the whole heap after this call */
+    rt_bool_t refresh;          /* free-list links: refresh the neighbours' records */
+    rt_bool_t selfcheck;        /* rt_system_heap_meta_selfcheck */
+    rt_size_t partial_records, whole_records, mismatches;
+};
+/* Start over: the next record is whole. */
+void rt_heap_shadow_reset(struct rt_heap_shadow *s, void *heap,
+                          const struct rt_heap_algorithm *algo, rt_heap_walk_t walk,
+                          rt_heap_walk_span_t walk_span);
+/* The call is about to take or give back the block at data (S4). */
+void rt_heap_shadow_touch(struct rt_heap_shadow *s, const void *data);
+/* Record the heap's metadata as it is now (S3-S6). */
+void rt_heap_shadow_record(struct rt_heap_shadow *s);
+/* Every record compared with the RAM (S2); reports and stops if one differs. */
+void rt_heap_shadow_verify(struct rt_heap_shadow *s, int call, const void *ptr,
+                           struct rt_hw_mem_site site);
+/* The records an algorithm keeps itself (meta_walk, S8): a slab's free
+ * chunks' links, under an owner of their own. */
+#define RT_HEAP_SHADOW_LINKS(heap)  ((const void *)((const rt_uint8_t *)(heap) + 2))
+/* S8: verify the self-kept record at addr before the algorithm reads it,
+ * (re)note one, drop those in [lo, hi).  Each is one test at level 0. */
+void rt_heap_shadow_read(const void *heap, const void *addr, rt_size_t len);
+void rt_heap_shadow_wrote(const void *heap, const void *addr, rt_size_t len);
+void rt_heap_shadow_drop(const void *heap, const void *lo, const void *hi);
+#define RT_HEAP_SHADOW_READ(heap, addr, len) \
+    do { if (rt_hw_meta_enabled) rt_heap_shadow_read((heap), (addr), (len)); } while (0)
+#define RT_HEAP_SHADOW_WROTE(heap, addr, len) \
+    do { if (rt_hw_meta_enabled) rt_heap_shadow_wrote((heap), (addr), (len)); } while (0)
+#define RT_HEAP_SHADOW_DROP(heap, lo, hi) \
+    do { if (rt_hw_meta_enabled) rt_heap_shadow_drop((heap), (lo), (hi)); } while (0)
+
+/* Heaps a program makes directly (rt_smem_init, rt_smem_classic_init,
+ * rt_slab_init, rt_memheap_init, rt_tlsf_init; S9): registered at init,
+ * forgotten at detach; each public call brackets its work with
+ * RT_HEAP_SHADOW_IN / _OUT.  IN with heap RT_NULL finds the heap holding
+ * ptr; ptr is the block the call gives back or resizes, OUT's `got` the
+ * block it handed out. */
+void rt_heap_shadow_add(void *heap, const struct rt_heap_algorithm *algo,
+                        rt_heap_walk_t walk, rt_heap_walk_span_t walk_span, int code,
+                        void *begin, rt_size_t size);
+void rt_heap_shadow_remove(void *heap);
+void *rt_heap_shadow_in(void *heap, const void *ptr, int op);
+void rt_heap_shadow_out(void *token, const void *got);
+void rt_heap_shadow_direct_reset(void);
+/* While the system heap makes or grows its heaps (kheap.c): not direct. */
+extern rt_bool_t rt_heap_shadow_system_busy;
+#define RT_HEAP_SHADOW_IN(heap, ptr, op) \
+    (rt_hw_meta_enabled ? rt_heap_shadow_in((void *)(heap), (ptr), (op)) : RT_NULL)
+#define RT_HEAP_SHADOW_OUT(token, got) \
+    do { if ((token) != RT_NULL) rt_heap_shadow_out((token), (got)); } while (0)
 
 /* Shared by the algorithms whose handle is a struct rt_memory (small mem in
  * both header layouts, slab, tlsf; memheap keeps its own counters). */

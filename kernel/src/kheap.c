@@ -431,217 +431,32 @@ void rt_mem_owner_name(const void *data, rt_bool_t used, char name[4])
 
 static const struct rt_hw_mem_site kheap_no_site = { RT_NULL, 0 };
 
-/* K11 Metadata shadow (rthw.h): in checked mode, before the algorithm is
- *     called, every word of the heap's metadata is compared with what the
- *     algorithm last wrote there (rt_hw_meta_verify, before any header is
- *     read); after the call the heap's metadata is recorded again
- *     (kheap_meta_record).  So an overflow into a header, a link or the
- *     control block is reported at the next call, naming the block below
- *     it, and the algorithm never runs on damaged metadata.  What is
- *     recorded comes from the algorithm's walker: each control block (less
- *     the object's list node, which changes when other objects come and
- *     go), zone header, block header and sentinel, and the free_head /
- *     free_tail link words of each free block.  Level 0 skips all of it.
- *     Incremental record (issue 12): an algorithm with a partial walker
- *     (heap.h walk_span) changes, in one call on a block, the layout only
- *     in its control block and from the block's lower neighbour to the
- *     second header above it (small mem: split, plug_holes; tlsf and
- *     memheap: split, merge with both neighbours).  One with free-list
- *     links (tlsf after the header, memheap inside it) may also rewrite
- *     the links of free blocks anywhere - values only, in words already
- *     recorded: those of the list neighbours of the free blocks in its
- *     windows, before the call (unlinked) and after it (filed).  The link
- *     words in the windows' records, as recorded before the call and
- *     again after it, point at those neighbours; the records there take
- *     the RAM's bytes (rt_hw_meta_links,
- *     rt_hw_meta_refresh: the call was verified before it ran, so what
- *     differs is the allocator's own writing).  More than
- *     KHEAP_META_LINKS of them: every link and header record is
- *     refreshed.  The call names each block it takes or gives back
- *     (kheap_meta_touch); the window around each comes from the shadow's
- *     records as they were before the call (rt_hw_meta_window), and after
- *     the call only those windows are forgotten and walked again.  Two
- *     windows that meet, more than KHEAP_META_SPANS, a block the shadow
- *     has no header for, or a window whose start is no longer a block
- *     header: the whole heap is recorded, as before. */
-#define KHEAP_META_SPANS    4
-#define KHEAP_META_LINKS    32
+/* K11 Metadata shadow (rthw.h; heap_shadow.c S1-S7): in checked mode,
+ *     before the algorithm is called, every word of the heap's metadata is
+ *     compared with what the algorithm last wrote there (before any header
+ *     is read); after the call the heap's metadata is recorded again, the
+ *     windows around the blocks the call named (kheap_meta_touch) or the
+ *     whole heap.  So an overflow into a header, a link or the control
+ *     block is reported at the next call, naming the block below it, and
+ *     the algorithm never runs on damaged metadata.  Level 0 skips all of
+ *     it.  heap_shadow.c keeps the same for heaps a program makes directly;
+ *     while this file makes the system heap's own, they are not direct. */
+static struct rt_heap_shadow kheap_shadow;
 
-static struct
+rt_inline void kheap_meta_touch(const void *data)
 {
-    const void *lo[KHEAP_META_SPANS], *hi[KHEAP_META_SPANS];
-    rt_uint8_t n;
-    rt_bool_t whole;            /* record the whole heap after this call */
-    rt_bool_t refresh;          /* free-list links: refresh the neighbours' records */
-    rt_bool_t selfcheck;        /* rt_system_heap_meta_selfcheck */
-    rt_size_t partial_records, whole_records, mismatches;
-} kheap_dirty = { { RT_NULL }, { RT_NULL }, 0, RT_TRUE, RT_FALSE, RT_FALSE, 0, 0, 0 };
-
-static int kheap_meta_block(const struct rt_mem_block *b, void *ctx)
-{
-    const struct rt_heap_algorithm *a = kheap_current();
-    const void *owner = ctx != RT_NULL ? ctx : kheap_heap;
-    const rt_uint8_t *p = (const rt_uint8_t *)b->start;
-    rt_size_t head = a->free_head_words * sizeof(void *);
-    rt_size_t tail = a->free_tail_words * sizeof(void *);
-    rt_size_t n;
-
-    switch (b->kind)
-    {
-    case RT_MEM_BLOCK_CONTROL:
-        n = b->header_size != 0 ? b->header_size : b->size;
-        if (b->start == kheap_heap && n >= sizeof(struct rt_object))
-        {
-            const struct rt_object *o = (const struct rt_object *)b->start;
-            const rt_uint8_t *list = (const rt_uint8_t *)&o->list;
-
-            rt_hw_meta_note(owner, p, (rt_size_t)(list - p), RT_HW_META_CONTROL, p);
-            rt_hw_meta_note(owner, list + sizeof(o->list),
-                            n - (rt_size_t)(list + sizeof(o->list) - p), RT_HW_META_CONTROL, p);
-        }
-        else
-        {
-            rt_hw_meta_note(owner, p, n, RT_HW_META_CONTROL, p);
-        }
-        break;
-    case RT_MEM_BLOCK_ZONE:
-        rt_hw_meta_note(owner, p, b->header_size, RT_HW_META_ZONE, p);
-        break;
-    case RT_MEM_BLOCK_PAGES:
-        if (!b->used)
-            rt_hw_meta_note(owner, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
-        break;
-    default:    /* data blocks and sentinels: named by their data address */
-        rt_hw_meta_note(owner, p, b->header_size, RT_HW_META_HEADER, p + b->header_size);
-        if (!b->used && b->kind == RT_MEM_BLOCK_DATA && (head | tail) != 0)
-        {
-            p += b->header_size;
-            rt_hw_meta_note(owner, p, head < b->size ? head : b->size, RT_HW_META_LINK, p);
-            if (tail != 0 && tail <= b->size && b->size - tail >= head)
-                rt_hw_meta_note(owner, p + b->size - tail, tail, RT_HW_META_LINK, p);
-        }
-        break;
-    }
-    return 0;
+    rt_heap_shadow_touch(&kheap_shadow, data);
 }
 
-/* K11: the call is about to take or give back the block at data (lock
- * held, before the shadow is recorded again). */
-static void kheap_meta_touch(const void *data)
-{
-    const struct rt_heap_algorithm *a = kheap_current();
-    const void *lo, *hi;
-    rt_uint8_t i;
-
-    if (kheap_dirty.whole)
-        return;
-    if (data == RT_NULL && a->walk_span != RT_NULL)
-        return;                 /* a failed allocation: small mem wrote nothing */
-    if (a->walk_span == RT_NULL || kheap_dirty.n == KHEAP_META_SPANS ||
-        !rt_hw_meta_window(kheap_heap, data, 1, 2, &lo, &hi))
-    {
-        kheap_dirty.whole = RT_TRUE;
-        return;
-    }
-    for (i = 0; i < kheap_dirty.n; i++)
-    {
-        if (kheap_dirty.lo[i] == lo && kheap_dirty.hi[i] == hi)
-            return;                             /* the same block again */
-        if ((const rt_uint8_t *)lo <= (const rt_uint8_t *)kheap_dirty.hi[i] &&
-            (const rt_uint8_t *)kheap_dirty.lo[i] <= (const rt_uint8_t *)hi)
-        {
-            kheap_dirty.whole = RT_TRUE;        /* windows that meet */
-            return;
-        }
-    }
-    kheap_dirty.lo[kheap_dirty.n] = lo;
-    kheap_dirty.hi[kheap_dirty.n] = hi;
-    kheap_dirty.n++;
-    if (a->free_head_words != 0 || a->free_tail_words != 0 || a->header_link_words != 0)
-        kheap_dirty.refresh = RT_TRUE;
-}
-
-/* K11: the free-list link words recorded in the windows (link records,
- * and the header's link words of an algorithm that keeps them there),
- * after the `have` already in links[]; the total (above
- * KHEAP_META_LINKS: some were left out, refresh everything). */
-static rt_size_t kheap_meta_links(const void **links, rt_size_t have)
-{
-    rt_uint8_t i;
-
-    for (i = 0; i < kheap_dirty.n && have <= KHEAP_META_LINKS; i++)
-        have += rt_hw_meta_links(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i],
-                                 kheap_run_algo->header_link_word,
-                                 kheap_run_algo->header_link_words, links + have,
-                                 KHEAP_META_LINKS - have);
-    return have;
-}
-
-/* K11: record the heap's metadata as it is now (checked mode, lock held):
- * the windows the call touched, or the whole heap. */
 static void kheap_meta_record(void)
 {
-    const struct rt_heap_algorithm *a = kheap_current();
-    const void *links[KHEAP_META_LINKS];
-    /* a neighbour's header and the link words after it (tlsf), or the
-     * header up to its last link word (memheap) */
-    rt_size_t span = (a->header_link_words != 0
-                      ? (rt_size_t)a->header_link_word + a->header_link_words
-                      : 1 + (rt_size_t)a->free_head_words) * sizeof(void *);
-    rt_size_t nlinks = 0;
-    rt_uint8_t i;
-
-    rt_hw_mem_enter();
-    if (!kheap_dirty.whole && kheap_dirty.refresh)
-        nlinks = kheap_meta_links(links, 0);             /* as before the call */
-    for (i = 0; !kheap_dirty.whole && i < kheap_dirty.n; i++)
-    {
-        rt_hw_meta_renote_begin(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i]);
-        if (!a->walk_span(kheap_heap, kheap_dirty.lo[i], kheap_dirty.hi[i],
-                          kheap_meta_block, RT_NULL))
-            kheap_dirty.whole = RT_TRUE;
-        rt_hw_meta_renote_end(kheap_heap);
-    }
-    if (!kheap_dirty.whole && kheap_dirty.refresh)
-    {
-        nlinks = kheap_meta_links(links, nlinks);        /* and after it */
-        if (nlinks > KHEAP_META_LINKS)
-            rt_hw_meta_refresh(kheap_heap, RT_NULL, 0);
-        else
-            for (i = 0; i < nlinks; i++)
-                rt_hw_meta_refresh(kheap_heap, links[i], span);
-    }
-    if (kheap_dirty.whole)
-    {
-        rt_hw_meta_forget(kheap_heap);
-        a->walk(kheap_heap, kheap_meta_block, RT_NULL);
-        kheap_dirty.whole_records++;
-    }
-    else
-    {
-        kheap_dirty.partial_records++;
-        if (kheap_dirty.selfcheck)
-        {
-            /* The same walk over the whole heap, as a second owner. */
-            const void *twin = (const rt_uint8_t *)kheap_heap + 1;
-
-            rt_hw_meta_forget(twin);
-            a->walk(kheap_heap, kheap_meta_block, (void *)twin);
-            if (!rt_hw_meta_same(kheap_heap, twin))
-                kheap_dirty.mismatches++;
-            rt_hw_meta_forget(twin);
-        }
-    }
-    rt_hw_mem_leave();
-    kheap_dirty.n = 0;
-    kheap_dirty.whole = RT_FALSE;
-    kheap_dirty.refresh = RT_FALSE;
+    rt_heap_shadow_record(&kheap_shadow);
 }
 
 /* K11: is every word of metadata as recorded?  Reports and stops if not. */
 rt_inline void kheap_meta_verify(int call, const void *ptr, struct rt_hw_mem_site site)
 {
-    rt_hw_meta_verify(kheap_heap, RT_NULL, 0, call, ptr, site);
+    rt_heap_shadow_verify(&kheap_shadow, call, ptr, site);
 }
 
 /* K11 for calls that reach the algorithm without rt_malloc (heap.h:
@@ -656,7 +471,7 @@ void rt_system_heap_meta_record(void)
 {
     if (kheap_heap != RT_NULL && (rt_hw_mem_level() & 0xFF) != 0)
     {
-        kheap_dirty.whole = RT_TRUE;
+        kheap_shadow.whole = RT_TRUE;
         kheap_meta_record();
     }
 }
@@ -664,13 +479,13 @@ void rt_system_heap_meta_record(void)
 void rt_system_heap_meta_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
                                    rt_size_t *mismatches)
 {
-    kheap_dirty.selfcheck = on;
+    kheap_shadow.selfcheck = on;
     if (partial != RT_NULL)
-        *partial = kheap_dirty.partial_records;
+        *partial = kheap_shadow.partial_records;
     if (whole != RT_NULL)
-        *whole = kheap_dirty.whole_records;
+        *whole = kheap_shadow.whole_records;
     if (mismatches != RT_NULL)
-        *mismatches = kheap_dirty.mismatches;
+        *mismatches = kheap_shadow.mismatches;
 }
 
 /* ------------------------------------------------- selection and life */
@@ -721,7 +536,9 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
     kheap_failed_allocs = 0;
     kheap_owner_reset();
 
+    rt_heap_shadow_system_busy = RT_TRUE;     /* K11: not a heap made directly */
     kheap_heap = kheap_current()->init("heap", begin_addr, end_align - begin_align);
+    rt_heap_shadow_system_busy = RT_FALSE;
     if (kheap_heap == RT_NULL)
         return;
     kheap_run_classic = kheap_is_classic();
@@ -736,10 +553,15 @@ void rt_system_heap_init(void *begin_addr, void *end_addr)
 #endif
     kheap_lock_ready = RT_TRUE;
     kheap_short = kheap_lock_fast;
-    kheap_dirty.n = 0;
-    kheap_dirty.refresh = RT_FALSE;
-    kheap_dirty.whole = RT_TRUE;
-    kheap_dirty.partial_records = kheap_dirty.whole_records = kheap_dirty.mismatches = 0;
+    {
+        rt_bool_t selfcheck = kheap_shadow.selfcheck;
+
+        rt_heap_shadow_reset(&kheap_shadow, kheap_heap, kheap_run_algo,
+                             kheap_run_algo->meta_walk != RT_NULL ? kheap_run_algo->meta_walk
+                                                                  : kheap_run_algo->walk,
+                             kheap_run_algo->walk_span);
+        kheap_shadow.selfcheck = selfcheck;
+    }
     if ((rt_hw_mem_level() & 0xFF) != 0)
         kheap_meta_record();
 }
@@ -759,11 +581,13 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
     if ((rt_hw_mem_level() & 0xFF) != 0)
         kheap_meta_verify(RT_HW_MEM_CHECK, RT_NULL, kheap_no_site);
     rt_hw_mem_enter();
+    rt_heap_shadow_system_busy = RT_TRUE;     /* K11: not a heap made directly */
     err = algo->add_region(kheap_heap, name, begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
+    rt_heap_shadow_system_busy = RT_FALSE;
     rt_hw_mem_leave();
     if (err == RT_EOK)
         rt_hw_mem_heap_add(kheap_obj(), begin, (rt_size_t)((rt_ubase_t)end - (rt_ubase_t)begin));
-    kheap_dirty.whole = RT_TRUE;
+    kheap_shadow.whole = RT_TRUE;
     if ((rt_hw_mem_level() & 0xFF) != 0)
         kheap_meta_record();
     kheap_unlock();
@@ -772,6 +596,7 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
 
 void rt_system_heap_deinit(void)
 {
+    rt_heap_shadow_direct_reset();      /* K11: heap_shadow.c's table */
     if (kheap_heap != RT_NULL)
     {
         rt_hw_meta_forget(kheap_heap);

@@ -168,6 +168,9 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
     }
 
     smem_layout(m, name, "small", begin_align, end_align);
+    /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
+    rt_heap_shadow_add(&m->parent, &rt_heap_smallmem, rt_heap_smallmem.walk,
+                       rt_heap_smallmem.walk_span, RT_HW_MEM_ALGO_SMEM, begin_addr, size);
     return &m->parent;
 }
 
@@ -177,6 +180,7 @@ rt_err_t rt_smem_detach(rt_smem_t m)
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
 
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     rt_object_detach(&m->parent);
     return RT_EOK;
 }
@@ -193,7 +197,10 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
-    return smem_alloc(m, size);
+    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: S9 */
+    void *ptr = smem_alloc(m, size);
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
 }
 
 /* R5's validation, the fast path: is rmem the data of a used block of a
@@ -265,16 +272,13 @@ static rt_bool_t smem_block_of(struct rt_small_mem *m, void *rmem)
     return RT_TRUE;
 }
 
-void rt_smem_free(void *rmem)
+static void smem_free(void *rmem)
 {
     struct rt_small_mem_item *mem;
     struct rt_small_mem *m;
     rt_uint8_t *base;
     rt_ubase_t pool;
     rt_size_t off, next, end;
-
-    if (rmem == RT_NULL)
-        return;
 
     /* R5's validation, inline: every value read here is reused below. */
     /* A misaligned pointer cannot be a block: do not even read its header. */
@@ -299,6 +303,16 @@ void rt_smem_free(void *rmem)
 
 bad:
     smem_report_bad(rmem);
+}
+
+void rt_smem_free(void *rmem)
+{
+    if (rmem == RT_NULL)
+        return;
+
+    void *meta = RT_HEAP_SHADOW_IN(RT_NULL, rmem, RT_HW_MEM_OP_FREE);    /* rtsim: S9 */
+    smem_free(rmem);
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* R6's free after a move: rt_smem_free finds the heap from the header. */
@@ -331,11 +345,13 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     if (rmem == RT_NULL)
         return rt_smem_alloc(heap, newsize);
 
-    if (!smem_block_of(m, rmem))
-        return RT_NULL;
-
-    return smem_resize(m, (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM),
-                       rmem, newsize, smem_give_back);
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);    /* rtsim: S9 */
+    void *moved = RT_NULL;
+    if (smem_block_of(m, rmem))
+        moved = smem_resize(m, (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM),
+                            rmem, newsize, smem_give_back);
+    RT_HEAP_SHADOW_OUT(meta, moved);
+    return moved;
 }
 
 /* ------------------------------------------------------ check and walk */
@@ -401,5 +417,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     0, 0,
     smem_sys_walk_span,
     0, 0,       /* no links in the header */
+    RT_NULL,    /* meta_walk: walk */
 };
 #endif /* RT_USING_SMALL_MEM */

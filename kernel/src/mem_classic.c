@@ -219,7 +219,13 @@ rt_smem_t rt_smem_classic_init(const char *name, void *begin_addr, rt_size_t siz
                    (rt_uint32_t)(rt_mem_target_addr(begin_addr) + size));
         return RT_NULL;
     }
-    return cls_init_at(m, name, start, (rt_ubase_t)begin_addr + size, begin_addr, size);
+    rt_smem_t h = cls_init_at(m, name, start, (rt_ubase_t)begin_addr + size, begin_addr, size);
+    /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
+    if (h != RT_NULL)
+        rt_heap_shadow_add(h, &rt_heap_smallmem_classic, rt_heap_smallmem_classic.walk,
+                           rt_heap_smallmem_classic.walk_span, RT_HW_MEM_ALGO_CLASSIC,
+                           begin_addr, size);
+    return h;
 }
 
 rt_err_t rt_smem_classic_detach(rt_smem_t m)
@@ -228,6 +234,7 @@ rt_err_t rt_smem_classic_detach(rt_smem_t m)
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
 
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     rt_object_detach(&m->parent);
     return RT_EOK;
 }
@@ -244,7 +251,10 @@ void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
         return RT_NULL;
     }
 
-    return smem_alloc(m, size);   /* C1 */
+    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: S9 */
+    void *ptr = smem_alloc(m, size);   /* C1 */
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
 }
 
 void rt_smem_classic_free(rt_smem_t heap, void *rmem)
@@ -259,11 +269,11 @@ void rt_smem_classic_free(rt_smem_t heap, void *rmem)
         RT_ASSERT(cls_is_heap(m));
         return;
     }
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_FREE);      /* rtsim: S9 */
     mem = cls_used_block(m, rmem);
-    if (mem == RT_NULL)
-        return;
-
-    smem_release(m, mem, cls_off(m, mem), mem->next);
+    if (mem != RT_NULL)
+        smem_release(m, mem, cls_off(m, mem), mem->next);
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* R6's free after a move. */
@@ -298,11 +308,13 @@ void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
     /* C5: a pointer outside the heap comes back unchanged. */
     if ((rt_uint8_t *)rmem < m->heap_ptr || (rt_uint8_t *)rmem >= (rt_uint8_t *)m->heap_end)
         return rmem;
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);   /* rtsim: S9 */
+    void *moved = RT_NULL;
     mem = cls_used_block(m, rmem);
-    if (mem == RT_NULL)
-        return RT_NULL;
-
-    return smem_resize(m, mem, rmem, newsize, cls_give_back);
+    if (mem != RT_NULL)
+        moved = smem_resize(m, mem, rmem, newsize, cls_give_back);
+    RT_HEAP_SHADOW_OUT(meta, moved);
+    return moved;
 }
 
 /* ------------------------------------------------------ check and walk */
@@ -369,5 +381,6 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     0, 0,
     cls_sys_walk_span,
     0, 0,       /* no links in the header */
+    RT_NULL,    /* meta_walk: walk */
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -189,6 +189,11 @@ static rt_size_t memheap_round(rt_size_t size)
     return size < MEMHEAP_MINIALLOC ? MEMHEAP_MINIALLOC : size;
 }
 
+/* heap_shadow.c's walks of a heap made directly (below, with the others). */
+static void memheap_walk_one(void *heap, rt_mem_walk_fn fn, void *ctx);
+static rt_bool_t memheap_walk_span_one(void *heap, const void *from, const void *to,
+                                       rt_mem_walk_fn fn, void *ctx);
+
 /* ------------------------------------------------------------- init/detach */
 
 rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
@@ -243,6 +248,9 @@ rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
 
     rt_sem_init(&memheap->lock, name, 1, RT_IPC_FLAG_PRIO);
     memheap->locked = RT_FALSE;
+    /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
+    rt_heap_shadow_add(memheap, &rt_heap_memheap, memheap_walk_one, memheap_walk_span_one,
+                       RT_HW_MEM_ALGO_MEMHEAP, start_addr, size);
     return RT_EOK;
 }
 
@@ -252,6 +260,7 @@ rt_err_t rt_memheap_detach(struct rt_memheap *heap)
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
     RT_ASSERT(rt_object_is_systemobject(&heap->parent));
 
+    rt_heap_shadow_remove(heap);        /* rtsim: heap_shadow.c S9 */
     rt_sem_detach(&heap->lock);
     rt_object_detach(&heap->parent);
     return RT_EOK;
@@ -293,11 +302,8 @@ static void memheap_take(struct rt_memheap *heap, struct rt_memheap_item *item, 
     item->magic = MEMHEAP_MAGIC | MEMHEAP_USED;
 }
 
-void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
+static void *memheap_alloc(struct rt_memheap *heap, rt_size_t size)
 {
-    RT_ASSERT(heap != RT_NULL);
-    RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
-
     if (size == 0)
         return RT_NULL;
     if (rt_hw_mem_fail(&heap->parent, size))     /* rtsim fault injection */
@@ -314,6 +320,17 @@ void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
     memheap_unlock(heap);
 
     return item != RT_NULL ? ITEM_DATA(item) : RT_NULL;
+}
+
+void *rt_memheap_alloc(struct rt_memheap *heap, rt_size_t size)
+{
+    RT_ASSERT(heap != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
+
+    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: S9 */
+    void *ptr = memheap_alloc(heap, size);
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
 }
 
 /* ------------------------------------------------------------------- free */
@@ -369,11 +386,8 @@ static void memheap_release(struct rt_memheap *heap, struct rt_memheap_item *ite
         memheap_freelist_push(heap, item);
 }
 
-void rt_memheap_free(void *ptr)
+static void memheap_free(void *ptr)
 {
-    if (ptr == RT_NULL)
-        return;
-
     struct rt_memheap_item *item = DATA_ITEM(ptr);
     if (!memheap_block_ok(item, ptr))
         return;
@@ -386,6 +400,16 @@ void rt_memheap_free(void *ptr)
         return;
     memheap_release(heap, item);
     memheap_unlock(heap);
+}
+
+void rt_memheap_free(void *ptr)
+{
+    if (ptr == RT_NULL)
+        return;
+
+    void *meta = RT_HEAP_SHADOW_IN(RT_NULL, ptr, RT_HW_MEM_OP_FREE);     /* rtsim: S9 */
+    memheap_free(ptr);
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* ---------------------------------------------------------------- realloc */
@@ -435,11 +459,8 @@ static void memheap_shrink(struct rt_memheap *heap, struct rt_memheap_item *item
     heap->available_size += ITEM_SIZE(rest);
 }
 
-void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
+static void *memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
 {
-    RT_ASSERT(heap != RT_NULL);
-    RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
-
     if (newsize == 0)
     {
         rt_memheap_free(ptr);
@@ -479,6 +500,17 @@ void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
     memheap_shrink(heap, item, newsize);
     memheap_unlock(heap);
     return ptr;
+}
+
+void *rt_memheap_realloc(struct rt_memheap *heap, void *ptr, rt_size_t newsize)
+{
+    RT_ASSERT(heap != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
+
+    void *meta = RT_HEAP_SHADOW_IN(heap, ptr, RT_HW_MEM_OP_REALLOC);     /* rtsim: S9 */
+    void *moved = memheap_realloc(heap, ptr, newsize);
+    RT_HEAP_SHADOW_OUT(meta, moved);
+    return moved;
 }
 
 void rt_memheap_info(struct rt_memheap *heap, rt_size_t *total,
@@ -787,19 +819,18 @@ static void memheap_sys_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
  * after it.  What could be a header is checked (in a region, aligned, its
  * magic, a successor above it); anything else walks nothing and says so.
  * No control block: the memheap objects live in host memory. */
-static rt_bool_t memheap_sys_walk_span(void *heap, const void *from, const void *to,
-                                       rt_mem_walk_fn fn, void *ctx)
+static rt_bool_t memheap_walk_span_in(struct rt_memheap *heaps, int count, const void *from,
+                                      const void *to, rt_mem_walk_fn fn, void *ctx)
 {
     const rt_uint8_t *f = (const rt_uint8_t *)from, *t = (const rt_uint8_t *)to;
     int i, at = -1;
 
-    (void)heap;
     if (fn == RT_NULL || t <= f || ((rt_ubase_t)f & (RT_ALIGN_SIZE - 1)) != 0)
         return RT_FALSE;
-    for (i = 0; i < memheap_sys_count && at < 0; i++)
+    for (i = 0; i < count && at < 0; i++)
     {
-        const rt_uint8_t *lo = (const rt_uint8_t *)memheap_sys[i].start_addr;
-        const rt_uint8_t *tail = lo + memheap_sys[i].pool_size - MEMHEAP_HDR;
+        const rt_uint8_t *lo = (const rt_uint8_t *)heaps[i].start_addr;
+        const rt_uint8_t *tail = lo + heaps[i].pool_size - MEMHEAP_HDR;
 
         if (f >= lo && f <= tail)
             at = i;
@@ -808,17 +839,17 @@ static rt_bool_t memheap_sys_walk_span(void *heap, const void *from, const void 
         return RT_FALSE;
     {
         const struct rt_memheap_item *item = (const struct rt_memheap_item *)f;
-        const rt_uint8_t *tail = (const rt_uint8_t *)memheap_sys[at].start_addr +
-                                 memheap_sys[at].pool_size - MEMHEAP_HDR;
+        const rt_uint8_t *tail = (const rt_uint8_t *)heaps[at].start_addr +
+                                 heaps[at].pool_size - MEMHEAP_HDR;
 
         if (f != tail && ((item->magic & MEMHEAP_MASK) != MEMHEAP_MAGIC ||
                           (const rt_uint8_t *)item->next <= f ||
                           (const rt_uint8_t *)item->next > tail))
             return RT_FALSE;
     }
-    for (i = 0; i < memheap_sys_count; i++)
+    for (i = 0; i < count; i++)
     {
-        struct rt_memheap *h = &memheap_sys[i];
+        struct rt_memheap *h = &heaps[i];
         struct rt_memheap_item *start;
 
         if (i == at)
@@ -831,6 +862,25 @@ static rt_bool_t memheap_sys_walk_span(void *heap, const void *from, const void 
             return RT_TRUE;
     }
     return RT_TRUE;
+}
+
+static rt_bool_t memheap_sys_walk_span(void *heap, const void *from, const void *to,
+                                       rt_mem_walk_fn fn, void *ctx)
+{
+    (void)heap;
+    return memheap_walk_span_in(memheap_sys, memheap_sys_count, from, to, fn, ctx);
+}
+
+/* A heap made directly (heap_shadow.c S9): the same, over that one heap. */
+static void memheap_walk_one(void *heap, rt_mem_walk_fn fn, void *ctx)
+{
+    (void)memheap_walk_blocks((struct rt_memheap *)heap, fn, ctx);
+}
+
+static rt_bool_t memheap_walk_span_one(void *heap, const void *from, const void *to,
+                                       rt_mem_walk_fn fn, void *ctx)
+{
+    return memheap_walk_span_in((struct rt_memheap *)heap, 1, from, to, fn, ctx);
 }
 
 /* The block's capacity; a split wrote a whole header right after it.  *lo

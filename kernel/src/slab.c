@@ -203,6 +203,19 @@ static rt_size_t slab_usage_pages(const struct rt_slab *slab)
     return RT_ALIGN(npages * sizeof(struct rt_slab_memusage), RT_MM_PAGE_SIZE) / RT_MM_PAGE_SIZE;
 }
 
+/* Checked mode (heap_shadow.c S8; rtsim, issue 12): a free chunk's link
+ * words are recorded when the chunk is pushed and verified when it is
+ * popped, under an owner per zone, so that a call never records or
+ * verifies every free chunk of the heap.  The rest of the metadata (the
+ * control block, the usage table, zone headers, page runs) is recorded by
+ * slab_meta_walk after each call and verified before the next. */
+#define SLAB_ZONE_OWNER(z)  RT_HEAP_SHADOW_LINKS(z)
+
+rt_inline rt_size_t slab_link_bytes(const struct rt_slab_zone *z)
+{
+    return 2 * sizeof(void *) < z->z_chunksize ? 2 * sizeof(void *) : z->z_chunksize;
+}
+
 /* ---------------------------------------------------------- page allocator */
 
 static void *slab_pages_take(struct rt_slab *slab, rt_size_t npages)
@@ -280,6 +293,7 @@ static void slab_pages_give(struct rt_slab *slab, void *addr, rt_size_t npages)
 void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
+    void *meta = RT_HEAP_SHADOW_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);      /* rtsim: S9 */
     void *pages = slab_pages_take(slab, npages);
     if (pages != RT_NULL)
     {
@@ -287,6 +301,7 @@ void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
         kup->type = PAGE_TYPE_RAW;
         kup->size = (rt_uint32_t)npages;
     }
+    RT_HEAP_SHADOW_OUT(meta, pages);
     return pages;
 }
 
@@ -294,13 +309,17 @@ void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
     RT_ASSERT(addr != RT_NULL);
+    void *meta = RT_HEAP_SHADOW_IN(m, addr, RT_HW_MEM_OP_OTHER);         /* rtsim: S9 */
     struct rt_slab_memusage *kup = slab_kup(slab, addr);
     kup->type = PAGE_TYPE_FREE;
     kup->size = 0;
     slab_pages_give(slab, addr, npages);
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* -------------------------------------------------------------- init/detach */
+
+static void slab_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx);
 
 static void slab_size_zones(struct rt_slab *slab, rt_size_t heap_bytes)
 {
@@ -361,7 +380,23 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
 
     slab->memusage = slab_pages_take(slab, table_pages);
     rt_memset(slab->memusage, 0, table_pages * RT_MM_PAGE_SIZE);
+    /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
+    rt_heap_shadow_add(&slab->parent, &rt_heap_slab, slab_meta_walk, RT_NULL,
+                       RT_HW_MEM_ALGO_SLAB, begin_addr, size);
     return &slab->parent;
+}
+
+/* Checked mode: the zones' own records (S8) go with the heap. */
+static void slab_forget_zones(struct rt_slab *slab)
+{
+    rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
+
+    if (!rt_hw_meta_enabled)
+        return;
+    for (rt_size_t i = slab_usage_pages(slab); i < npages; i++)
+        if (slab->memusage[i].type == PAGE_TYPE_SMALL && slab->memusage[i].size == 0)
+            RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(slab->heap_start + i * RT_MM_PAGE_SIZE),
+                                RT_NULL, RT_NULL);
 }
 
 rt_err_t rt_slab_detach(rt_slab_t m)
@@ -369,6 +404,8 @@ rt_err_t rt_slab_detach(rt_slab_t m)
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
+    slab_forget_zones((struct rt_slab *)m);
     rt_object_detach(&m->parent);
     return RT_EOK;
 }
@@ -453,11 +490,17 @@ static void *slab_zone_take(struct rt_slab *slab, struct rt_slab_zone *z, int zi
     {
         z->z_uindex++;
         chunk = z->z_baseptr + (rt_size_t)z->z_uindex * z->z_chunksize;
+        /* rtsim S8: as the zone was made, or an overflow from below */
+        RT_HEAP_SHADOW_READ(SLAB_ZONE_OWNER(z), chunk, slab_link_bytes(z));
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk, (rt_uint8_t *)chunk + 1);
     }
     else
     {
         chunk = z->z_freechunk;
+        /* rtsim S8: its link as the free pushed it, before it is followed */
+        RT_HEAP_SHADOW_READ(SLAB_ZONE_OWNER(z), chunk, slab_link_bytes(z));
         z->z_freechunk = z->z_freechunk->c_next;
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk, (rt_uint8_t *)chunk + 1);
     }
     slab_note_used(slab, z->z_chunksize);
     return chunk;
@@ -499,10 +542,19 @@ static void *slab_zone_new(struct rt_slab *slab, int zi, rt_size_t chunk)
     z->z_next = slab->zone_array[zi];
     slab->zone_array[zi] = z;
     slab_note_used(slab, chunk);
+    if (rt_hw_meta_enabled)
+    {
+        /* rtsim S8: the never-used chunks' first words, checked when each
+         * is handed out (an overflow into the free chunk above a block) */
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL, RT_NULL);
+        for (rt_uint32_t i = 1; i < z->z_nmax; i++)
+            rt_heap_shadow_wrote(SLAB_ZONE_OWNER(z), z->z_baseptr + (rt_size_t)i * chunk,
+                                 slab_link_bytes(z));
+    }
     return z->z_baseptr;
 }
 
-void *rt_slab_alloc(rt_slab_t m, rt_size_t size)
+static void *slab_alloc(rt_slab_t m, rt_size_t size)
 {
     struct rt_slab *slab = (struct rt_slab *)m;
 
@@ -516,6 +568,14 @@ void *rt_slab_alloc(rt_slab_t m, rt_size_t size)
     if (slab->zone_array[zi] != RT_NULL)
         return slab_zone_take(slab, slab->zone_array[zi], zi);
     return slab_zone_new(slab, zi, size);
+}
+
+void *rt_slab_alloc(rt_slab_t m, rt_size_t size)
+{
+    void *meta = RT_HEAP_SHADOW_IN(m, RT_NULL, RT_HW_MEM_OP_ALLOC);      /* rtsim: S9 */
+    void *ptr = slab_alloc(m, size);
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
 }
 
 /* -------------------------------------------------------------------- free */
@@ -535,6 +595,7 @@ static void slab_zone_retire(struct rt_slab *slab, struct rt_slab_zone *z)
         pz = &(*pz)->z_next;
     *pz = z->z_next;
 
+    RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL, RT_NULL);    /* rtsim S8 */
     z->z_magic = SLAB_ZONE_FREE_MAGIC;
     z->z_next = slab->zone_free;
     slab->zone_free = z;
@@ -562,6 +623,7 @@ void rt_slab_free(rt_slab_t m, void *ptr)
     if (ptr == RT_NULL)
         return;
 
+    void *meta = RT_HEAP_SHADOW_IN(m, ptr, RT_HW_MEM_OP_FREE);           /* rtsim: S9 */
     struct rt_slab_memusage *kup = slab_kup(slab, (void *)((rt_ubase_t)ptr & ~(rt_ubase_t)RT_MM_PAGE_MASK));
     if (kup->type == PAGE_TYPE_LARGE)
     {
@@ -570,7 +632,7 @@ void rt_slab_free(rt_slab_t m, void *ptr)
         kup->size = 0;
         slab->parent.used -= npages * RT_MM_PAGE_SIZE;
         slab_pages_give(slab, ptr, npages);
-        return;
+        goto out;
     }
 
     struct rt_slab_zone *z = slab_zone_of(slab, ptr, kup);
@@ -581,12 +643,13 @@ void rt_slab_free(rt_slab_t m, void *ptr)
                    (unsigned long)rt_mem_target_addr(ptr), kup->type == PAGE_TYPE_SMALL ? (unsigned)z->z_magic : 0u,
                    (unsigned)SLAB_MAGIC);
         RT_ASSERT(kup->type == PAGE_TYPE_SMALL && z->z_magic == SLAB_MAGIC);
-        return;
+        goto out;
     }
 
     struct rt_slab_chunk *chunk = (struct rt_slab_chunk *)ptr;
     chunk->c_next = z->z_freechunk;
     z->z_freechunk = chunk;
+    RT_HEAP_SHADOW_WROTE(SLAB_ZONE_OWNER(z), chunk, slab_link_bytes(z));   /* rtsim S8 */
     slab->parent.used -= z->z_chunksize;
 
     if (z->z_nfree++ == 0)
@@ -597,6 +660,8 @@ void rt_slab_free(rt_slab_t m, void *ptr)
     if (z->z_nfree == z->z_nmax
         && (z->z_next != RT_NULL || slab->zone_array[z->z_zoneindex] != z))
         slab_zone_retire(slab, z);
+out:
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* ----------------------------------------------------------------- realloc */
@@ -614,6 +679,8 @@ void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size)
         return RT_NULL;
     }
 
+    void *meta = RT_HEAP_SHADOW_IN(m, ptr, RT_HW_MEM_OP_REALLOC);        /* rtsim: S9 */
+    void *moved = RT_NULL;
     struct rt_slab_memusage *kup = slab_kup(slab, (void *)((rt_ubase_t)ptr & ~(rt_ubase_t)RT_MM_PAGE_MASK));
     if (kup->type == PAGE_TYPE_LARGE)
     {
@@ -629,20 +696,26 @@ void *rt_slab_realloc(rt_slab_t m, void *ptr, rt_size_t size)
             rt_size_t rounded = size;
             (void)slab_zoneindex(&rounded);
             if (rounded == oldsize)
-                return ptr;     /* same class: same chunk */
+            {
+                moved = ptr;    /* same class: same chunk */
+                goto out;
+            }
             size = rounded;
         }
     }
     else
     {
-        return RT_NULL;
+        goto out;
     }
 
-    void *moved = rt_slab_alloc(m, size);
-    if (moved == RT_NULL)
-        return RT_NULL;
-    rt_memcpy(moved, ptr, size < oldsize ? size : oldsize);
-    rt_slab_free(m, ptr);
+    moved = rt_slab_alloc(m, size);
+    if (moved != RT_NULL)
+    {
+        rt_memcpy(moved, ptr, size < oldsize ? size : oldsize);
+        rt_slab_free(m, ptr);
+    }
+out:
+    RT_HEAP_SHADOW_OUT(meta, moved);
     return moved;
 }
 
@@ -701,7 +774,7 @@ static int slab_emit(rt_mem_walk_fn fn, void *ctx, const void *start, rt_size_t 
 
 /* Everything in address order: the control block, the usage table, then
  * per page structure: zone header (+ its chunks), large block, free run. */
-static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
+static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx, rt_bool_t chunks)
 {
     rt_size_t table_pages = slab_usage_pages(slab);
     rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
@@ -709,8 +782,10 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
     if (slab_emit(fn, ctx, slab, sizeof(*slab), slab->heap_start - (rt_ubase_t)slab - sizeof(*slab),
                   RT_TRUE, RT_MEM_BLOCK_CONTROL, slab))
         return 1;
-    if (slab_emit(fn, ctx, slab->memusage, 0, table_pages * RT_MM_PAGE_SIZE, RT_TRUE,
-                  RT_MEM_BLOCK_CONTROL, slab))
+    /* the frame (slab_meta_walk): only the table's entries are metadata */
+    if (slab_emit(fn, ctx, slab->memusage, 0,
+                  chunks ? table_pages * RT_MM_PAGE_SIZE : npages * sizeof(*slab->memusage),
+                  RT_TRUE, RT_MEM_BLOCK_CONTROL, slab))
         return 1;
 
     rt_size_t i = table_pages;
@@ -730,7 +805,7 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
                 off = sizeof(*z);
             if (slab_emit(fn, ctx, z, off, slab->zone_size - off, live, RT_MEM_BLOCK_ZONE, slab))
                 return 1;
-            if (live && z->z_chunksize != 0 && z->z_nmax != 0
+            if (chunks && live && z->z_chunksize != 0 && z->z_nmax != 0
                 && z->z_nmax <= slab->zone_size / 8 && z->z_uindex < z->z_nmax
                 && slab_walk_chunks(slab, z, fn, ctx))
                 return 1;
@@ -761,7 +836,13 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
 void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx)
 {
     if (m != RT_NULL && fn != RT_NULL)
-        (void)slab_walk_all((struct rt_slab *)m, fn, ctx);
+        (void)slab_walk_all((struct rt_slab *)m, fn, ctx, RT_TRUE);
+}
+
+/* heap.h meta_walk: the walk less the chunks (S8 keeps their links). */
+static void slab_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
+{
+    (void)slab_walk_all((struct rt_slab *)heap, fn, ctx, RT_FALSE);
 }
 
 static int slab_check_control(const struct rt_slab *slab)
@@ -1064,5 +1145,6 @@ const struct rt_heap_algorithm rt_heap_slab =
     .walk = slab_sys_walk,
     .usable = slab_sys_usable,
     .free_head_words = 2,   /* chunk link, or a page run's {next, pages} */
+    .meta_walk = slab_meta_walk,
 };
 #endif /* RT_USING_SLAB */

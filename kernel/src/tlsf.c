@@ -471,7 +471,7 @@ static rt_bool_t tlsf_overlaps(struct tlsf_heap *h, rt_ubase_t lo, rt_ubase_t hi
     return RT_FALSE;
 }
 
-rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
+static rt_err_t tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     rt_ubase_t lo = (rt_ubase_t)begin;
@@ -480,7 +480,6 @@ rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
     rt_bool_t added = RT_FALSE;
     rt_ubase_t desc_room = sizeof(struct tlsf_region) + TLSF_MIN_BLOCK + 2 * TLSF_A;
 
-    RT_ASSERT(m != RT_NULL);
     if (hi < lo || size < desc_room || tlsf_overlaps(h, lo, hi))
         return -RT_EINVAL;
     for (tail = &h->region0; tail->next != RT_NULL; tail = tail->next)
@@ -503,6 +502,18 @@ rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
         added = RT_TRUE;
     }
     return added ? RT_EOK : -RT_EINVAL;
+}
+
+rt_err_t rt_tlsf_add_region(rt_tlsf_t m, void *begin, rt_size_t size)
+{
+    RT_ASSERT(m != RT_NULL);
+
+    void *meta = RT_HEAP_SHADOW_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);      /* rtsim: S9 */
+    rt_err_t err = tlsf_add_region(m, begin, size);
+    if (meta != RT_NULL && err == RT_EOK)
+        rt_heap_shadow_add(m, &rt_heap_tlsf, RT_NULL, RT_NULL, RT_HW_MEM_ALGO_TLSF, begin, size);
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
+    return err;
 }
 
 /* ---------------------------------------------------------------- API */
@@ -539,6 +550,9 @@ rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size)
     h->max_request = h->max_block - TLSF_W;
     h->col_map = (rt_uint32_t *)&h->heads[lists];
     tlsf_region_init(h, &h->region0, (rt_uint8_t *)first, (rt_uint8_t *)end);
+    /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
+    rt_heap_shadow_add(&h->parent, &rt_heap_tlsf, rt_heap_tlsf.walk, rt_heap_tlsf.walk_span,
+                       RT_HW_MEM_ALGO_TLSF, begin, size);
     return &h->parent;
 }
 
@@ -546,11 +560,12 @@ rt_err_t rt_tlsf_detach(rt_tlsf_t m)
 {
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     rt_object_detach(&m->parent);
     return RT_EOK;
 }
 
-void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
+static void *tlsf_alloc(rt_tlsf_t m, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_block *b;
@@ -565,21 +580,34 @@ void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
     return tlsf_carve(h, b, b->head, need, 0);
 }
 
+void *rt_tlsf_alloc(rt_tlsf_t m, rt_size_t size)
+{
+    void *meta = RT_HEAP_SHADOW_IN(m, RT_NULL, RT_HW_MEM_OP_ALLOC);      /* rtsim: S9 */
+    void *ptr = tlsf_alloc(m, size);
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
+}
+
 void rt_tlsf_free(rt_tlsf_t m, void *ptr)
 {
     struct tlsf_block *b;
+    void *meta;
 
     if (ptr == RT_NULL)
         return;
+    meta = RT_HEAP_SHADOW_IN(m, ptr, RT_HW_MEM_OP_FREE);                 /* rtsim: S9 */
     b = (struct tlsf_block *)((rt_uint8_t *)ptr - TLSF_W);
     if (__builtin_expect((b->head & TLSF_USED) == 0, 0))
     {
         /* Not a used block (freed twice, or not ours): report, and leave
          * the heap as it is if the assert handler returns. */
         RT_ASSERT(b->head & TLSF_USED);
-        return;
     }
-    tlsf_release(tlsf_heap(m), b);
+    else
+    {
+        tlsf_release(tlsf_heap(m), b);
+    }
+    RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
 /* Cut used block b (size bytes, statistics counting all of it) down to
@@ -597,25 +625,17 @@ static void tlsf_trim(struct tlsf_heap *h, struct tlsf_block *b, rt_size_t size,
     tlsf_release(h, tail);
 }
 
-void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
+/* R7, past the asserts: b is the used block at ptr. */
+static void *tlsf_resize(rt_tlsf_t m, struct tlsf_block *b, void *ptr, rt_size_t size)
 {
     struct tlsf_heap *h = tlsf_heap(m);
-    struct tlsf_block *b, *next;
+    struct tlsf_block *next;
     rt_size_t need, have, next_head;
     void *moved;
 
-    if (ptr == RT_NULL)
-        return rt_tlsf_alloc(m, size);
-    if (size == 0)
-    {
-        rt_tlsf_free(m, ptr);
-        return RT_NULL;
-    }
     if (size - 1 >= h->max_request)
         return RT_NULL;
     need = tlsf_need(size);
-    b = (struct tlsf_block *)((rt_uint8_t *)ptr - TLSF_W);
-    RT_ASSERT(b->head & TLSF_USED);
     have = tlsf_size(b);
     if (need <= have)                           /* R7: shrink in place */
     {
@@ -644,7 +664,27 @@ void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
     return moved;
 }
 
-void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
+void *rt_tlsf_realloc(rt_tlsf_t m, void *ptr, rt_size_t size)
+{
+    struct tlsf_block *b;
+    void *meta, *moved;
+
+    if (ptr == RT_NULL)
+        return rt_tlsf_alloc(m, size);
+    if (size == 0)
+    {
+        rt_tlsf_free(m, ptr);
+        return RT_NULL;
+    }
+    meta = RT_HEAP_SHADOW_IN(m, ptr, RT_HW_MEM_OP_REALLOC);              /* rtsim: S9 */
+    b = (struct tlsf_block *)((rt_uint8_t *)ptr - TLSF_W);
+    RT_ASSERT(b->head & TLSF_USED);
+    moved = tlsf_resize(m, b, ptr, size);
+    RT_HEAP_SHADOW_OUT(meta, moved);
+    return moved;
+}
+
+static void *tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
 {
     struct tlsf_heap *h = tlsf_heap(m);
     struct tlsf_block *b;
@@ -678,6 +718,14 @@ void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
         flags = b->head & TLSF_PREV_BITS;
     }
     return tlsf_carve(h, b, have, need, flags);
+}
+
+void *rt_tlsf_alloc_align(rt_tlsf_t m, rt_size_t size, rt_size_t align)
+{
+    void *meta = RT_HEAP_SHADOW_IN(m, RT_NULL, RT_HW_MEM_OP_OTHER);      /* rtsim: S9 */
+    void *ptr = tlsf_alloc_align(m, size, align);
+    RT_HEAP_SHADOW_OUT(meta, ptr);
+    return ptr;
 }
 
 rt_size_t rt_tlsf_usable_size(void *ptr)
@@ -1053,4 +1101,5 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     2, 1,       /* a free block keeps next and pprev first, its footer last */
     tlsf_sys_walk_span,
     0, 0,       /* its links follow the header (free_head_words) */
+    RT_NULL,    /* meta_walk: walk */
 };
