@@ -191,14 +191,13 @@ void *rt_smem_alloc(rt_smem_t heap, rt_size_t size)
 
     if (size == 0)
         return RT_NULL;
+    /* rtsim S9: the control block is verified before it is read */
+    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);
+    void *ptr = RT_NULL;
     if (!smem_is_heap(m))
-    {
         RT_ASSERT(smem_is_heap(m));
-        return RT_NULL;
-    }
-
-    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: S9 */
-    void *ptr = smem_alloc(m, size);
+    else
+        ptr = smem_alloc(m, size);
     RT_HEAP_SHADOW_OUT(meta, ptr);
     return ptr;
 }
@@ -322,16 +321,9 @@ static void smem_give_back(struct rt_small_mem *m, void *rmem)
     rt_smem_free(rmem);
 }
 
-void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+/* R6, past the heap check. */
+static void *smem_realloc(struct rt_small_mem *m, void *rmem, rt_size_t newsize)
 {
-    struct rt_small_mem *m = (struct rt_small_mem *)heap;
-
-    if (!smem_is_heap(m))
-    {
-        RT_ASSERT(smem_is_heap(m));
-        return RT_NULL;
-    }
-
     if (newsize > m->mem_size_aligned)  /* before RT_ALIGN can wrap around */
         return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
@@ -343,13 +335,24 @@ void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         return RT_NULL;
     }
     if (rmem == RT_NULL)
-        return rt_smem_alloc(heap, newsize);
+        return rt_smem_alloc(&m->parent, newsize);
+    if (!smem_block_of(m, rmem))
+        return RT_NULL;
+    return smem_resize(m, (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM),
+                       rmem, newsize, smem_give_back);
+}
 
-    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);    /* rtsim: S9 */
+void *rt_smem_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+{
+    struct rt_small_mem *m = (struct rt_small_mem *)heap;
     void *moved = RT_NULL;
-    if (smem_block_of(m, rmem))
-        moved = smem_resize(m, (struct rt_small_mem_item *)((rt_uint8_t *)rmem - SIZEOF_STRUCT_MEM),
-                            rmem, newsize, smem_give_back);
+    /* rtsim S9: the control block is verified before it is read */
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);
+
+    if (!smem_is_heap(m))
+        RT_ASSERT(smem_is_heap(m));
+    else
+        moved = smem_realloc(m, rmem, newsize);
     RT_HEAP_SHADOW_OUT(meta, moved);
     return moved;
 }

@@ -245,14 +245,13 @@ void *rt_smem_classic_alloc(rt_smem_t heap, rt_size_t size)
 
     if (size == 0)
         return RT_NULL;
+    /* rtsim S9: the control block is verified before it is read */
+    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);
+    void *ptr = RT_NULL;
     if (!cls_is_heap(m))
-    {
         RT_ASSERT(cls_is_heap(m));
-        return RT_NULL;
-    }
-
-    void *meta = RT_HEAP_SHADOW_IN(heap, RT_NULL, RT_HW_MEM_OP_ALLOC);   /* rtsim: S9 */
-    void *ptr = smem_alloc(m, size);   /* C1 */
+    else
+        ptr = smem_alloc(m, size);   /* C1 */
     RT_HEAP_SHADOW_OUT(meta, ptr);
     return ptr;
 }
@@ -264,15 +263,18 @@ void rt_smem_classic_free(rt_smem_t heap, void *rmem)
 
     if (rmem == RT_NULL)
         return;
+    /* rtsim S9: the control block is verified before it is read */
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_FREE);
     if (!cls_is_heap(m))
     {
         RT_ASSERT(cls_is_heap(m));
-        return;
     }
-    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_FREE);      /* rtsim: S9 */
-    mem = cls_used_block(m, rmem);
-    if (mem != RT_NULL)
-        smem_release(m, mem, cls_off(m, mem), mem->next);
+    else
+    {
+        mem = cls_used_block(m, rmem);
+        if (mem != RT_NULL)
+            smem_release(m, mem, cls_off(m, mem), mem->next);
+    }
     RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
 
@@ -282,16 +284,11 @@ static void cls_give_back(struct rt_smem_classic *m, void *rmem)
     rt_smem_classic_free(&m->parent, rmem);
 }
 
-void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+/* R6, past the heap check. */
+static void *cls_realloc(struct rt_smem_classic *m, void *rmem, rt_size_t newsize)
 {
-    struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
     struct heap_mem *mem;
 
-    if (!cls_is_heap(m))
-    {
-        RT_ASSERT(cls_is_heap(m));
-        return RT_NULL;
-    }
     if (newsize > m->mem_size_aligned)      /* before RT_ALIGN can wrap */
         return RT_NULL;
     newsize = RT_ALIGN(newsize, RT_ALIGN_SIZE);
@@ -299,20 +296,32 @@ void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
         return RT_NULL;
     if (newsize == 0)
     {
-        rt_smem_classic_free(heap, rmem);
+        rt_smem_classic_free(&m->parent, rmem);
         return RT_NULL;
     }
     if (rmem == RT_NULL)
-        return rt_smem_classic_alloc(heap, newsize);
+        return rt_smem_classic_alloc(&m->parent, newsize);
 
     /* C5: a pointer outside the heap comes back unchanged. */
     if ((rt_uint8_t *)rmem < m->heap_ptr || (rt_uint8_t *)rmem >= (rt_uint8_t *)m->heap_end)
         return rmem;
-    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);   /* rtsim: S9 */
-    void *moved = RT_NULL;
     mem = cls_used_block(m, rmem);
-    if (mem != RT_NULL)
-        moved = smem_resize(m, mem, rmem, newsize, cls_give_back);
+    if (mem == RT_NULL)
+        return RT_NULL;
+    return smem_resize(m, mem, rmem, newsize, cls_give_back);
+}
+
+void *rt_smem_classic_realloc(rt_smem_t heap, void *rmem, rt_size_t newsize)
+{
+    struct rt_smem_classic *m = (struct rt_smem_classic *)heap;
+    void *moved = RT_NULL;
+    /* rtsim S9: the control block is verified before it is read */
+    void *meta = RT_HEAP_SHADOW_IN(heap, rmem, RT_HW_MEM_OP_REALLOC);
+
+    if (!cls_is_heap(m))
+        RT_ASSERT(cls_is_heap(m));
+    else
+        moved = cls_realloc(m, rmem, newsize);
     RT_HEAP_SHADOW_OUT(meta, moved);
     return moved;
 }

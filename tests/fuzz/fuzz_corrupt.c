@@ -3,8 +3,10 @@
  * simulated RAM (the metadata shadow, sim/check_meta.c).
  *
  * An input is a byte string: byte 0 picks the system heap's algorithm
- * (smallmem, smallmem-classic, slab, memheap, tlsf) and the checking level
- * (1 or 2); the rest is a stream of correct operations - rt_malloc,
+ * (smallmem, smallmem-classic, slab, memheap, tlsf), the checking level
+ * (1 or 2) and whether the blocks come from the system heap or from a
+ * heap of that algorithm the program makes directly over a 64 KiB block
+ * of it (rt_smem_init, ..., kernel/src/heap_shadow.c S9); the rest is a stream of correct operations - rt_malloc,
  * rt_realloc, rt_free, rt_mp_alloc, rt_mp_free on one pool - with exactly
  * one corruption at a point the input chooses: one byte of the system
  * heap's range, XORed with a non-zero value.  Bytes of blocks the program
@@ -57,6 +59,105 @@ struct live
 static struct live slot[SLOTS], pslot[PSLOTS];
 static unsigned char *heap_lo, *heap_hi;
 static rt_mp_t pool;
+
+/* ------------------------------------------- the heap the blocks come from */
+#define ARENA   65536   /* a direct heap's memory (slab needs whole pages) */
+static int direct;                      /* byte 0: a heap made directly */
+static int algo;                        /* its algorithm, heaps[algo] */
+static void *dheap;
+static unsigned char *arena;
+static struct rt_memheap dmh;
+
+static void *h_alloc(size_t n)
+{
+    if (!direct)
+        return rt_malloc(n);
+    switch (algo)
+    {
+    case 0: return rt_smem_alloc(dheap, n);
+    case 1: return rt_smem_classic_alloc(dheap, n);
+    case 2: return rt_slab_alloc(dheap, n);
+    case 3: return rt_memheap_alloc(dheap, n);
+    default: return rt_tlsf_alloc(dheap, n);
+    }
+}
+
+static void *h_realloc(void *p, size_t n)
+{
+    if (!direct)
+        return rt_realloc(p, n);
+    switch (algo)
+    {
+    case 0: return rt_smem_realloc(dheap, p, n);
+    case 1: return rt_smem_classic_realloc(dheap, p, n);
+    case 2: return rt_slab_realloc(dheap, p, n);
+    case 3: return rt_memheap_realloc(dheap, p, n);
+    default: return rt_tlsf_realloc(dheap, p, n);
+    }
+}
+
+static void h_free(void *p)
+{
+    if (!direct)
+    {
+        rt_free(p);
+        return;
+    }
+    switch (algo)
+    {
+    case 0: rt_smem_free(p); break;
+    case 1: rt_smem_classic_free(dheap, p); break;
+    case 2: rt_slab_free(dheap, p); break;
+    case 3: rt_memheap_free(p); break;
+    default: rt_tlsf_free(dheap, p); break;
+    }
+}
+
+static void h_walk(rt_mem_walk_fn fn, void *ctx)
+{
+    if (!direct)
+    {
+        rt_system_heap_walk(fn, ctx);
+        return;
+    }
+    switch (algo)
+    {
+    case 0: rt_smem_walk(dheap, fn, ctx); break;
+    case 1: rt_smem_classic_walk(dheap, fn, ctx); break;
+    case 2: rt_slab_walk(dheap, fn, ctx); break;
+    case 3: rt_memheap_walk(dheap, fn, ctx); break;
+    default: rt_tlsf_walk(dheap, fn, ctx); break;
+    }
+}
+
+/* The direct heap, made over a block of the system heap; RT_NULL if not. */
+static void *h_make(void)
+{
+    arena = rt_malloc(ARENA);
+    if (arena == NULL)
+        return RT_NULL;
+    switch (algo)
+    {
+    case 0: return rt_smem_init("fzd", arena, ARENA);
+    case 1: return rt_smem_classic_init("fzd", arena, ARENA);
+    case 2: return rt_slab_init("fzd", arena, ARENA);
+    case 3: return rt_memheap_init(&dmh, "fzd", arena, ARENA) == RT_EOK ? &dmh : RT_NULL;
+    default: return rt_tlsf_init("fzd", arena, ARENA);
+    }
+}
+
+static void h_unmake(void)
+{
+    switch (algo)
+    {
+    case 0: rt_smem_detach(dheap); break;
+    case 1: rt_smem_classic_detach(dheap); break;
+    case 2: rt_slab_detach(dheap); break;
+    case 3: rt_memheap_detach(dheap); break;
+    default: rt_tlsf_detach(dheap); break;
+    }
+    rt_free(arena);
+}
 
 static void bad(const char *what)
 {
@@ -166,7 +267,7 @@ static void corrupt(unsigned where, unsigned value)
     struct range_ctx c = { NULL, NULL, NULL, 0 };
     unsigned char *at = NULL, *top = NULL;
 
-    rt_system_heap_walk(range_block, &c);
+    h_walk(range_block, &c);
     if (c.lo == NULL || c.hi <= c.lo || value == 0)
         return;
     for (int i = 0; i < SLOTS; i++)
@@ -202,7 +303,7 @@ static void corrupt(unsigned where, unsigned value)
 
     c.at = at;
     c.foreign = 0;
-    rt_system_heap_walk(range_block, &c);
+    h_walk(range_block, &c);
     if (c.foreign)
         return;                 /* a kernel object: not the allocator's business */
     for (int i = 0; i < SLOTS; i++)
@@ -225,9 +326,11 @@ static void app(void *arg)
     pool = rt_mp_create("fz", PSLOTS, PBS);
     if (pool == RT_NULL)
         return;
+    if (direct && (dheap = h_make()) == RT_NULL)
+        bad("the direct heap could not be made");
     {
         struct range_ctx c = { NULL, NULL, NULL, 0 };
-        rt_system_heap_walk(range_block, &c);
+        h_walk(range_block, &c);
         heap_lo = c.lo;
         heap_hi = c.hi;
     }
@@ -252,7 +355,7 @@ static void app(void *arg)
             if (l->p == NULL)
             {
                 size_t n = 1 + (size_t)(b * 3 % 300);
-                unsigned char *p = rt_malloc(n);
+                unsigned char *p = h_alloc(n);
                 if (p)
                 {
                     placed(p, n, heap_lo, heap_hi);
@@ -263,7 +366,7 @@ static void app(void *arg)
             else
             {
                 verify(l);
-                rt_free(l->p);
+                h_free(l->p);
                 last_freed = l->p;
                 l->p = NULL;
             }
@@ -273,7 +376,7 @@ static void app(void *arg)
             {
                 size_t n = 1 + (size_t)(b * 5 % 400);
                 verify(l);
-                unsigned char *p = rt_realloc(l->p, n);
+                unsigned char *p = h_realloc(l->p, n);
                 if (p)
                 {
                     size_t keep = n < l->size ? n : l->size;
@@ -316,9 +419,11 @@ static void app(void *arg)
         if (slot[i].p)
         {
             verify(&slot[i]);
-            rt_free(slot[i].p);
+            h_free(slot[i].p);
             slot[i].p = NULL;
         }
+    if (direct)
+        h_unmake();
     for (int i = 0; i < PSLOTS; i++)
         if (pslot[i].p)
         {
@@ -353,19 +458,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(pslot, 0, sizeof pslot);
     pool = RT_NULL;
     last_freed = NULL;
+    dheap = RT_NULL;
+    arena = NULL;
+    algo = data[0] % 5;
+    direct = (data[0] / 10) % 2;
 
     rt_sim_config_init(&cfg);
-    cfg.heap = heaps[data[0] % 5];
+    cfg.heap = heaps[algo];
     cfg.checked = 1 + (data[0] / 5) % 2;
     cfg.console = quiet;
     cfg.report = sink;
     int rc = rt_sim_run(&cfg, app, NULL);
     if (getenv("FUZZ_CORRUPT_TRACE"))
-        fprintf(stderr, "fuzz_corrupt: %s, level %d: %d\n", cfg.heap, cfg.checked, rc);
+        fprintf(stderr, "fuzz_corrupt: %s%s, level %d: %d\n", cfg.heap,
+                direct ? " (made directly)" : "", cfg.checked, rc);
     if (rc != RT_SIM_OK && rc != RT_SIM_EMEMORY)
     {
-        fprintf(stderr, "fuzz_corrupt: %s, level %d: the run ended %d\n", cfg.heap, cfg.checked,
-                rc);
+        fprintf(stderr, "fuzz_corrupt: %s%s, level %d: the run ended %d\n", cfg.heap,
+                direct ? " (made directly)" : "", cfg.checked, rc);
         abort();
     }
     return 0;
