@@ -237,6 +237,14 @@ void rt_hw_meta_forget(const void *owner)
         s->n = s->nbytes = 0;
 }
 
+void rt_hw_meta_forget_owners(const void *lo, const void *hi)
+{
+    for (size_t i = 0; i < meta.n; i++)
+        if ((const unsigned char *)meta.set[i].owner >= (const unsigned char *)lo &&
+            (const unsigned char *)meta.set[i].owner < (const unsigned char *)hi)
+            meta.set[i].n = meta.set[i].nbytes = 0;
+}
+
 /* The recorded bytes of r. */
 static const unsigned char *meta_rec_bytes(const struct meta_set *s, const struct meta_rec *r)
 {
@@ -640,10 +648,16 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
     /* four words at most, from the word holding the first damaged byte */
     size_t from = at - at % sizeof(void *);
     size_t len = r->len - from < sizeof now ? r->len - from : sizeof now;
+    unsigned char was_bytes[sizeof now];
     rt_hw_mem_enter();
     meta_ram_copy(now, r->addr + from, len);
     rt_hw_mem_leave();
-    meta_words(want, sizeof want, meta_rec_bytes(s, r) + from, len);
+    memcpy(was_bytes, meta_rec_bytes(s, r) + from, len);
+    /* The report prints the bytes as they are: RAM nobody initialised
+     * (a heap made over a fresh block, never-used slab chunks) included. */
+    sim_annotate_copied(was_bytes, len);
+    sim_annotate_copied(now, len);
+    meta_words(want, sizeof want, was_bytes, len);
     meta_words(found, sizeof found, now, len);
     sim_report("  damage 0x%08lx (%s, %lu bytes at 0x%08lx); from 0x%08lx:\n",
                rt_sim_target_addr(bad), meta_kind_text(r->kind), (unsigned long)r->len,

@@ -344,6 +344,8 @@ enum rt_hw_meta_kind
 #define rt_hw_meta_enabled (rt_hw_flags.f.meta)
 /* Forget every record of `owner`. */
 void rt_hw_meta_forget(const void *owner);
+/* ... of every owner whose key lies in [lo, hi) (a slab's zones). */
+void rt_hw_meta_forget_owners(const void *lo, const void *hi);
 /* [addr, addr + len) is `owner`'s metadata as it is now, part of the
  * block whose header (or first byte) is `block`.  A record at the same
  * address is replaced.  Called inside rt_hw_mem_enter / leave. */

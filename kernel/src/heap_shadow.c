@@ -391,6 +391,9 @@ void rt_heap_shadow_remove(void *heap)
 
     if (d == RT_NULL)
         return;
+    if (d->depth == 0)      /* detach reads the control block: verified first */
+        rt_heap_shadow_verify(&d->s, RT_HW_MEM_DIRECT(d->code, RT_HW_MEM_OP_OTHER), RT_NULL,
+                              shadow_no_site);
     rt_hw_meta_forget(heap);
     d->s.heap = RT_NULL;
     shadow_direct_count--;

@@ -176,11 +176,11 @@ rt_smem_t rt_smem_init(const char *name, void *begin_addr, rt_size_t size)
 
 rt_err_t rt_smem_detach(rt_smem_t m)
 {
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9, verified first */
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
 
-    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     rt_object_detach(&m->parent);
     return RT_EOK;
 }

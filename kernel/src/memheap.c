@@ -256,11 +256,11 @@ rt_err_t rt_memheap_init(struct rt_memheap *memheap, const char *name,
 
 rt_err_t rt_memheap_detach(struct rt_memheap *heap)
 {
+    rt_heap_shadow_remove(heap);           /* rtsim: heap_shadow.c S9, verified first */
     RT_ASSERT(heap != RT_NULL);
     RT_ASSERT(rt_object_get_type(&heap->parent) == RT_Object_Class_MemHeap);
     RT_ASSERT(rt_object_is_systemobject(&heap->parent));
 
-    rt_heap_shadow_remove(heap);        /* rtsim: heap_shadow.c S9 */
     rt_sem_detach(&heap->lock);
     rt_object_detach(&heap->parent);
     return RT_EOK;

@@ -386,25 +386,20 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
     return &slab->parent;
 }
 
-/* Checked mode: the zones' own records (S8) go with the heap. */
+/* Checked mode: the zones' own records (S8) go with the heap, found by
+ * their keys, not by reading the usage table. */
 static void slab_forget_zones(struct rt_slab *slab)
 {
-    rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
-
-    if (!rt_hw_meta_enabled)
-        return;
-    for (rt_size_t i = slab_usage_pages(slab); i < npages; i++)
-        if (slab->memusage[i].type == PAGE_TYPE_SMALL && slab->memusage[i].size == 0)
-            RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(slab->heap_start + i * RT_MM_PAGE_SIZE),
-                                RT_NULL, RT_NULL);
+    if (rt_hw_meta_enabled)
+        rt_hw_meta_forget_owners((const void *)slab->heap_start, (const void *)slab->heap_end);
 }
 
 rt_err_t rt_slab_detach(rt_slab_t m)
 {
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9, verified first */
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
     RT_ASSERT(rt_object_is_systemobject(&m->parent));
-    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     slab_forget_zones((struct rt_slab *)m);
     rt_object_detach(&m->parent);
     return RT_EOK;

@@ -558,9 +558,9 @@ rt_tlsf_t rt_tlsf_init(const char *name, void *begin, rt_size_t size)
 
 rt_err_t rt_tlsf_detach(rt_tlsf_t m)
 {
+    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9, verified first */
     RT_ASSERT(m != RT_NULL);
     RT_ASSERT(rt_object_get_type(&m->parent) == RT_Object_Class_Memory);
-    rt_heap_shadow_remove(m);           /* rtsim: heap_shadow.c S9 */
     rt_object_detach(&m->parent);
     return RT_EOK;
 }

@@ -309,7 +309,8 @@ RT_NORETURN void rt_sim_stop(int code);
  * the way a faulty program would, without Valgrind or ASan reporting it
  * (they would: that is what the checked-mode annotations are for), so a
  * suite that makes mistakes on purpose to see rtsim's own reports stays
- * clean under both tools. */
+ * clean under both tools.  rt_sim_peek's byte is defined for Valgrind even
+ * where the program never wrote (a look, not a use). */
 rt_uint8_t rt_sim_peek(const void *addr);
 void rt_sim_poke(void *addr, rt_uint8_t value);
 
