@@ -21,6 +21,8 @@
 /* kernel/src/heap.h */
 void rt_system_heap_meta_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
                                    rt_size_t *mismatches);
+void rt_heap_shadow_direct_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
+                                     rt_size_t *mismatches);
 
 #define SLOTS   24
 #define STEPS   800
@@ -238,10 +240,156 @@ static void test_link_damage_after_incremental_records(void **state)
     assert_non_null(strstr(tu_report(), "free-list link"));
 }
 
+/* The same rule for heaps a program makes directly (kernel/src/heap_shadow.c
+ * S9): the workload through each algorithm's own API, on a heap made over
+ * a 64 KiB block of the system heap. */
+#define DIRECT_ARENA 65536
+static int direct_algo;
+static struct rt_memheap direct_mh;
+
+static void *d_alloc(void *h, rt_size_t n)
+{
+    switch (direct_algo)
+    {
+    case 0: return rt_smem_alloc(h, n);
+    case 1: return rt_smem_classic_alloc(h, n);
+    case 2: return rt_slab_alloc(h, n);
+    case 3: return rt_memheap_alloc(h, n);
+    default: return rt_tlsf_alloc(h, n);
+    }
+}
+
+static void *d_realloc(void *h, void *p, rt_size_t n)
+{
+    switch (direct_algo)
+    {
+    case 0: return rt_smem_realloc(h, p, n);
+    case 1: return rt_smem_classic_realloc(h, p, n);
+    case 2: return rt_slab_realloc(h, p, n);
+    case 3: return rt_memheap_realloc(h, p, n);
+    default: return rt_tlsf_realloc(h, p, n);
+    }
+}
+
+static void d_free(void *h, void *p)
+{
+    switch (direct_algo)
+    {
+    case 0: rt_smem_free(p); break;
+    case 1: rt_smem_classic_free(h, p); break;
+    case 2: rt_slab_free(h, p); break;
+    case 3: rt_memheap_free(p); break;
+    default: rt_tlsf_free(h, p); break;
+    }
+}
+
+static void direct_workload(void *arg)
+{
+    void *slot[SLOTS] = { 0 };
+    uint64_t rng = seed;
+    unsigned char *arena = rt_malloc(DIRECT_ARENA);
+    void *h = RT_NULL;
+
+    (void)arg;
+    TU_EXPECT(arena != RT_NULL);
+    rt_heap_shadow_direct_selfcheck(RT_TRUE, RT_NULL, RT_NULL, RT_NULL);
+    switch (direct_algo)
+    {
+    case 0: h = rt_smem_init("own", arena, DIRECT_ARENA); break;
+    case 1: h = rt_smem_classic_init("own", arena, DIRECT_ARENA); break;
+    case 2: h = rt_slab_init("own", arena, DIRECT_ARENA); break;
+    case 3: h = rt_memheap_init(&direct_mh, "own", arena, DIRECT_ARENA) == RT_EOK
+                ? &direct_mh : RT_NULL; break;
+    default: h = rt_tlsf_init("own", arena, DIRECT_ARENA); break;
+    }
+    TU_EXPECT(h != RT_NULL);
+    if (h == RT_NULL)
+        return;
+    for (int step = 0; step < STEPS; step++)
+    {
+        int i = (int)(tu_rand(&rng) % SLOTS);
+        rt_size_t size = 1 + (rt_size_t)(tu_rand(&rng) % 300);
+        unsigned op = (unsigned)(tu_rand(&rng) % 8);
+
+        if (slot[i] == RT_NULL)
+        {
+            slot[i] = d_alloc(h, size);
+            if (slot[i] != RT_NULL)
+                memset(slot[i], 0x5A, size);
+        }
+        else if (op < 3)
+        {
+            void *p = d_realloc(h, slot[i], size);  /* grows, shrinks or moves */
+            if (p != RT_NULL)
+            {
+                slot[i] = p;
+                memset(p, 0xA5, size);
+            }
+        }
+        else
+        {
+            d_free(h, slot[i]);
+            slot[i] = RT_NULL;
+        }
+    }
+    for (int i = 0; i < SLOTS; i++)
+        if (slot[i] != RT_NULL)
+            d_free(h, slot[i]);
+    switch (direct_algo)
+    {
+    case 0: rt_smem_detach(h); break;
+    case 1: rt_smem_classic_detach(h); break;
+    case 2: rt_slab_detach(h); break;
+    case 3: rt_memheap_detach(h); break;
+    default: rt_tlsf_detach(h); break;
+    }
+    rt_free(arena);
+    rt_heap_shadow_direct_selfcheck(RT_FALSE, &got_partial, &got_whole, &got_mismatch);
+}
+
+static void test_direct_incremental_equals_whole(void **state)
+{
+    (void)state;
+    seed = tu_seed(21);
+    for (direct_algo = 0; direct_algo < 5; direct_algo++)
+        for (int level = 1; level <= 2; level++)
+        {
+            struct rt_sim_config cfg;
+
+            tu_config(&cfg);
+            cfg.board = "stm32f429-disco";
+            cfg.checked = level;
+            cfg.leaks_fail = 1;
+            got_partial = got_whole = got_mismatch = 99999;
+            int rc = tu_run(&cfg, direct_workload, NULL);
+            if (rc != RT_SIM_OK || got_mismatch != 0 || getenv("RTSIM_TEST_VERBOSE"))
+                fprintf(stderr, "direct %s level %d seed %llu: rc %d, partial %lu, whole %lu, "
+                        "mismatches %lu\n%s", heaps[direct_algo], level,
+                        (unsigned long long)seed, rc, (unsigned long)got_partial,
+                        (unsigned long)got_whole, (unsigned long)got_mismatch, tu_report());
+            assert_int_equal(rc, RT_SIM_OK);
+            assert_string_equal(tu_report(), "");
+            assert_int_equal(got_mismatch, 0);
+            if (direct_algo != 2)
+            {
+                assert_true(got_partial > STEPS * 3 / 4);
+                assert_true(got_whole * 10 < got_partial);
+            }
+            else
+            {
+                /* slab: its frame again after every call that changed it
+                 * (S8); one zone fits in the arena, so most sizes fail and
+                 * write nothing (a partial record of no window) */
+                assert_true(got_whole > 0);
+            }
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
     {
+        cmocka_unit_test(test_direct_incremental_equals_whole),
         cmocka_unit_test(test_incremental_equals_whole),
         cmocka_unit_test(test_overflow_after_incremental_records),
         cmocka_unit_test(test_link_damage_after_incremental_records),

@@ -129,6 +129,11 @@ void rt_heap_shadow_remove(void *heap);
 void *rt_heap_shadow_in(void *heap, const void *ptr, int op);
 void rt_heap_shadow_out(void *token, const void *got);
 void rt_heap_shadow_direct_reset(void);
+/* S6 for heaps made directly (tests/test_meta_incremental.c): turn the
+ * self-check on or off for heaps made from now on; the counts of those
+ * detached since the last call. */
+void rt_heap_shadow_direct_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
+                                     rt_size_t *mismatches);
 /* While the system heap makes or grows its heaps (kheap.c): not direct. */
 extern rt_bool_t rt_heap_shadow_system_busy;
 #define RT_HEAP_SHADOW_IN(heap, ptr, op) \

@@ -324,6 +324,13 @@ struct shadow_direct
 static struct shadow_direct shadow_direct[SHADOW_DIRECT];
 static int shadow_direct_count;
 rt_bool_t rt_heap_shadow_system_busy;
+/* S6 for heaps made directly: on for each one made while it is; the
+ * counts of those detached since it was turned on. */
+static struct
+{
+    rt_bool_t on;
+    rt_size_t partial, whole, mismatches;
+} shadow_direct_self;
 
 static struct shadow_direct *shadow_find(const void *heap)
 {
@@ -366,6 +373,7 @@ void rt_heap_shadow_add(void *heap, const struct rt_heap_algorithm *algo,
         if (d == RT_NULL)
             return;
         rt_heap_shadow_reset(&d->s, heap, algo, walk, walk_span);
+        d->s.selfcheck = shadow_direct_self.on;
         d->code = code;
         d->depth = 0;
         d->lo = b;
@@ -395,8 +403,27 @@ void rt_heap_shadow_remove(void *heap)
         rt_heap_shadow_verify(&d->s, RT_HW_MEM_DIRECT(d->code, RT_HW_MEM_OP_OTHER), RT_NULL,
                               shadow_no_site);
     rt_hw_meta_forget(heap);
+    if (d->s.selfcheck)
+    {
+        shadow_direct_self.partial += d->s.partial_records;
+        shadow_direct_self.whole += d->s.whole_records;
+        shadow_direct_self.mismatches += d->s.mismatches;
+    }
     d->s.heap = RT_NULL;
     shadow_direct_count--;
+}
+
+void rt_heap_shadow_direct_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
+                                     rt_size_t *mismatches)
+{
+    if (partial != RT_NULL)
+        *partial = shadow_direct_self.partial;
+    if (whole != RT_NULL)
+        *whole = shadow_direct_self.whole;
+    if (mismatches != RT_NULL)
+        *mismatches = shadow_direct_self.mismatches;
+    shadow_direct_self.on = on;
+    shadow_direct_self.partial = shadow_direct_self.whole = shadow_direct_self.mismatches = 0;
 }
 
 void *rt_heap_shadow_in(void *heap, const void *ptr, int op)
@@ -432,5 +459,6 @@ void rt_heap_shadow_direct_reset(void)
     for (int i = 0; i < SHADOW_DIRECT; i++)
         shadow_direct[i].s.heap = RT_NULL;
     shadow_direct_count = 0;
+    shadow_direct_self.on = RT_FALSE;
     rt_heap_shadow_system_busy = RT_FALSE;
 }
