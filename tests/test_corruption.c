@@ -676,9 +676,61 @@ static void test_direct_clean(void **state)
             run_direct(&direct_ops[d], M_HEADER, level, 1);
 }
 
+/* A heap made inside a block of another (S9): rt_smem_free finds the inner
+ * one, the outer one stays shadowed; then an overflow in the outer heap is
+ * still reported. */
+static void nested_main(void *arg)
+{
+    (void)arg;
+    unsigned char *arena = rt_malloc(DIRECT_ARENA);
+    rt_tlsf_t outer = rt_tlsf_init("out", arena, DIRECT_ARENA);
+    unsigned char *block = rt_tlsf_alloc(outer, 8192);
+    rt_smem_t inner = rt_smem_init("in", block, 8192);
+    void *live[8];
+
+    TU_EXPECT(outer != RT_NULL && block != RT_NULL && inner != RT_NULL);
+    for (int round = 0; round < 50; round++)
+    {
+        for (int i = 0; i < 8; i++)
+            live[i] = (round + i) % 2 ? rt_smem_alloc(inner, 24 + (rt_size_t)i * 8)
+                                      : rt_tlsf_alloc(outer, 40 + (rt_size_t)i * 8);
+        for (int i = 0; i < 8; i++)
+        {
+            if ((round + i) % 2)
+                rt_smem_free(live[i]);
+            else
+                rt_tlsf_free(outer, live[i]);
+        }
+    }
+    TU_EXPECT_INT(rt_smem_check(inner), 0);
+    TU_EXPECT_INT(rt_tlsf_check(outer), 0);
+    rt_smem_detach(inner);
+    unsigned char *p = rt_tlsf_alloc(outer, 64);
+    (void)rt_tlsf_alloc(outer, 64);
+    tu_log("clean");
+    struct dcap_ctx c = { p, 0 };
+    rt_tlsf_walk(outer, direct_find_cap, &c);
+    rt_sim_poke(p + c.cap, 0x41);                       /* the next header */
+    rt_tlsf_free(outer, block);
+    tu_log("not reached");
+}
+
+static void test_direct_nested(void **state)
+{
+    struct rt_sim_config cfg;
+
+    (void)state;
+    tu_config(&cfg);
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, nested_main, NULL), RT_SIM_EMEMORY);
+    assert_string_equal(tu_log_text(), "clean");
+    assert_non_null(strstr(tu_report(), "call   rt_tlsf_free"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_direct_nested),
         cmocka_unit_test(test_heap_matrix),
         cmocka_unit_test(test_pool_matrix),
         cmocka_unit_test(test_direct_matrix),

@@ -74,9 +74,11 @@
  *     thread switched in between (a memheap's semaphore) can only skip a
  *     verification, never see half-recorded metadata.  A call that names
  *     no heap (rt_smem_free, rt_memheap_free) finds it by address range,
- *     never by reading the block's header first.  A heap made over memory
- *     a shadowed heap covers replaces it (that one was never detached, its
- *     memory is reused).  At most SHADOW_DIRECT heaps are shadowed at
+ *     never by reading the block's header first, and the innermost one
+ *     when a heap was made inside a block of another.  A heap made over
+ *     the start or the object of a shadowed heap replaces it (that one was
+ *     never detached, its memory is reused): its records are dropped
+ *     unverified.  At most SHADOW_DIRECT heaps are shadowed at
  *     once; more are still usable, unshadowed (the table is static:
  *     kernel/ has no malloc).
  */
@@ -340,15 +342,20 @@ static struct shadow_direct *shadow_find(const void *heap)
     return RT_NULL;
 }
 
+/* The innermost heap holding ptr (a heap may be made inside a block of
+ * another). */
 static struct shadow_direct *shadow_holding(const void *ptr)
 {
     const rt_uint8_t *p = (const rt_uint8_t *)ptr;
+    struct shadow_direct *best = RT_NULL;
 
     for (int i = 0; i < SHADOW_DIRECT && shadow_direct_count != 0; i++)
         if (shadow_direct[i].s.heap != RT_NULL && p >= shadow_direct[i].lo &&
-            p < shadow_direct[i].hi)
-            return &shadow_direct[i];
-    return RT_NULL;
+            p < shadow_direct[i].hi &&
+            (best == RT_NULL ||
+             shadow_direct[i].hi - shadow_direct[i].lo < best->hi - best->lo))
+            best = &shadow_direct[i];
+    return best;
 }
 
 void rt_heap_shadow_add(void *heap, const struct rt_heap_algorithm *algo,
@@ -363,10 +370,20 @@ void rt_heap_shadow_add(void *heap, const struct rt_heap_algorithm *algo,
     d = shadow_find(heap);
     if (d == RT_NULL)
     {
+        /* a heap made over the start or the object of one never detached */
         for (int i = 0; i < SHADOW_DIRECT; i++)
-            if (shadow_direct[i].s.heap != RT_NULL && shadow_direct[i].lo < b + size &&
-                b < shadow_direct[i].hi)
-                rt_heap_shadow_remove(shadow_direct[i].s.heap);
+        {
+            const rt_uint8_t *old_start = shadow_direct[i].lo;
+            const rt_uint8_t *old_obj = (const rt_uint8_t *)shadow_direct[i].s.heap;
+
+            if (old_obj != RT_NULL && ((old_start >= b && old_start < b + size) ||
+                                       (old_obj >= b && old_obj < b + size)))
+            {
+                rt_hw_meta_forget(old_obj);
+                shadow_direct[i].s.heap = RT_NULL;
+                shadow_direct_count--;
+            }
+        }
         for (int i = 0; i < SHADOW_DIRECT && d == RT_NULL; i++)
             if (shadow_direct[i].s.heap == RT_NULL)
                 d = &shadow_direct[i];
