@@ -24,6 +24,7 @@
 #include <rthw.h>
 #include <rtmm.h>
 #include "testutil.h"
+#include "direct_heap.h"
 
 #define W   sizeof(void *)
 
@@ -47,7 +48,8 @@ static size_t want_len;
  * move the first damaged byte, and with it the report, by the canary's
  * place in the binary). */
 static unsigned char canary[64] __attribute__((aligned(16)));
-static struct rt_memheap direct_mh;     /* a memheap made directly ("own") */
+static int dalgo;                       /* a heap made directly: DH_* */
+static struct direct_heap dheap;
 
 static void on_error(void)
 {
@@ -129,7 +131,7 @@ static void words(char *buf, size_t n, const unsigned char *bytes, size_t len)
         else if (w != 0 && !strcmp(heap_name ? heap_name : "", "memheap") &&
                  rt_object_find("heap", RT_Object_Class_MemHeap) == (rt_object_t)w)
             k += (size_t)snprintf(buf + k, n - k, " &\"heap\"");
-        else if (w != 0 && w == (rt_ubase_t)&direct_mh)
+        else if (w != 0 && w == (rt_ubase_t)&dheap.mh)
             k += (size_t)snprintf(buf + k, n - k, " &\"own\"");
         else
             k += (size_t)snprintf(buf + k, n - k, " 0x%0*lx", (int)(2 * W), (unsigned long)w);
@@ -385,14 +387,16 @@ static void pool_main(void *arg)
 }
 
 /* ------------------------------------------------------------------ run */
-static void run_case(const char *heap, enum mistake m, int level)
+/* A case's configuration and a clean slate: the system heap `heap`, the
+ * algorithm the records belong to `name`. */
+static void case_begin(struct rt_sim_config *cfg, const char *heap, const char *name,
+                       enum mistake m, int level)
 {
-    struct rt_sim_config cfg;
-    tu_config(&cfg);
-    cfg.heap = heap ? heap : "smallmem";
-    cfg.checked = level;
-    cfg.on_memory_error = on_error;
-    heap_name = heap ? heap : "smallmem";
+    tu_config(cfg);
+    cfg->heap = heap;
+    cfg->checked = level;
+    cfg->on_memory_error = on_error;
+    heap_name = name;
     mistake = m;
     hook_check = -1;
     want_len = 0;
@@ -400,6 +404,12 @@ static void run_case(const char *heap, enum mistake m, int level)
     memset(canary, 0xC5, sizeof canary);
     tu_console_reset();
     tu_log_reset();
+}
+
+static void run_case(const char *heap, enum mistake m, int level)
+{
+    struct rt_sim_config cfg;
+    case_begin(&cfg, heap ? heap : "smallmem", heap ? heap : "smallmem", m, level);
 
     int rc = tu_run(&cfg, heap ? heap_main : pool_main, NULL);
     const char *label = heap ? heap : "pool";
@@ -448,80 +458,31 @@ static void test_pool_matrix(void **state)
  * addresses are the board's); rtsim keeps no history of the direct heap's
  * blocks, so the culprit is named from the shadow: the block whose header
  * is the last one below a damaged header. */
-struct direct_ops
-{
-    const char *name;           /* the algorithm, for rec_block */
-    const char *api;            /* the calls' prefix in the report */
-    void *(*init)(void *arena, rt_size_t size);
-    void *(*alloc)(void *h, rt_size_t size);
-    void (*free)(void *h, void *p);
-    void (*walk)(void *h, rt_mem_walk_fn fn, void *ctx);
-    void (*detach)(void *h);
-};
-
-static void *d_smem_init(void *a, rt_size_t n) { return rt_smem_init("own", a, n); }
-static void *d_smem_alloc(void *h, rt_size_t n) { return rt_smem_alloc(h, n); }
-static void d_smem_free(void *h, void *p) { (void)h; rt_smem_free(p); }
-static void d_smem_walk(void *h, rt_mem_walk_fn f, void *c) { rt_smem_walk(h, f, c); }
-static void d_smem_detach(void *h) { rt_smem_detach(h); }
-static void *d_cls_init(void *a, rt_size_t n) { return rt_smem_classic_init("own", a, n); }
-static void *d_cls_alloc(void *h, rt_size_t n) { return rt_smem_classic_alloc(h, n); }
-static void d_cls_free(void *h, void *p) { rt_smem_classic_free(h, p); }
-static void d_cls_walk(void *h, rt_mem_walk_fn f, void *c) { rt_smem_classic_walk(h, f, c); }
-static void d_cls_detach(void *h) { rt_smem_classic_detach(h); }
-static void *d_slab_init(void *a, rt_size_t n) { return rt_slab_init("own", a, n); }
-static void *d_slab_alloc(void *h, rt_size_t n) { return rt_slab_alloc(h, n); }
-static void d_slab_free(void *h, void *p) { rt_slab_free(h, p); }
-static void d_slab_walk(void *h, rt_mem_walk_fn f, void *c) { rt_slab_walk(h, f, c); }
-static void d_slab_detach(void *h) { rt_slab_detach(h); }
-static void *d_mh_init(void *a, rt_size_t n)
-{
-    return rt_memheap_init(&direct_mh, "own", a, n) == RT_EOK ? &direct_mh : RT_NULL;
-}
-static void *d_mh_alloc(void *h, rt_size_t n) { return rt_memheap_alloc(h, n); }
-static void d_mh_free(void *h, void *p) { (void)h; rt_memheap_free(p); }
-static void d_mh_walk(void *h, rt_mem_walk_fn f, void *c) { rt_memheap_walk(h, f, c); }
-static void d_mh_detach(void *h) { rt_memheap_detach(h); }
-static void *d_tlsf_init(void *a, rt_size_t n) { return rt_tlsf_init("own", a, n); }
-static void *d_tlsf_alloc(void *h, rt_size_t n) { return rt_tlsf_alloc(h, n); }
-static void d_tlsf_free(void *h, void *p) { rt_tlsf_free(h, p); }
-static void d_tlsf_walk(void *h, rt_mem_walk_fn f, void *c) { rt_tlsf_walk(h, f, c); }
-static void d_tlsf_detach(void *h) { rt_tlsf_detach(h); }
-
-static const struct direct_ops direct_ops[] = {
-    { "smallmem", "rt_smem", d_smem_init, d_smem_alloc, d_smem_free, d_smem_walk, d_smem_detach },
-    { "smallmem-classic", "rt_smem_classic", d_cls_init, d_cls_alloc, d_cls_free, d_cls_walk,
-      d_cls_detach },
-    { "slab", "rt_slab", d_slab_init, d_slab_alloc, d_slab_free, d_slab_walk, d_slab_detach },
-    { "memheap", "rt_memheap", d_mh_init, d_mh_alloc, d_mh_free, d_mh_walk, d_mh_detach },
-    { "tlsf", "rt_tlsf", d_tlsf_init, d_tlsf_alloc, d_tlsf_free, d_tlsf_walk, d_tlsf_detach },
-};
-#define NDIRECT (sizeof direct_ops / sizeof direct_ops[0])
 #define DIRECT_ARENA 65536      /* slab needs whole pages */
 
-static const struct direct_ops *dops;
 static int direct_clean;        /* the clean-program case: no damage */
 
-struct dcap_ctx { const void *data; rt_size_t cap; };
-
-static int direct_find_cap(const struct rt_mem_block *b, void *ctx)
+/* The report's first lines for damage to record r of a heap made directly,
+ * p the block below: the culprit comes from the shadow (check_meta.c). */
+static void direct_want(const struct rec *r, const unsigned char *p)
 {
-    struct dcap_ctx *c = ctx;
-    if (b->used && b->kind == RT_MEM_BLOCK_DATA &&
-        (const unsigned char *)b->start + b->header_size == c->data)
-    {
-        c->cap = b->size;
-        return 1;
-    }
-    return 0;
+    char wbuf[160];
+
+    if (!strcmp(r->kind, "block header"))
+        want_add("rtsim: memory error: heap overflow from the block at 0x%08lx: %s "
+                 "overwritten\n", rt_sim_target_addr(p), what(r, wbuf, sizeof wbuf));
+    else
+        want_add("rtsim: memory error: heap metadata overwritten: %s overwritten (a write "
+                 "after free into it, or an overflow from just below it)\n",
+                 what(r, wbuf, sizeof wbuf));
+    want_add("  call   %s_alloc, thread \"main\" at tick 0\n", dh_api[dalgo]);
 }
 
 static void direct_main(void *arg)
 {
     (void)arg;
     unsigned char *arena = rt_malloc(DIRECT_ARENA);
-    void *h = dops->init(arena, DIRECT_ARENA);
-    char wbuf[160];
+    void *h = dh_init(&dheap, dalgo, "own", arena, DIRECT_ARENA);
     struct find f = { 0 };
     unsigned long canary_addr = (unsigned long)(rt_ubase_t)canary;
 
@@ -540,116 +501,91 @@ static void direct_main(void *arg)
             int k = (int)(tu_rand(&st) % 16);
             if (live[k])
             {
-                dops->free(h, live[k]);
+                dh_free(&dheap, live[k]);
                 live[k] = RT_NULL;
             }
             else
             {
                 rt_size_t n = 1 + (rt_size_t)(tu_rand(&st) % 300);
-                live[k] = dops->alloc(h, n);
+                live[k] = dh_alloc(&dheap, n);
                 if (live[k])
                     memset(live[k], 0x3C, n);
             }
         }
         for (int k = 0; k < 16; k++)
-            dops->free(h, live[k]);
-        dops->detach(h);
-        h = dops->init(arena, DIRECT_ARENA);
-        void *x = dops->alloc(h, 64);
+            dh_free(&dheap, live[k]);
+        dh_detach(&dheap);
+        h = dh_init(&dheap, dalgo, "own", arena, DIRECT_ARENA);
+        void *x = dh_alloc(&dheap, 64);
         TU_EXPECT(x != RT_NULL);
-        dops->free(h, x);
-        dops->detach(h);
+        dh_free(&dheap, x);
+        dh_detach(&dheap);
         rt_free(arena);
         return;
     }
 
-    unsigned char *p = dops->alloc(h, 100);
-    struct dcap_ctx c = { p, 0 };
-    dops->walk(h, direct_find_cap, &c);
+    unsigned char *p = dh_alloc(&dheap, 100);
+    struct cap_ctx c = { p, 0 };
+    dh_walk(&dheap, find_cap, &c);
     if (mistake <= M_HEADER)
     {
         f.at = p + c.cap;
-        dops->walk(h, rec_block, &f);
+        dh_walk(&dheap, rec_block, &f);
         TU_EXPECT(f.found);
         if (!f.found)
             return;
-        if (!strcmp(f.r.kind, "block header"))
-            want_add("rtsim: memory error: heap overflow from the block at 0x%08lx: %s "
-                     "overwritten\n", rt_sim_target_addr(p), what(&f.r, wbuf, sizeof wbuf));
-        else
-            want_add("rtsim: memory error: heap metadata overwritten: %s overwritten (a write "
-                     "after free into it, or an overflow from just below it)\n",
-                     what(&f.r, wbuf, sizeof wbuf));
-        want_add("  call   %s_alloc, thread \"main\" at tick 0\n", dops->api);
+        direct_want(&f.r, p);
         damage(&f.r, p + c.cap, W, 0x41, RT_NULL);
-        (void)dops->alloc(h, 100);      /* slab: the chunk above p (S8) */
+        (void)dh_alloc(&dheap, 100);      /* slab: the chunk above p (S8) */
         tu_log("not reached");
         return;
     }
     /* write through a stale pointer into a freed block's links: point them
      * at host memory */
-    unsigned char *q = dops->alloc(h, 100);
-    unsigned char *r = dops->alloc(h, 100);
+    unsigned char *q = dh_alloc(&dheap, 100);
+    unsigned char *r = dh_alloc(&dheap, 100);
     (void)r;
-    dops->free(h, q);
+    dh_free(&dheap, q);
     f.at = q;
-    dops->walk(h, rec_block, &f);
+    dh_walk(&dheap, rec_block, &f);
     if (!f.found)
     {
         /* small mem, memheap: the links are the header's last two words */
         f.at = q - 1;
-        dops->walk(h, rec_block, &f);
+        dh_walk(&dheap, rec_block, &f);
     }
     TU_EXPECT(f.found);
     if (!f.found)
         return;
     unsigned char *at = f.r.block == q && f.r.start == q ? q : (unsigned char *)f.r.start + f.r.len - 2 * W;
-    if (!strcmp(f.r.kind, "block header"))
-        want_add("rtsim: memory error: heap overflow from the block at 0x%08lx: %s "
-                 "overwritten\n", rt_sim_target_addr(p), what(&f.r, wbuf, sizeof wbuf));
-    else
-        want_add("rtsim: memory error: heap metadata overwritten: %s overwritten (a write "
-                 "after free into it, or an overflow from just below it)\n",
-                 what(&f.r, wbuf, sizeof wbuf));
-    want_add("  call   %s_alloc, thread \"main\" at tick 0\n", dops->api);
+    direct_want(&f.r, p);
     damage(&f.r, at, W, 0, (const unsigned char *)&canary_addr);
     for (int i = 0; i < 1000; i++)
-        (void)dops->alloc(h, 100);
+        (void)dh_alloc(&dheap, 100);
     tu_log("not reached");
 }
 
-static void run_direct(const struct direct_ops *o, enum mistake m, int level, int clean)
+static void run_direct(int algo, enum mistake m, int level, int clean)
 {
     struct rt_sim_config cfg;
-    tu_config(&cfg);
-    cfg.heap = "smallmem";
-    cfg.checked = level;
-    cfg.on_memory_error = on_error;
-    heap_name = o->name;
-    dops = o;
+    case_begin(&cfg, "smallmem", dh_name[algo], m, level);
+    dalgo = algo;
     direct_clean = clean;
-    mistake = m;
-    hook_check = -1;
-    want_len = 0;
-    want[0] = '\0';
-    memset(canary, 0xC5, sizeof canary);
-    tu_console_reset();
-    tu_log_reset();
 
     int rc = tu_run(&cfg, direct_main, NULL);
     if (clean)
     {
         if (rc != RT_SIM_OK)
-            fail_msg("%s, clean program, level %d: run ended %d, report:\n%s", o->api, level, rc,
+            fail_msg("%s, clean program, level %d: run ended %d, report:\n%s", dh_api[algo], level, rc,
                      tu_report());
         assert_string_equal(tu_log_text(), "");
         return;
     }
     if (rc != RT_SIM_EMEMORY)
-        fail_msg("%s, %s, level %d: run ended %d, report:\n%s", o->api, mistake_name[m], level,
+        fail_msg("%s, %s, level %d: run ended %d, report:\n%s", dh_api[algo], mistake_name[m], level,
                  rc, tu_report());
     if (strncmp(tu_report(), want, want_len) != 0)
-        fail_msg("%s, %s, level %d: report\n%s\nexpected\n%s", o->api, mistake_name[m], level,
+        fail_msg("%s, %s, level %d: report\n%s\nexpected\n%s", dh_api[algo], mistake_name[m], level,
                  tu_report(), want);
     assert_string_equal(tu_log_text(), "");
     assert_int_not_equal(hook_check, -1);
@@ -661,10 +597,10 @@ static void test_direct_matrix(void **state)
 {
     (void)state;
     for (int level = 1; level <= 2; level++)
-        for (size_t d = 0; d < NDIRECT; d++)
+        for (int d = 0; d < DH_COUNT; d++)
         {
-            run_direct(&direct_ops[d], M_HEADER, level, 0);
-            run_direct(&direct_ops[d], M_WAF_LINKS, level, 0);
+            run_direct(d, M_HEADER, level, 0);
+            run_direct(d, M_WAF_LINKS, level, 0);
         }
 }
 
@@ -672,8 +608,8 @@ static void test_direct_clean(void **state)
 {
     (void)state;
     for (int level = 0; level <= 2; level++)
-        for (size_t d = 0; d < NDIRECT; d++)
-            run_direct(&direct_ops[d], M_HEADER, level, 1);
+        for (int d = 0; d < DH_COUNT; d++)
+            run_direct(d, M_HEADER, level, 1);
 }
 
 /* A heap made inside a block of another (S9): rt_smem_free finds the inner
@@ -708,8 +644,8 @@ static void nested_main(void *arg)
     unsigned char *p = rt_tlsf_alloc(outer, 64);
     (void)rt_tlsf_alloc(outer, 64);
     tu_log("clean");
-    struct dcap_ctx c = { p, 0 };
-    rt_tlsf_walk(outer, direct_find_cap, &c);
+    struct cap_ctx c = { p, 0 };
+    rt_tlsf_walk(outer, find_cap, &c);
     rt_sim_poke(p + c.cap, 0x41);                       /* the next header */
     rt_tlsf_free(outer, block);
     tu_log("not reached");

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "direct_heap.h"
 
 /* kernel/src/heap.h */
 void rt_system_heap_meta_selfcheck(rt_bool_t on, rt_size_t *partial, rt_size_t *whole,
@@ -245,65 +246,19 @@ static void test_link_damage_after_incremental_records(void **state)
  * a 64 KiB block of the system heap. */
 #define DIRECT_ARENA 65536
 static int direct_algo;
-static struct rt_memheap direct_mh;
-
-static void *d_alloc(void *h, rt_size_t n)
-{
-    switch (direct_algo)
-    {
-    case 0: return rt_smem_alloc(h, n);
-    case 1: return rt_smem_classic_alloc(h, n);
-    case 2: return rt_slab_alloc(h, n);
-    case 3: return rt_memheap_alloc(h, n);
-    default: return rt_tlsf_alloc(h, n);
-    }
-}
-
-static void *d_realloc(void *h, void *p, rt_size_t n)
-{
-    switch (direct_algo)
-    {
-    case 0: return rt_smem_realloc(h, p, n);
-    case 1: return rt_smem_classic_realloc(h, p, n);
-    case 2: return rt_slab_realloc(h, p, n);
-    case 3: return rt_memheap_realloc(h, p, n);
-    default: return rt_tlsf_realloc(h, p, n);
-    }
-}
-
-static void d_free(void *h, void *p)
-{
-    switch (direct_algo)
-    {
-    case 0: rt_smem_free(p); break;
-    case 1: rt_smem_classic_free(h, p); break;
-    case 2: rt_slab_free(h, p); break;
-    case 3: rt_memheap_free(p); break;
-    default: rt_tlsf_free(h, p); break;
-    }
-}
 
 static void direct_workload(void *arg)
 {
     void *slot[SLOTS] = { 0 };
     uint64_t rng = seed;
     unsigned char *arena = rt_malloc(DIRECT_ARENA);
-    void *h = RT_NULL;
+    struct direct_heap d;
 
     (void)arg;
     TU_EXPECT(arena != RT_NULL);
     rt_heap_shadow_direct_selfcheck(RT_TRUE, RT_NULL, RT_NULL, RT_NULL);
-    switch (direct_algo)
-    {
-    case 0: h = rt_smem_init("own", arena, DIRECT_ARENA); break;
-    case 1: h = rt_smem_classic_init("own", arena, DIRECT_ARENA); break;
-    case 2: h = rt_slab_init("own", arena, DIRECT_ARENA); break;
-    case 3: h = rt_memheap_init(&direct_mh, "own", arena, DIRECT_ARENA) == RT_EOK
-                ? &direct_mh : RT_NULL; break;
-    default: h = rt_tlsf_init("own", arena, DIRECT_ARENA); break;
-    }
-    TU_EXPECT(h != RT_NULL);
-    if (h == RT_NULL)
+    TU_EXPECT(dh_init(&d, direct_algo, "own", arena, DIRECT_ARENA) != RT_NULL);
+    if (d.h == RT_NULL)
         return;
     for (int step = 0; step < STEPS; step++)
     {
@@ -313,13 +268,13 @@ static void direct_workload(void *arg)
 
         if (slot[i] == RT_NULL)
         {
-            slot[i] = d_alloc(h, size);
+            slot[i] = dh_alloc(&d, size);
             if (slot[i] != RT_NULL)
                 memset(slot[i], 0x5A, size);
         }
         else if (op < 3)
         {
-            void *p = d_realloc(h, slot[i], size);  /* grows, shrinks or moves */
+            void *p = dh_realloc(&d, slot[i], size);  /* grows, shrinks or moves */
             if (p != RT_NULL)
             {
                 slot[i] = p;
@@ -328,21 +283,14 @@ static void direct_workload(void *arg)
         }
         else
         {
-            d_free(h, slot[i]);
+            dh_free(&d, slot[i]);
             slot[i] = RT_NULL;
         }
     }
     for (int i = 0; i < SLOTS; i++)
         if (slot[i] != RT_NULL)
-            d_free(h, slot[i]);
-    switch (direct_algo)
-    {
-    case 0: rt_smem_detach(h); break;
-    case 1: rt_smem_classic_detach(h); break;
-    case 2: rt_slab_detach(h); break;
-    case 3: rt_memheap_detach(h); break;
-    default: rt_tlsf_detach(h); break;
-    }
+            dh_free(&d, slot[i]);
+    dh_detach(&d);
     rt_free(arena);
     rt_heap_shadow_direct_selfcheck(RT_FALSE, &got_partial, &got_whole, &got_mismatch);
 }
@@ -351,7 +299,7 @@ static void test_direct_incremental_equals_whole(void **state)
 {
     (void)state;
     seed = tu_seed(21);
-    for (direct_algo = 0; direct_algo < 5; direct_algo++)
+    for (direct_algo = 0; direct_algo < DH_COUNT; direct_algo++)
         for (int level = 1; level <= 2; level++)
         {
             struct rt_sim_config cfg;
@@ -370,7 +318,7 @@ static void test_direct_incremental_equals_whole(void **state)
             assert_int_equal(rc, RT_SIM_OK);
             assert_string_equal(tu_report(), "");
             assert_int_equal(got_mismatch, 0);
-            if (direct_algo != 2)
+            if (direct_algo != DH_SLAB)
             {
                 assert_true(got_partial > STEPS * 3 / 4);
                 assert_true(got_whole * 10 < got_partial);

@@ -38,13 +38,14 @@
 #include <rtthread.h>
 #include <rtsim.h>
 
+#include "../direct_heap.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SLOTS   16
 #define PSLOTS  6
 #define PBS     24
 
-static const char *const heaps[] = { "smallmem", "smallmem-classic", "slab", "memheap", "tlsf" };
 
 static const uint8_t *in;
 static size_t in_len, in_pos;
@@ -63,99 +64,46 @@ static rt_mp_t pool;
 /* ------------------------------------------- the heap the blocks come from */
 #define ARENA   65536   /* a direct heap's memory (slab needs whole pages) */
 static int direct;                      /* byte 0: a heap made directly */
-static int algo;                        /* its algorithm, heaps[algo] */
-static void *dheap;
+static int algo;                        /* its algorithm, DH_* */
+static struct direct_heap dheap;
 static unsigned char *arena;
-static struct rt_memheap dmh;
 
 static void *h_alloc(size_t n)
 {
-    if (!direct)
-        return rt_malloc(n);
-    switch (algo)
-    {
-    case 0: return rt_smem_alloc(dheap, n);
-    case 1: return rt_smem_classic_alloc(dheap, n);
-    case 2: return rt_slab_alloc(dheap, n);
-    case 3: return rt_memheap_alloc(dheap, n);
-    default: return rt_tlsf_alloc(dheap, n);
-    }
+    return direct ? dh_alloc(&dheap, n) : rt_malloc(n);
 }
 
 static void *h_realloc(void *p, size_t n)
 {
-    if (!direct)
-        return rt_realloc(p, n);
-    switch (algo)
-    {
-    case 0: return rt_smem_realloc(dheap, p, n);
-    case 1: return rt_smem_classic_realloc(dheap, p, n);
-    case 2: return rt_slab_realloc(dheap, p, n);
-    case 3: return rt_memheap_realloc(dheap, p, n);
-    default: return rt_tlsf_realloc(dheap, p, n);
-    }
+    return direct ? dh_realloc(&dheap, p, n) : rt_realloc(p, n);
 }
 
 static void h_free(void *p)
 {
-    if (!direct)
-    {
+    if (direct)
+        dh_free(&dheap, p);
+    else
         rt_free(p);
-        return;
-    }
-    switch (algo)
-    {
-    case 0: rt_smem_free(p); break;
-    case 1: rt_smem_classic_free(dheap, p); break;
-    case 2: rt_slab_free(dheap, p); break;
-    case 3: rt_memheap_free(p); break;
-    default: rt_tlsf_free(dheap, p); break;
-    }
 }
 
 static void h_walk(rt_mem_walk_fn fn, void *ctx)
 {
-    if (!direct)
-    {
+    if (direct)
+        dh_walk(&dheap, fn, ctx);
+    else
         rt_system_heap_walk(fn, ctx);
-        return;
-    }
-    switch (algo)
-    {
-    case 0: rt_smem_walk(dheap, fn, ctx); break;
-    case 1: rt_smem_classic_walk(dheap, fn, ctx); break;
-    case 2: rt_slab_walk(dheap, fn, ctx); break;
-    case 3: rt_memheap_walk(dheap, fn, ctx); break;
-    default: rt_tlsf_walk(dheap, fn, ctx); break;
-    }
 }
 
 /* The direct heap, made over a block of the system heap; RT_NULL if not. */
 static void *h_make(void)
 {
     arena = rt_malloc(ARENA);
-    if (arena == NULL)
-        return RT_NULL;
-    switch (algo)
-    {
-    case 0: return rt_smem_init("fzd", arena, ARENA);
-    case 1: return rt_smem_classic_init("fzd", arena, ARENA);
-    case 2: return rt_slab_init("fzd", arena, ARENA);
-    case 3: return rt_memheap_init(&dmh, "fzd", arena, ARENA) == RT_EOK ? &dmh : RT_NULL;
-    default: return rt_tlsf_init("fzd", arena, ARENA);
-    }
+    return arena != NULL ? dh_init(&dheap, algo, "fzd", arena, ARENA) : RT_NULL;
 }
 
 static void h_unmake(void)
 {
-    switch (algo)
-    {
-    case 0: rt_smem_detach(dheap); break;
-    case 1: rt_smem_classic_detach(dheap); break;
-    case 2: rt_slab_detach(dheap); break;
-    case 3: rt_memheap_detach(dheap); break;
-    default: rt_tlsf_detach(dheap); break;
-    }
+    dh_detach(&dheap);
     rt_free(arena);
 }
 
@@ -326,7 +274,7 @@ static void app(void *arg)
     pool = rt_mp_create("fz", PSLOTS, PBS);
     if (pool == RT_NULL)
         return;
-    if (direct && (dheap = h_make()) == RT_NULL)
+    if (direct && h_make() == RT_NULL)
         bad("the direct heap could not be made");
     {
         struct range_ctx c = { NULL, NULL, NULL, 0 };
@@ -458,13 +406,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(pslot, 0, sizeof pslot);
     pool = RT_NULL;
     last_freed = NULL;
-    dheap = RT_NULL;
+    memset(&dheap, 0, sizeof dheap);
     arena = NULL;
     algo = data[0] % 5;
     direct = (data[0] / 10) % 2;
 
     rt_sim_config_init(&cfg);
-    cfg.heap = heaps[algo];
+    cfg.heap = dh_name[algo];
     cfg.checked = 1 + (data[0] / 5) % 2;
     cfg.console = quiet;
     cfg.report = sink;
