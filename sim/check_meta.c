@@ -344,9 +344,10 @@ void rt_hw_meta_renote_end(const void *owner)
     m = s->tmp_n;
     if (m > j - i)
         s->rec = meta_grow(s->rec, &s->cap, s->n + m - (j - i), sizeof *s->rec);
-    if (m != j - i)
+    if (m != j - i && s->n != j)
         memmove(&s->rec[i + m], &s->rec[j], (s->n - j) * sizeof *s->rec);
-    memcpy(&s->rec[i], s->tmp, m * sizeof *s->rec);
+    if (m != 0)
+        memcpy(&s->rec[i], s->tmp, m * sizeof *s->rec);
     s->n = s->n + m - (j - i);
     s->tmp_n = 0;
     /* M4: the bytes of the records replaced are garbage; when they are
