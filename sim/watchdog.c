@@ -7,7 +7,9 @@
  * from a host call, never lets virtual time pass: without a watchdog the
  * run would hang.  Rules:
  *  1. Every kernel call beats (sim_wd_beat: rt_hw_interrupt_disable, each
- *     tick, each context switch): a relaxed atomic counter, written only
+ *     tick, each context switch, and in checked mode each compare of a
+ *     heap's metadata shadow, which a heap made directly does without
+ *     taking a lock): a relaxed atomic counter, written only
  *     by the running thread (the one holding sim_lock), read by the host.
  *  2. The host thread that called rt_sim_run does not wait on sim_lock
  *     while the run goes on (the spinning thread holds it for good) but on
