@@ -39,6 +39,11 @@
  *     around a recorded block header from the records themselves, and
  *     rt_hw_meta_same compares two owners' records (the self-check that
  *     an incremental record equals a whole one).
+ * M7  Drop (a slab chunk handed out, heap_shadow.c S8): the record at an
+ *     address is marked dead, not removed, so that dropping is O(log n)
+ *     with no move of the records above; verify skips it, and noting the
+ *     address again revives it in place (its bytes' place too, for the
+ *     same length).  An owner's records stay bounded by its addresses.
  * M6  Refresh (kheap.c, K11): rt_hw_meta_refresh copies the RAM into the
  *     link and header records of an owner that overlap a range (or into
  *     all of them).  Only the kernel calls it, right after
@@ -55,6 +60,8 @@
 
 #include "sim.h"
 #include "check.h"
+
+#define META_DEAD   (-1)        /* M7: a dropped record's kind */
 
 struct meta_rec
 {
@@ -235,6 +242,19 @@ void rt_hw_meta_forget(const void *owner)
     struct meta_set *s = meta_find(owner, 0);
     if (s)
         s->n = s->nbytes = 0;
+}
+
+/* M7 */
+void rt_hw_meta_drop(const void *owner, const void *addr)
+{
+    struct meta_set *s = meta_find(owner, 0);
+    size_t i;
+
+    if (!s)
+        return;
+    i = meta_lower(s, addr);
+    if (i < s->n && s->rec[i].addr == (const unsigned char *)addr)
+        s->rec[i].kind = META_DEAD;
 }
 
 void rt_hw_meta_forget_owners(const void *lo, const void *hi)
@@ -694,7 +714,7 @@ void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int c
     {
         const struct meta_rec *r = &s->rec[i];
         const unsigned char *want = meta_rec_bytes(s, r);
-        if (!meta_ram_same(r->addr, want, r->len))
+        if (r->kind != META_DEAD && !meta_ram_same(r->addr, want, r->len))
         {
             size_t at = meta_ram_diff(r->addr, want, r->len);
             rt_hw_mem_leave();

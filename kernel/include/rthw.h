@@ -346,6 +346,9 @@ enum rt_hw_meta_kind
 void rt_hw_meta_forget(const void *owner);
 /* ... of every owner whose key lies in [lo, hi) (a slab's zones). */
 void rt_hw_meta_forget_owners(const void *lo, const void *hi);
+/* The record of `owner` at addr is no longer metadata (a slab chunk
+ * handed out); noting addr again makes it one. */
+void rt_hw_meta_drop(const void *owner, const void *addr);
 /* [addr, addr + len) is `owner`'s metadata as it is now, part of the
  * block whose header (or first byte) is `block`.  A record at the same
  * address is replaced.  Called inside rt_hw_mem_enter / leave. */

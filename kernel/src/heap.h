@@ -105,16 +105,17 @@ void rt_heap_shadow_verify(struct rt_heap_shadow *s, int call, const void *ptr,
  * chunks' links, under an owner of their own. */
 #define RT_HEAP_SHADOW_LINKS(heap)  ((const void *)((const rt_uint8_t *)(heap) + 2))
 /* S8: verify the self-kept record at addr before the algorithm reads it,
- * (re)note one, drop those in [lo, hi).  Each is one test at level 0. */
+ * (re)note one, drop the one at addr (RT_NULL: all of them).  Each is one
+ * test at level 0. */
 void rt_heap_shadow_read(const void *heap, const void *addr, rt_size_t len);
 void rt_heap_shadow_wrote(const void *heap, const void *addr, rt_size_t len);
-void rt_heap_shadow_drop(const void *heap, const void *lo, const void *hi);
+void rt_heap_shadow_drop(const void *heap, const void *addr);
 #define RT_HEAP_SHADOW_READ(heap, addr, len) \
     do { if (rt_hw_meta_enabled) rt_heap_shadow_read((heap), (addr), (len)); } while (0)
 #define RT_HEAP_SHADOW_WROTE(heap, addr, len) \
     do { if (rt_hw_meta_enabled) rt_heap_shadow_wrote((heap), (addr), (len)); } while (0)
-#define RT_HEAP_SHADOW_DROP(heap, lo, hi) \
-    do { if (rt_hw_meta_enabled) rt_heap_shadow_drop((heap), (lo), (hi)); } while (0)
+#define RT_HEAP_SHADOW_DROP(heap, addr) \
+    do { if (rt_hw_meta_enabled) rt_heap_shadow_drop((heap), (addr)); } while (0)
 
 /* Heaps a program makes directly (rt_smem_init, rt_smem_classic_init,
  * rt_slab_init, rt_memheap_init, rt_tlsf_init; S9): registered at init,

@@ -60,8 +60,9 @@
  * S8  An algorithm may keep some of its records itself (heap.h meta_walk):
  *     slab records each free chunk's link words when it pushes the chunk
  *     (RT_HEAP_SHADOW_WROTE), verifies them when it pops it
- *     (RT_HEAP_SHADOW_READ) and forgets a zone's when the zone empties
- *     (RT_HEAP_SHADOW_DROP), under an owner per zone, so that neither the
+ *     (RT_HEAP_SHADOW_READ) and drops it then (RT_HEAP_SHADOW_DROP: O(log
+ *     n), check_meta.c M7), forgetting a zone's all at once when the zone
+ *     empties, under an owner per zone, so that neither the
  *     record nor the verification of a call walks every free chunk.  A
  *     damaged link is reported when the chunk is taken, before its link
  *     is followed.
@@ -302,15 +303,12 @@ void rt_heap_shadow_wrote(const void *heap, const void *addr, rt_size_t len)
     rt_hw_mem_leave();
 }
 
-void rt_heap_shadow_drop(const void *heap, const void *lo, const void *hi)
+void rt_heap_shadow_drop(const void *heap, const void *addr)
 {
-    if (lo == RT_NULL)
-    {
+    if (addr == RT_NULL)
         rt_hw_meta_forget(heap);
-        return;
-    }
-    rt_hw_meta_renote_begin(heap, lo, hi);
-    rt_hw_meta_renote_end(heap);
+    else
+        rt_hw_meta_drop(heap, addr);
 }
 
 /* ------------------------------------------------- heaps made directly (S9) */

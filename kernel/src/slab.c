@@ -487,7 +487,7 @@ static void *slab_zone_take(struct rt_slab *slab, struct rt_slab_zone *z, int zi
         chunk = z->z_baseptr + (rt_size_t)z->z_uindex * z->z_chunksize;
         /* rtsim S8: as the zone was made, or an overflow from below */
         RT_HEAP_SHADOW_READ(SLAB_ZONE_OWNER(z), chunk, slab_link_bytes(z));
-        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk, (rt_uint8_t *)chunk + 1);
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk);
     }
     else
     {
@@ -495,7 +495,7 @@ static void *slab_zone_take(struct rt_slab *slab, struct rt_slab_zone *z, int zi
         /* rtsim S8: its link as the free pushed it, before it is followed */
         RT_HEAP_SHADOW_READ(SLAB_ZONE_OWNER(z), chunk, slab_link_bytes(z));
         z->z_freechunk = z->z_freechunk->c_next;
-        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk, (rt_uint8_t *)chunk + 1);
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), chunk);
     }
     slab_note_used(slab, z->z_chunksize);
     return chunk;
@@ -541,7 +541,7 @@ static void *slab_zone_new(struct rt_slab *slab, int zi, rt_size_t chunk)
     {
         /* rtsim S8: the never-used chunks' first words, checked when each
          * is handed out (an overflow into the free chunk above a block) */
-        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL, RT_NULL);
+        RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL);
         for (rt_uint32_t i = 1; i < z->z_nmax; i++)
             rt_heap_shadow_wrote(SLAB_ZONE_OWNER(z), z->z_baseptr + (rt_size_t)i * chunk,
                                  slab_link_bytes(z));
@@ -590,7 +590,7 @@ static void slab_zone_retire(struct rt_slab *slab, struct rt_slab_zone *z)
         pz = &(*pz)->z_next;
     *pz = z->z_next;
 
-    RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL, RT_NULL);    /* rtsim S8 */
+    RT_HEAP_SHADOW_DROP(SLAB_ZONE_OWNER(z), RT_NULL);    /* rtsim S8 */
     z->z_magic = SLAB_ZONE_FREE_MAGIC;
     z->z_next = slab->zone_free;
     slab->zone_free = z;
