@@ -59,13 +59,14 @@
  *     nothing: no window.
  * S8  An algorithm may keep some of its records itself (heap.h meta_walk):
  *     slab records each free chunk's link words when it pushes the chunk
- *     (RT_HEAP_SHADOW_WROTE), verifies them when it pops it
- *     (RT_HEAP_SHADOW_READ) and drops it then (RT_HEAP_SHADOW_DROP: O(log
- *     n), check_meta.c M7), forgetting a zone's all at once when the zone
- *     empties, under an owner per zone, so that neither the
- *     record nor the verification of a call walks every free chunk.  A
- *     damaged link is reported when the chunk is taken, before its link
- *     is followed.
+ *     (RT_HEAP_SHADOW_WROTE), and the first words of a new zone's
+ *     never-used chunks when it makes the zone; it verifies a chunk's
+ *     record when it hands the chunk out (RT_HEAP_SHADOW_READ) and drops
+ *     it then (RT_HEAP_SHADOW_DROP: O(log n), check_meta.c M7), forgetting
+ *     a zone's all at once when the zone empties, under an owner per zone,
+ *     so that neither the record nor the verification of a call walks
+ *     every free chunk.  A damaged link is reported when the chunk is
+ *     taken, before its link is followed.
  * S9  Heaps made directly: registered at init (rt_heap_shadow_add), from
  *     their init to their detach, in checked mode only; the system heap's
  *     own heaps never are (rt_heap_shadow_system_busy while kheap.c makes
@@ -79,9 +80,9 @@
  *     when a heap was made inside a block of another.  A heap made over
  *     the start or the object of a shadowed heap replaces it (that one was
  *     never detached, its memory is reused): its records are dropped
- *     unverified.  At most SHADOW_DIRECT heaps are shadowed at
- *     once; more are still usable, unshadowed (the table is static:
- *     kernel/ has no malloc).
+ *     unverified.  A detach verifies before it reads the heap object.  At
+ *     most SHADOW_DIRECT heaps are shadowed at once; more are still
+ *     usable, unshadowed (the table is static: kernel/ has no malloc).
  */
 #include "heap.h"
 
