@@ -814,6 +814,18 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx, rt_
         }
         else if (kup->type == PAGE_TYPE_FREE)
         {
+            /* The frame walk (checked mode's record after every call, which
+             * follows a verified call) takes the run's length from its head
+             * when the table agrees at both ends: in a heap that holds I3,
+             * a run of the page list is a whole run of free pages.  Else,
+             * and always for the checker's walk, the table is scanned
+             * (issue 19: a page at a time over every free page, twice per
+             * checked call). */
+            const struct rt_slab_page *run = (const struct rt_slab_page *)(void *)page;
+            if (!chunks && run->page > 1 && run->page <= npages - i &&
+                slab->memusage[i + run->page - 1].type == PAGE_TYPE_FREE &&
+                (i + run->page == npages || slab->memusage[i + run->page].type != PAGE_TYPE_FREE))
+                span = run->page;
             while (i + span < npages && slab->memusage[i + span].type == PAGE_TYPE_FREE)
                 span++;
             if (slab_emit(fn, ctx, page, 0, span * RT_MM_PAGE_SIZE, RT_FALSE, RT_MEM_BLOCK_PAGES, slab))
