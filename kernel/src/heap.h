@@ -66,6 +66,15 @@ struct rt_heap_algorithm
      * itself, word by word, as it writes it (slab: its free chunks' links,
      * RT_HEAP_SHADOW_LINKS below).  RT_NULL: walk. */
     void  (*meta_walk)(void *heap, rt_mem_walk_fn fn, void *ctx);
+    /* Checked mode's incremental record of an algorithm whose blocks have
+     * no header (slab; heap_shadow.c S10): after a call on the block at
+     * data, [*lo, *hi) holds the start of the only frame record besides
+     * the control block that the call could have rewritten (slab: the
+     * zone header of a chunk), and walk_span walks that window.  RT_FALSE
+     * when the call may have changed more (slab: a large block, a zone
+     * made from pages or given back, the usage table rewritten): the
+     * whole heap is recorded.  RT_NULL: S4's windows of block headers. */
+    rt_bool_t (*meta_window)(void *heap, const void *data, const void **lo, const void **hi);
 };
 
 typedef void (*rt_heap_walk_t)(void *heap, rt_mem_walk_fn fn, void *ctx);

@@ -83,6 +83,17 @@
  *     unverified.  A detach verifies before it reads the heap object.  At
  *     most SHADOW_DIRECT heaps are shadowed at once; more are still
  *     usable, unshadowed (the table is static: kernel/ has no malloc).
+ * S10 An algorithm whose blocks have no header (slab) names, after the
+ *     call, the window of each block it took or gave back (heap.h
+ *     meta_window: a chunk's zone header), or says that the call changed
+ *     more than that; only the control block and those windows are
+ *     walked again (walk_span), as in S4.  slab can tell: every change
+ *     to its page frame (a zone made from pages or given back, a large
+ *     block, raw pages) rewrites an entry of the usage table, whose
+ *     records are compared with the RAM after the call
+ *     (rt_hw_meta_unchanged); a zone that left its class list (emptied:
+ *     its neighbours' links) is no longer live.  Either way, the whole
+ *     heap is recorded.
  */
 #include "heap.h"
 
@@ -179,6 +190,18 @@ void rt_heap_shadow_touch(struct rt_heap_shadow *s, const void *data)
         return;
     if (data == RT_NULL && s->walk_span != RT_NULL)
         return;
+    if (s->walk_span != RT_NULL && s->algo->meta_window != RT_NULL)
+    {
+        /* S10: the window is asked for after the call; keep the block */
+        for (i = 0; i < s->n; i++)
+            if (s->lo[i] == data)
+                return;
+        if (s->n == RT_HEAP_SHADOW_SPANS)
+            s->whole = RT_TRUE;
+        else
+            s->lo[s->n++] = data;
+        return;
+    }
     if (s->walk_span == RT_NULL || s->n == RT_HEAP_SHADOW_SPANS ||
         !rt_hw_meta_window(s->heap, data, 1, 2, &lo, &hi))
     {
@@ -235,6 +258,28 @@ void rt_heap_shadow_record(struct rt_heap_shadow *s)
 
     w.s = s;
     w.owner = s->heap;
+    if (!s->whole && s->walk_span != RT_NULL && a->meta_window != RT_NULL)
+    {
+        /* S10: each block's window, now that the call is done; blocks in
+         * one window (a realloc in place) walk it once */
+        rt_uint8_t n = 0;
+        for (i = 0; !s->whole && i < s->n; i++)
+        {
+            const void *lo, *hi;
+            rt_uint8_t k;
+            if (!a->meta_window(s->heap, s->lo[i], &lo, &hi))
+                s->whole = RT_TRUE;
+            for (k = 0; k < n && s->lo[k] != lo; k++)
+                ;
+            if (k == n)
+            {
+                s->lo[n] = lo;
+                s->hi[n] = hi;
+                n++;
+            }
+        }
+        s->n = n;
+    }
     rt_hw_mem_enter();
     if (!s->whole && s->refresh)
         nlinks = shadow_links(s, links, 0);             /* as before the call */

@@ -421,5 +421,6 @@ const struct rt_heap_algorithm rt_heap_smallmem =
     smem_sys_walk_span,
     0, 0,       /* no links in the header */
     RT_NULL,    /* meta_walk: walk */
+    RT_NULL,    /* meta_window: S4 */
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -391,5 +391,6 @@ const struct rt_heap_algorithm rt_heap_smallmem_classic =
     cls_sys_walk_span,
     0, 0,       /* no links in the header */
     RT_NULL,    /* meta_walk: walk */
+    RT_NULL,    /* meta_window: S4 */
 };
 #endif /* RT_USING_SMALL_MEM */

@@ -320,6 +320,8 @@ void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
 /* -------------------------------------------------------------- init/detach */
 
 static void slab_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx);
+static rt_bool_t slab_walk_span(void *heap, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx);
 
 static void slab_size_zones(struct rt_slab *slab, rt_size_t heap_bytes)
 {
@@ -381,7 +383,7 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
     slab->memusage = slab_pages_take(slab, table_pages);
     rt_memset(slab->memusage, 0, table_pages * RT_MM_PAGE_SIZE);
     /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
-    rt_heap_shadow_add(&slab->parent, &rt_heap_slab, slab_meta_walk, RT_NULL,
+    rt_heap_shadow_add(&slab->parent, &rt_heap_slab, slab_meta_walk, slab_walk_span,
                        RT_HW_MEM_ALGO_SLAB, begin_addr, size);
     return &slab->parent;
 }
@@ -767,6 +769,23 @@ static int slab_emit(rt_mem_walk_fn fn, void *ctx, const void *start, rt_size_t 
     return fn(&b, ctx);
 }
 
+/* The zone at z: its header (+ its chunks). */
+static int slab_walk_zone(struct rt_slab *slab, struct rt_slab_zone *z, rt_mem_walk_fn fn,
+                          void *ctx, rt_bool_t chunks)
+{
+    rt_uint8_t *page = (rt_uint8_t *)z;
+    rt_bool_t live = z->z_magic == SLAB_MAGIC;
+    rt_size_t off = live ? (rt_size_t)(z->z_baseptr - page) : sizeof(*z);
+
+    if (off > slab->zone_size)
+        off = sizeof(*z);
+    if (slab_emit(fn, ctx, z, off, slab->zone_size - off, live, RT_MEM_BLOCK_ZONE, slab))
+        return 1;
+    return chunks && live && z->z_chunksize != 0 && z->z_nmax != 0
+           && z->z_nmax <= slab->zone_size / 8 && z->z_uindex < z->z_nmax
+           && slab_walk_chunks(slab, z, fn, ctx);
+}
+
 /* Everything in address order: the control block, the usage table, then
  * per page structure: zone header (+ its chunks), large block, free run. */
 static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx, rt_bool_t chunks)
@@ -792,17 +811,8 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx, rt_
 
         if (kup->type == PAGE_TYPE_SMALL && kup->size == 0 && i + slab->zone_page_cnt <= npages)
         {
-            struct rt_slab_zone *z = (struct rt_slab_zone *)(void *)page;
-            rt_bool_t live = z->z_magic == SLAB_MAGIC;
-            rt_size_t off = live ? (rt_size_t)(z->z_baseptr - page) : sizeof(*z);
             span = slab->zone_page_cnt;
-            if (off > slab->zone_size)
-                off = sizeof(*z);
-            if (slab_emit(fn, ctx, z, off, slab->zone_size - off, live, RT_MEM_BLOCK_ZONE, slab))
-                return 1;
-            if (chunks && live && z->z_chunksize != 0 && z->z_nmax != 0
-                && z->z_nmax <= slab->zone_size / 8 && z->z_uindex < z->z_nmax
-                && slab_walk_chunks(slab, z, fn, ctx))
+            if (slab_walk_zone(slab, (struct rt_slab_zone *)(void *)page, fn, ctx, chunks))
                 return 1;
         }
         else if ((kup->type == PAGE_TYPE_LARGE || kup->type == PAGE_TYPE_RAW)
@@ -850,6 +860,59 @@ void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx)
 static void slab_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
 {
     (void)slab_walk_all((struct rt_slab *)heap, fn, ctx, RT_FALSE);
+}
+
+/* heap.h meta_window (checked mode, heap_shadow.c S10; rtsim): after a
+ * call on the chunk at data, its zone's header is the only frame record
+ * besides the control block that the call could have rewritten, as long
+ * as the zone is still live (a zone emptied by a free left its class
+ * list, relinking a neighbour) and the usage table is as recorded (a zone
+ * made from pages or given back, a large block, raw pages: each rewrites
+ * an entry). */
+static rt_bool_t slab_meta_window(void *heap, const void *data, const void **lo,
+                                  const void **hi)
+{
+    struct rt_slab *slab = (struct rt_slab *)heap;
+    rt_ubase_t a = (rt_ubase_t)data;
+    rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
+    const struct rt_slab_memusage *kup;
+    struct rt_slab_zone *z;
+
+    if (a < slab->heap_start + slab_usage_pages(slab) * RT_MM_PAGE_SIZE || a >= slab->heap_end)
+        return RT_FALSE;
+    kup = slab_kup(slab, data);
+    if (kup->type != PAGE_TYPE_SMALL || kup->size >= slab->zone_page_cnt)
+        return RT_FALSE;
+    z = slab_zone_of(slab, data, kup);
+    if ((rt_ubase_t)z < slab->heap_start || z->z_magic != SLAB_MAGIC ||
+        !rt_hw_meta_unchanged(heap, slab->memusage, npages * sizeof(*slab->memusage)))
+        return RT_FALSE;
+    *lo = z;
+    *hi = (const rt_uint8_t *)z + 1;
+    return RT_TRUE;
+}
+
+/* heap.h walk_span: the control block, and the zone at `from` (S10's
+ * window); RT_FALSE, having walked nothing, when no zone starts there. */
+static rt_bool_t slab_walk_span(void *heap, const void *from, const void *to,
+                                rt_mem_walk_fn fn, void *ctx)
+{
+    struct rt_slab *slab = (struct rt_slab *)heap;
+    rt_ubase_t a = (rt_ubase_t)from;
+    const struct rt_slab_memusage *kup;
+
+    (void)to;
+    if (a % RT_MM_PAGE_SIZE != 0 ||
+        a < slab->heap_start + slab_usage_pages(slab) * RT_MM_PAGE_SIZE || a >= slab->heap_end)
+        return RT_FALSE;
+    kup = slab_kup(slab, from);
+    if (kup->type != PAGE_TYPE_SMALL || kup->size != 0)
+        return RT_FALSE;
+    (void)slab_emit(fn, ctx, slab, sizeof(*slab),
+                    slab->heap_start - (rt_ubase_t)slab - sizeof(*slab), RT_TRUE,
+                    RT_MEM_BLOCK_CONTROL, slab);
+    (void)slab_walk_zone(slab, (struct rt_slab_zone *)(void *)from, fn, ctx, RT_FALSE);
+    return RT_TRUE;
 }
 
 static int slab_check_control(const struct rt_slab *slab)
@@ -1153,5 +1216,7 @@ const struct rt_heap_algorithm rt_heap_slab =
     .usable = slab_sys_usable,
     .free_head_words = 2,   /* chunk link, or a page run's {next, pages} */
     .meta_walk = slab_meta_walk,
+    .walk_span = slab_walk_span,
+    .meta_window = slab_meta_window,
 };
 #endif /* RT_USING_SLAB */

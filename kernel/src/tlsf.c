@@ -1102,4 +1102,5 @@ const struct rt_heap_algorithm rt_heap_tlsf =
     tlsf_sys_walk_span,
     0, 0,       /* its links follow the header (free_head_words) */
     RT_NULL,    /* meta_walk: walk */
+    RT_NULL,    /* meta_window: S4 */
 };
