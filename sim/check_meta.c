@@ -261,6 +261,26 @@ META_SAME_FN meta_ram_same(const unsigned char *p, const unsigned char *want, si
     size_t i = 0;
     rt_ubase_t acc = 0;
 
+#define META_W(k) (*(const meta_uw *)(const void *)(p + (k) * sizeof(rt_ubase_t)) ^ \
+                   *(const meta_uw *)(const void *)(want + (k) * sizeof(rt_ubase_t)))
+    /* the usual records: a header (small mem 3 words, memheap 6) or a
+     * pair of links (2), unrolled */
+    switch (n / sizeof(rt_ubase_t) * (n % sizeof(rt_ubase_t) == 0))
+    {
+    case 1:
+        return META_W(0) == 0;
+    case 2:
+        return (META_W(0) | META_W(1)) == 0;
+    case 3:
+        return (META_W(0) | META_W(1) | META_W(2)) == 0;
+    case 4:
+        return (META_W(0) | META_W(1) | META_W(2) | META_W(3)) == 0;
+    case 6:
+        return (META_W(0) | META_W(1) | META_W(2) | META_W(3) | META_W(4) | META_W(5)) == 0;
+    default:
+        break;
+    }
+#undef META_W
     if (n >= 32)
         return meta_ram_same_long(p, want, n);
     for (; i + sizeof(rt_ubase_t) <= n; i += sizeof(rt_ubase_t))
