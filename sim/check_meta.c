@@ -171,7 +171,10 @@ static void meta_overlapping(const struct meta_set *s, const void *addr, rt_size
     while (i > 0 && s->rec[i - 1].addr + s->rec[i - 1].len > a)
         i--;
     *first = i;
-    *end = meta_lower(s, a + len);
+    /* forward: every record passed is one the caller visits anyway */
+    while (i < s->n && s->rec[i].addr < a + len)
+        i++;
+    *end = i;
 }
 
 /* ------------------------------------------------------ RAM access (M3) */
@@ -189,7 +192,12 @@ typedef unsigned char meta_v16 __attribute__((vector_size(16), may_alias, aligne
 typedef rt_uint32_t meta_u32 __attribute__((may_alias, aligned(1)));
 typedef rt_ubase_t meta_uw __attribute__((may_alias, aligned(1)));
 
-NO_ASAN static void meta_ram_copy(unsigned char *to, const unsigned char *from, size_t n)
+#ifdef RTSIM_HAVE_ASAN
+#define META_COPY_FN NO_ASAN static void
+#else
+#define META_COPY_FN static inline __attribute__((always_inline)) void
+#endif
+META_COPY_FN meta_ram_copy(unsigned char *to, const unsigned char *from, size_t n)
 {
     size_t i = 0;
 #ifndef RTSIM_HAVE_ASAN
@@ -199,6 +207,15 @@ NO_ASAN static void meta_ram_copy(unsigned char *to, const unsigned char *from, 
         return;
     }
 #endif
+    if (n == 3 * sizeof(rt_ubase_t))    /* a small-mem header */
+    {
+        *(meta_uw *)(void *)to = *(const volatile meta_uw *)(const void *)from;
+        *(meta_uw *)(void *)(to + sizeof(rt_ubase_t)) =
+            *(const volatile meta_uw *)(const void *)(from + sizeof(rt_ubase_t));
+        *(meta_uw *)(void *)(to + 2 * sizeof(rt_ubase_t)) =
+            *(const volatile meta_uw *)(const void *)(from + 2 * sizeof(rt_ubase_t));
+        return;
+    }
     for (; i + 16 <= n; i += 16)
         *(meta_v16 *)(void *)(to + i) = *(const volatile meta_v16 *)(const void *)(from + i);
     for (; i + sizeof(rt_ubase_t) <= n; i += sizeof(rt_ubase_t))
@@ -391,7 +408,8 @@ void rt_hw_meta_note(const void *owner, const void *addr, rt_size_t len, int kin
     r->block = block;
     if (r->off == SIZE_MAX)
     {
-        s->bytes = meta_grow(s->bytes, &s->bcap, s->nbytes + len, 1);
+        if (s->nbytes + len > s->bcap)
+            s->bytes = meta_grow(s->bytes, &s->bcap, s->nbytes + len, 1);
         r->off = s->nbytes;
         s->nbytes += len;
     }
@@ -495,15 +513,11 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
  * recorded without a walk (the control block is walked again every
  * time).  Called right after the
  * allocator's own call, before anything else can write. */
-void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
+static void meta_refresh_range(struct meta_set *s, const void *addr, rt_size_t len)
 {
-    struct meta_set *s = meta_find(owner, 0);
     size_t i, end;
 
-    if (!s || s->n == 0)
-        return;
     meta_overlapping(s, addr, len, &i, &end);
-    rt_hw_mem_enter();
     for (; i < end; i++)
     {
         const struct meta_rec *r = &s->rec[i];
@@ -512,6 +526,31 @@ void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
             !meta_ram_same(r->addr, want, r->len))
             meta_ram_copy(want, r->addr, r->len);
     }
+}
+
+void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len)
+{
+    struct meta_set *s = meta_find(owner, 0);
+
+    if (!s || s->n == 0)
+        return;
+    rt_hw_mem_enter();
+    meta_refresh_range(s, addr, len);
+    rt_hw_mem_leave();
+}
+
+/* M6, for n ranges of len bytes at once (the list neighbours of one
+ * call: one lookup of the owner, one bracket). */
+void rt_hw_meta_refresh_each(const void *owner, const void *const *addr, rt_size_t n,
+                             rt_size_t len)
+{
+    struct meta_set *s = meta_find(owner, 0);
+
+    if (!s || s->n == 0)
+        return;
+    rt_hw_mem_enter();
+    for (rt_size_t k = 0; k < n; k++)
+        meta_refresh_range(s, addr[k], len);
     rt_hw_mem_leave();
 }
 

@@ -372,6 +372,9 @@ int rt_hw_meta_window(const void *owner, const void *block, unsigned before, uns
  * allocator call: the free-list links it rewrote outside the windows it
  * walks again). */
 void rt_hw_meta_refresh(const void *owner, const void *addr, rt_size_t len);
+/* The same for the n ranges [addr[k], addr[k] + len) (len > 0). */
+void rt_hw_meta_refresh_each(const void *owner, const void *const *addr, rt_size_t n,
+                             rt_size_t len);
 /* The nonzero words, as recorded, of the free-block link records of
  * `owner` that start in [lo, hi), and of words [hdr_first, hdr_first +
  * hdr_words) of its block header records there (an algorithm that keeps

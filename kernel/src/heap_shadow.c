@@ -296,8 +296,7 @@ void rt_heap_shadow_record(struct rt_heap_shadow *s)
         if (nlinks > SHADOW_LINKS)
             rt_hw_meta_refresh(s->heap, RT_NULL, 0);
         else
-            for (i = 0; i < nlinks; i++)
-                rt_hw_meta_refresh(s->heap, links[i], span);
+            rt_hw_meta_refresh_each(s->heap, links, nlinks, span);
     }
     if (s->whole)
     {
