@@ -282,17 +282,17 @@ META_SAME_FN meta_ram_same(const unsigned char *p, const unsigned char *want, si
                    *(const meta_uw *)(const void *)(want + (k) * sizeof(rt_ubase_t)))
     /* the usual records: a header (small mem 3 words, memheap 6) or a
      * pair of links (2), unrolled */
-    switch (n / sizeof(rt_ubase_t) * (n % sizeof(rt_ubase_t) == 0))
+    switch (n)
     {
-    case 1:
+    case sizeof(rt_ubase_t):
         return META_W(0) == 0;
-    case 2:
+    case 2 * sizeof(rt_ubase_t):
         return (META_W(0) | META_W(1)) == 0;
-    case 3:
+    case 3 * sizeof(rt_ubase_t):
         return (META_W(0) | META_W(1) | META_W(2)) == 0;
-    case 4:
+    case 4 * sizeof(rt_ubase_t):
         return (META_W(0) | META_W(1) | META_W(2) | META_W(3)) == 0;
-    case 6:
+    case 6 * sizeof(rt_ubase_t):
         return (META_W(0) | META_W(1) | META_W(2) | META_W(3) | META_W(4) | META_W(5)) == 0;
     default:
         break;
