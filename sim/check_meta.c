@@ -50,7 +50,10 @@
  *     an allocator call it verified before (so the bytes that changed
  *     are the allocator's own writes): that is how an incremental record
  *     picks up the relinked free-list words of blocks outside its
- *     windows without walking to them.
+ *     windows without walking to them (rt_hw_meta_refresh_each: the
+ *     ranges of one call in one pass).  rt_hw_meta_unchanged answers,
+ *     without a report, whether a call rewrote some records (slab's usage
+ *     table, heap_shadow.c S10).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
