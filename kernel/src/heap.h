@@ -51,8 +51,9 @@ struct rt_heap_algorithm
      * that outside those headers it writes nothing but the free-list links
      * (free_head_words after the header, or header_link_words inside it)
      * of the list neighbours of the free blocks there, which kheap.c finds
-     * through those blocks' own links (K11).  RT_NULL: the algorithm has
-     * no partial walk and every call records the whole heap. */
+     * through those blocks' own links (K11).  With meta_window (below),
+     * the windows are that function's instead.  RT_NULL: the algorithm
+     * has no partial walk and every call records the whole heap. */
     rt_bool_t (*walk_span)(void *heap, const void *from, const void *to,
                            rt_mem_walk_fn fn, void *ctx);
     /* Free-list links kept in the block header (memheap: next_free and

@@ -769,6 +769,14 @@ static int slab_emit(rt_mem_walk_fn fn, void *ctx, const void *start, rt_size_t 
     return fn(&b, ctx);
 }
 
+/* The control block: the object and the rest of its first page. */
+static int slab_walk_control(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx)
+{
+    return slab_emit(fn, ctx, slab, sizeof(*slab),
+                     slab->heap_start - (rt_ubase_t)slab - sizeof(*slab), RT_TRUE,
+                     RT_MEM_BLOCK_CONTROL, slab);
+}
+
 /* The zone at z: its header (+ its chunks). */
 static int slab_walk_zone(struct rt_slab *slab, struct rt_slab_zone *z, rt_mem_walk_fn fn,
                           void *ctx, rt_bool_t chunks)
@@ -793,8 +801,7 @@ static int slab_walk_all(struct rt_slab *slab, rt_mem_walk_fn fn, void *ctx, rt_
     rt_size_t table_pages = slab_usage_pages(slab);
     rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
 
-    if (slab_emit(fn, ctx, slab, sizeof(*slab), slab->heap_start - (rt_ubase_t)slab - sizeof(*slab),
-                  RT_TRUE, RT_MEM_BLOCK_CONTROL, slab))
+    if (slab_walk_control(slab, fn, ctx))
         return 1;
     /* the frame (slab_meta_walk): only the table's entries are metadata */
     if (slab_emit(fn, ctx, slab->memusage, 0,
@@ -908,9 +915,7 @@ static rt_bool_t slab_walk_span(void *heap, const void *from, const void *to,
     kup = slab_kup(slab, from);
     if (kup->type != PAGE_TYPE_SMALL || kup->size != 0)
         return RT_FALSE;
-    (void)slab_emit(fn, ctx, slab, sizeof(*slab),
-                    slab->heap_start - (rt_ubase_t)slab - sizeof(*slab), RT_TRUE,
-                    RT_MEM_BLOCK_CONTROL, slab);
+    (void)slab_walk_control(slab, fn, ctx);
     (void)slab_walk_zone(slab, (struct rt_slab_zone *)(void *)from, fn, ctx, RT_FALSE);
     return RT_TRUE;
 }
