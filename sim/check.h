@@ -19,6 +19,13 @@
 #define NO_ASAN
 #endif
 
+/* Pieces of the simulated RAM read by the checker (check_meta.c M3,
+ * check_poison.c C7): 16 bytes (GCC's vector extension: SSE where the
+ * target has it, words where it does not) and a word, declared with
+ * alignment 1 (any address is legal, for UBSan too) and may_alias. */
+typedef unsigned char sim_v16 __attribute__((vector_size(16), may_alias, aligned(1)));
+typedef rt_ubase_t sim_uw __attribute__((may_alias, aligned(1)));
+
 /* fault.c: read the fault-injection spec for a run; nonzero (reported)
  * when RTSIM_FAIL_ALLOC is not understood. */
 int  sim_fault_begin(const struct rt_sim_config *cfg);

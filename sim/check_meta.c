@@ -182,18 +182,17 @@ static void meta_overlapping(const struct meta_set *s, const void *addr, rt_size
 
 /* ------------------------------------------------------ RAM access (M3) */
 /* Called inside rt_hw_mem_enter / leave (the caller's bracket).  The RAM
- * is read in pieces of 16, then 4, then 1 byte, never past the range
- * asked for, through types declared with alignment 1 (any address is
- * legal, for UBSan too) and may_alias.  A 16-byte piece is GCC's vector
- * extension: SSE loads where the target has them, words where it does not
- * (the 32-bit model).  Explicit pieces also keep the compiler from turning
- * the loops into memcpy / memcmp calls, which ASan would check (issue 19:
- * tlsf's control block alone is 1,416 bytes on a 64-bit host, compared
- * before every call and copied after it; slab's usage entries are 4
- * bytes, which the word loop used to leave to a byte loop). */
-typedef unsigned char meta_v16 __attribute__((vector_size(16), may_alias, aligned(1)));
+ * is read in pieces of 16, a word, 4, then 1 byte, never past the range
+ * asked for, through check.h's types of alignment 1 (sim_v16, sim_uw).
+ * Explicit pieces also keep the compiler from turning the loops into
+ * memcpy / memcmp calls, which ASan would check; outside ASan a control
+ * block goes through the C library (issue 19: tlsf's control block alone
+ * is 1,416 bytes on a 64-bit host, compared before every call and copied
+ * after it; slab's usage entries are 4 bytes, which the word loop used to
+ * leave to a byte loop). */
+typedef sim_v16 meta_v16;
 typedef rt_uint32_t meta_u32 __attribute__((may_alias, aligned(1)));
-typedef rt_ubase_t meta_uw __attribute__((may_alias, aligned(1)));
+typedef sim_uw meta_uw;
 
 #ifdef RTSIM_HAVE_ASAN
 #define META_COPY_FN NO_ASAN static void

@@ -59,13 +59,11 @@ static struct
 } poi;
 
 /* ----------------------------------------------------- RAM access (C7) */
-/* Word at a time inside [p, p + n) (issue 19: these run over every
- * byte of every checked block).  The accesses stay volatile so that the
- * compiler makes no memset / memcmp call of them (ASan would intercept
- * it), and never leave the range: bytes up to the first aligned word,
- * whole aligned words, then the last bytes. */
-#define CHK_WORD sizeof(uintptr_t)
-
+/* These run over every byte of every checked block (issue 19).  Outside
+ * ASan a fill is the C library's memset; under ASan (which would check a
+ * memset of the RAM it keeps poisoned) and for the search, explicit
+ * pieces of check.h's types, never past the range: 16 bytes, then single
+ * bytes. */
 static inline uintptr_t chk_pattern(unsigned char v)
 {
     return (uintptr_t)-1 / 0xFF * v;          /* v in every byte */
@@ -73,47 +71,40 @@ static inline uintptr_t chk_pattern(unsigned char v)
 
 NO_ASAN void sim_chk_ram_fill(unsigned char *p, size_t n, unsigned char v)
 {
-    volatile unsigned char *q = p;
-    size_t i = 0;
     rt_hw_mem_enter();
-    for (; i < n && ((uintptr_t)(p + i) & (CHK_WORD - 1)) != 0; i++)
-        q[i] = v;
-    if (n - i >= CHK_WORD)
-    {
-        uintptr_t w = chk_pattern(v);
-        volatile uintptr_t *qw = (volatile uintptr_t *)(void *)(p + i);
-        size_t k, words = (n - i) / CHK_WORD;
-        for (k = 0; k < words; k++)
-            qw[k] = w;
-        i += words * CHK_WORD;
-    }
+#ifndef RTSIM_HAVE_ASAN
+    memset(p, v, n);
+#else
+    size_t i = 0;
+    sim_v16 pat;
+    for (size_t k = 0; k < 16; k++)
+        pat[k] = v;
+    for (; i + 16 <= n; i += 16)
+        *(volatile sim_v16 *)(void *)(p + i) = pat;
     for (; i < n; i++)
-        q[i] = v;
+        ((volatile unsigned char *)p)[i] = v;
+#endif
     rt_hw_mem_leave();
 }
 
 /* Offset of the first byte of [p, p + n) that is not v, or n. */
 NO_ASAN size_t sim_chk_ram_find_not(const unsigned char *p, size_t n, unsigned char v)
 {
-    const volatile unsigned char *q = p;
     size_t i = 0;
+    uintptr_t w = chk_pattern(v);
     rt_hw_mem_enter();
-    for (; i < n && ((uintptr_t)(p + i) & (CHK_WORD - 1)) != 0; i++)
-        if (q[i] != v)
-            goto out;
-    if (n - i >= CHK_WORD)
+    for (; i + 16 <= n; i += 16)
     {
-        uintptr_t w = chk_pattern(v);
-        const volatile uintptr_t *qw = (const volatile uintptr_t *)(const void *)(p + i);
-        size_t k, words = (n - i) / CHK_WORD;
-        for (k = 0; k < words && qw[k] == w; k++)
-            ;
-        i += k * CHK_WORD;      /* a differing word: its bytes below */
+        sim_v16 x = *(const volatile sim_v16 *)(const void *)(p + i);
+        uintptr_t d = 0;
+        for (size_t k = 0; k < 16; k += sizeof(uintptr_t))
+            d |= *(const sim_uw *)(const void *)((const unsigned char *)&x + k) ^ w;
+        if (d != 0)
+            break;              /* a differing byte: found below */
     }
     for (; i < n; i++)
-        if (q[i] != v)
+        if (((const volatile unsigned char *)p)[i] != v)
             break;
-out:
     rt_hw_mem_leave();
     return i;
 }

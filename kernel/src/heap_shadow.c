@@ -258,6 +258,7 @@ void rt_heap_shadow_record(struct rt_heap_shadow *s)
 
     w.s = s;
     w.owner = s->heap;
+    rt_hw_mem_enter();
     if (!s->whole && s->walk_span != RT_NULL && a->meta_window != RT_NULL)
     {
         /* S10: each block's window, now that the call is done; blocks in
@@ -280,7 +281,6 @@ void rt_heap_shadow_record(struct rt_heap_shadow *s)
         }
         s->n = n;
     }
-    rt_hw_mem_enter();
     if (!s->whole && s->refresh)
         nlinks = shadow_links(s, links, 0);             /* as before the call */
     for (i = 0; !s->whole && i < s->n; i++)
