@@ -441,6 +441,13 @@ void sim_check_report_head(const char *kind, int call, const void *ptr,
         sim_chk_report_head(kind, call, ptr, site);
         return;
     }
+    if (call == RT_HW_MEM_END)
+    {
+        sim_report("rtsim: memory error: %s\n", kind);
+        sim_report("  call   end of the run at tick %lu (the system heap's metadata, compared "
+                   "before it is taken down)\n", (unsigned long)rt_tick_get_raw());
+        return;
+    }
     sim_chk_now(&now, site);            /* an allocation: no pointer to name */
     sim_chk_event_text(when, sizeof when, &now);
     sim_report("rtsim: memory error: %s\n", kind);

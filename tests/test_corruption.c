@@ -663,6 +663,78 @@ static void test_direct_nested(void **state)
     assert_non_null(strstr(tu_report(), "call   rt_tlsf_free"));
 }
 
+/* Damage after the last heap call.  A static thread writes once the idle
+ * thread has reclaimed main (the last heap calls of the run): at level 1
+ * the end of the run compares the system heap's records and reports the
+ * overflow; at level 0 a damaged heap object makes the teardown's detach
+ * assert (RT-Thread's own check), which ends the run instead of looping
+ * back into the teardown (fuzz-corrupt found that hang). */
+static struct rt_thread late_thread;
+static rt_uint8_t late_stack[2048] __attribute__((aligned(8)));
+static int late_what;                   /* 0: the next header, 1: the heap object */
+
+static void late_entry(void *arg)
+{
+    unsigned char *p = arg;
+
+    rt_thread_delay(5);
+    if (late_what == 0)
+    {
+        struct cap_ctx c = { p, 0 };
+        rt_system_heap_walk(find_cap, &c);
+        rt_sim_poke(p + c.cap, 0x41);
+    }
+    else
+    {
+        struct rt_object *heap = rt_object_find("heap", RT_Object_Class_Memory);
+        TU_EXPECT(heap != RT_NULL);
+        rt_sim_poke(&heap->type, 0x55);
+    }
+    tu_log("damaged");
+}
+
+static void late_main(void *arg)
+{
+    (void)arg;
+    unsigned char *p = rt_malloc(40);           /* kept: the block below */
+    (void)rt_malloc(40);
+    TU_EXPECT(p != RT_NULL);
+    TU_EXPECT_INT(rt_thread_init(&late_thread, "late", late_entry, p, late_stack,
+                                 sizeof late_stack, RT_THREAD_PRIORITY_MAX - 2, 10), RT_EOK);
+    rt_thread_startup(&late_thread);
+}
+
+static void test_damage_after_last_call(void **state)
+{
+    struct rt_sim_config cfg;
+
+    (void)state;
+    tu_config(&cfg);
+    cfg.heap = "smallmem";
+    late_what = 0;
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, late_main, NULL), RT_SIM_EMEMORY);
+    assert_string_equal(tu_log_text(), "damaged");
+    assert_non_null(strstr(tu_report(), "heap overflow from the block at "));
+    assert_non_null(strstr(tu_report(), "\n  call   end of the run at tick 5 (the system heap's "
+                                        "metadata, compared before it is taken down)\n"));
+
+    tu_config(&cfg);
+    cfg.heap = "smallmem";
+    cfg.checked = 0;
+    late_what = 1;
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, late_main, NULL), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "damaged");
+    assert_non_null(strstr(tu_report(), "rtsim: assertion failed: (rt_object_get_type(&m->parent)"
+                                        " == RT_Object_Class_Memory) in rt_smem_detach"));
+    /* the next run in this process starts from a clean kernel */
+    tu_config(&cfg);
+    late_what = 0;
+    tu_log_reset();
+    assert_int_equal(tu_run(&cfg, late_main, NULL), RT_SIM_EMEMORY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_pool_matrix),
         cmocka_unit_test(test_direct_matrix),
         cmocka_unit_test(test_direct_clean),
+        cmocka_unit_test(test_damage_after_last_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,7 +195,9 @@ enum rt_hw_mem_call
 {
     RT_HW_MEM_MALLOC, RT_HW_MEM_CALLOC, RT_HW_MEM_REALLOC, RT_HW_MEM_FREE,
     RT_HW_MEM_MALLOC_ALIGN, RT_HW_MEM_FREE_ALIGN, RT_HW_MEM_MP_ALLOC,
-    RT_HW_MEM_MP_FREE, RT_HW_MEM_CHECK
+    RT_HW_MEM_MP_FREE, RT_HW_MEM_CHECK,
+    RT_HW_MEM_END           /* the end of a clean run (rtsim): the system
+                             * heap's metadata compared once more */
 };
 /* A call on a heap a program made directly (kernel/src/heap_shadow.c, rtsim
  * addition): algorithm `algo` (RT_HW_MEM_ALGO_*), operation `op`

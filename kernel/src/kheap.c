@@ -596,12 +596,19 @@ rt_err_t rt_system_heap_add_region(const char *name, void *begin, void *end)
 
 void rt_system_heap_deinit(void)
 {
+    void *heap = kheap_heap;
+
     rt_heap_shadow_direct_reset();      /* K11: heap_shadow.c's table */
-    if (kheap_heap != RT_NULL)
+    if (heap != RT_NULL)
     {
-        rt_hw_meta_forget(kheap_heap);
+        rt_hw_meta_forget(heap);
         rt_hw_mem_heap_remove(kheap_obj());
-        kheap_current()->detach(kheap_heap);
+        /* forgotten before the detach: a detach that asserts (a control
+         * block damaged in the RAM: small mem, slab, tlsf, whose detach
+         * keeps no host state past that point) ends the run, and the port
+         * calls this again to finish (sim/run.c) */
+        kheap_heap = RT_NULL;
+        kheap_current()->detach(heap);
     }
 #ifdef RT_USING_MUTEX
     if (kheap_lock_ready)
