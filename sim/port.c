@@ -849,6 +849,13 @@ RT_NORETURN static void end_with_waiters(const char *why)
     sim_end_run(RT_SIM_EWAITING);
 }
 
+#if RTSIM_V5_API
+int rt_hw_cpu_id(void)
+{
+    return 0;
+}
+#endif
+
 void rt_hw_cpu_idle(void)
 {
     join_zombies();

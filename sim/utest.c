@@ -301,6 +301,19 @@ static int run_one(const struct rt_sim_utest_options *opt,
         opt->case_ends(opt->hook_ctx, tc->name);
 
     why[0] = '\0';
+    /* rtsim: a case whose function and cleanup returned, leaving threads it
+     * started blocked for good (suspended and never resumed, waiting on
+     * something no one gives), is judged by its own verdict, as on a
+     * board, where those threads stay blocked and the next case runs
+     * (RT-Thread 5.1's sched_thread_tc.c leaves one suspended).  A warning
+     * says so; the waiting-forever report is on stderr as ever. */
+    if (rc == RT_SIM_EWAITING && r.finished)
+    {
+        ut_line('W', "[ WARNING  ] [ result   ] testcase (%s): threads it started are left "
+                "blocked for good after it finished (a board leaves them so; see the report "
+                "on stderr)", tc->name);
+        rc = RT_SIM_OK;
+    }
     if (rc != RT_SIM_OK)
     {
         snprintf(why, why_size, "%s (rt_sim_run returned %d)", run_result_words(rc), rc);

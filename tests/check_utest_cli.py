@@ -4,7 +4,8 @@ exit statuses, name filters, options, and RT-Thread's utest log lines.
 
 usage: check_utest_cli.py -- [WRAPPER] UTEST_PASS UTEST_FAIL
 UTEST_PASS holds rtsim.utest.{sem,delay,heap,asserts} (all pass);
-UTEST_FAIL holds five cases that fail on purpose and rtsim.utest.heap."""
+UTEST_FAIL holds five cases that fail on purpose, rtsim.utest.heap and
+rtsim.utest.left_blocked (passes, leaving threads blocked)."""
 import subprocess
 import sys
 

@@ -222,6 +222,51 @@ static void test_critical_section(void **state)
     assert_string_equal(tu_log_text(), "main:in main:still hi@0 main:out");
 }
 
+#if RTSIM_V5_API
+/* 5.x: rt_enter_critical returns the level it made; rt_exit_critical_safe
+ * checks the level it is given (5.1.0 src/scheduler_up.c). */
+static void crit_safe_main(void *arg)
+{
+    (void)arg;
+    rt_base_t outer = rt_enter_critical();
+    rt_base_t inner = rt_enter_critical();
+    TU_EXPECT_INT(outer, 1);
+    TU_EXPECT_INT(inner, 2);
+    tu_spawn("hi", logger, "hi", 2, 10);
+    rt_exit_critical_safe(inner);
+    tu_log("main:still");
+    rt_exit_critical_safe(outer);
+    tu_log("main:out");
+    TU_EXPECT_INT(rt_critical_level(), 0);
+}
+
+static void crit_unsafe_main(void *arg)
+{
+    (void)arg;
+    rt_base_t outer = rt_enter_critical();
+    rt_enter_critical();
+    rt_exit_critical_safe(outer);   /* the inner level was due */
+    tu_log("main:never");
+}
+
+static void test_critical_safe(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, crit_safe_main, NULL), RT_SIM_OK);
+    assert_string_equal(tu_log_text(), "main:still hi@0 main:out");
+
+    /* A level that is not the current one: RT-Thread's message, then the
+     * run ends as a failed assertion where the board would spin. */
+    tu_log_reset();
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, crit_unsafe_main, NULL), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "");
+    assert_non_null(strstr(tu_console(), "rt_exit_critical_safe: un-compatible critical level\n"
+                                         "\tCurrent 2\n\tCaller 1\n"));
+}
+#endif
+
 /* Static threads, deleting a sleeping thread, thread lookup, object names. */
 static struct rt_thread st_thread;
 static rt_uint8_t st_stack[512];
@@ -314,6 +359,9 @@ int main(void)
         cmocka_unit_test(test_round_robin_time_slices),
         cmocka_unit_test(test_suspend_resume_priority_change),
         cmocka_unit_test(test_critical_section),
+#if RTSIM_V5_API
+        cmocka_unit_test(test_critical_safe),
+#endif
         cmocka_unit_test(test_thread_lifecycle),
         cmocka_unit_test(test_200_threads),
     };

@@ -36,6 +36,12 @@
 #define RT_VER_NUM                      0x50100
 #endif
 #define RTSIM_RT_VERSION_STRING         "5.1.0"
+/* RT-Thread 5.1.0 src/Kconfig: config RT_CPUS_NR, default 1, outside
+ * RT_USING_SMP (4.1.1's is inside it), so every 5.1 BSP's rtconfig.h has
+ * it and the 5.x kernel test files size arrays with it. */
+#ifndef RT_CPUS_NR
+#define RT_CPUS_NR                      1
+#endif
 #else
 /* RT-Thread 4.1.1 include/rtdef.h. */
 #define RT_VERSION                      4L

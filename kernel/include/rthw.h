@@ -93,6 +93,12 @@ void rt_hw_context_release(void *sp);
  * run when no thread is left, and reports a deadlock when threads remain
  * but no event can ever come. */
 void rt_hw_cpu_idle(void);
+#if RTSIM_V5_API
+/* The CPU the caller runs on.  RT-Thread's ports implement it in libcpu
+ * (SMP ports read the core's id register); the 5.x kernel test files call
+ * it on every configuration (sched_sem_tc.c).  rtsim has one CPU: 0. */
+int rt_hw_cpu_id(void);
+#endif
 /* Number of idle hooks set (rtsim: the port lets idle time pass one tick
  * at a time while there are some, so that they run every idle tick). */
 int rt_thread_idle_hook_count(void);

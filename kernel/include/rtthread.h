@@ -182,7 +182,12 @@ void rt_system_scheduler_start(void);
 void rt_schedule(void);
 void rt_schedule_insert_thread(struct rt_thread *thread);
 void rt_schedule_remove_thread(struct rt_thread *thread);
+#if RTSIM_V5_API
+rt_base_t rt_enter_critical(void);
+void rt_exit_critical_safe(rt_base_t critical_level);
+#else
 void rt_enter_critical(void);
+#endif
 void rt_exit_critical(void);
 rt_uint16_t rt_critical_level(void);
 #ifdef RT_USING_HOOK

@@ -12,7 +12,9 @@
  *  4. Inside an interrupt the switch is only requested; it happens when the
  *     outermost handler returns (rt_hw_context_switch_interrupt).
  *  5. rt_enter_critical/rt_exit_critical nest; while locked, rt_schedule
- *     does nothing, and the outermost exit reschedules.
+ *     does nothing, and the outermost exit reschedules.  In the 5.x
+ *     flavour rt_enter_critical returns the level it made and
+ *     rt_exit_critical_safe(level) checks it before it exits.
  */
 #include "kernel.h"
 
@@ -181,11 +183,22 @@ void rt_schedule_remove_thread(struct rt_thread *thread)
     rt_hw_interrupt_enable(level);
 }
 
+/* Rule 5.  5.1.0 (src/scheduler_up.c, rt_enter_critical) returns the
+ * nesting level it made, for rt_exit_critical_safe; 4.1.1 returns nothing. */
+#if RTSIM_V5_API
+rt_base_t rt_enter_critical(void)
+#else
 void rt_enter_critical(void)
+#endif
 {
     rt_base_t level = rt_hw_interrupt_disable();
-    scheduler_lock_nest++;
+    rt_base_t nest = ++scheduler_lock_nest;
     rt_hw_interrupt_enable(level);
+#if RTSIM_V5_API
+    return nest;
+#else
+    (void)nest;
+#endif
 }
 
 void rt_exit_critical(void)
@@ -202,6 +215,28 @@ void rt_exit_critical(void)
     }
     rt_hw_interrupt_enable(level);
 }
+
+#if RTSIM_V5_API
+/* 5.1.0 src/scheduler_up.c, rt_exit_critical_safe: with RT_USING_DEBUG (its
+ * Kconfig default) a level that is not the current one is printed, once,
+ * and the board spins forever; then rt_exit_critical.  rtsim checks in
+ * every configuration and ends the run there as a failed RT_ASSERT
+ * (RT_SIM_EASSERT) instead of spinning. */
+void rt_exit_critical_safe(rt_base_t critical_level)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+    rt_base_t nest = scheduler_lock_nest;
+
+    rt_hw_interrupt_enable(level);
+    if (critical_level != nest)
+    {
+        rt_kprintf("%s: un-compatible critical level\n\tCurrent %d\n\tCaller %d\n",
+                   __func__, (int)nest, (int)critical_level);
+        RT_ASSERT(critical_level == nest);
+    }
+    rt_exit_critical();
+}
+#endif
 
 rt_uint16_t rt_critical_level(void)
 {

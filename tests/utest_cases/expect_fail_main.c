@@ -58,10 +58,10 @@ int main(void)
     int failed = rt_sim_utest_run(&opt, &res);
     fclose(report);
 
-    if (failed != 5 || res.run != 6 || res.passed != 1 || res.failed != 5)
+    if (failed != 5 || res.run != 7 || res.passed != 2 || res.failed != 5)
     {
         fprintf(stderr, "expect_fail: run %u passed %u failed %u (returned %d); "
-                "expected 6, 1, 5\n", res.run, res.passed, res.failed, failed);
+                "expected 7, 2, 5\n", res.run, res.passed, res.failed, failed);
         problems++;
     }
     /* rtsim.fail.assert: both failures reported, the third unit skipped. */
@@ -84,12 +84,20 @@ int main(void)
     /* Isolation: the case linked after the failures still passes. */
     expect(console, "[I/utest] [  PASSED  ] [ result   ] testcase (rtsim.utest.heap)", 1);
     expect(console, "[E/utest] [  FAILED  ] [ result   ] 5 tests, listed below:", 1);
-    expect(console, "rtsim-utest: 6 test cases: 1 passed, 5 failed", 1);
+    expect(console, "rtsim-utest: 7 test cases: 2 passed, 5 failed", 1);
+    /* Threads left blocked after the case finished: its own verdict, a
+     * warning, the report on stderr naming both threads. */
+    expect(console, "[I/utest] [  PASSED  ] [ result   ] testcase (rtsim.utest.left_blocked)", 1);
+    expect(console, "[W/utest] [ WARNING  ] [ result   ] testcase (rtsim.utest.left_blocked): "
+           "threads it started are left blocked for good after it finished", 1);
+    expect(console, "[ WARNING  ] [ result   ] testcase (rtsim.fail.waiting)", 0);
+    expect(reports, "  waiter            10  suspend      0  semaphore \"never\"\n"
+           "  t2                10  suspend      0  nothing (suspended)\n", 1);
 
     if (problems)
         fprintf(stderr, "---- console ----\n%s---- reports ----\n%s", console, reports);
     else
-        printf("expect_fail: all 6 verdicts as expected\n");
+        printf("expect_fail: all 7 verdicts as expected\n");
     free(console);
     free(reports);
     return problems ? 1 : 0;
