@@ -918,8 +918,27 @@ void rt_hw_cpu_idle(void)
 }
 
 /* ------------------------------------------------------- console, assert */
+/* Did the last text on the console end inside a line?  (The utest runner
+ * starts its verdict on a line of its own after a run stopped in the
+ * middle of a print: sim/utest.c.) */
+static int console_mid_line;
+
+int sim_console_mid_line(void)
+{
+    return console_mid_line;
+}
+
+void sim_console_track(const char *str)
+{
+    size_t n = strlen(str);
+
+    if (n != 0)
+        console_mid_line = str[n - 1] != '\n';
+}
+
 void sim_console_untimed(const char *str)
 {
+    sim_console_track(str);
     if (sim.running && sim.cfg.console)
         sim.cfg.console(sim.cfg.console_ctx, str);
     else

@@ -137,6 +137,10 @@ void sim_fatal_errno(const char *what, int rc);
 /* The console without console time: the utest harness's own log lines,
  * so that a case's timing does not depend on --quiet. */
 void sim_console_untimed(const char *str);
+/* Whether the console's last text ended inside a line; _track notes text
+ * written to the console another way (the utest runner between runs). */
+int sim_console_mid_line(void);
+void sim_console_track(const char *str);
 
 /* trace.c */
 void sim_trace_line(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

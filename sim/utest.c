@@ -47,14 +47,21 @@ static void (*idle_console)(void *ctx, const char *text);
 static void *idle_console_ctx;
 
 /* ------------------------------------------------------------ output */
+static void ut_idle_out(const char *text)
+{
+    sim_console_track(text);
+    if (idle_console)
+        idle_console(idle_console_ctx, text);
+    else
+        fputs(text, stdout);
+}
+
 static void ut_out(const char *text)
 {
     if (rt_sim_running())
         sim_console_untimed(text);     /* the harness's lines take no UART time */
-    else if (idle_console)
-        idle_console(idle_console_ctx, text);
     else
-        fputs(text, stdout);
+        ut_idle_out(text);
 }
 
 /* One log line "[<letter>/utest] <message>\n", as RT-Thread's utest.c
@@ -81,6 +88,10 @@ static void ut_line(char letter, const char *fmt, ...)
         va_end(ap);
     }
     char head[16];
+    /* A run that stopped in the middle of a print (its tick limit reached
+     * while the UART sent it) left a line open: the verdict gets its own. */
+    if (!rt_sim_running() && sim_console_mid_line())
+        ut_out("\n");
     snprintf(head, sizeof head, "[%c/utest] ", letter);
     ut_out(head);
     ut_out(msg);

@@ -227,6 +227,18 @@ typedef struct rt_timer *rt_timer_t;
 #define RT_THREAD_BLOCK         RT_THREAD_SUSPEND
 #define RT_THREAD_CLOSE         0x04
 #define RT_THREAD_STAT_MASK     0x07
+#if RTSIM_V5_API
+/* 5.1.0 include/rtdef.h: the suspend flags of rt_thread_suspend_with_flag
+ * and of the *_interruptible / *_killable waits (ipc_flag.c).  rtsim keeps
+ * 4.1's state values above (5.1.0 numbers them INIT 0, CLOSE 1, READY 2,
+ * RUNNING 3, suspended 4, 6 or 7 by flag); compare with the names. */
+enum
+{
+    RT_INTERRUPTIBLE = 0,
+    RT_KILLABLE,
+    RT_UNINTERRUPTIBLE,
+};
+#endif
 
 #define RT_THREAD_STAT_YIELD        0x08
 #define RT_THREAD_STAT_YIELD_MASK   RT_THREAD_STAT_YIELD

@@ -97,6 +97,11 @@
  * wait returns RT_EOK. */
 #define RTSIM_V5_WAIT_EINTR         RTSIM_RT_V5
 
+/* rt_thread_resume reschedules before it returns (5.1.0 src/thread.c
+ * rt_thread_resume: rt_sched_unlock_n_resched), so a resumed thread of
+ * higher priority runs at once; 4.1.1's only readies it (thread.c). */
+#define RTSIM_V5_RESUME_RESCHED     RTSIM_RT_V5
+
 /* The system-heap hooks: 5.1.0 src/kservice.c (change log "2023-10-16
  * Shell Add hook point for rt_malloc services") and include/rtthread.h
  * declare rt_malloc_sethook(void (*)(void **ptr, rt_size_t size)),

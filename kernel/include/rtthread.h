@@ -153,6 +153,11 @@ rt_err_t rt_thread_sleep(rt_tick_t tick);
 rt_err_t rt_thread_control(rt_thread_t thread, int cmd, void *arg);
 /* Suspend a READY/RUNNING thread (no reschedule: call rt_schedule). */
 rt_err_t rt_thread_suspend(rt_thread_t thread);
+#if RTSIM_V5_API
+/* 5.x: suspend with RT_INTERRUPTIBLE, RT_KILLABLE or RT_UNINTERRUPTIBLE
+ * (any other flag: RT_ASSERT); as rt_thread_suspend here (ipc_flag.c). */
+rt_err_t rt_thread_suspend_with_flag(rt_thread_t thread, int suspend_flag);
+#endif
 /* Make a SUSPENDed thread ready (no reschedule: call rt_schedule). */
 rt_err_t rt_thread_resume(rt_thread_t thread);
 void rt_thread_timeout(void *parameter);
@@ -244,6 +249,12 @@ rt_err_t rt_sem_delete(rt_sem_t sem);
 /* Take: RT_EOK, -RT_ETIMEOUT, or -RT_ERROR when the semaphore is
  * detached/deleted while waiting.  blocks (unless time == 0). */
 rt_err_t rt_sem_take(rt_sem_t sem, rt_int32_t time);
+#if RTSIM_V5_API
+/* 5.x's interruptible and killable forms of each blocking call: the same
+ * wait here (ipc_flag.c says why). */
+rt_err_t rt_sem_take_interruptible(rt_sem_t sem, rt_int32_t timeout);
+rt_err_t rt_sem_take_killable(rt_sem_t sem, rt_int32_t timeout);
+#endif
 rt_err_t rt_sem_trytake(rt_sem_t sem);
 /* Release: wakes the first waiter (FIFO or by priority).  ISR: yes. */
 rt_err_t rt_sem_release(rt_sem_t sem);
@@ -257,6 +268,10 @@ rt_mutex_t rt_mutex_create(const char *name, rt_uint8_t flag);
 rt_err_t rt_mutex_delete(rt_mutex_t mutex);
 /* Recursive; priority inheritance while a higher-priority thread waits. */
 rt_err_t rt_mutex_take(rt_mutex_t mutex, rt_int32_t time);
+#if RTSIM_V5_API
+rt_err_t rt_mutex_take_interruptible(rt_mutex_t mutex, rt_int32_t time);
+rt_err_t rt_mutex_take_killable(rt_mutex_t mutex, rt_int32_t time);
+#endif
 rt_err_t rt_mutex_trytake(rt_mutex_t mutex);
 rt_err_t rt_mutex_release(rt_mutex_t mutex);
 rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg);
@@ -270,6 +285,12 @@ rt_err_t rt_event_delete(rt_event_t event);
 rt_err_t rt_event_send(rt_event_t event, rt_uint32_t set);
 rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
                        rt_int32_t timeout, rt_uint32_t *recved);
+#if RTSIM_V5_API
+rt_err_t rt_event_recv_interruptible(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
+                                     rt_int32_t timeout, rt_uint32_t *recved);
+rt_err_t rt_event_recv_killable(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
+                                rt_int32_t timeout, rt_uint32_t *recved);
+#endif
 rt_err_t rt_event_control(rt_event_t event, int cmd, void *arg);
 #endif
 
@@ -291,6 +312,14 @@ rt_err_t rt_mb_send(rt_mailbox_t mb, rt_ubase_t value);
 rt_err_t rt_mb_send_wait(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
 rt_err_t rt_mb_urgent(rt_mailbox_t mb, rt_ubase_t value);
 rt_err_t rt_mb_recv(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
+#if RTSIM_V5_API
+rt_err_t rt_mb_send_interruptible(rt_mailbox_t mb, rt_ubase_t value);
+rt_err_t rt_mb_send_killable(rt_mailbox_t mb, rt_ubase_t value);
+rt_err_t rt_mb_send_wait_interruptible(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
+rt_err_t rt_mb_send_wait_killable(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout);
+rt_err_t rt_mb_recv_interruptible(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
+rt_err_t rt_mb_recv_killable(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout);
+#endif
 rt_err_t rt_mb_control(rt_mailbox_t mb, int cmd, void *arg);
 #endif
 
@@ -316,6 +345,16 @@ rt_ssize_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeo
 #else
 /* 4.1: RT_EOK, or a negative error. */
 rt_err_t rt_mq_recv(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
+#endif
+#if RTSIM_V5_API
+rt_err_t rt_mq_send_interruptible(rt_mq_t mq, const void *buffer, rt_size_t size);
+rt_err_t rt_mq_send_killable(rt_mq_t mq, const void *buffer, rt_size_t size);
+rt_err_t rt_mq_send_wait_interruptible(rt_mq_t mq, const void *buffer, rt_size_t size,
+                                       rt_int32_t timeout);
+rt_err_t rt_mq_send_wait_killable(rt_mq_t mq, const void *buffer, rt_size_t size,
+                                  rt_int32_t timeout);
+rt_ssize_t rt_mq_recv_interruptible(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
+rt_ssize_t rt_mq_recv_killable(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout);
 #endif
 rt_err_t rt_mq_control(rt_mq_t mq, int cmd, void *arg);
 #endif

@@ -43,7 +43,7 @@ rt_err_t rt_ipc_list_resume(rt_list_t *list)
 {
     struct rt_thread *thread = rt_list_entry(list->next, struct rt_thread, tlist);
     thread->error = RT_EOK;
-    rt_thread_resume(thread);
+    rt_thread_resume_noschedule(thread);
     return RT_EOK;
 }
 
@@ -54,7 +54,7 @@ rt_err_t rt_ipc_list_resume_all(rt_list_t *list)
         rt_base_t level = rt_hw_interrupt_disable();
         struct rt_thread *thread = rt_list_entry(list->next, struct rt_thread, tlist);
         thread->error = -RT_ERROR;
-        rt_thread_resume(thread);
+        rt_thread_resume_noschedule(thread);
         rt_hw_interrupt_enable(level);
     }
     return RT_EOK;

@@ -92,7 +92,7 @@ rt_err_t rt_event_send(rt_event_t event, rt_uint32_t set)
             if (thread->event_info & RT_EVENT_FLAG_CLEAR)
                 event->set &= ~got;
             thread->error = RT_EOK;
-            rt_thread_resume(thread);
+            rt_thread_resume_noschedule(thread);
             need_schedule = RT_TRUE;
         }
     }

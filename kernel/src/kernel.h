@@ -15,6 +15,8 @@ void rt_clock_system_reset(void);
 void rt_idle_system_reset(void);
 void rt_components_reset(void);
 void rt_signal_system_reset(void);
+/* rt_thread_resume without the 5.x flavour's reschedule (thread.c). */
+rt_err_t rt_thread_resume_noschedule(rt_thread_t thread);
 
 /* The tick counter without the busy-wait accounting of rt_tick_get:
  * what the kernel itself uses. */

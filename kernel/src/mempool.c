@@ -401,7 +401,7 @@ static void mp_wake_first(struct rt_mempool *mp, rt_err_t result)
     mp->suspend_thread_count--;
     thread->wait_object = RT_NULL;
     thread->error = result;
-    rt_thread_resume(thread);
+    rt_thread_resume_noschedule(thread);
 }
 
 static void mp_wake_all(struct rt_mempool *mp, rt_err_t result)

@@ -164,7 +164,7 @@ static void signal_deliver(rt_thread_t tid)
         if (tid->wait_object != RT_NULL &&
             rt_object_get_type(tid->wait_object) == RT_Object_Class_MemPool)
             ((struct rt_mempool *)tid->wait_object)->suspend_thread_count--;
-        rt_thread_resume(tid);
+        rt_thread_resume_noschedule(tid);
         tid->stat |= RT_THREAD_STAT_SIGNAL | RT_THREAD_STAT_SIGNAL_PENDING;
         rt_hw_interrupt_enable(level);
         rt_schedule();

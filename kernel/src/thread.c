@@ -128,7 +128,7 @@ rt_err_t rt_thread_startup(rt_thread_t thread)
     thread->number_mask = thread->current_priority < 32 ? 1u << thread->current_priority : 0;
     thread->stat = RT_THREAD_SUSPEND;
     rt_hw_trace(RT_TRACE_THREAD_START, thread, RT_NULL, 0, RT_NULL);
-    rt_thread_resume(thread);
+    rt_thread_resume_noschedule(thread);
     if (rt_thread_self() != RT_NULL)
         rt_schedule();
     return RT_EOK;
@@ -345,7 +345,10 @@ rt_err_t rt_thread_suspend(rt_thread_t thread)
     return RT_EOK;
 }
 
-rt_err_t rt_thread_resume(rt_thread_t thread)
+/* The resume itself: the kernel's own wake paths (ipc.c, ipc_event.c,
+ * mempool.c, signal.c, rt_thread_startup) call this and reschedule when
+ * their operation is done. */
+rt_err_t rt_thread_resume_noschedule(rt_thread_t thread)
 {
     thread_check(thread);
     if ((thread->stat & RT_THREAD_STAT_MASK) != RT_THREAD_SUSPEND)
@@ -361,6 +364,22 @@ rt_err_t rt_thread_resume(rt_thread_t thread)
     rt_hw_trace(RT_TRACE_READY, thread, RT_NULL, 0, RT_NULL);
     RT_OBJECT_HOOK_CALL(thread_resume_hook, (thread));
     return RT_EOK;
+}
+
+/* 4.1.1 src/thread.c rt_thread_resume puts the thread on its ready list
+ * and returns: it runs at the caller's next reschedule.  5.1.0 (src/thread.c
+ * rt_thread_resume, rt_sched_unlock_n_resched) reschedules at once, so a
+ * resumed thread of higher priority runs before the call returns (not
+ * while the scheduler is locked: then at rt_exit_critical). */
+rt_err_t rt_thread_resume(rt_thread_t thread)
+{
+    rt_err_t err = rt_thread_resume_noschedule(thread);
+
+#if RTSIM_V5_RESUME_RESCHED
+    if (err == RT_EOK && rt_thread_self() != RT_NULL)
+        rt_schedule();
+#endif
+    return err;
 }
 
 /* The thread's own timer fired: its wait or delay is over. */

@@ -75,6 +75,7 @@ int main(void)
     expect(console, "testcase (rtsim.fail.waiting): threads were left waiting forever", 1);
     expect(console, "testcase (rtsim.fail.rtassert): an RT_ASSERT", 1);
     expect(console, "testcase (rtsim.fail.timeout): timeout", 1);
+    expect(console, "oversleeping...\n[E/utest] [  FAILED  ] [ result   ] testcase (rtsim.fail.timeout)", 1);
     expect(console, "[I/utest] [----------] [ testcase ] (rtsim.fail.waiting) finished", 1);
     expect(reports, "rtsim: waiting forever at tick 0", 1);
     expect(reports, "rtsim: deadlock", 0);

@@ -618,6 +618,252 @@ static void test_thread_head(void)
     uassert_null(rt_thread_find("noentry"));
 }
 
+#if RTSIM_V5_API
+/* 5.x's interruptible and killable forms (kernel/src/ipc_flag.c F1, F2):
+ * each waits, times out, is handed over to and is interrupted exactly as
+ * its plain call, for a signal too, whatever the flag (no RT-Smart). */
+enum { F_SEM_I, F_SEM_K, F_MTX_I, F_MTX_K, F_EVT_I, F_EVT_K, F_MBS_I, F_MBS_K,
+       F_MBR_I, F_MBR_K, F_MQS_I, F_MQS_K, F_MQR_I, F_MQR_K, F_SEM_PLAIN, F_FORMS };
+static struct rt_semaphore fl_sem;
+static struct rt_mutex fl_mtx;
+static struct rt_event fl_evt;
+static struct rt_mailbox fl_mb;
+static rt_ubase_t fl_mb_pool[1];
+static struct rt_messagequeue fl_mq;
+static rt_uint8_t fl_mq_pool[RT_MQ_BUF_SIZE(4, 1)];
+static int fl_form, fl_signal, fl_handled;
+static rt_int32_t fl_timeout;
+static rt_ssize_t fl_result;
+static rt_tick_t fl_woke;
+static volatile int fl_done;
+
+static void fl_handler(int signo)
+{
+    fl_handled = signo;
+}
+
+static void fl_waiter(void *p)
+{
+    rt_uint32_t got;
+    rt_ubase_t mail;
+    char buf[4];
+
+    (void)p;
+    if (fl_signal)
+    {
+        rt_signal_install(SIGUSR1, fl_handler);
+        rt_signal_unmask(SIGUSR1);
+    }
+    switch (fl_form)
+    {
+    case F_SEM_I: fl_result = rt_sem_take_interruptible(&fl_sem, fl_timeout); break;
+    case F_SEM_K: fl_result = rt_sem_take_killable(&fl_sem, fl_timeout); break;
+    case F_SEM_PLAIN: fl_result = rt_sem_take(&fl_sem, fl_timeout); break;
+    case F_MTX_I: fl_result = rt_mutex_take_interruptible(&fl_mtx, fl_timeout); break;
+    case F_MTX_K: fl_result = rt_mutex_take_killable(&fl_mtx, fl_timeout); break;
+    case F_EVT_I:
+        fl_result = rt_event_recv_interruptible(&fl_evt, 0x1, RT_EVENT_FLAG_OR | RT_EVENT_FLAG_CLEAR,
+                                                fl_timeout, &got);
+        break;
+    case F_EVT_K:
+        fl_result = rt_event_recv_killable(&fl_evt, 0x1, RT_EVENT_FLAG_OR | RT_EVENT_FLAG_CLEAR,
+                                           fl_timeout, &got);
+        break;
+    case F_MBS_I: fl_result = rt_mb_send_wait_interruptible(&fl_mb, 7, fl_timeout); break;
+    case F_MBS_K: fl_result = rt_mb_send_wait_killable(&fl_mb, 7, fl_timeout); break;
+    case F_MBR_I: fl_result = rt_mb_recv_interruptible(&fl_mb, &mail, fl_timeout); break;
+    case F_MBR_K: fl_result = rt_mb_recv_killable(&fl_mb, &mail, fl_timeout); break;
+    case F_MQS_I: fl_result = rt_mq_send_wait_interruptible(&fl_mq, "abc", 3, fl_timeout); break;
+    case F_MQS_K: fl_result = rt_mq_send_wait_killable(&fl_mq, "abc", 3, fl_timeout); break;
+    case F_MQR_I: fl_result = rt_mq_recv_interruptible(&fl_mq, buf, sizeof buf, fl_timeout); break;
+    case F_MQR_K: fl_result = rt_mq_recv_killable(&fl_mq, buf, sizeof buf, fl_timeout); break;
+    }
+    fl_woke = rt_tick_get();
+    fl_done = 1;
+}
+
+/* Objects made so that every form must wait: the semaphore at 0, the
+ * mutex held by this thread, no event, the one-mail mailbox and the
+ * one-slot queue full for the senders, empty for the receivers. */
+static void fl_objects(int form)
+{
+    rt_sem_init(&fl_sem, "fl", 0, RT_IPC_FLAG_PRIO);
+    rt_mutex_init(&fl_mtx, "fl", RT_IPC_FLAG_PRIO);
+    rt_mutex_take(&fl_mtx, RT_WAITING_FOREVER);
+    rt_event_init(&fl_evt, "fl", RT_IPC_FLAG_PRIO);
+    rt_mb_init(&fl_mb, "fl", fl_mb_pool, 1, RT_IPC_FLAG_PRIO);
+    rt_mq_init(&fl_mq, "fl", fl_mq_pool, 4, sizeof fl_mq_pool, RT_IPC_FLAG_PRIO);
+    if (form == F_MBS_I || form == F_MBS_K)
+        uassert_int_equal(rt_mb_send(&fl_mb, 1), RT_EOK);
+    if (form == F_MQS_I || form == F_MQS_K)
+        uassert_int_equal(rt_mq_send(&fl_mq, "xy", 2), RT_EOK);
+}
+
+static void fl_objects_gone(void)
+{
+    rt_mutex_release(&fl_mtx);
+    rt_sem_detach(&fl_sem);
+    rt_mutex_detach(&fl_mtx);
+    rt_event_detach(&fl_evt);
+    rt_mb_detach(&fl_mb);
+    rt_mq_detach(&fl_mq);
+}
+
+/* Start the waiter (higher priority: it runs and blocks at once). */
+static void fl_start(int form, rt_int32_t timeout, int with_signal)
+{
+    rt_thread_t t;
+
+    fl_form = form;
+    fl_timeout = timeout;
+    fl_signal = with_signal;
+    fl_handled = 0;
+    fl_done = 0;
+    fl_result = 99;
+    t = rt_thread_create("fl", fl_waiter, RT_NULL, 1024, rt_thread_self()->current_priority - 1, 10);
+    uassert_not_null(t);
+    rt_thread_startup(t);
+    uassert_int_equal(fl_done, 0);
+    if (with_signal)
+        uassert_int_equal(rt_thread_kill(t, SIGUSR1), RT_EOK);
+}
+
+/* What makes a waiter of this form go on: give what it waits for. */
+static void fl_give(int form)
+{
+    rt_ubase_t mail;
+    char buf[4];
+
+    switch (form)
+    {
+    case F_SEM_I: case F_SEM_K: case F_SEM_PLAIN: rt_sem_release(&fl_sem); break;
+    case F_MTX_I: case F_MTX_K: rt_mutex_release(&fl_mtx); break;
+    case F_EVT_I: case F_EVT_K: rt_event_send(&fl_evt, 0x1); break;
+    case F_MBS_I: case F_MBS_K: rt_mb_recv(&fl_mb, &mail, 0); break;
+    case F_MBR_I: case F_MBR_K: rt_mb_send(&fl_mb, 9); break;
+    case F_MQS_I: case F_MQS_K: rt_mq_recv(&fl_mq, buf, sizeof buf, 0); break;
+    case F_MQR_I: case F_MQR_K: rt_mq_send(&fl_mq, "hey", 3); break;
+    }
+}
+
+static void test_wait_flags(void)
+{
+    for (int form = 0; form < F_FORMS; form++)
+    {
+        rt_tick_t start;
+
+        /* Times out at its tick. */
+        fl_objects(form);
+        start = rt_tick_get();
+        fl_start(form, 3, 0);
+        rt_thread_delay(5);
+        uassert_int_equal(fl_done, 1);
+        uassert_int_equal(fl_result, -RT_ETIMEOUT);
+        uassert_int_equal(fl_woke - start, 3);
+        fl_objects_gone();
+
+        /* Handed what it waits for. */
+        fl_objects(form);
+        fl_start(form, RT_WAITING_FOREVER, 0);
+        fl_give(form);
+        uassert_int_equal(fl_done, 1);
+        uassert_int_equal(fl_result, (form == F_MQR_I || form == F_MQR_K) ? 3 : RT_EOK);
+        if (form == F_MTX_I || form == F_MTX_K)
+            rt_mutex_release(&fl_mtx);      /* the waiter ended holding it */
+        fl_objects_gone();
+
+        /* A signal: the handler runs in the waiter and the wait ends with
+         * -RT_EINTR, for every flag and for the plain call alike (F2). */
+        fl_objects(form);
+        fl_start(form, RT_WAITING_FOREVER, 1);
+        rt_thread_delay(1);
+        uassert_int_equal(fl_done, 1);
+        uassert_int_equal(fl_handled, SIGUSR1);
+        uassert_int_equal(fl_result, -RT_EINTR);
+        fl_objects_gone();
+    }
+
+    /* The non-blocking forms: the plain call's results. */
+    fl_objects(F_MBS_I);
+    uassert_int_equal(rt_mb_send_interruptible(&fl_mb, 2), -RT_EFULL);
+    uassert_int_equal(rt_mb_send_killable(&fl_mb, 2), -RT_EFULL);
+    uassert_int_equal(rt_mq_send_interruptible(&fl_mq, "a", 1), RT_EOK);
+    uassert_int_equal(rt_mq_send_killable(&fl_mq, "a", 1), -RT_EFULL);
+    fl_objects_gone();
+}
+
+/* rt_thread_suspend_with_flag: each of the three flags suspends. */
+static volatile int sf_step;
+
+static void sf_thread(void *p)
+{
+    sf_step = 1;
+    uassert_int_equal(rt_thread_suspend_with_flag(rt_thread_self(), (int)(rt_ubase_t)p), RT_EOK);
+    rt_schedule();
+    sf_step = 2;
+}
+
+static void test_suspend_with_flag(void)
+{
+    static const int flags[] = { RT_INTERRUPTIBLE, RT_KILLABLE, RT_UNINTERRUPTIBLE };
+
+    uassert_int_equal(RT_INTERRUPTIBLE, 0);
+    uassert_int_equal(RT_KILLABLE, 1);
+    uassert_int_equal(RT_UNINTERRUPTIBLE, 2);
+    for (int i = 0; i < 3; i++)
+    {
+        rt_thread_t t = rt_thread_create("sf", sf_thread, (void *)(rt_ubase_t)flags[i], 1024,
+                                         rt_thread_self()->current_priority - 1, 10);
+        sf_step = 0;
+        rt_thread_startup(t);
+        uassert_int_equal(sf_step, 1);
+        uassert_int_equal(t->stat & RT_THREAD_STAT_MASK, RT_THREAD_SUSPEND);
+        uassert_int_equal(rt_thread_resume(t), RT_EOK);
+        uassert_int_equal(sf_step, 2);
+    }
+}
+#endif
+
+/* rt_thread_resume of a higher-priority thread: 5.1.0 reschedules before
+ * it returns, 4.1.1 only readies it (it runs at the next reschedule);
+ * inside a critical section both wait for rt_exit_critical. */
+static volatile int rs_step;
+
+static void rs_thread(void *p)
+{
+    (void)p;
+    rt_thread_suspend(rt_thread_self());
+    rt_schedule();
+    rs_step = 1;
+}
+
+static void test_resume_reschedules(void)
+{
+    rt_thread_t t;
+
+    for (int locked = 0; locked < 2; locked++)
+    {
+        rs_step = 0;
+        t = rt_thread_create("rs", rs_thread, RT_NULL, 1024,
+                             rt_thread_self()->current_priority - 1, 10);
+        rt_thread_startup(t);               /* runs and suspends itself */
+        uassert_int_equal(rs_step, 0);
+        if (locked)
+            rt_enter_critical();
+        uassert_int_equal(rt_thread_resume(t), RT_EOK);
+#if RTSIM_V5_RESUME_RESCHED
+        uassert_int_equal(rs_step, locked ? 0 : 1);
+#else
+        uassert_int_equal(rs_step, 0);
+#endif
+        if (locked)
+            rt_exit_critical();
+        else
+            rt_schedule();
+        uassert_int_equal(rs_step, 1);
+    }
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -636,5 +882,10 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_heap_hook_realloc);
     UTEST_UNIT_RUN(test_wait_resumed);
     UTEST_UNIT_RUN(test_thread_head);
+    UTEST_UNIT_RUN(test_resume_reschedules);
+#if RTSIM_V5_API
+    UTEST_UNIT_RUN(test_wait_flags);
+    UTEST_UNIT_RUN(test_suspend_with_flag);
+#endif
 }
 UTEST_TC_EXPORT(testcase, "rtsim.flavour", tc_init, tc_cleanup, 10);
