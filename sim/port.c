@@ -728,7 +728,8 @@ static void report_table(int all)
     {
         rt_thread_t t = (rt_thread_t)rt_list_entry(node, struct rt_object, list);
         rt_uint8_t stat = t->stat & RT_THREAD_STAT_MASK;
-        if (t == idle || (stat != RT_THREAD_SUSPEND && (!all || stat != RT_THREAD_READY)))
+        if (t == idle || (stat != RT_THREAD_SUSPEND &&
+                          (!all || (stat != RT_THREAD_READY && stat != RT_THREAD_RUNNING))))
             continue;
         char what[96];
         describe_thread(t, what, sizeof what);

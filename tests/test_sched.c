@@ -265,6 +265,25 @@ static void test_critical_safe(void **state)
     assert_non_null(strstr(tu_console(), "rt_exit_critical_safe: un-compatible critical level\n"
                                          "\tCurrent 2\n\tCaller 1\n"));
 }
+
+/* rt_thread_suspend_with_flag with a flag that is none of the three. */
+static void bad_flag_main(void *arg)
+{
+    (void)arg;
+    rt_thread_suspend_with_flag(rt_thread_self(), 3);
+    tu_log("main:never");
+}
+
+static void test_suspend_bad_flag(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    tu_console_reset();
+    assert_int_equal(tu_run(NULL, bad_flag_main, NULL), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "");
+    assert_non_null(strstr(tu_report(), "rtsim: assertion failed: (suspend_flag == RT_INTERRUPTIBLE"));
+    assert_non_null(strstr(tu_report(), "in rt_thread_suspend_with_flag"));
+}
 #endif
 
 /* Static threads, deleting a sleeping thread, thread lookup, object names. */
@@ -361,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_critical_section),
 #if RTSIM_V5_API
         cmocka_unit_test(test_critical_safe),
+        cmocka_unit_test(test_suspend_bad_flag),
 #endif
         cmocka_unit_test(test_thread_lifecycle),
         cmocka_unit_test(test_200_threads),

@@ -207,6 +207,32 @@ static void test_tick_limit(void **state)
     assert_contains(tu_report(), "tick limit 5000 reached");
 }
 
+/* The thread that was running when the limit came is in the table too
+ * (it was left out: only ready and suspended threads were listed); the
+ * lower-priority one it starved never ran. */
+static void spin_on_clock(void *arg)
+{
+    (void)arg;
+    tu_spawn("napper", forever, RT_NULL, 12, 10);
+    for (;;)
+        (void)rt_tick_get();
+}
+
+static void test_tick_limit_names_running(void **state)
+{
+    (void)state;
+    struct rt_sim_config cfg;
+    tu_config(&cfg);
+    cfg.tick_limit = 50;
+    tu_console_reset();
+    assert_int_equal(tu_run(&cfg, spin_on_clock, RT_NULL), RT_SIM_ETICKLIMIT);
+    const char *r = tu_report();
+    assert_contains(r, "rtsim: tick limit 50 reached; the threads were doing:\n"
+                       "  thread           pri  state    since  doing\n"
+                       "  main              10  running      -  running\n"
+                       "  napper            12  ready        -  ready to run\n");
+}
+
 /* -------------------------------------------------------------- deadlock */
 static struct rt_semaphore dl_a, dl_b;
 
@@ -659,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_busy_wait_and_us_delay),
         cmocka_unit_test(test_virtual_time_jumps),
         cmocka_unit_test(test_tick_limit),
+        cmocka_unit_test(test_tick_limit_names_running),
         cmocka_unit_test(test_deadlock_reported),
         cmocka_unit_test(test_waiting_forever_reported),
         cmocka_unit_test(test_stall_detected),
