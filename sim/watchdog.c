@@ -135,6 +135,7 @@ RT_NORETURN static void wd_fire(double seconds)
         "  A loop that never calls the kernel (while (!flag);) sees time pass, timers fire and\n"
         "  other threads preempt it only when it is built with rtsim's flags:\n"
         "    cc app.c $(pkg-config --cflags --libs rtsim)   (the CPU model, docs/concept-time.md)\n"
+        "  A forever loop with an empty body (while (1);) is never counted, even so.\n"
         "  The thread cannot be stopped: the process exits with status %d.\n",
         name, prio, seconds, tick, RT_SIM_EWALLCLOCK);
     if (ftrylockfile(out) == 0)
