@@ -44,108 +44,38 @@ rt_err_t rt_thread_suspend_with_flag(rt_thread_t thread, int suspend_flag)
     return rt_thread_suspend(thread);
 }
 
+/* F2: NAME_interruptible and NAME_killable, each the plain NAME. */
+#define IPC_FLAG_FORMS(ret, name, params, args)                             \
+    ret name##_interruptible params { return name args; }                   \
+    ret name##_killable params { return name args; }
+
 #ifdef RT_USING_SEMAPHORE
-rt_err_t rt_sem_take_interruptible(rt_sem_t sem, rt_int32_t timeout)
-{
-    return rt_sem_take(sem, timeout);
-}
-
-rt_err_t rt_sem_take_killable(rt_sem_t sem, rt_int32_t timeout)
-{
-    return rt_sem_take(sem, timeout);
-}
+IPC_FLAG_FORMS(rt_err_t, rt_sem_take, (rt_sem_t sem, rt_int32_t timeout), (sem, timeout))
 #endif
-
 #ifdef RT_USING_MUTEX
-rt_err_t rt_mutex_take_interruptible(rt_mutex_t mutex, rt_int32_t time)
-{
-    return rt_mutex_take(mutex, time);
-}
-
-rt_err_t rt_mutex_take_killable(rt_mutex_t mutex, rt_int32_t time)
-{
-    return rt_mutex_take(mutex, time);
-}
+IPC_FLAG_FORMS(rt_err_t, rt_mutex_take, (rt_mutex_t mutex, rt_int32_t time), (mutex, time))
 #endif
-
 #ifdef RT_USING_EVENT
-rt_err_t rt_event_recv_interruptible(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
-                                     rt_int32_t timeout, rt_uint32_t *recved)
-{
-    return rt_event_recv(event, set, opt, timeout, recved);
-}
-
-rt_err_t rt_event_recv_killable(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
-                                rt_int32_t timeout, rt_uint32_t *recved)
-{
-    return rt_event_recv(event, set, opt, timeout, recved);
-}
+IPC_FLAG_FORMS(rt_err_t, rt_event_recv,
+               (rt_event_t event, rt_uint32_t set, rt_uint8_t opt, rt_int32_t timeout,
+                rt_uint32_t *recved),
+               (event, set, opt, timeout, recved))
 #endif
-
 #ifdef RT_USING_MAILBOX
-rt_err_t rt_mb_send_interruptible(rt_mailbox_t mb, rt_ubase_t value)
-{
-    return rt_mb_send(mb, value);
-}
-
-rt_err_t rt_mb_send_killable(rt_mailbox_t mb, rt_ubase_t value)
-{
-    return rt_mb_send(mb, value);
-}
-
-rt_err_t rt_mb_send_wait_interruptible(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout)
-{
-    return rt_mb_send_wait(mb, value, timeout);
-}
-
-rt_err_t rt_mb_send_wait_killable(rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout)
-{
-    return rt_mb_send_wait(mb, value, timeout);
-}
-
-rt_err_t rt_mb_recv_interruptible(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout)
-{
-    return rt_mb_recv(mb, value, timeout);
-}
-
-rt_err_t rt_mb_recv_killable(rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout)
-{
-    return rt_mb_recv(mb, value, timeout);
-}
+IPC_FLAG_FORMS(rt_err_t, rt_mb_send, (rt_mailbox_t mb, rt_ubase_t value), (mb, value))
+IPC_FLAG_FORMS(rt_err_t, rt_mb_send_wait, (rt_mailbox_t mb, rt_ubase_t value, rt_int32_t timeout),
+               (mb, value, timeout))
+IPC_FLAG_FORMS(rt_err_t, rt_mb_recv, (rt_mailbox_t mb, rt_ubase_t *value, rt_int32_t timeout),
+               (mb, value, timeout))
 #endif
-
 #ifdef RT_USING_MESSAGEQUEUE
-rt_err_t rt_mq_send_interruptible(rt_mq_t mq, const void *buffer, rt_size_t size)
-{
-    return rt_mq_send(mq, buffer, size);
-}
-
-rt_err_t rt_mq_send_killable(rt_mq_t mq, const void *buffer, rt_size_t size)
-{
-    return rt_mq_send(mq, buffer, size);
-}
-
-rt_err_t rt_mq_send_wait_interruptible(rt_mq_t mq, const void *buffer, rt_size_t size,
-                                       rt_int32_t timeout)
-{
-    return rt_mq_send_wait(mq, buffer, size, timeout);
-}
-
-rt_err_t rt_mq_send_wait_killable(rt_mq_t mq, const void *buffer, rt_size_t size,
-                                  rt_int32_t timeout)
-{
-    return rt_mq_send_wait(mq, buffer, size, timeout);
-}
-
-rt_ssize_t rt_mq_recv_interruptible(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
-{
-    return rt_mq_recv(mq, buffer, size, timeout);
-}
-
-rt_ssize_t rt_mq_recv_killable(rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout)
-{
-    return rt_mq_recv(mq, buffer, size, timeout);
-}
+IPC_FLAG_FORMS(rt_err_t, rt_mq_send, (rt_mq_t mq, const void *buffer, rt_size_t size),
+               (mq, buffer, size))
+IPC_FLAG_FORMS(rt_err_t, rt_mq_send_wait,
+               (rt_mq_t mq, const void *buffer, rt_size_t size, rt_int32_t timeout),
+               (mq, buffer, size, timeout))
+IPC_FLAG_FORMS(rt_ssize_t, rt_mq_recv, (rt_mq_t mq, void *buffer, rt_size_t size, rt_int32_t timeout),
+               (mq, buffer, size, timeout))
 #endif
 
 #endif /* RTSIM_V5_API */
