@@ -4,6 +4,7 @@
  * behaviour of the flavour it was built for (docs/rt-thread-5.md has the
  * table and the RT-Thread sources).  Our own code.
  */
+#include <rtsim.h>
 #include <utest.h>
 
 /* ------------------------------------------------------------ version */
@@ -829,12 +830,22 @@ static void test_suspend_with_flag(void)
  * inside a critical section both wait for rt_exit_critical. */
 static volatile int rs_step;
 
+static rt_tick_t rs_woke;
+static rt_thread_t rs_thread_ref;
+
 static void rs_thread(void *p)
 {
     (void)p;
     rt_thread_suspend(rt_thread_self());
     rt_schedule();
     rs_step = 1;
+    rs_woke = rt_tick_get();
+}
+
+static void rs_isr(void *p)
+{
+    (void)p;
+    uassert_int_equal(rt_thread_resume(rs_thread_ref), RT_EOK);
 }
 
 static void test_resume_reschedules(void)
@@ -862,6 +873,26 @@ static void test_resume_reschedules(void)
             rt_schedule();
         uassert_int_equal(rs_step, 1);
     }
+
+    /* From an interrupt at tick now + 3, while this thread sleeps 10 ticks
+     * and the CPU idles: 5.x switches to the resumed thread when the
+     * handler returns; in 4.1 it is only ready, and runs at the next
+     * reschedule: here the one at now + 10, when this thread's delay ends
+     * (it runs first, being of higher priority). */
+    rs_step = 0;
+    rs_woke = 0;
+    rs_thread_ref = rt_thread_create("rs", rs_thread, RT_NULL, 1024,
+                                     rt_thread_self()->current_priority - 1, 10);
+    rt_thread_startup(rs_thread_ref);
+    rt_tick_t now = rt_tick_get();
+    uassert_int_equal(rt_sim_irq_at(now + 3, rs_isr, RT_NULL), 0);
+    rt_thread_delay(10);
+    uassert_int_equal(rs_step, 1);
+#if RTSIM_V5_RESUME_RESCHED
+    uassert_int_equal(rs_woke - now, 3);
+#else
+    uassert_int_equal(rs_woke - now, 10);
+#endif
 }
 
 static rt_err_t tc_init(void) { return RT_EOK; }
