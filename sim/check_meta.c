@@ -51,9 +51,7 @@
  *     are the allocator's own writes): that is how an incremental record
  *     picks up the relinked free-list words of blocks outside its
  *     windows without walking to them (rt_hw_meta_refresh_each: the
- *     ranges of one call in one pass).  rt_hw_meta_unchanged answers,
- *     without a report, whether a call rewrote some records (slab's usage
- *     table, heap_shadow.c S10).
+ *     ranges of one call in one pass).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -796,26 +794,6 @@ RT_NORETURN static void meta_report(const struct meta_set *s, const struct meta_
     sim_check_stop();
 }
 
-/* M6: the kernel's question after a call (heap_shadow.c S10): did it
- * rewrite these records? */
-int rt_hw_meta_unchanged(const void *owner, const void *addr, rt_size_t len)
-{
-    const struct meta_set *s = meta_find(owner, 0);
-    size_t i, end;
-    int same = 1;
-
-    if (!s || s->n == 0)
-        return 1;
-    meta_overlapping(s, addr, len, &i, &end);
-    rt_hw_mem_enter();
-    for (; i < end && same; i++)
-    {
-        const struct meta_rec *r = &s->rec[i];
-        same = r->kind == META_DEAD || meta_ram_same(r->addr, meta_rec_bytes(s, r), r->len);
-    }
-    rt_hw_mem_leave();
-    return same;
-}
 
 void rt_hw_meta_verify(const void *owner, const void *addr, rt_size_t len, int call,
                        const void *ptr, struct rt_hw_mem_site site)

@@ -395,11 +395,6 @@ rt_size_t rt_hw_meta_links(const void *owner, const void *lo, const void *hi,
 /* Nonzero if owners a and b hold the same records, byte for byte (the
  * self-check of incremental recording). */
 int rt_hw_meta_same(const void *a, const void *b);
-/* Nonzero if the records of `owner` that overlap [addr, addr + len) (len
- * 0: all of them) still hold what the RAM holds: no report (the kernel's
- * incremental record asks whether a call rewrote them, heap_shadow.c
- * S10). */
-int rt_hw_meta_unchanged(const void *owner, const void *addr, rt_size_t len);
 /* Compare the records of `owner` that overlap [addr, addr + len) (len 0:
  * all of them) with the RAM; on a difference report for `call` on `ptr`
  * and stop the run (does not return). */

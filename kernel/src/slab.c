@@ -192,6 +192,22 @@ struct rt_slab
 #define PAGE_AT(addr)       ((struct rt_slab_page *)(addr))
 #define PAGES_AFTER(p, n)   ((struct rt_slab_page *)(void *)((rt_uint8_t *)(p) + (rt_size_t)(n) * RT_MM_PAGE_SIZE))
 
+/* rtsim (checked mode, heap_shadow.c S10): every write of a usage-table
+ * entry goes through here and is counted, so that the record after a call
+ * can tell whether the call rewrote the table without comparing it (the
+ * table is a page per 1,024 pages: 8 KB for an 8 MiB heap).  The count
+ * seen by the last record is kept beside it; a count that moved since
+ * means a whole record.  Not simulated RAM: the target's layout is
+ * untouched. */
+static rt_uint32_t slab_usage_writes, slab_usage_recorded;
+
+rt_inline void slab_usage_set(struct rt_slab_memusage *kup, rt_uint32_t type, rt_uint32_t size)
+{
+    kup->type = type;
+    kup->size = size;
+    slab_usage_writes++;
+}
+
 static struct rt_slab_memusage *slab_kup(struct rt_slab *slab, const void *addr)
 {
     return &slab->memusage[((rt_ubase_t)addr - slab->heap_start) >> RT_MM_PAGE_BITS];
@@ -298,8 +314,7 @@ void *rt_slab_page_alloc(rt_slab_t m, rt_size_t npages)
     if (pages != RT_NULL)
     {
         struct rt_slab_memusage *kup = slab_kup(slab, pages);
-        kup->type = PAGE_TYPE_RAW;
-        kup->size = (rt_uint32_t)npages;
+        slab_usage_set(kup, PAGE_TYPE_RAW, (rt_uint32_t)npages);
     }
     RT_HEAP_SHADOW_OUT(meta, pages);
     return pages;
@@ -311,8 +326,7 @@ void rt_slab_page_free(rt_slab_t m, void *addr, rt_size_t npages)
     RT_ASSERT(addr != RT_NULL);
     void *meta = RT_HEAP_SHADOW_IN(m, addr, RT_HW_MEM_OP_OTHER);         /* rtsim: S9 */
     struct rt_slab_memusage *kup = slab_kup(slab, addr);
-    kup->type = PAGE_TYPE_FREE;
-    kup->size = 0;
+    slab_usage_set(kup, PAGE_TYPE_FREE, 0);
     slab_pages_give(slab, addr, npages);
     RT_HEAP_SHADOW_OUT(meta, RT_NULL);
 }
@@ -382,6 +396,7 @@ rt_slab_t rt_slab_init(const char *name, void *begin_addr, rt_size_t size)
 
     slab->memusage = slab_pages_take(slab, table_pages);
     rt_memset(slab->memusage, 0, table_pages * RT_MM_PAGE_SIZE);
+    slab_usage_writes++;                    /* rtsim: S10 */
     /* rtsim: checked mode's shadow of a heap made directly (heap_shadow.c S9) */
     rt_heap_shadow_add(&slab->parent, &rt_heap_slab, slab_meta_walk, slab_walk_span,
                        RT_HW_MEM_ALGO_SLAB, begin_addr, size);
@@ -466,8 +481,7 @@ static void *slab_alloc_large(struct rt_slab *slab, rt_size_t size)
         return RT_NULL;
 
     struct rt_slab_memusage *kup = slab_kup(slab, pages);
-    kup->type = PAGE_TYPE_LARGE;
-    kup->size = (rt_uint32_t)npages;
+    slab_usage_set(kup, PAGE_TYPE_LARGE, (rt_uint32_t)npages);
     slab_note_used(slab, npages * RT_MM_PAGE_SIZE);
     return pages;
 }
@@ -521,8 +535,7 @@ static void *slab_zone_new(struct rt_slab *slab, int zi, rt_size_t chunk)
         struct rt_slab_memusage *kup = slab_kup(slab, z);
         for (rt_uint32_t off = 0; off < slab->zone_page_cnt; off++, kup++)
         {
-            kup->type = PAGE_TYPE_SMALL;
-            kup->size = off;
+            slab_usage_set(kup, PAGE_TYPE_SMALL, off);
         }
     }
 
@@ -605,10 +618,7 @@ static void slab_zone_retire(struct rt_slab *slab, struct rt_slab_zone *z)
         slab->zone_free_cnt--;
         struct rt_slab_memusage *kup = slab_kup(slab, z);
         for (rt_uint32_t i = 0; i < slab->zone_page_cnt; i++, kup++)
-        {
-            kup->type = PAGE_TYPE_FREE;
-            kup->size = 0;
-        }
+            slab_usage_set(kup, PAGE_TYPE_FREE, 0);
         slab_pages_give(slab, z, slab->zone_page_cnt);
     }
 }
@@ -625,8 +635,7 @@ void rt_slab_free(rt_slab_t m, void *ptr)
     if (kup->type == PAGE_TYPE_LARGE)
     {
         rt_size_t npages = kup->size;
-        kup->type = PAGE_TYPE_FREE;
-        kup->size = 0;
+        slab_usage_set(kup, PAGE_TYPE_FREE, 0);
         slab->parent.used -= npages * RT_MM_PAGE_SIZE;
         slab_pages_give(slab, ptr, npages);
         goto out;
@@ -866,6 +875,7 @@ void rt_slab_walk(rt_slab_t m, rt_mem_walk_fn fn, void *ctx)
 /* heap.h meta_walk: the walk less the chunks (S8 keeps their links). */
 static void slab_meta_walk(void *heap, rt_mem_walk_fn fn, void *ctx)
 {
+    slab_usage_recorded = slab_usage_writes;    /* S10: the whole frame */
     (void)slab_walk_all((struct rt_slab *)heap, fn, ctx, RT_FALSE);
 }
 
@@ -881,18 +891,20 @@ static rt_bool_t slab_meta_window(void *heap, const void *data, const void **lo,
 {
     struct rt_slab *slab = (struct rt_slab *)heap;
     rt_ubase_t a = (rt_ubase_t)data;
-    rt_size_t npages = (slab->heap_end - slab->heap_start) / RT_MM_PAGE_SIZE;
     const struct rt_slab_memusage *kup;
     struct rt_slab_zone *z;
+    rt_bool_t usage_same = slab_usage_writes == slab_usage_recorded;
 
+    slab_usage_recorded = slab_usage_writes;
+    if (!usage_same)
+        return RT_FALSE;
     if (a < slab->heap_start + slab_usage_pages(slab) * RT_MM_PAGE_SIZE || a >= slab->heap_end)
         return RT_FALSE;
     kup = slab_kup(slab, data);
     if (kup->type != PAGE_TYPE_SMALL || kup->size >= slab->zone_page_cnt)
         return RT_FALSE;
     z = slab_zone_of(slab, data, kup);
-    if ((rt_ubase_t)z < slab->heap_start || z->z_magic != SLAB_MAGIC ||
-        !rt_hw_meta_unchanged(heap, slab->memusage, npages * sizeof(*slab->memusage)))
+    if ((rt_ubase_t)z < slab->heap_start || z->z_magic != SLAB_MAGIC)
         return RT_FALSE;
     *lo = z;
     *hi = (const rt_uint8_t *)z + 1;
