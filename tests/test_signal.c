@@ -416,6 +416,87 @@ static void test_memory_given_back(void **state)
     assert_null(strstr(tu_report(), "leak"));
 }
 
+/* A set built with the C library's macros (RT-Thread's sigset_t: bit n for
+ * signal n, rtport_signal.h) is the set rt_signal_wait reads.  With the
+ * host's glibc sigset_t, bit n-1 was set: the wait woke on SIGUSR1 and
+ * returned RT_EOK with signal 0 (RT-Thread's src/utest/signal_tc.c). */
+static void sigset_waiter(void *arg)
+{
+    (void)arg;
+    sigset_t set;
+    rt_siginfo_t si;
+    rt_signal_install(SIGUSR1, handler);
+    rt_signal_unmask(SIGUSR1);
+    TU_EXPECT_INT(sizeof(sigset_t), sizeof(rt_sigset_t));
+    TU_EXPECT_INT(sigemptyset(&set), 0);
+    TU_EXPECT_INT(sigaddset(&set, SIGUSR1), 0);
+    TU_EXPECT(set == (1ul << SIGUSR1));
+    TU_EXPECT(sigismember(&set, SIGUSR1));
+    TU_EXPECT(!sigismember(&set, SIGUSR2));
+    memset(&si, 0, sizeof si);
+    int rc = rt_signal_wait(&set, &si, RT_WAITING_FOREVER);
+    tu_log("w:%d signo=%d@%u", rc, si.si_signo, (unsigned)rt_tick_get());
+    TU_EXPECT_INT(sigdelset(&set, SIGUSR1), 0);
+    TU_EXPECT(set == 0);
+    TU_EXPECT_INT(sigfillset(&set), 0);
+    TU_EXPECT(set == ~0ul);
+}
+
+static void sigset_main(void *arg)
+{
+    (void)arg;
+    target = tu_spawn("w", sigset_waiter, RT_NULL, 20, 10);
+    rt_thread_delay(3);
+    rt_thread_kill(target, SIGUSR1);
+    rt_thread_delay(2);
+}
+
+static void test_sigaddset_set_is_waited_for(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(run(sigset_main, RT_NULL), RT_SIM_OK);
+    char want[64];
+    snprintf(want, sizeof want, "w:0 signo=%d@3", SIGUSR1);
+    assert_string_equal(tu_log_text(), want);
+}
+
+/* rt_thread_kill on a thread that ended and was reclaimed by idle (a stale
+ * handle, as RT-Thread's signal_tc.c's second wait unit does): an rtsim
+ * RT_ASSERT naming the check, not a write into freed memory.  Checked mode
+ * poisons the freed object; unchecked, rt_object_delete cleared its type. */
+static void short_entry(void *arg)
+{
+    (void)arg;
+}
+
+static void stale_kill_main(void *arg)
+{
+    (void)arg;
+    rt_thread_t t = tu_spawn("s", short_entry, RT_NULL, 20, 10);
+    rt_thread_delay(3);                 /* s ends; idle frees it */
+    tu_log("kill");
+    rt_thread_kill(t, SIGUSR1);
+    tu_log("not reached");
+}
+
+static void test_kill_stale_thread_asserts(void **state)
+{
+    (void)state;
+    for (int checked = 0; checked <= 1; checked++)
+    {
+        struct rt_sim_config cfg;
+        tu_config(&cfg);
+        cfg.checked = checked;
+        tu_log_reset();
+        assert_int_equal(tu_run(&cfg, stale_kill_main, RT_NULL), RT_SIM_EASSERT);
+        assert_string_equal(tu_log_text(), "kill");
+        assert_non_null(strstr(tu_report(),
+                               "rtsim: assertion failed: (rt_object_get_type((rt_object_t)tid) == "
+                               "RT_Object_Class_Thread) in rt_thread_kill"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_ignore_default_and_bad_numbers),
         cmocka_unit_test(test_isr_kill_wakes_sleeper),
         cmocka_unit_test(test_memory_given_back),
+        cmocka_unit_test(test_sigaddset_set_is_waited_for),
+        cmocka_unit_test(test_kill_stale_thread_asserts),
     };
     return cmocka_run_group_tests_name("signal", tests, NULL, NULL);
 }

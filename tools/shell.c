@@ -22,6 +22,7 @@
  * (scripts, the golden transcripts) is read and echoed as it always was.
  */
 #define _GNU_SOURCE
+#define RTSIM_HOST_SIGSET   /* sigaction below: the host's sigset_t (rtport_signal.h) */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -343,6 +343,9 @@ int rt_signal_wait(const rt_sigset_t *set, rt_siginfo_t *si, rt_int32_t timeout)
 int rt_thread_kill(rt_thread_t tid, int sig)
 {
     RT_ASSERT(tid != RT_NULL);
+    /* rtsim: a thread that ended and whose object was reclaimed (a stale
+     * handle) is reported, not written into (RT-Thread checks only NULL). */
+    RT_ASSERT(rt_object_get_type((rt_object_t)tid) == RT_Object_Class_Thread);
     if (!sig_valid(sig))
         return -RT_EINVAL;
 
