@@ -705,7 +705,12 @@ static void test_snprintf_formats(void **state)
     F("5 6 3 4 1f 777", "%lu %llu %zu %tu %lx %llo", 5UL, 6ULL, (rt_size_t)3, (ptrdiff_t)4,
       31UL, 511ULL);
     F("-7 +0", "%i %+i", -7, 0);
-    F("0x10", "%p", (void *)(uintptr_t)0x10);
+    /* RT-Thread's %p (kprintf.c): "0x" and zero-padded to 2 digits a byte
+     * when no width is given, else the digits alone */
+    F(sizeof(void *) == 4 ? "0x00000010 0x00000000" : "0x0000000000000010 0x0000000000000000",
+      "%p %p", (void *)(uintptr_t)0x10, (void *)0);
+    F("  10|10  |0x10|", "%4p|%-4p|%#4p|", (void *)(uintptr_t)0x10, (void *)(uintptr_t)0x10,
+      (void *)(uintptr_t)0x10);
     F("x  |  x|", "%-3c|%3c|", 'x', 'x');
     F("100%", "100%%");
     F("%q", "%q");

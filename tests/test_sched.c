@@ -284,6 +284,38 @@ static void test_suspend_bad_flag(void **state)
     assert_non_null(strstr(tu_report(), "rtsim: assertion failed: (suspend_flag == RT_INTERRUPTIBLE"));
     assert_non_null(strstr(tu_report(), "in rt_thread_suspend_with_flag"));
 }
+
+/* A thread-inited hook that adds another hook: 5.1.0's sethook would spin
+ * on the list's nesting count for ever on one CPU; rtsim asserts. */
+static void nested_hook(rt_thread_t t);
+RT_OBJECT_HOOKLIST_DEFINE_NODE(rt_thread_inited, nh_node, nested_hook)
+static struct rt_thread_inited_hooklistnode nh_node2;
+
+static void nested_hook(rt_thread_t t)
+{
+    (void)t;
+    tu_log("hook");
+    nh_node2.handler = nested_hook;
+    rt_thread_inited_sethook(&nh_node2);
+    tu_log("never");
+}
+
+static void nested_hook_main(void *arg)
+{
+    (void)arg;
+    rt_thread_inited_sethook(&nh_node);
+    rt_thread_create("t", logger, "t", 512, 12, 10);
+    tu_log("main:never");
+}
+
+static void test_hooklist_nested_sethook(void **state)
+{
+    (void)state;
+    tu_log_reset();
+    assert_int_equal(tu_run(NULL, nested_hook_main, NULL), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "hook");
+    assert_non_null(strstr(tu_report(), "rtsim: assertion failed: (rt_thread_inited_nested == 0)"));
+}
 #endif
 
 /* Static threads, deleting a sleeping thread, thread lookup, object names. */
@@ -381,6 +413,7 @@ int main(void)
 #if RTSIM_V5_API
         cmocka_unit_test(test_critical_safe),
         cmocka_unit_test(test_suspend_bad_flag),
+        cmocka_unit_test(test_hooklist_nested_sethook),
 #endif
         cmocka_unit_test(test_thread_lifecycle),
         cmocka_unit_test(test_200_threads),

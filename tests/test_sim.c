@@ -644,8 +644,10 @@ static void test_millisecond_conversions(void **state)
 }
 
 /* rt_kprintf("%p") prints the board's address of a block in the simulated
- * RAM (0x2000.... on the default stm32f407), as the board would; other
- * host pointers are printed as they are.  rt_sim_host_addr maps back. */
+ * RAM (0x2000.... on the default stm32f407), as the board would: RT-Thread's
+ * rt_vsnprintf prints "0x" and the hex digits zero-padded to two a byte;
+ * other host pointers are printed as they are.  rt_sim_host_addr maps
+ * back. */
 static void pointer_main(void *arg)
 {
     (void)arg;
@@ -654,17 +656,19 @@ static void pointer_main(void *arg)
     char got[40], want[40];
     rt_snprintf(got, sizeof got, "%p", p + 3);
     unsigned long t = rt_sim_target_addr(p + 3);
-    snprintf(want, sizeof want, "0x%lx", t);
+    snprintf(want, sizeof want, "0x%0*lx", (int)(2 * sizeof(void *)), t);
     TU_EXPECT_STR(got, want);
     TU_EXPECT(t >= 0x20000000ul && t < 0x20000000ul + 128 * 1024);
     TU_EXPECT(rt_sim_host_addr(t) == p + 3);
     tu_console_reset();
     rt_kprintf("block at %p\n", p);
-    snprintf(want, sizeof want, "block at 0x%lx\n", rt_sim_target_addr(p));
+    snprintf(want, sizeof want, "block at 0x%0*lx\n", (int)(2 * sizeof(void *)),
+             rt_sim_target_addr(p));
     TU_EXPECT_STR(tu_console(), want);
     static int outside;
     rt_snprintf(got, sizeof got, "%p", (void *)&outside);
-    snprintf(want, sizeof want, "0x%lx", (unsigned long)(uintptr_t)&outside);
+    snprintf(want, sizeof want, "0x%0*lx", (int)(2 * sizeof(void *)),
+             (unsigned long)(uintptr_t)&outside);
     TU_EXPECT_STR(got, want);
     TU_EXPECT(!rt_sim_is_target(&outside));
     rt_free(p);

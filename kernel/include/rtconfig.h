@@ -56,6 +56,7 @@
  * small mem is the default system heap). */
 #define RT_USING_HOOK
 #define RT_HOOK_USING_FUNC_PTR
+#define RT_USING_HOOKLIST           /* 5.1.0 src/Kconfig; the 5.x flavour's */
 #define RT_USING_IDLE_HOOK
 #define RT_USING_TIMER_SOFT_NOT_USED
 #define RT_USING_SEMAPHORE

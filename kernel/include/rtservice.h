@@ -80,6 +80,12 @@ rt_inline unsigned int rt_list_len(const rt_list_t *l)
          &pos->member != (head); \
          pos = rt_list_entry(pos->member.next, __typeof__(*pos), member))
 
+#define rt_list_for_each_entry_safe(pos, n, head, member) \
+    for (pos = rt_list_entry((head)->next, __typeof__(*pos), member), \
+         n = rt_list_entry(pos->member.next, __typeof__(*pos), member); \
+         &pos->member != (head); \
+         pos = n, n = rt_list_entry(n->member.next, __typeof__(*n), member))
+
 #define rt_list_first_entry(ptr, type, member) rt_list_entry((ptr)->next, type, member)
 
 /* ------------------------------------------------------- singly linked */

@@ -54,6 +54,69 @@ void rt_debug_scheduler_available(const char *func, rt_bool_t need_check);
 #define RT_OBJECT_HOOK_CALL(func, argv) do { (void)(func); } while (0)
 #endif
 
+#if RTSIM_V5_API && defined(RT_USING_HOOK) && defined(RT_USING_HOOKLIST)
+/* Hook lists: 5.1.0 include/rtdef.h (RT_USING_HOOKLIST), with
+ * rt_hw_interrupt_disable for its spinlock (rtsim is one CPU).  5.1.0's
+ * sethook / rmhook spin while a call of the list is under way
+ * (name##_nested); on one CPU that call is the caller's own (a handler that
+ * adds or removes a hook) or a preempted thread's, and the spin never ends:
+ * rtsim makes it a failed RT_ASSERT instead (rtsim addition). */
+#define RT_OBJECT_HOOKLIST_DECLARE(handler_type, name) \
+    typedef struct name##_hooklistnode                 \
+    {                                                  \
+        handler_type handler;                          \
+        rt_list_t list_node;                           \
+    } *name##_hooklistnode_t;                          \
+    extern volatile rt_ubase_t name##_nested;          \
+    void name##_sethook(name##_hooklistnode_t node);   \
+    void name##_rmhook(name##_hooklistnode_t node)
+#define RT_OBJECT_HOOKLIST_DEFINE_NODE(hookname, nodename, hooker_handler) \
+    struct hookname##_hooklistnode nodename = {                            \
+        .handler = hooker_handler,                                         \
+        .list_node = RT_LIST_OBJECT_INIT(nodename.list_node),              \
+    };
+#define RT_OBJECT_HOOKLIST_DEFINE(name)                                      \
+    static rt_list_t name##_hooklist = RT_LIST_OBJECT_INIT(name##_hooklist); \
+    volatile rt_ubase_t name##_nested = 0;                                   \
+    void name##_sethook(name##_hooklistnode_t node)                          \
+    {                                                                        \
+        rt_base_t level = rt_hw_interrupt_disable();                         \
+        RT_ASSERT(name##_nested == 0);                                       \
+        rt_list_insert_before(&name##_hooklist, &node->list_node);           \
+        rt_hw_interrupt_enable(level);                                       \
+    }                                                                        \
+    void name##_rmhook(name##_hooklistnode_t node)                           \
+    {                                                                        \
+        rt_base_t level = rt_hw_interrupt_disable();                         \
+        RT_ASSERT(name##_nested == 0);                                       \
+        rt_list_remove(&node->list_node);                                    \
+        rt_hw_interrupt_enable(level);                                       \
+    }
+#define RT_OBJECT_HOOKLIST_CALL(name, argv)                                   \
+    do                                                                        \
+    {                                                                         \
+        name##_hooklistnode_t iter, next;                                     \
+        rt_base_t level = rt_hw_interrupt_disable();                          \
+        name##_nested += 1;                                                   \
+        rt_hw_interrupt_enable(level);                                        \
+        if (!rt_list_isempty(&name##_hooklist))                               \
+        {                                                                     \
+            rt_list_for_each_entry_safe(iter, next, &name##_hooklist, list_node) \
+            {                                                                 \
+                iter->handler argv;                                           \
+            }                                                                 \
+        }                                                                     \
+        level = rt_hw_interrupt_disable();                                    \
+        name##_nested -= 1;                                                   \
+        rt_hw_interrupt_enable(level);                                        \
+    } while (0)
+#elif RTSIM_V5_API
+#define RT_OBJECT_HOOKLIST_DECLARE(handler_type, name)
+#define RT_OBJECT_HOOKLIST_DEFINE_NODE(hookname, nodename, hooker_handler)
+#define RT_OBJECT_HOOKLIST_DEFINE(name)
+#define RT_OBJECT_HOOKLIST_CALL(name, argv)
+#endif
+
 /* ====================================================== kernel objects */
 /* Re-initialise every object container to empty (called at boot). */
 void rt_system_object_init(void);
@@ -167,7 +230,14 @@ void rt_thread_exit(void);
 #ifdef RT_USING_HOOK
 void rt_thread_suspend_sethook(void (*hook)(rt_thread_t thread));
 void rt_thread_resume_sethook(void (*hook)(rt_thread_t thread));
+#if RTSIM_V5_API
+/* 5.1.0 include/rtthread.h: a hook list, rt_thread_inited_sethook(node)
+ * and rt_thread_inited_rmhook(node); no function-pointer form. */
+typedef void (*rt_thread_inited_hookproto_t)(rt_thread_t thread);
+RT_OBJECT_HOOKLIST_DECLARE(rt_thread_inited_hookproto_t, rt_thread_inited);
+#else
 void rt_thread_inited_sethook(void (*hook)(rt_thread_t thread));
+#endif
 #endif
 
 /* idle */
@@ -222,6 +292,7 @@ rt_int32_t rt_memcmp(const void *cs, const void *ct, rt_size_t count);
 char *rt_strdup(const char *s);
 char *rt_strstr(const char *str1, const char *str2);
 rt_int32_t rt_strcasecmp(const char *a, const char *b);
+char *rt_strcpy(char *dst, const char *src);
 char *rt_strncpy(char *dest, const char *src, rt_size_t n);
 rt_int32_t rt_strncmp(const char *cs, const char *ct, rt_size_t count);
 rt_int32_t rt_strcmp(const char *cs, const char *ct);
@@ -275,6 +346,17 @@ rt_err_t rt_mutex_take_killable(rt_mutex_t mutex, rt_int32_t time);
 rt_err_t rt_mutex_trytake(rt_mutex_t mutex);
 rt_err_t rt_mutex_release(rt_mutex_t mutex);
 rt_err_t rt_mutex_control(rt_mutex_t mutex, int cmd, void *arg);
+#if RTSIM_V5_API
+/* 5.1.0 include/rtthread.h: the owner and the recursion depth, read without a lock. */
+rt_inline rt_thread_t rt_mutex_get_owner(rt_mutex_t mutex)
+{
+    return mutex->owner;
+}
+rt_inline rt_ubase_t rt_mutex_get_hold(rt_mutex_t mutex)
+{
+    return mutex->hold;
+}
+#endif
 #endif
 
 #ifdef RT_USING_EVENT

@@ -203,9 +203,22 @@ rt_int32_t rt_vsnprintf(char *buf, rt_size_t size, const char *fmt, va_list args
         }
         case 'p':
         {
-            /* The board's address, as the board would print it (rthw.h). */
+            /* The board's address (rthw.h), as RT-Thread prints a pointer
+             * (src/kservice.c rt_vsnprintf, case 'p', the 5.x copy read:
+             * change log ending 2023-02-02, RT_PRINTF_SPECIAL defined at
+             * the top): with no width given, "0x" and the hex digits
+             * zero-padded to two a byte (0x2000a1b4, 0x08000010, NULL
+             * 0x00000000 on a 32-bit target); with a width, the digits
+             * alone, as %x ("0x" only with '#'). */
             rt_ubase_t v = rt_mem_target_addr(va_arg(args, void *));
-            out_number(&o, v, 0, 16, 0, width, prec, flags | F_ALT);
+            if (width == 0)
+            {
+                out_char(&o, '0');
+                out_char(&o, 'x');
+                out_number(&o, v, 0, 16, 0, (int)(2 * sizeof(void *)), prec, F_ZERO);
+            }
+            else
+                out_number(&o, v, 0, 16, 0, width, prec, flags);
             break;
         }
         case 'c':

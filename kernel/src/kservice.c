@@ -103,6 +103,16 @@ rt_size_t rt_strnlen(const char *s, rt_ubase_t maxlen)
     return n;
 }
 
+/* 4.1.x include/rtthread.h, 5.1.0 include/rtklibc.h (src/klibc/kstring.c). */
+char *rt_strcpy(char *dst, const char *src)
+{
+    char *dest = dst;
+    while (*src != '\0')
+        *dst++ = *src++;
+    *dst = '\0';
+    return dest;
+}
+
 /* As strncpy: pads with NULs and does not terminate a full-length copy. */
 char *rt_strncpy(char *dst, const char *src, rt_size_t n)
 {

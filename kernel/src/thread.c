@@ -14,12 +14,18 @@ rt_list_t rt_thread_defunct;
 
 static void (*thread_suspend_hook)(rt_thread_t thread);
 static void (*thread_resume_hook)(rt_thread_t thread);
+#if RTSIM_V5_API
+RT_OBJECT_HOOKLIST_DEFINE(rt_thread_inited);     /* 5.1.0 src/thread.c */
+#else
 static void (*thread_inited_hook)(rt_thread_t thread);
+#endif
 
 #ifdef RT_USING_HOOK
 void rt_thread_suspend_sethook(void (*hook)(rt_thread_t thread)) { thread_suspend_hook = hook; }
 void rt_thread_resume_sethook(void (*hook)(rt_thread_t thread)) { thread_resume_hook = hook; }
+#if !RTSIM_V5_API
 void rt_thread_inited_sethook(void (*hook)(rt_thread_t thread)) { thread_inited_hook = hook; }
+#endif
 #endif
 
 void rt_thread_system_reset(void)
@@ -27,7 +33,14 @@ void rt_thread_system_reset(void)
     rt_list_init(&rt_thread_defunct);
     thread_suspend_hook = RT_NULL;
     thread_resume_hook = RT_NULL;
+#if RTSIM_V5_API
+#if defined(RT_USING_HOOK) && defined(RT_USING_HOOKLIST)
+    rt_list_init(&rt_thread_inited_hooklist);
+    rt_thread_inited_nested = 0;
+#endif
+#else
     thread_inited_hook = RT_NULL;
+#endif
 }
 
 static void thread_check(rt_thread_t thread)
@@ -75,7 +88,11 @@ static rt_err_t thread_init(struct rt_thread *thread, const char *name,
 
     rt_timer_init(&thread->thread_timer, thread->name, rt_thread_timeout, thread,
                   0, RT_TIMER_FLAG_ONE_SHOT);
+#if RTSIM_V5_API
+    RT_OBJECT_HOOKLIST_CALL(rt_thread_inited, (thread));     /* 5.1.0 _thread_init */
+#else
     RT_OBJECT_HOOK_CALL(thread_inited_hook, (thread));
+#endif
     rt_hw_trace(RT_TRACE_THREAD_CREATE, thread, RT_NULL, stack_size, RT_NULL);
     return RT_EOK;
 }

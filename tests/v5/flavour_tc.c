@@ -5,6 +5,7 @@
  * table and the RT-Thread sources).  Our own code.
  */
 #include <rtsim.h>
+#include <rttypes.h>    /* 5.1.0 has it; rtsim gives it in both flavours */
 #include <utest.h>
 
 /* ------------------------------------------------------------ version */
@@ -895,6 +896,111 @@ static void test_resume_reschedules(void)
 #endif
 }
 
+/* ------------------------------------------------- thread-inited hook */
+/* 4.1.1 src/thread.c: one function pointer, rt_thread_inited_sethook(fn),
+ * called at the end of _thread_init.  5.1.0 src/thread.c: a hook list
+ * (RT_OBJECT_HOOKLIST_DEFINE(rt_thread_inited)), nodes added with
+ * rt_thread_inited_sethook(node) and called in the order added, removed
+ * with rt_thread_inited_rmhook(node). */
+static rt_thread_t ih_seen[4];
+static int ih_n;
+static char ih_log[32];
+
+static void ih_first(rt_thread_t t)
+{
+    if (ih_n < 4)
+        ih_seen[ih_n] = t;
+    ih_n++;
+    rt_strncpy(ih_log + rt_strlen(ih_log), "a", 2);
+}
+
+#if RTSIM_V5_API
+static void ih_second(rt_thread_t t)
+{
+    (void)t;
+    rt_strncpy(ih_log + rt_strlen(ih_log), "b", 2);
+}
+RT_OBJECT_HOOKLIST_DEFINE_NODE(rt_thread_inited, ih_node1, ih_first)
+RT_OBJECT_HOOKLIST_DEFINE_NODE(rt_thread_inited, ih_node2, ih_second)
+#endif
+
+static void ih_entry(void *arg)
+{
+    (void)arg;
+}
+
+static void test_thread_inited_hook(void)
+{
+    static struct rt_thread st;
+    static rt_uint8_t st_stack[512];
+    rt_thread_t t;
+
+    ih_n = 0;
+    ih_log[0] = '\0';
+#if RTSIM_V5_API
+    rt_thread_inited_sethook(&ih_node1);
+    rt_thread_inited_sethook(&ih_node2);
+#else
+    rt_thread_inited_sethook(ih_first);
+#endif
+    t = rt_thread_create("ih", RT_NULL, RT_NULL, 512, 10, 10);
+    uassert_not_null(t);
+    uassert_int_equal(rt_thread_init(&st, "ihs", ih_entry, RT_NULL, st_stack, sizeof st_stack,
+                                     10, 10), RT_EOK);
+    uassert_int_equal(ih_n, 2);
+    uassert_true(ih_seen[0] == t);
+    uassert_true(ih_seen[1] == &st);
+#if RTSIM_V5_API
+    uassert_str_equal(ih_log, "abab");
+    rt_thread_inited_rmhook(&ih_node1);
+#else
+    uassert_str_equal(ih_log, "aa");
+    rt_thread_inited_sethook(RT_NULL);
+#endif
+    uassert_int_equal(rt_thread_detach(&st), RT_EOK);
+    uassert_int_equal(rt_thread_init(&st, "ihs", ih_entry, RT_NULL, st_stack, sizeof st_stack,
+                                     10, 10), RT_EOK);
+    uassert_int_equal(ih_n, 2);
+#if RTSIM_V5_API
+    uassert_str_equal(ih_log, "ababb");
+    rt_thread_inited_rmhook(&ih_node2);
+#endif
+    uassert_int_equal(rt_thread_detach(&st), RT_EOK);
+    uassert_int_equal(rt_thread_delete(t), RT_EOK);
+    rt_thread_delay(1);
+}
+
+/* --------------------------------------------- small 5.1.0 additions */
+/* rt_strcpy (4.1.1 and 5.1.0 src/kservice.c); rt_mutex_get_owner and
+ * rt_mutex_get_hold (5.1.0 include/rtthread.h, inline). */
+static void test_small_api(void)
+{
+    char buf[8];
+    rt_memset(buf, 'x', sizeof buf);
+    uassert_true(rt_strcpy(buf, "abc") == buf);
+    uassert_str_equal(buf, "abc");
+    uassert_int_equal(buf[4], 'x');     /* nothing written past the NUL */
+    uassert_true(rt_strcpy(buf, "") == buf);
+    uassert_int_equal(buf[0], '\0');
+    uassert_int_equal(buf[1], 'b');
+#if RTSIM_V5_API
+    {
+        static struct rt_mutex m;
+        uassert_int_equal(rt_mutex_init(&m, "gm", RT_IPC_FLAG_PRIO), RT_EOK);
+        uassert_null(rt_mutex_get_owner(&m));
+        uassert_int_equal(rt_mutex_get_hold(&m), 0);
+        uassert_int_equal(rt_mutex_take(&m, 0), RT_EOK);
+        uassert_int_equal(rt_mutex_take(&m, 0), RT_EOK);
+        uassert_true(rt_mutex_get_owner(&m) == rt_thread_self());
+        uassert_int_equal(rt_mutex_get_hold(&m), 2);
+        rt_mutex_release(&m);
+        rt_mutex_release(&m);
+        uassert_null(rt_mutex_get_owner(&m));
+        uassert_int_equal(rt_mutex_detach(&m), RT_EOK);
+    }
+#endif
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
@@ -914,6 +1020,8 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_wait_resumed);
     UTEST_UNIT_RUN(test_thread_head);
     UTEST_UNIT_RUN(test_resume_reschedules);
+    UTEST_UNIT_RUN(test_thread_inited_hook);
+    UTEST_UNIT_RUN(test_small_api);
 #if RTSIM_V5_API
     UTEST_UNIT_RUN(test_wait_flags);
     UTEST_UNIT_RUN(test_suspend_with_flag);
