@@ -5,8 +5,9 @@
  * One program, made from a seed: K waiter threads of random priority (ties
  * included), each sleeping to its own start tick and then taking once with
  * a random timeout (0, 1..30 ticks, or forever) from one object - a
- * semaphore (rt_sem_take), a mailbox (rt_mb_recv) or a message queue
- * (rt_mq_recv) - made with RT_IPC_FLAG_FIFO or RT_IPC_FLAG_PRIO and a
+ * semaphore (rt_sem_take), a mailbox (rt_mb_recv), a message queue
+ * (rt_mq_recv) or an event (rt_event_recv of random bits, AND or OR, with
+ * or without CLEAR) - made with RT_IPC_FLAG_FIFO or RT_IPC_FLAG_PRIO and a
  * random initial content; a giver that releases / sends at random ticks,
  * each time from its own thread or from an interrupt (rt_sim_irq_at); at
  * the end the object is detached, which wakes whoever still waits.
@@ -25,6 +26,12 @@
  *   detach       every waiter left: -RT_ERROR at that tick (4.1.1
  *                _ipc_list_resume_all)
  *
+ * An event is not taken but matched: a give (rt_event_send) sets its bits
+ * and wakes, in the list's order, every waiter whose condition then holds,
+ * a CLEAR waiter clearing its bits before the next is looked at (see
+ * model(); later 5.x copies of src/ipc.c clear them after the whole walk
+ * instead, docs/rt-thread-5.md).
+ *
  * What is checked, per waiter: the result, the tick it came back, and the
  * value it received; after the last give, the object's count / entries.
  * Both flags, three objects, SEEDS programs each (RTSIM_TEST_SEED=n runs
@@ -41,8 +48,8 @@
 #define END_TICK    150
 #define NO_WAIT     (-2)        /* a slot of the model: the waiter is not waiting */
 
-enum obj { OBJ_SEM, OBJ_MB, OBJ_MQ };
-static const char *obj_name[] = { "sem", "mailbox", "msgqueue" };
+enum obj { OBJ_SEM, OBJ_MB, OBJ_MQ, OBJ_EVT };
+static const char *obj_name[] = { "sem", "mailbox", "msgqueue", "event" };
 
 struct program
 {
@@ -53,6 +60,9 @@ struct program
     rt_uint8_t prio[MAX_WAITERS];
     int start[MAX_WAITERS];
     rt_int32_t timeout[MAX_WAITERS];    /* 0, 1..30, RT_WAITING_FOREVER */
+    rt_uint32_t want_set[MAX_WAITERS];  /* event: the bits asked for */
+    rt_uint8_t option[MAX_WAITERS];     /* event: AND or OR, maybe CLEAR */
+    rt_uint32_t bits[MAX_GIVES];        /* event: the bits each give sends */
     int give[MAX_GIVES];                /* ascending ticks */
     int give_isr[MAX_GIVES];
 };
@@ -80,11 +90,36 @@ static void model(void)
         queue[qn++] = 1000 + i;
     for (int i = 0; i < pg.k; i++)
         waiting[i] = NO_WAIT;
+    rt_uint32_t set = (1u << pg.initial) - 1;   /* event: its bits (initial: bits 0 ..) */
+
     for (int t = 0; t <= END_TICK; t++)
     {
         for (int i = 0; i < pg.k; i++)
         {
-            if (pg.start[i] == t)
+            if (pg.start[i] == t && pg.obj == OBJ_EVT)
+            {
+                /* 4.1.1 rt_event_recv: AND needs every bit, OR one; the
+                 * bits received are set & wanted; CLEAR clears the bits
+                 * asked for */
+                rt_uint32_t w = pg.want_set[i];
+                int ok = (pg.option[i] & RT_EVENT_FLAG_AND) ? (set & w) == w : (set & w) != 0;
+                if (ok)
+                {
+                    want[i].err = RT_EOK;
+                    want[i].tick = t;
+                    want[i].value = set & w;
+                    if (pg.option[i] & RT_EVENT_FLAG_CLEAR)
+                        set &= ~w;
+                }
+                else if (pg.timeout[i] == 0)
+                {
+                    want[i].err = -RT_ETIMEOUT;
+                    want[i].tick = t;
+                }
+                else
+                    waiting[i] = t;
+            }
+            else if (pg.start[i] == t)
             {
                 int have = pg.obj == OBJ_SEM ? count > 0 : qn > 0;
                 if (have)
@@ -115,7 +150,50 @@ static void model(void)
                 want[i].tick = t;
             }
         }
-        if (next_give < pg.g && pg.give[next_give] == t)
+        if (next_give < pg.g && pg.give[next_give] == t && pg.obj == OBJ_EVT)
+        {
+            /* 4.1.1 rt_event_send: set the bits, then walk the waiters in
+             * the list's order (FIFO: oldest first; PRIO: by priority, the
+             * oldest among equals); each whose condition holds wakes (OR
+             * receives the bits it matched, AND the bits it asked for),
+             * and a CLEAR waiter's bits are cleared at once, before the
+             * next waiter is looked at. */
+            int order[MAX_WAITERS], n = 0;
+            set |= pg.bits[next_give];
+            for (int i = 0; i < pg.k; i++)
+                if (waiting[i] != NO_WAIT)
+                {
+                    int at = n++;
+                    while (at > 0)
+                    {
+                        int o = order[at - 1];
+                        int before = waiting[i] < waiting[o];
+                        if (pg.flag == RT_IPC_FLAG_PRIO && pg.prio[i] != pg.prio[o])
+                            before = pg.prio[i] < pg.prio[o];
+                        if (!before)
+                            break;
+                        order[at] = o;
+                        at--;
+                    }
+                    order[at] = i;
+                }
+            for (int k = 0; k < n; k++)
+            {
+                int i = order[k];
+                rt_uint32_t w = pg.want_set[i];
+                int ok = (pg.option[i] & RT_EVENT_FLAG_AND) ? (set & w) == w : (set & w) != 0;
+                if (!ok)
+                    continue;
+                waiting[i] = NO_WAIT;
+                want[i].err = RT_EOK;
+                want[i].tick = t;
+                want[i].value = (pg.option[i] & RT_EVENT_FLAG_AND) ? w : (set & w);
+                if (pg.option[i] & RT_EVENT_FLAG_CLEAR)
+                    set &= ~(rt_uint32_t)want[i].value;
+            }
+            next_give++;
+        }
+        else if (next_give < pg.g && pg.give[next_give] == t)
         {
             rt_ubase_t v = 2000 + (rt_ubase_t)next_give;
             int best = -1;
@@ -143,7 +221,7 @@ static void model(void)
             next_give++;
         }
     }
-    want_left = pg.obj == OBJ_SEM ? count : qn;
+    want_left = pg.obj == OBJ_SEM ? count : pg.obj == OBJ_EVT ? (int)set : qn;
     for (int i = 0; i < pg.k; i++)
         if (waiting[i] != NO_WAIT)
         {
@@ -194,6 +272,9 @@ static void make_program(uint64_t *rng, enum obj obj, rt_uint8_t flag)
             used[n++] = t + to;
         pg.start[i] = t;
         pg.timeout[i] = to;
+        pg.want_set[i] = 1 + (rt_uint32_t)(tu_rand(rng) % 15);       /* bits 0..3 */
+        pg.option[i] = (rt_uint8_t)((tu_rand(rng) % 2 ? RT_EVENT_FLAG_AND : RT_EVENT_FLAG_OR) |
+                                    (tu_rand(rng) % 2 ? RT_EVENT_FLAG_CLEAR : 0));
     }
     for (int j = 0; j < pg.g; j++)
     {
@@ -204,6 +285,7 @@ static void make_program(uint64_t *rng, enum obj obj, rt_uint8_t flag)
         used[n++] = t;
         pg.give[j] = t;
         pg.give_isr[j] = (int)(tu_rand(rng) % 2);
+        pg.bits[j] = 1 + (rt_uint32_t)(tu_rand(rng) % 15);
     }
     /* ascending gives */
     for (int a = 0; a < pg.g; a++)
@@ -212,6 +294,7 @@ static void make_program(uint64_t *rng, enum obj obj, rt_uint8_t flag)
             {
                 int t = pg.give[a]; pg.give[a] = pg.give[b]; pg.give[b] = t;
                 t = pg.give_isr[a]; pg.give_isr[a] = pg.give_isr[b]; pg.give_isr[b] = t;
+                rt_uint32_t x = pg.bits[a]; pg.bits[a] = pg.bits[b]; pg.bits[b] = x;
             }
 }
 
@@ -222,6 +305,7 @@ static rt_ubase_t mb_pool[MAX_GIVES + 4];
 static struct rt_messagequeue mq;
 /* room for MAX_GIVES + 4 messages with either flavour's slot header */
 static rt_uint8_t mq_pool[(sizeof(rt_ubase_t) + 4 * sizeof(void *)) * (MAX_GIVES + 4)];
+static struct rt_event evt;
 static int gives_done;
 
 static void give_one(void)
@@ -232,6 +316,7 @@ static void give_one(void)
     case OBJ_SEM: TU_EXPECT_INT(rt_sem_release(&sem), RT_EOK); break;
     case OBJ_MB:  TU_EXPECT_INT(rt_mb_send(&mb, v), RT_EOK); break;
     case OBJ_MQ:  TU_EXPECT_INT(rt_mq_send(&mq, &v, sizeof v), RT_EOK); break;
+    case OBJ_EVT: TU_EXPECT_INT(rt_event_send(&evt, pg.bits[v - 2000]), RT_EOK); break;
     }
 }
 
@@ -257,6 +342,13 @@ static void waiter(void *arg)
     case OBJ_MB:
         err = rt_mb_recv(&mb, &v, pg.timeout[i]);
         break;
+    case OBJ_EVT:
+    {
+        rt_uint32_t recved = 0;
+        err = rt_event_recv(&evt, pg.want_set[i], pg.option[i], pg.timeout[i], &recved);
+        v = recved;
+        break;
+    }
     case OBJ_MQ:
     {
         rt_ssize_t r = rt_mq_recv(&mq, &v, sizeof v, pg.timeout[i]);
@@ -314,6 +406,12 @@ static void program_main(void *arg)
             TU_EXPECT_INT(rt_mq_send(&mq, &v, sizeof v), RT_EOK);
         }
         break;
+    case OBJ_EVT:
+        /* the initial content: bits 0 .. initial-1 */
+        TU_EXPECT_INT(rt_event_init(&evt, "mevt", pg.flag), RT_EOK);
+        if (pg.initial)
+            TU_EXPECT_INT(rt_event_send(&evt, (1u << pg.initial) - 1), RT_EOK);
+        break;
     }
     for (int i = 0; i < pg.k; i++)
     {
@@ -328,6 +426,7 @@ static void program_main(void *arg)
     case OBJ_SEM: TU_EXPECT_INT(sem.value, want_left); break;
     case OBJ_MB:  TU_EXPECT_INT(mb.entry, want_left); break;
     case OBJ_MQ:  TU_EXPECT_INT(mq.entry, want_left); break;
+    case OBJ_EVT: TU_EXPECT_INT(evt.set, want_left); break;
     }
     rt_thread_delay(1);
     TU_EXPECT_INT(rt_tick_get(), END_TICK);
@@ -336,6 +435,7 @@ static void program_main(void *arg)
     case OBJ_SEM: rt_sem_detach(&sem); break;
     case OBJ_MB:  rt_mb_detach(&mb); break;
     case OBJ_MQ:  rt_mq_detach(&mq); break;
+    case OBJ_EVT: rt_event_detach(&evt); break;
     }
     rt_thread_delay(5);         /* the woken waiters record and end */
 }
@@ -345,11 +445,14 @@ static void describe(char *buf, size_t n)
     size_t at = (size_t)snprintf(buf, n, "%s %s initial %d; waiters", obj_name[pg.obj],
                                  pg.flag == RT_IPC_FLAG_PRIO ? "PRIO" : "FIFO", pg.initial);
     for (int i = 0; i < pg.k && at < n; i++)
-        at += (size_t)snprintf(buf + at, n - at, " w%d(prio %d, at %d, timeout %ld)", i,
-                               pg.prio[i], pg.start[i], (long)pg.timeout[i]);
+        at += (size_t)snprintf(buf + at, n - at, " w%d(prio %d, at %d, timeout %ld, set %x %s%s)",
+                               i, pg.prio[i], pg.start[i], (long)pg.timeout[i],
+                               (unsigned)pg.want_set[i],
+                               (pg.option[i] & RT_EVENT_FLAG_AND) ? "AND" : "OR",
+                               (pg.option[i] & RT_EVENT_FLAG_CLEAR) ? "|CLEAR" : "");
     for (int j = 0; j < pg.g && at < n; j++)
-        at += (size_t)snprintf(buf + at, n - at, "%s%d%s", j ? " " : "; gives ", pg.give[j],
-                               pg.give_isr[j] ? "(isr)" : "");
+        at += (size_t)snprintf(buf + at, n - at, "%s%d%s bits %x", j ? ", " : "; gives ",
+                               pg.give[j], pg.give_isr[j] ? "(isr)" : "", (unsigned)pg.bits[j]);
 }
 
 static void run_programs(enum obj obj)
@@ -363,7 +466,7 @@ static void run_programs(enum obj obj)
         for (int f = 0; f < 2; f++)
         {
             uint64_t rng = seed * 7919 + (uint64_t)obj * 104729 + (uint64_t)f + 1;
-            char what[1024];
+            char what[2048];
             make_program(&rng, obj, f ? RT_IPC_FLAG_PRIO : RT_IPC_FLAG_FIFO);
             memset(want, 0, sizeof want);
             memset(got, 0xff, sizeof got);
@@ -397,6 +500,12 @@ static void test_mailbox_against_model(void **state)
     run_programs(OBJ_MB);
 }
 
+static void test_event_against_model(void **state)
+{
+    (void)state;
+    run_programs(OBJ_EVT);
+}
+
 static void test_msgqueue_against_model(void **state)
 {
     (void)state;
@@ -409,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_sem_against_model),
         cmocka_unit_test(test_mailbox_against_model),
         cmocka_unit_test(test_msgqueue_against_model),
+        cmocka_unit_test(test_event_against_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
