@@ -976,6 +976,8 @@ BAD(event_delete_static, rt_event_init(&as_event, "e", RT_IPC_FLAG_FIFO); rt_eve
 BAD(event_delete_null, rt_event_delete(RT_NULL))
 BAD(event_send_type, rt_event_send(wrong(), 1))
 BAD(event_recv_null, rt_event_recv(RT_NULL, 1, RT_EVENT_FLAG_OR, 0, RT_NULL))
+BAD(event_recv_option, rt_event_init(&as_event, "e", RT_IPC_FLAG_FIFO);
+    rt_event_recv(&as_event, 1, RT_EVENT_FLAG_CLEAR, RT_WAITING_FOREVER, RT_NULL))
 BAD(event_control_type, rt_event_control(wrong(), RT_IPC_CMD_RESET, RT_NULL))
 BAD(object_init_null, rt_object_init(RT_NULL, RT_Object_Class_Timer, "o"))
 BAD(object_init_twice, rt_timer_init(&as_timer, "t", nop_timeout, RT_NULL, 1, 0);
@@ -1076,6 +1078,7 @@ static const struct assert_case assert_cases[] = {
     C(event_delete_null, "((event) != RT_NULL) in rt_event_delete"),
     C(event_send_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_send"),
     C(event_recv_null, "((event) != RT_NULL) in rt_event_recv"),
+    C(event_recv_option, "(opt & (RT_EVENT_FLAG_AND | RT_EVENT_FLAG_OR)) in rt_event_recv"),
     C(event_control_type, "(rt_object_get_type(&(event)->parent.parent) == RT_Object_Class_Event) in rt_event_control"),
     C(object_init_null, "(object != RT_NULL) in rt_object_init"),
     C(object_init_twice, "(obj != object) in rt_object_init"),

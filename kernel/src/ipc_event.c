@@ -108,6 +108,9 @@ rt_err_t rt_event_recv(rt_event_t event, rt_uint32_t set, rt_uint8_t opt,
     EVENT_CHECK(event);
     if (set == 0)
         return -RT_ERROR;
+    /* 4.1.1 src/ipc.c rt_event_recv: an option with neither AND nor OR is
+     * an RT_ASSERT(0) (such a waiter could never be woken) */
+    RT_ASSERT(opt & (RT_EVENT_FLAG_AND | RT_EVENT_FLAG_OR));
     struct rt_thread *thread = rt_thread_self();
     rt_base_t level = rt_hw_interrupt_disable();
     rt_uint32_t got;
