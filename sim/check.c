@@ -128,6 +128,12 @@ int rt_hw_mem_is_live(void *ptr)
     return r && !r->freed && !r->is_pool;
 }
 
+int rt_hw_mem_is_freed(void *ptr)
+{
+    struct chk_record *r = sim_chk_get(ptr);
+    return r && r->freed && !r->is_pool;
+}
+
 rt_size_t rt_hw_mem_size(void *ptr)
 {
     struct chk_record *r = sim_chk_get(ptr);

@@ -492,8 +492,8 @@ static void test_kill_stale_thread_asserts(void **state)
         assert_int_equal(tu_run(&cfg, stale_kill_main, RT_NULL), RT_SIM_EASSERT);
         assert_string_equal(tu_log_text(), "kill");
         assert_non_null(strstr(tu_report(),
-                               "rtsim: assertion failed: (rt_object_get_type((rt_object_t)tid) == "
-                               "RT_Object_Class_Thread) in rt_thread_kill"));
+                               "rtsim: assertion failed: (kill_target_is_thread(tid)) in "
+                               "rt_thread_kill"));
     }
 }
 

@@ -276,6 +276,9 @@ rt_size_t rt_hw_mem_validate(const struct rt_object *heap, void *ptr, int call,
                              struct rt_hw_mem_site site);
 /* Is `ptr` the start of a live block of the system heap? (no report) */
 int rt_hw_mem_is_live(void *ptr);
+/* Is `ptr` the start of a block of the system heap that was freed and not
+ * handed out again? (no report; always 0 unchecked) */
+int rt_hw_mem_is_freed(void *ptr);
 /* The size the caller asked for, of the live block at `ptr` (0 if none). */
 rt_size_t rt_hw_mem_size(void *ptr);
 /* A block was handed out: verify the poison of what it reuses, fill its

@@ -340,12 +340,22 @@ int rt_signal_wait(const rt_sigset_t *set, rt_siginfo_t *si, rt_int32_t timeout)
     return RT_EOK;
 }
 
+/* rtsim: is `tid` still a thread?  One that ended and whose object the
+ * idle thread reclaimed (a stale handle) is reported, not written into
+ * (RT-Thread's rt_thread_kill checks only NULL): checked mode knows its
+ * block was freed, and is asked before the object is read (memcheck would
+ * see the read); unchecked, rt_object_delete has cleared its type. */
+static rt_bool_t kill_target_is_thread(rt_thread_t tid)
+{
+    if (rt_hw_mem_is_freed(tid))
+        return RT_FALSE;
+    return rt_object_get_type((rt_object_t)tid) == RT_Object_Class_Thread;
+}
+
 int rt_thread_kill(rt_thread_t tid, int sig)
 {
     RT_ASSERT(tid != RT_NULL);
-    /* rtsim: a thread that ended and whose object was reclaimed (a stale
-     * handle) is reported, not written into (RT-Thread checks only NULL). */
-    RT_ASSERT(rt_object_get_type((rt_object_t)tid) == RT_Object_Class_Thread);
+    RT_ASSERT(kill_target_is_thread(tid));
     if (!sig_valid(sig))
         return -RT_EINVAL;
 
