@@ -37,7 +37,7 @@ SIMULATED = {
     "RT_USING_FINSH", "FINSH_USING_MSH", "FINSH_THREAD_PRIORITY", "FINSH_THREAD_STACK_SIZE",
     "FINSH_THREAD_NAME", "RT_USING_COMPONENTS_INIT", "RT_USING_USER_MAIN",
     "RT_USING_CONSOLE", "RT_CONSOLEBUF_SIZE", "RT_VER_NUM", "RT_USING_UTEST",
-    "RT_MEM_OWNER_SLOTS", "RT_CONFIG_H__",
+    "RT_MEM_OWNER_SLOTS", "RT_CONFIG_H__", "RT_CPUS_NR",
 }
 # Kernel features: RT_USING_X -> the name meson and tools/ use, and a symbol
 # rtthread.h declares when rtsim has the feature (mailboxes, message queues
@@ -90,6 +90,36 @@ def main():
                 d[m.group(1)] = m.group(2) or ""
         return d
 
+    def defined_at():
+        """Where each macro of FILE (or a file it includes) is defined:
+        {name: (file, line, text)}, from the preprocessor's line markers."""
+        r = cpp(f'#include "{os.path.abspath(src)}"\n',
+                ["-dD", "-I", os.path.dirname(os.path.abspath(src))])
+        at, fname, line = {}, None, 0
+        for text in r.stdout.splitlines():
+            m = re.match(r'# (\d+) "([^"]*)"', text)
+            if m:
+                line, fname = int(m.group(1)), m.group(2)
+                continue
+            m = re.match(r"#define (\w+)", text)
+            if m and fname and not fname.startswith("<"):
+                at[m.group(1)] = (fname, line, text.rstrip())
+            line += 1
+        return at
+
+    def where(err):
+        """The lines of FILE that set the knobs an #error names
+        (\"RT_USING_SMP / RT_CPUS_NR: ...\"), or that FILE leaves them out."""
+        out = []
+        for knob in re.findall(r"\b[A-Z][A-Z0-9_]+\b", err.split(":")[0]):
+            if knob in at:
+                f, n, text = at[knob]
+                out.append(f"  {f}:{n}: {text}\n")
+            else:
+                out.append(f"  {src}: {knob} is not defined\n")
+        return "".join(out)
+
+    at = defined_at()
     base = macros("")
     mine = macros(f'#include "{os.path.abspath(src)}"\n',
                   ["-I", os.path.dirname(os.path.abspath(src))])
@@ -117,9 +147,10 @@ def main():
             f.write("#include <rtthread.h>\nconst char *rtsim_heap = RT_SIM_DEFAULT_HEAP;\n")
         r = subprocess.run(cc + ["-fsyntax-only", *inc, probe], capture_output=True, text=True)
     if r.returncode != 0:
-        errs = re.findall(r"#error \"?([^\"\n]*)\"?", r.stderr)
+        # gcc quotes the #error line under its diagnostic: each once.
+        errs = list(dict.fromkeys(re.findall(r"#error \"?([^\"\n]*)\"?", r.stderr)))
         if errs:
-            fail("".join(f"-Drtconfig={src}: {e}\n" for e in errs))
+            fail("".join(f"-Drtconfig={src}: {e}\n" + where(e) for e in errs))
         fail(f"-Drtconfig={src}: rtsim's headers do not compile with it:\n{r.stderr}")
 
     # 3. The heap, the features, and what is not simulated.
@@ -136,6 +167,17 @@ def main():
             missing.append(macro)
     not_sim = sorted(k for k in defined if k not in SIMULATED and "(" not in k
                      and k not in (m for m, _, _ in FEATURES)) + missing
+    # 4. A 5.x file in a 4.1 build or the reverse: accepted, but said.
+    ver = defined.get("RT_VER_NUM", "")
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+", ver):
+        major, flavour5 = int(ver, 16) >> 16, "RTSIM_RTTHREAD_5" in base
+        f, n, _ = at.get("RT_VER_NUM", (src, 0, ""))
+        if major >= 5 and not flavour5:
+            print(f"warning: {f}:{n}: RT_VER_NUM {ver} is RT-Thread {major}.x; this build models "
+                  "4.1.1 (set up with -Drtthread=5 for the 5.x API and behaviour)")
+        elif major < 5 and flavour5:
+            print(f"warning: {f}:{n}: RT_VER_NUM {ver} is RT-Thread {major}.x; this build models "
+                  "5.1.0 (-Drtthread=5); the default -Drtthread=4.1 models 4.1.1")
     print("heap:", heap)
     print("features:", " ".join(features))
     print("not-simulated:", " ".join(not_sim))

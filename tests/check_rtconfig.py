@@ -45,12 +45,14 @@ def sh(argv, **kw):
 
 
 def setup(name, rtconfig, ilp32):
+    """ilp32: True, the cross file; False, the 64-bit host model; None, the
+    default build (the 32-bit model through -m32: README's command)."""
     d = os.path.join(work, name)
     shutil.rmtree(d, ignore_errors=True)
     argv = ["meson", "setup", d, src, "-Drtconfig=" + rtconfig, "-Dtests=false", "-Dwerror=true"]
     if ilp32:
         argv += ["--cross-file", os.path.join(src, "cross", "ilp32.ini")]
-    else:
+    elif ilp32 is False:
         argv += ["-Dmodel=host"]      # the 64-bit host model (docs/model.md)
     return d, sh(argv)
 
@@ -243,6 +245,52 @@ _, r = setup("v3", old, ilp32=True)
 ok("a 3.1 configuration (RT_USING_SMALL_MEM, RT_VER_NUM 0x30105): the classic small mem",
    r.returncode == 0 and "system heap smallmem-classic;" in r.stdout, r.stdout + r.stderr)
 
+# ------------------- README's command: the default build, RT_ALIGN_SIZE 8 on a 32-bit MCU
+# The default build is the 32-bit model through -m32 (meson.build); the
+# configuration's checks must compile with it too (they once ran without it,
+# and refused every RT_ALIGN_SIZE 4 file as "smaller than a pointer").
+_, r = setup("stm32f4-default", STM32, ilp32=None)
+ok("stm32f4-rtconfig.h (RT_ALIGN_SIZE 4): meson setup -Drtconfig=... in the default build "
+   "(README's command) succeeds", r.returncode == 0, (r.stdout + r.stderr)[-1500:])
+a8 = variant("align8-rtconfig.h", base.replace("RT_ALIGN_SIZE 4", "RT_ALIGN_SIZE 8"))
+d8, r = setup("align8", a8, ilp32=None)
+ok("RT_ALIGN_SIZE 8 (the Kconfig default of current BSPs), default build: setup",
+   r.returncode == 0, (r.stdout + r.stderr)[-1500:])
+rb = build(d8)
+ok("... and it builds", rb.returncode == 0, rb.stdout[-3000:] + rb.stderr)
+POOL = r'''
+#include <rtthread.h>
+#include <rtsim.h>
+static void app_main(void *arg)
+{
+    static rt_uint8_t mem[3 * (32 + 4)];
+    static struct rt_mempool mp;
+    (void)arg;
+    rt_mp_t p = rt_mp_create("p", 3, 32);
+    rt_mp_init(&mp, "q", mem, sizeof mem, 32);
+    rt_kprintf("create total=%d size=%d; init total=%d size=%d\n", (int)p->block_total_count,
+               (int)p->size, (int)mp.block_total_count, (int)mp.size);
+    rt_mp_delete(p);
+    rt_mp_detach(&mp);
+}
+int main(void) { return rt_sim_run(NULL, app_main, NULL); }
+'''
+exe, rc = user_program(d8, "app_align8", POOL, m32=True)
+if ok("a pool program builds against it", rc.returncode == 0, rc.stderr):
+    rr = run_exe([exe])
+    # 4.1.1 src/mempool.c: rt_mp_create keeps block_count blocks of (32 + 4)
+    # bytes, unrounded; rt_mp_init rounds the 108-byte region down to 104
+    ok("rt_mp_create(\"p\", 3, 32) has 3 blocks (108 bytes) with RT_ALIGN_SIZE 8 on a 32-bit "
+       "board; rt_mp_init of 108 bytes has 2 (104)",
+       rr.returncode == 0 and rr.stdout == "create total=3 size=108; init total=2 size=104\n",
+       rr.stdout + rr.stderr)
+v5 = variant("v5num-rtconfig.h", base.replace("0x40101", "0x50100"))
+_, r = setup("v5num", v5, ilp32=True)
+ok("RT_VER_NUM 0x50100 in a 4.1 build: accepted, with a warning naming the file and line",
+   r.returncode == 0 and re.search(r"WARNING: rtconfig: \S*v5num-rtconfig\.h:\d+: RT_VER_NUM 0x50100 "
+                                   r"is RT-Thread 5\.x; this build models 4\.1\.1", r.stdout + r.stderr),
+   (r.stdout + r.stderr)[-1500:])
+
 # ------------------------------------------------ values rtsim cannot honour
 for name, text, ilp32, want in [
         ("align3", base.replace("RT_ALIGN_SIZE 4", "RT_ALIGN_SIZE 3"), True,
@@ -264,6 +312,11 @@ for name, text, ilp32, want in [
     ok(f"setup error naming the knob: {want.split(':')[0]} ({name})",
        r.returncode != 0 and f"-Drtconfig={p}: {want}" in r.stdout + r.stderr,
        (r.stdout + r.stderr)[-1500:])
+    if name == "smp":
+        ok("... said once, with the line that sets it",
+           (r.stdout + r.stderr).count(want) == 1
+           and re.search(r"\S*smp-rtconfig\.h:\d+: #define RT_CPUS_NR 2", r.stdout + r.stderr),
+           (r.stdout + r.stderr)[-1500:])
 _, r = setup("bad-missing", os.path.join(work, "no-such-rtconfig.h"), True)
 ok("a file that does not exist: setup error",
    r.returncode != 0 and "no-such-rtconfig.h: no such file" in r.stdout + r.stderr,

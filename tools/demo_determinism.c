@@ -24,6 +24,7 @@
 
 #define REQUEST 64
 
+#ifdef RTSIM_HAVE_SMALLMEM
 struct blocks
 {
     const void *start[2200];
@@ -93,6 +94,7 @@ static int smem_visits(int holes, int *verified)
     rt_free(mem);
     return visits;
 }
+#endif
 
 #ifdef RTSIM_HAVE_MEMPOOL
 static rt_mp_t irq_pool;
@@ -119,6 +121,7 @@ static void part1_main(void *arg)
                REQUEST);
     rt_kprintf("lfree, used or free, until one fits (RT-Thread 4.1.1 src/mem.c,\n");
     rt_kprintf("rt_smem_alloc).  Counted on the live heap, checked against the result.\n\n");
+#ifdef RTSIM_HAVE_SMALLMEM
     rt_kprintf("  %-6s %-34s %s\n", "holes", "small mem: blocks visited", "the block it returned");
     static const int ns[] = { 10, 100, 1000 };
     for (int k = 0; k < 3; k++)
@@ -129,6 +132,9 @@ static void part1_main(void *arg)
         else
             rt_kprintf("  %-6d %-34d %s\n", ns[k], v, ok ? "is the one counted to" : "DIFFERS");
     }
+#else
+    rt_kprintf("  (not measured: this configuration has no small mem, RT_USING_SMALL_MEM)\n");
+#endif
     rt_kprintf("\nThe others do not walk, whatever the holes:\n");
     rt_kprintf("  memory pool  1 block: the head of its free list (src/mempool.c, rt_mp_alloc)\n");
     rt_kprintf("  slab         1 chunk of the first zone of its size class that has a free\n");

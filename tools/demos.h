@@ -32,5 +32,7 @@ extern const struct rtsim_demo_row rtsim_demo_order[];
 /* The line every demo starts with: which word-size model runs and what
  * that means for the numbers it prints. */
 void rtsim_demo_model_line(void);
+/* Bytes of a 4.1 small-mem block header in this configuration. */
+int rtsim_smem_header_bytes(void);
 
 #endif

@@ -785,7 +785,8 @@ int main(int argc, char **argv)
         if (hm_model_notice)
             printf("%s\n", hm_model_notice);
         else
-            printf("32-bit target model: the boards' numbers (12-byte block headers)\n");
+            printf("32-bit target model: the boards' numbers (%d-byte block headers)\n",
+                   rtsim_smem_header_bytes());
         return 0;
     }
     if (strcmp(cmd, "demo") == 0)

@@ -43,6 +43,10 @@ typedef int (*rt_mem_walk_fn)(const struct rt_mem_block *block, void *ctx);
  * file lists them).  It never asserts and never writes.  O(blocks). */
 /* Each manager's part is there when the configuration has it (rtconfig.h). */
 #ifdef RT_USING_SMALL_MEM
+/* Bytes of an rt_smem block header (4.1 layout) in this configuration:
+ * three words, and the thread name with RT_USING_MEMTRACE, rounded up to
+ * RT_ALIGN_SIZE (12 on a 32-bit board, 16 with RT_ALIGN_SIZE 8). */
+extern const rt_size_t rt_smem_header_size;
 int  rt_smem_check(rt_smem_t m);
 void rt_smem_walk(rt_smem_t m, rt_mem_walk_fn fn, void *ctx);
 int  rt_smem_classic_check(rt_smem_t m);

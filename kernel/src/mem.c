@@ -58,6 +58,8 @@ struct rt_small_mem_item
 #define SMEM_SENTINEL_PREV  1
 #include "smem_core.h"
 
+const rt_size_t rt_smem_header_size = SIZEOF_STRUCT_MEM;     /* rtmm.h */
+
 /* ------------------------------------------------- the 4.1.0+ codec */
 
 #define MEM_MASK            (~(rt_ubase_t)1)

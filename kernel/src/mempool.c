@@ -32,7 +32,11 @@
  * Rules
  * -----
  * R1  Init: size is rounded down and block_size up to RT_ALIGN_SIZE; the
- *     count is size / (block_size + sizeof(void *)).  The free list is
+ *     count is size / (block_size + sizeof(void *)).  Create allocates
+ *     block_count strides and keeps that size as it is (RT-Thread's
+ *     rt_mp_create sets block_total_count = block_count without rounding):
+ *     exactly block_count blocks, even where a stride is not a multiple of
+ *     RT_ALIGN_SIZE (RT_ALIGN_SIZE 8 on a 32-bit MCU).  The free list is
  *     threaded in address order, so a fresh pool hands out its lowest block
  *     first.  start_address is used as given (as RT-Thread; it is not
  *     re-aligned).  A region too small for one block gives an empty pool
@@ -232,12 +236,12 @@ static rt_bool_t mp_is_block_header(const struct rt_mempool *mp, const rt_uint8_
 }
 
 /* Lay the blocks out and thread the free list in address order (R1).
- * Shared by rt_mp_init and rt_mp_create. */
+ * Shared by rt_mp_init (which rounds size down first) and rt_mp_create. */
 static void mp_setup(struct rt_mempool *mp, void *start, rt_size_t size,
                      rt_size_t block_size)
 {
     mp->start_address = start;
-    mp->size = RT_ALIGN_DOWN(size, RT_ALIGN_SIZE);
+    mp->size = size;
     mp->block_size = RT_ALIGN(block_size, RT_ALIGN_SIZE);
     mp->block_total_count = mp->size / mp_stride(mp);
     mp->block_free_count = mp->block_total_count;
@@ -423,7 +427,7 @@ rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start,
     RT_ASSERT(size > 0 && block_size > 0);
 
     rt_object_init(&mp->parent, RT_Object_Class_MemPool, name);
-    mp_setup(mp, start, size, block_size);
+    mp_setup(mp, start, RT_ALIGN_DOWN(size, RT_ALIGN_SIZE), block_size);
     rt_hw_mp_add(&mp->parent, start, mp->size);
     mp_meta_record_all(mp);
     return RT_EOK;
