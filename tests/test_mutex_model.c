@@ -312,10 +312,8 @@ static void describe(char *buf, size_t n)
 static void test_mutex_against_model(void **state)
 {
     (void)state;
-    const char *env = getenv("RTSIM_TEST_SEED");
-    const char *count = getenv("RTSIM_MODEL_SEEDS");   /* fewer: the thread checkers */
-    uint64_t first = env ? strtoull(env, NULL, 10) : 1;
-    uint64_t last = env ? first : (count ? strtoull(count, NULL, 10) : SEEDS);
+    uint64_t first, last;
+    tu_seed_range(SEEDS, &first, &last);
     int compared = 0;
 
     for (uint64_t seed = first; seed <= last; seed++)

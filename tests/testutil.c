@@ -166,6 +166,19 @@ uint64_t tu_seed(uint64_t default_seed)
     return default_seed;
 }
 
+void tu_seed_range(uint64_t count, uint64_t *first, uint64_t *last)
+{
+    const char *one = getenv("RTSIM_TEST_SEED");
+    const char *n = getenv("RTSIM_MODEL_SEEDS");
+    if (one && *one)
+    {
+        *first = *last = strtoull(one, NULL, 0);
+        return;
+    }
+    *first = 1;
+    *last = n && *n ? strtoull(n, NULL, 0) : count;
+}
+
 uint64_t tu_rand(uint64_t *state)
 {
     uint64_t x = *state ? *state : 0x9E3779B97F4A7C15ull;

@@ -56,6 +56,9 @@ rt_thread_t tu_spawn(const char *name, void (*fn)(void *), void *arg, rt_uint8_t
  * failure with tu_seed(). */
 uint64_t tu_seed(uint64_t default_seed);
 uint64_t tu_rand(uint64_t *state);
+/* The seeds a model test runs: RTSIM_TEST_SEED=n runs n alone; else 1 ..
+ * RTSIM_MODEL_SEEDS (fewer under the thread checkers), default `count`. */
+void tu_seed_range(uint64_t count, uint64_t *first, uint64_t *last);
 
 /* Event log: tests append short strings from inside the run and compare
  * the whole sequence afterwards ("A:start B:start A:done ..."). */
