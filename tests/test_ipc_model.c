@@ -415,7 +415,7 @@ static void program_main(void *arg)
     }
     for (int i = 0; i < pg.k; i++)
     {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "w%d", i);
         tu_spawn(name, waiter, (void *)(intptr_t)i, pg.prio[i], 5);
     }

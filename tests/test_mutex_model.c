@@ -290,7 +290,7 @@ static void program_main(void *arg)
     th[HOLDER] = tu_spawn("H", holder, RT_NULL, pg.prio[HOLDER], 5);
     for (int i = 0; i < pg.k; i++)
     {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "w%d", i);
         th[i] = tu_spawn(name, waiter, (void *)(intptr_t)i, pg.prio[i], 5);
     }
