@@ -239,6 +239,27 @@ _, r = setup("memheap", mh, ilp32=True)
 ok("RT_USING_MEMHEAP_AS_HEAP: the system heap is memheap",
    r.returncode == 0 and re.search(r"system heap memheap; kernel features: .*memheap", r.stdout),
    r.stdout + r.stderr)
+# memheap as the system heap and no small mem at all (an i.MX RT BSP): the
+# tools build, the small-mem demos are left out, and `rtsim demo` passes
+nosm = variant("nosmallmem-rtconfig.h", base.replace(
+    "#define RT_USING_SMALL_MEM\n#define RT_USING_SMALL_MEM_AS_HEAP\n",
+    "#define RT_USING_MEMHEAP\n#define RT_MEMHEAP_FAST_MODE\n#define RT_USING_MEMHEAP_AS_HEAP\n"
+    "#define RT_USING_MEMHEAP_AUTO_BINDING\n"))
+dn, r = setup("nosmallmem", nosm, ilp32=True)
+ok("no RT_USING_SMALL_MEM, memheap as the heap: setup",
+   r.returncode == 0 and "system heap memheap;" in r.stdout, (r.stdout + r.stderr)[-1500:])
+rb = build(dn)
+ok("... it builds (the determinism demo says small mem is not measured)", rb.returncode == 0,
+   rb.stdout[-3000:] + rb.stderr)
+if rb.returncode == 0:
+    rr = run_exe([os.path.join(dn, "tools", "rtsim"), "demo", "--list"])
+    names = [line.split()[0] for line in rr.stdout.splitlines() if line.strip()]
+    ok("... its demos leave out the small-mem ones (heap-init, headers, lfree, split-merge)",
+       rr.returncode == 0 and "memheap" in names
+       and not set(names) & {"heap-init", "headers", "lfree", "split-merge"}, rr.stdout)
+    rr = run_exe([os.path.join(dn, "tools", "rtsim"), "demo"])
+    ok("... and `rtsim demo` runs them all and exits 0", rr.returncode == 0,
+       (rr.stdout + rr.stderr)[-2000:])
 old = variant("v3-rtconfig.h", base.replace("#define RT_USING_SMALL_MEM_AS_HEAP\n", "")
               .replace("0x40101", "0x30105"))
 _, r = setup("v3", old, ilp32=True)
