@@ -16,6 +16,9 @@ usage: check_rtconfig.py SOURCE_ROOT WORK_DIR
     builds in the 64-bit model: slab is the system heap, a small-mem header
     holds the allocating thread's name (8 more bytes), and programs using a
     semaphore, a mutex, an event, a pool, memheap or a hook do not compile;
+  * 256 priorities with RT_USING_MEMTRACE build with -Dwerror; a thread runs
+    at 254; --version and the heap-init demo say 16-byte headers;
+  * 5.x's RT_DEBUGING_ASSERT / _CONTEXT are not listed as without effect;
   * RT_USING_MEMHEAP_AS_HEAP makes memheap the system heap;
   * values rtsim cannot honour are setup errors naming the knob.
 
@@ -231,6 +234,46 @@ for feat, code in [
 
 # ---------------------------------------------- memheap as the system heap
 base = open(STM32).read()
+# 256 priorities and RT_USING_MEMTRACE: the kernel builds without a warning
+# (-Dwerror: a priority check of an rt_uint8_t against 256 is always true,
+# -Wtype-limits), a thread runs at 254, and the tools say the 16-byte header
+mt = variant("memtrace256-rtconfig.h", base.replace(
+    "#define RT_THREAD_PRIORITY_32\n#define RT_THREAD_PRIORITY_MAX 32\n",
+    "#define RT_THREAD_PRIORITY_256\n#define RT_THREAD_PRIORITY_MAX 256\n").replace(
+    "#define RT_USING_SMALL_MEM_AS_HEAP\n", "#define RT_USING_SMALL_MEM_AS_HEAP\n#define RT_USING_MEMTRACE\n"))
+dm, r = setup("memtrace256", mt, ilp32=True)
+ok("RT_THREAD_PRIORITY_MAX 256 and RT_USING_MEMTRACE: setup", r.returncode == 0,
+   (r.stdout + r.stderr)[-1500:])
+rb = build(dm)
+ok("... it builds with -Dwerror (no -Wtype-limits on the priority checks)", rb.returncode == 0,
+   rb.stdout[-3000:] + rb.stderr)
+if rb.returncode == 0:
+    rr = run_exe([os.path.join(dm, "tools", "rtsim"), "--version"])
+    ok("... rtsim --version: 16-byte block headers (4.1.1 src/mem.c with RT_USING_MEMTRACE)",
+       rr.returncode == 0 and "(16-byte block headers)" in rr.stdout, rr.stdout + rr.stderr)
+    rr = run_exe([os.path.join(dm, "tools", "rtsim"), "demo", "heap-init"])
+    ok("... rtsim demo heap-init: the main thread's object takes 16 + 136 bytes",
+       rr.returncode == 0 and re.search(r"used\s+16 \+ 136\s+main tcb", rr.stdout),
+       rr.stdout + rr.stderr)
+    PRIO = r'''
+#include <rtthread.h>
+#include <rtsim.h>
+static void low(void *arg) { (void)arg; rt_kprintf("ran at %d\n", rt_thread_self()->current_priority); }
+static void app_main(void *arg)
+{
+    (void)arg;
+    rt_thread_t t = rt_thread_create("low", low, RT_NULL, 1024, 254, 10);
+    rt_thread_startup(t);
+    rt_thread_mdelay(10);
+    rt_kprintf("max=%d\n", RT_THREAD_PRIORITY_MAX);
+}
+int main(void) { return rt_sim_run(NULL, app_main, NULL); }
+'''
+    exe, rc = user_program(dm, "app_prio256", PRIO, m32=True)
+    if ok("... a program builds against it", rc.returncode == 0, rc.stderr):
+        rr = run_exe([exe])
+        ok("... a thread of priority 254 runs when main sleeps",
+           rr.returncode == 0 and rr.stdout == "ran at 254\nmax=256\n", rr.stdout + rr.stderr)
 mh = variant("memheap-rtconfig.h", base.replace(
     "#define RT_USING_SMALL_MEM_AS_HEAP\n",
     "#define RT_USING_MEMHEAP\n#define RT_MEMHEAP_FAST_MODE\n#define RT_USING_MEMHEAP_AS_HEAP\n"
@@ -305,8 +348,15 @@ if ok("a pool program builds against it", rc.returncode == 0, rc.stderr):
        "board; rt_mp_init of 108 bytes has 2 (104)",
        rr.returncode == 0 and rr.stdout == "create total=3 size=108; init total=2 size=104\n",
        rr.stdout + rr.stderr)
-v5 = variant("v5num-rtconfig.h", base.replace("0x40101", "0x50100"))
+v5 = variant("v5num-rtconfig.h", base.replace("0x40101", "0x50100").replace(
+    "#define RT_USING_HOOK\n", "#define RT_USING_HOOK\n#define RT_USING_DEBUG\n"
+    "#define RT_DEBUGING_ASSERT\n#define RT_DEBUGING_CONTEXT\n#define RT_DEBUGING_COLOR\n"))
 _, r = setup("v5num", v5, ilp32=True)
+ns = (re.findall(r"rtconfig: not simulated \(accepted, no effect\): (.*)", r.stdout) or [""])[0].split()
+ok("5.x's debug knobs: RT_DEBUGING_ASSERT and RT_DEBUGING_CONTEXT are not listed as having no "
+   "effect (rtsim keeps both checks on); RT_DEBUGING_COLOR is",
+   "RT_DEBUGING_COLOR" in ns and not {"RT_USING_DEBUG", "RT_DEBUGING_ASSERT",
+                                      "RT_DEBUGING_CONTEXT"} & set(ns), r.stdout[-1500:])
 ok("RT_VER_NUM 0x50100 in a 4.1 build: accepted, with a warning naming the file and line",
    r.returncode == 0 and re.search(r"WARNING: rtconfig: \S*v5num-rtconfig\.h:\d+: RT_VER_NUM 0x50100 "
                                    r"is RT-Thread 5\.x; this build models 4\.1\.1", r.stdout + r.stderr),
