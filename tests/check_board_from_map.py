@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap import finish  # tests/tap.py
+
 args = sys.argv[1:]
 bits = int(args[0])
 cmd = [a for a in args[2:] if a]
@@ -383,10 +385,5 @@ ok("every rejection names the file first", not bad_errors, "\n".join(bad_errors[
 ok("every accepted mutation (sampled) is a board rtsim boots", not bad_boards,
    "\n".join(bad_boards[:5]))
 
-print(f"1..{len(results)}")
-for n, (what, good, detail) in enumerate(results, 1):
-    print(f"{'ok' if good else 'not ok'} {n} - {what}")
-    if not good and detail:
-        print("  # " + detail.strip().replace("\n", "\n  # "))
 shutil.rmtree(tmp, ignore_errors=True)
-sys.exit(0 if all(g for _, g, _ in results) else 1)
+finish(results)

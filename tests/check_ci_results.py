@@ -16,6 +16,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from tap import finish  # tests/tap.py
+
 args = sys.argv[1:]
 xsd = args[0]
 rest = [a for a in args[args.index("--") + 1:]]
@@ -219,16 +221,4 @@ rc, out, err = run([rtsim, "demo", "--tap"])
 check("--tap belongs to run only", rc == 2 and "unknown option --tap" in err, f"rc={rc}")
 
 shutil.rmtree(tmp, ignore_errors=True)
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    if ok is None:
-        print(f"ok {i} - {name} # SKIP {detail}")
-    elif ok:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print("# " + line)
-sys.exit(1 if failed else 0)
+finish(results)

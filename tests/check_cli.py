@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap import finish  # tests/tap.py
+
 args = sys.argv[1:]
 golden_dir, bits = args[0], args[1]
 # GOLDEN_DIR BITS [FLAVOUR] -- CMD...: FLAVOUR is the -Drtthread value.
@@ -358,16 +360,4 @@ for name in sorted(os.listdir(golden_dir)):
           "stdout differs from " + gold)
 
 shutil.rmtree(tmp, ignore_errors=True)
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    if ok is None:
-        print(f"ok {i} - {name} # SKIP {detail}")
-    elif ok:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print("# " + line)
-sys.exit(1 if failed else 0)
+finish(results)

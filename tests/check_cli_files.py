@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap import finish  # tests/tap.py
+
 args = sys.argv[1:]
 cmd = [a for a in args[1:] if a]          # an empty wrapper slot on native builds
 tmp = tempfile.mkdtemp(prefix="rtsim-cli-files-")
@@ -104,16 +106,4 @@ for size in ("4", "63"):
            % board) in err, (rc, out, err))
 
 shutil.rmtree(tmp, ignore_errors=True)
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    if ok is None:
-        print(f"ok {i} - {name} # SKIP {detail}")
-    elif ok:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print("# " + line)
-sys.exit(1 if failed else 0)
+finish(results)

@@ -10,10 +10,13 @@ usage: check_man.py MANPAGE -- [WRAPPER] RTSIM
   * docs/meson.build installs every docs/*.md
   * groff renders the page without a warning (when groff is installed)
 """
+import os
 import re
 import shutil
 import subprocess
 import sys
+
+from tap import finish  # tests/tap.py
 
 args = sys.argv[1:]
 man_path = args[0]
@@ -68,7 +71,6 @@ check("the man page's version is rtsim --version's",
       m is not None and ver.startswith("rtsim " + m.group(1) + " "), repr(ver))
 
 # Every guide in docs/ is installed (docs/meson.build lists them by name).
-import os
 docs = os.path.dirname(os.path.abspath(man_path))
 listed = open(os.path.join(docs, "meson.build")).read()
 unlisted = sorted(f for f in os.listdir(docs) if f.endswith(".md") and f"'{f}'" not in listed)
@@ -82,16 +84,4 @@ if groff:
 else:
     skip("groff renders the page without warnings", "groff not installed")
 
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    if ok is None:
-        print(f"ok {i} - {name} # SKIP {detail}")
-    elif ok:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print("# " + line)
-sys.exit(1 if failed else 0)
+finish(results)

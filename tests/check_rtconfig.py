@@ -30,6 +30,8 @@ import shutil
 import subprocess
 import sys
 
+from tap import finish  # tests/tap.py
+
 src, work = sys.argv[1], sys.argv[2]
 results = []
 os.makedirs(work, exist_ok=True)
@@ -393,9 +395,4 @@ ok("a file that does not exist: setup error",
    r.returncode != 0 and "no-such-rtconfig.h: no such file" in r.stdout + r.stderr,
    (r.stdout + r.stderr)[-800:])
 
-print(f"1..{len(results)}")
-for n, (what, good, detail) in enumerate(results, 1):
-    print(f"{'ok' if good else 'not ok'} {n} - {what}")
-    if not good and detail:
-        print("  # " + detail.strip().replace("\n", "\n  # "))
-sys.exit(0 if all(g for _, g, _ in results) else 1)
+finish(results)

@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from tap import finish  # tests/tap.py
+
 args = sys.argv[1:]
 mode = args[0]
 cmd = [a for a in args[args.index("--") + 1:] if a]
@@ -237,16 +239,4 @@ else:
     check(EDIT_CHECKS[9], os.path.exists(path) and "own" in open(path, errors="replace").read())
 
 shutil.rmtree(tmp, ignore_errors=True)
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail) in enumerate(results, 1):
-    if ok is None:
-        print(f"ok {i} - {name} # SKIP {detail}")
-    elif ok:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        for line in str(detail).splitlines()[:20]:
-            print("# " + line)
-sys.exit(1 if failed else 0)
+finish(results)

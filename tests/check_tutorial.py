@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import sys
 
+from tap import finish  # tests/tap.py
+
 src, work = sys.argv[1], sys.argv[2]
 page = os.path.join(src, "docs", "tutorial-firmware.md")
 svg_golden = os.path.join(src, "docs", "img", "firmware-heap.svg")
@@ -100,9 +102,4 @@ if os.path.isfile(drawn):
 else:
     ok("the page's commands draw heap.svg", False)
 
-print(f"1..{len(results)}")
-for n, (what, good, detail) in enumerate(results, 1):
-    print(f"{'ok' if good else 'not ok'} {n} - {what}")
-    if not good and detail:
-        print("  # " + detail.strip().replace("\n", "\n  # "))
-sys.exit(0 if all(g for _, g, _ in results) else 1)
+finish(results)
