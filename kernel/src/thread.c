@@ -10,13 +10,13 @@
  */
 #include "kernel.h"
 
-/* A priority that has a place in the ready table.  With
- * RT_THREAD_PRIORITY_MAX 256 every rt_uint8_t has one (and the comparison
- * would be always true: -Wtype-limits). */
+/* RT_ASSERT(p < RT_THREAD_PRIORITY_MAX), RT-Thread's check and its text.
+ * With RT_THREAD_PRIORITY_MAX 256 every rt_uint8_t is a priority (and the
+ * comparison would be always true: -Wtype-limits). */
 #if RT_THREAD_PRIORITY_MAX > 255
-#define PRIO_VALID(p) ((void)(p), 1)
+#define ASSERT_PRIO(p) ((void)(p))
 #else
-#define PRIO_VALID(p) ((p) < RT_THREAD_PRIORITY_MAX)
+#define ASSERT_PRIO(p) RT_ASSERT(p < RT_THREAD_PRIORITY_MAX)
 #endif
 
 rt_list_t rt_thread_defunct;
@@ -113,7 +113,7 @@ rt_err_t rt_thread_init(struct rt_thread *thread, const char *name,
 {
     RT_ASSERT(thread != RT_NULL);
     RT_ASSERT(stack_start != RT_NULL);
-    RT_ASSERT(PRIO_VALID(priority));
+    ASSERT_PRIO(priority);
     rt_object_init((rt_object_t)thread, RT_Object_Class_Thread, name);
     return thread_init(thread, name, entry, parameter, stack_start, stack_size, priority, tick);
 }
@@ -122,7 +122,7 @@ rt_thread_t rt_thread_create(const char *name, void (*entry)(void *parameter),
                              void *parameter, rt_uint32_t stack_size,
                              rt_uint8_t priority, rt_uint32_t tick)
 {
-    RT_ASSERT(PRIO_VALID(priority));
+    ASSERT_PRIO(priority);
     struct rt_thread *thread = (struct rt_thread *)rt_object_allocate(RT_Object_Class_Thread, name);
     if (thread == RT_NULL)
         return RT_NULL;
@@ -322,7 +322,7 @@ rt_err_t rt_thread_control(rt_thread_t thread, int cmd, void *arg)
     {
         RT_ASSERT(arg != RT_NULL);
         rt_uint8_t prio = *(rt_uint8_t *)arg;
-        RT_ASSERT(PRIO_VALID(prio));
+        ASSERT_PRIO(prio);
         rt_base_t level = rt_hw_interrupt_disable();
         if ((thread->stat & RT_THREAD_STAT_MASK) == RT_THREAD_READY)
         {
