@@ -11,8 +11,9 @@
  * unsigned long with bit n for signal n, which is what rt_signal_wait reads
  * (src/signal.c: sig_mask(signo) & *set).  glibc's sigset_t is a 128-byte
  * struct with bit n-1 for signal n: a set built with it waits for the wrong
- * signal.  Host code that needs the host's sigset_t (sigaction ...) defines
- * RTSIM_HOST_SIGSET before including rtthread.h.
+ * signal.  siginfo_t is RT-Thread's too (kernel/include/rtsignal.h).  Host
+ * code that needs the host's sigset_t (sigaction ...) defines
+ * RTSIM_HOST_SIGSET before including rtthread.h: it keeps both host types.
  */
 #ifndef RT_PORT_SIGNAL_H__
 #define RT_PORT_SIGNAL_H__
