@@ -5,6 +5,8 @@
     a program of the build's model (32-bit in the default build) and run;
   app.c    with the uninstalled `pkg-config --cflags --libs rtsim`
   *_tc.c   with `pkg-config --cflags --libs rtsim-utest` (RT-Thread utest cases)
+  shell_app.c with `pkg-config --cflags --libs rtsim-app`: its MSH_CMD_EXPORT
+           command in the shell it boots into, commands piped on stdin
 
 usage: check_pkgconfig.py BUILD_ROOT SOURCE_ROOT WORD_BITS [WRAPPER]
 WRAPPER runs the built programs (qemu-i386 where this host cannot run
@@ -101,6 +103,55 @@ int main(void)
 }
 '''
 
+# An application with a shell command, as an RT-Thread sample is written:
+# the command starts a thread of lower priority than the shell (20) that
+# spins on a volatile flag until its timer sets it.
+SHELL_APP = r'''
+#include <rtthread.h>
+
+static volatile int done;
+
+static void timeout(void *arg)
+{
+    (void)arg;
+    done = 1;
+}
+
+static void worker(void *arg)
+{
+    (void)arg;
+    rt_timer_t t = rt_timer_create("t", timeout, RT_NULL, 3, RT_TIMER_FLAG_ONE_SHOT);
+    rt_timer_start(t);
+    rt_kprintf("worker spins from tick %u\n", (unsigned)rt_tick_get());
+    while (!done)
+        ;
+    rt_kprintf("worker done at tick %u\n", (unsigned)rt_tick_get());
+    rt_timer_delete(t);
+}
+
+static int hello(int argc, char **argv)
+{
+    rt_kprintf("hello from %s, %d argument(s), the first %s\n", rt_thread_self()->name,
+               argc - 1, argc > 1 ? argv[1] : "-");
+    rt_thread_startup(rt_thread_create("worker", worker, RT_NULL, 1024, 25, 10));
+    return 0;
+}
+MSH_CMD_EXPORT(hello, say hello and start a worker);
+
+static void forever(void *arg)
+{
+    (void)arg;
+    for (;;)
+        rt_thread_mdelay(1);
+}
+
+static void spin(void)
+{
+    rt_thread_startup(rt_thread_create("forever", forever, RT_NULL, 1024, 25, 10));
+}
+MSH_CMD_EXPORT(spin, start a thread that never ends);
+'''
+
 # The README's example, from README.md itself ("## Using it from C").
 readme = open(os.path.join(source_root, "README.md"), encoding="utf-8").read()
 section = readme[readme.index("## Using it from C"):]
@@ -114,6 +165,9 @@ with tempfile.TemporaryDirectory(dir=build_root, prefix="pkgconfig-") as tmp:
     check("meson install --destdir", r.returncode == 0, r.stdout + r.stderr)
     pcs = [os.path.join(d, f) for d, _, fs in os.walk(dest) for f in fs if f == "rtsim.pc"]
     check("rtsim.pc is installed", len(pcs) == 1, " ".join(pcs))
+    check("rtsim-app.pc is installed beside it",
+          len(pcs) == 1 and os.path.isfile(os.path.join(os.path.dirname(pcs[0]), "rtsim-app.pc")),
+          " ".join(pcs))
     if pcs:
         ienv = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]),
                     PKG_CONFIG_SYSROOT_DIR=dest)
@@ -214,6 +268,59 @@ with tempfile.TemporaryDirectory(dir=build_root, prefix="pkgconfig-") as tmp:
         r = run(exe, "-q", "*.heap")
         check("./cases_tc '*.heap' runs one case",
               r.returncode == 0 and "1 tests from 2 testcase ran." in r.stdout, r.stdout)
+
+    # rtsim-app: the program is the rtsim command with its own commands;
+    # without a command it boots into the shell (CPU model on), and the end
+    # of its input ends the run.
+    rc, flags, err = pkg("--cflags", "--libs", "rtsim-app")
+    check("pkg-config --cflags --libs rtsim-app", rc == 0, err)
+    src = os.path.join(tmp, "shell_app.c")
+    open(src, "w").write(SHELL_APP)
+    exe = os.path.join(tmp, "shell_app")
+    r = subprocess.run(cc + warn + [src, *flags, "-o", exe], capture_output=True, text=True)
+    check("cc shell_app.c $(pkg-config --cflags --libs rtsim-app)", r.returncode == 0, r.stderr)
+    if r.returncode == 0:
+        r = subprocess.run(wrapper + [exe], input="hello a b\ndelay 10\nlist_timer\n",
+                           capture_output=True, text=True, timeout=120)
+        out = r.stdout[r.stdout.find("msh >"):]
+        # Console output takes UART time (115200 baud): the banner and the
+        # echoed lines bring the shell's delay to tick 11.
+        check("./shell_app < script: its command runs in tshell; the worker (priority 25) "
+              "runs while the shell waits, its spin ends at the timer's tick; the end of "
+              "input ends the run with status 0",
+              r.returncode == 0 and out ==
+              "msh >hello a b\nhello from tshell, 2 argument(s), the first a\n"
+              "msh >delay 10\n[tick    11] tshell     delay 10\n"
+              "worker spins from tick 11\nworker done at tick 14\n"
+              "msh >list_timer\n"
+              "timer             periodic   timeout       flag\n"
+              "---------------- ---------- ---------- -----------\n"
+              "tshell           0x0000000a 0x00000015 deactivated\n"
+              "tidle0           0x00000000 0x00000000 deactivated\n"
+              "current tick:0x00000026\n"
+              "msh >\n", r.stdout + r.stderr)
+        try:
+            r = subprocess.run(wrapper + [exe], input="spin\ndelay 5\n", capture_output=True,
+                               text=True, timeout=30)
+            check("./shell_app < script with a thread that never ends: the end of input "
+                  "ends the run, status 0",
+                  r.returncode == 0 and r.stdout.endswith("msh >delay 5\n[tick     7] tshell"
+                                                          "     delay 5\nmsh >\n"),
+                  r.stdout[-600:] + r.stderr)
+        except subprocess.TimeoutExpired:
+            check("./shell_app < script with a thread that never ends: the end of input "
+                  "ends the run", False, "still running after 30 s")
+        r = subprocess.run(wrapper + [exe, "--bogus"], capture_output=True, text=True,
+                           timeout=120)
+        check("./shell_app --bogus: the shell's usage error (status 2)",
+              r.returncode == 2 and "unknown option --bogus" in r.stderr, r.stderr)
+        r = run(exe, "demo", "--list")
+        check("./shell_app demo --list: the rtsim command's demos",
+              r.returncode == 0 and "fragmentation" in r.stdout, r.stdout + r.stderr)
+        r = run(exe, "--help")
+        check("./shell_app --help says what it is, then rtsim's usage",
+              r.returncode == 0 and "this program's MSH_CMD_EXPORT" in r.stdout
+              and "rtsim shell" in r.stdout, r.stdout + r.stderr)
 
 print(f"{problems} problem(s)")
 sys.exit(1 if problems else 0)

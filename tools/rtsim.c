@@ -769,7 +769,7 @@ static int cmd_addr(int argc, char **argv)
     return ferror(stdout) ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+int rtsim_main(int argc, char **argv)
 {
     if (argc < 2)
         return cmd_demo(argc, argv);
@@ -804,4 +804,40 @@ int main(int argc, char **argv)
     if (cmd[0] == '-')
         return rtsim_bad_usage(-1, "unknown option %s", cmd);
     return rtsim_bad_usage(-1, "unknown command %s", cmd);
+}
+
+/* rtsim-app's main() (app_main.c): a program that links its own RT-Thread
+ * code with the command.  Without a command it boots into the shell, as a
+ * board boots into msh, with the CPU model on (its code is built with
+ * rtsim.pc's flags; a later --cpu-hz wins); `APP COMMAND ...` is `rtsim
+ * COMMAND ...`. */
+int rtsim_app_main(int argc, char **argv)
+{
+    const char *first = argc > 1 ? argv[1] : "";
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0)
+    {
+        printf("usage: %s [shell options]   the msh prompt with this program's MSH_CMD_EXPORT\n"
+               "       %*s                   commands (rtsim shell --cpu-hz board OPTIONS)\n"
+               "       %s COMMAND ...       as rtsim COMMAND ...\n\n", argv[0],
+               (int)strlen(argv[0]), "", argv[0]);
+        usage(stdout, -1);
+        return 0;
+    }
+    if (strcmp(first, "--version") != 0 && (argc < 2 || first[0] == '-'))
+    {
+        char **av = calloc((size_t)argc + 4, sizeof *av);
+        if (!av)
+            return 1;
+        av[0] = argv[0];
+        av[1] = "shell";
+        av[2] = "--cpu-hz";
+        av[3] = "board";
+        for (int i = 1; i < argc; i++)
+            av[i + 3] = argv[i];
+        rtsim_shell_ends_run = 1;
+        int rc = rtsim_cmd_shell(argc + 3, av);
+        free(av);
+        return rc;
+    }
+    return rtsim_main(argc, argv);
 }

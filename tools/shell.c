@@ -72,6 +72,7 @@ struct shell_ctx
     int echo;           /* echo input lines (stdin is not a terminal) */
     int interactive;    /* stdin is a terminal: editing, suggestions */
     int errors;
+    int ends_run;       /* rtsim-app: the end of input (or exit) ends the run */
     struct scn_stmt **keep;     /* parsed statements stay alive: threads run them */
     int nkeep, capkeep;
 #ifdef RTSIM_HAVE_LIBEDIT
@@ -650,6 +651,8 @@ static void shell_thread(void *arg)
         sigpipe[0] = sigpipe[1] = -1;
     }
     fflush(stdout);
+    if (c->ends_run)
+        rt_sim_stop(0);
 }
 
 static void shell_main(void *arg)
@@ -660,6 +663,12 @@ static void shell_main(void *arg)
     if (t)
         rt_thread_startup(t);
 }
+
+/* Set by rtsim-app (rtsim.c rtsim_app_main): its shell is the program's
+ * console, so the end of input (Ctrl-D, exit, the end of a piped script)
+ * ends the run, threads still running or not, with status 0.  The rtsim
+ * command's shell leaves its scenario threads to finish. */
+int rtsim_shell_ends_run;
 
 int rtsim_cmd_shell(int argc, char **argv)
 {
@@ -673,6 +682,7 @@ int rtsim_cmd_shell(int argc, char **argv)
     struct shell_ctx c = { 0 };
     c.interactive = isatty(0);
     c.echo = !c.interactive;
+    c.ends_run = rtsim_shell_ends_run;
     scn_error_stream = stdout;
     if (scn_session_begin(&so))
         return 1;
@@ -688,6 +698,8 @@ int rtsim_cmd_shell(int argc, char **argv)
     free(c.keep);
     if (run == RT_SIM_ETICKLIMIT && o.ticks_set)
         run = RT_SIM_OK;     /* --ticks: a normal end */
+    if (run == RT_SIM_ESTOPPED && c.ends_run)
+        run = RT_SIM_OK;     /* rtsim-app: the input ended */
     if (run != RT_SIM_OK)
         return run == RT_SIM_ECONFIG ? 2 : 1;
     return failures || c.errors ? 1 : 0;
