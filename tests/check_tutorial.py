@@ -12,7 +12,7 @@ in what the commands printed.  The SVG the page shows must be the one the
 commands draw (RTSIM_UPDATE_GOLDEN=1 rewrites docs/img/firmware-heap.svg).
 
 When this host cannot run 32-bit x86 programs, the page's 32-bit programs
-(build-fw/tools/rtsim, ./app) run through qemu-i386.  Exit 77 (skipped)
+(build-fw/tools/rtsim, ./app, ./shell_app) run through qemu-i386.  Exit 77 (skipped)
 without arm-none-eabi-gcc."""
 import os
 import re
@@ -69,7 +69,8 @@ ok("the page has its command blocks", len(steps) >= 6, str(len(steps)))
 
 for body, expect in steps:
     script = body.replace("build-fw/tools/rtsim", wrap + "build-fw/tools/rtsim")
-    script = re.sub(r"^\./app$", wrap + "./app", script, flags=re.M)
+    script = re.sub(r"(^|\| )(\./(?:app|shell_app)\b)", r"\1" + wrap + r"\2", script,
+                    flags=re.M)
     r = subprocess.run(["bash", "-e", "-c", script], cwd=tut, capture_output=True, text=True,
                        timeout=1200)
     first = body.strip().splitlines()[0]
