@@ -906,8 +906,9 @@ void rt_hw_cpu_idle(void)
     }
     if (wait == 0)
         wait = 1;
-    /* Idle hooks run at least once per idle tick (rule 5a). */
-    if (rt_thread_idle_hook_count() > 0)
+    /* Idle hooks run at least once per idle tick (rule 5a); interrupt
+     * enter/leave hooks see every tick interrupt. */
+    if (rt_thread_idle_hook_count() > 0 || rt_interrupt_hook_count() > 0)
         wait = 1;
     if (sim.cfg.tick_limit && (rt_tick_t)(now + wait) > sim.cfg.tick_limit)
         wait = sim.cfg.tick_limit - now;

@@ -254,6 +254,13 @@ finished:
 
 static void case_main(void *arg)
 {
+    /* RT-Thread runs a case in the thread "utest" (utest_thread_create:
+     * UTEST_THR_PRIORITY) or in tshell (FINSH_THREAD_PRIORITY), both 20:
+     * cases place their threads relative to it (UTEST_THR_PRIORITY - 1). */
+    rt_thread_t self = rt_thread_self();
+    rt_uint8_t prio = UTEST_THR_PRIORITY;
+    rt_thread_control(self, RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
+    self->init_priority = prio;     /* the 5.x mutex recompute starts from it */
     case_body(arg);
 }
 

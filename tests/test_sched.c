@@ -182,7 +182,11 @@ static void suspend_main(void *arg)
     rt_thread_delay(2);
     TU_EXPECT_INT(victim->stat & RT_THREAD_STAT_MASK, RT_THREAD_SUSPEND);
     TU_EXPECT_INT(rt_thread_resume(victim), RT_EOK);
+#if RTSIM_V5_API
+    TU_EXPECT_INT(rt_thread_resume(victim), -RT_EINVAL);  /* 5.1.0 rt_sched_thread_ready */
+#else
     TU_EXPECT_INT(rt_thread_resume(victim), -RT_ERROR);   /* not suspended any more */
+#endif
     tu_log("main:resumed");
     rt_uint8_t prio = 3;
     rt_thread_control(victim, RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
@@ -318,6 +322,47 @@ static void test_hooklist_nested_sethook(void **state)
 }
 #endif
 
+/* The interrupt hooks see every tick interrupt, also while every thread
+ * sleeps (the idle thread's jump to the next timer would skip them): a
+ * board's tick ISR calls rt_interrupt_enter / leave once per tick
+ * (RT-Thread 4.1.1 src/irq.c, the BSP's SysTick_Handler). */
+static rt_tick_t hook_ticks[16];
+static volatile int enter_calls, leave_calls;
+
+static void on_irq_enter(void)
+{
+    if (enter_calls < 16)
+        hook_ticks[enter_calls] = rt_tick_get();
+    enter_calls++;
+}
+
+static void on_irq_leave(void)
+{
+    leave_calls++;
+}
+
+static void irq_hook_main(void *arg)
+{
+    (void)arg;
+    rt_interrupt_enter_sethook(on_irq_enter);
+    rt_interrupt_leave_sethook(on_irq_leave);
+    rt_tick_t t0 = rt_tick_get();
+    rt_thread_delay(10);
+    rt_interrupt_enter_sethook(RT_NULL);
+    rt_interrupt_leave_sethook(RT_NULL);
+    TU_EXPECT_INT(rt_tick_get() - t0, 10);
+    TU_EXPECT_INT(enter_calls, 10);
+    TU_EXPECT_INT(leave_calls, 10);
+    for (int i = 0; i < 10 && i < enter_calls; i++)
+        TU_EXPECT_INT(hook_ticks[i], t0 + (rt_tick_t)i);   /* before the tick counts */
+}
+
+static void test_irq_hooks_every_idle_tick(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run(NULL, irq_hook_main, NULL), RT_SIM_OK);
+}
+
 /* Static threads, deleting a sleeping thread, thread lookup, object names. */
 static struct rt_thread st_thread;
 static rt_uint8_t st_stack[512];
@@ -415,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_suspend_bad_flag),
         cmocka_unit_test(test_hooklist_nested_sethook),
 #endif
+        cmocka_unit_test(test_irq_hooks_every_idle_tick),
         cmocka_unit_test(test_thread_lifecycle),
         cmocka_unit_test(test_200_threads),
     };

@@ -102,6 +102,7 @@ int rt_hw_cpu_id(void);
 /* Number of idle hooks set (rtsim: the port lets idle time pass one tick
  * at a time while there are some, so that they run every idle tick). */
 int rt_thread_idle_hook_count(void);
+int rt_interrupt_hook_count(void);
 
 /* The tick counter as the kernel sees it (no busy-wait accounting). */
 rt_tick_t rt_tick_get_raw(void);

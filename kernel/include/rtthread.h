@@ -672,6 +672,44 @@ rt_inline rt_bool_t rt_scheduler_is_available(void)
 {
     return rt_critical_level() == 0 && rt_in_thread_context();
 }
+
+/* 5.1.0 include/rtsched.h "System Scheduler Locking" (public) and
+ * src/scheduler_up.c: on one CPU the scheduler lock is interrupts off. */
+typedef rt_ubase_t rt_sched_lock_level_t;
+rt_base_t rt_hw_interrupt_disable(void);         /* as rthw.h */
+void rt_hw_interrupt_enable(rt_base_t level);
+rt_inline rt_err_t rt_sched_lock(rt_sched_lock_level_t *plvl)
+{
+    *plvl = (rt_sched_lock_level_t)rt_hw_interrupt_disable();
+    return RT_EOK;
+}
+rt_inline rt_err_t rt_sched_unlock(rt_sched_lock_level_t level)
+{
+    rt_hw_interrupt_enable((rt_base_t)level);
+    return RT_EOK;
+}
+rt_inline rt_err_t rt_sched_unlock_n_resched(rt_sched_lock_level_t level)
+{
+    rt_hw_interrupt_enable((rt_base_t)level);
+    if (rt_thread_self() != RT_NULL)
+        rt_schedule();
+    return RT_EOK;
+}
+#if defined(__RT_KERNEL_SOURCE__) || defined(__RT_IPC_SOURCE__)
+/* 5.1.0 include/rtsched.h, for kernel sources and utest files only */
+rt_inline rt_uint8_t rt_sched_thread_get_stat(struct rt_thread *thread)
+{
+    return thread->stat & RT_THREAD_STAT_MASK;
+}
+rt_inline rt_uint8_t rt_sched_thread_get_curr_prio(struct rt_thread *thread)
+{
+    return thread->current_priority;
+}
+rt_inline rt_uint8_t rt_sched_thread_get_init_prio(struct rt_thread *thread)
+{
+    return thread->init_priority;
+}
+#endif
 #endif
 
 #ifdef __cplusplus

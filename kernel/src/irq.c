@@ -39,6 +39,13 @@ void rt_interrupt_leave(void)
     rt_hw_interrupt_enable(level);
 }
 
+/* rtsim: the idle jump steps tick by tick while a hook is set (port.c),
+ * so a hook sees every tick interrupt, as on a board. */
+int rt_interrupt_hook_count(void)
+{
+    return (interrupt_enter_hook != RT_NULL) + (interrupt_leave_hook != RT_NULL);
+}
+
 rt_uint8_t rt_interrupt_get_nest(void)
 {
     return rt_interrupt_nest;

@@ -405,6 +405,12 @@ rt_err_t rt_thread_resume(rt_thread_t thread)
     if (err == RT_EOK && rt_thread_self() != RT_NULL)
         rt_schedule();
 #endif
+#if RTSIM_V5_API
+    /* 5.1.0 src/scheduler_comm.c rt_sched_thread_ready: a thread that is not
+     * suspended is -RT_EINVAL (4.1.1 src/thread.c: -RT_ERROR) */
+    if (err == -RT_ERROR)
+        err = -RT_EINVAL;
+#endif
     return err;
 }
 

@@ -4,6 +4,7 @@
  * behaviour of the flavour it was built for (docs/rt-thread-5.md has the
  * table and the RT-Thread sources).  Our own code.
  */
+#define __RT_IPC_SOURCE__     /* 5.1.0 rtsched.h's getters, as RT-Thread's test files */
 #include <rtsim.h>
 #include <rttypes.h>    /* 5.1.0 has it; rtsim gives it in both flavours */
 #include <utest.h>
@@ -998,10 +999,30 @@ static void test_small_api(void)
         uassert_null(rt_mutex_get_owner(&m));
         uassert_int_equal(rt_mutex_detach(&m), RT_EOK);
     }
+    {
+        /* 5.1.0 include/rtsched.h: the scheduler lock (one CPU: interrupts
+         * off) and, for kernel and IPC sources, the thread getters */
+        rt_sched_lock_level_t lvl;
+        rt_thread_t self = rt_thread_self();
+        uassert_int_equal(rt_sched_lock(&lvl), RT_EOK);
+        uassert_int_equal(rt_sched_thread_get_curr_prio(self), self->current_priority);
+        uassert_int_equal(rt_sched_thread_get_init_prio(self), self->init_priority);
+        uassert_int_equal(rt_sched_thread_get_stat(self), RT_THREAD_RUNNING);
+        uassert_int_equal(rt_sched_unlock(lvl), RT_EOK);
+        uassert_int_equal(rt_sched_lock(&lvl), RT_EOK);
+        uassert_int_equal(rt_sched_unlock_n_resched(lvl), RT_EOK);
+    }
 #endif
 }
 
-static rt_err_t tc_init(void) { return RT_EOK; }
+/* The units below place their threads around priority 10 (rtsim's main);
+ * the runner now runs a case at UTEST_THR_PRIORITY (20), as RT-Thread. */
+static rt_err_t tc_init(void)
+{
+    rt_uint8_t prio = 10;
+    rt_thread_self()->init_priority = prio;
+    return rt_thread_control(rt_thread_self(), RT_THREAD_CTRL_CHANGE_PRIORITY, &prio);
+}
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
 static void testcase(void)

@@ -215,11 +215,21 @@ static void test_hook_samples(void)
     uassert_true(switches >= 2);        /* to idle and back */
 }
 
+/* A case runs at UTEST_THR_PRIORITY (20), as in RT-Thread's utest thread
+ * or in tshell (components/utilities/utest/utest.c), in both flavours. */
+static void test_case_priority(void)
+{
+    uassert_int_equal(UTEST_THR_PRIORITY, 20);
+    uassert_int_equal(rt_thread_self()->current_priority, UTEST_THR_PRIORITY);
+    uassert_int_equal(rt_thread_self()->init_priority, UTEST_THR_PRIORITY);
+}
+
 static rt_err_t tc_init(void) { return RT_EOK; }
 static rt_err_t tc_cleanup(void) { return RT_EOK; }
 
 static void testcase(void)
 {
+    UTEST_UNIT_RUN(test_case_priority);
     UTEST_UNIT_RUN(test_thread_sample);
     UTEST_UNIT_RUN(test_timer_sample);
     UTEST_UNIT_RUN(test_priority_inversion_sample);

@@ -147,8 +147,8 @@ static void test_custom_object(void)
 static void test_sched_priv(void)
 {
     rt_thread_t self = rt_thread_self();
-    uassert_int_equal(RT_SCHED_PRIV(self).current_priority, RT_MAIN_THREAD_PRIORITY);
-    uassert_int_equal(RT_SCHED_PRIV(self).init_priority, RT_MAIN_THREAD_PRIORITY);
+    uassert_int_equal(RT_SCHED_PRIV(self).current_priority, UTEST_THR_PRIORITY);
+    uassert_int_equal(RT_SCHED_PRIV(self).init_priority, UTEST_THR_PRIORITY);
     uassert_int_equal(RT_SCHED_CTX(self).stat & RT_THREAD_STAT_MASK, RT_THREAD_RUNNING);
     uassert_true(rt_scheduler_is_available());
     rt_enter_critical();
