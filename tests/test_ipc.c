@@ -221,6 +221,55 @@ static void event_main(void *arg)
     rt_event_delete(ev);
 }
 
+/* A thread that ends holding a mutex (RT-Thread 4.1.1 and 5.1.0 keep it
+ * held): a later take that would wait is a report naming the mutex, not a
+ * priority lent to a freed thread (rtsim addition).  Both while the owner's
+ * object is still there (closed, not yet freed by idle) and after it was
+ * freed; checked and unchecked. */
+static rt_mutex_t held;
+
+static void hold_and_end(void *arg)
+{
+    (void)arg;
+    rt_mutex_take(held, RT_WAITING_FOREVER);
+    tu_log("holder:ends");
+}
+
+static void ended_owner_main(void *arg)
+{
+    int wait_for_free = (int)(uintptr_t)arg;
+    held = rt_mutex_create("held", RT_IPC_FLAG_PRIO);
+    tu_spawn("holder", hold_and_end, RT_NULL, 5, 10);   /* runs at once, ends */
+    if (wait_for_free)
+        rt_thread_delay(2);                             /* idle frees it */
+    TU_EXPECT_INT(rt_mutex_take(held, 0), -RT_ETIMEOUT);
+    tu_log("take");
+    rt_mutex_take(held, 10);
+    tu_log("not reached");
+}
+
+static void test_mutex_owner_ended(void **state)
+{
+    (void)state;
+    for (int checked = 0; checked <= 1; checked++)
+    {
+        for (int freed = 0; freed <= 1; freed++)
+        {
+            struct rt_sim_config cfg;
+            tu_config(&cfg);
+            cfg.checked = checked;
+            tu_log_reset();
+            tu_console_reset();
+            assert_int_equal(tu_run(&cfg, ended_owner_main, (void *)(uintptr_t)freed),
+                             RT_SIM_EASSERT);
+            assert_string_equal(tu_log_text(), "holder:ends take");
+            assert_non_null(strstr(tu_console(), "rtsim: mutex \"held\" is held by a thread "
+                                   "that has ended"));
+            assert_non_null(strstr(tu_report(), "(mutex owner has not ended) in rt_mutex_take"));
+        }
+    }
+}
+
 static void test_events(void **state)
 {
     (void)state;
@@ -238,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_sem_detach_wakes_all),
         cmocka_unit_test(test_mutex_priority_inheritance),
         cmocka_unit_test(test_mutex_recursive_and_owner),
+        cmocka_unit_test(test_mutex_owner_ended),
         cmocka_unit_test(test_events),
     };
     return cmocka_run_group_tests_name("ipc", tests, NULL, NULL);
