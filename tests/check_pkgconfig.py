@@ -152,6 +152,31 @@ static void spin(void)
 MSH_CMD_EXPORT(spin, start a thread that never ends);
 '''
 
+# Firmware with its own main(), as on a board: rtsim-app's Cflags rename it
+# (-Dmain=rtt_main) and run it in the main thread, the shell beside it.
+FIRMWARE = r'''
+#include <rtthread.h>
+
+static int blinks;
+
+static void show(void)
+{
+    rt_kprintf("blinks %d at tick %u\n", blinks, (unsigned)rt_tick_get());
+}
+MSH_CMD_EXPORT(show, how often main has blinked);
+
+int main(void)
+{
+    rt_kprintf("main runs in %s at priority %d\n", rt_thread_self()->name,
+               rt_thread_self()->current_priority);
+    for (;;)
+    {
+        blinks++;
+        rt_thread_mdelay(10);
+    }
+}
+'''
+
 # The README's example, from README.md itself ("## Using it from C").
 readme = open(os.path.join(source_root, "README.md"), encoding="utf-8").read()
 section = readme[readme.index("## Using it from C"):]
@@ -310,6 +335,26 @@ with tempfile.TemporaryDirectory(dir=build_root, prefix="pkgconfig-") as tmp:
         except subprocess.TimeoutExpired:
             check("./shell_app < script with a thread that never ends: the end of input "
                   "ends the run", False, "still running after 30 s")
+    src = os.path.join(tmp, "firmware.c")
+    open(src, "w").write(FIRMWARE)
+    exe_fw = os.path.join(tmp, "firmware")
+    r = subprocess.run(cc + warn + [src, *flags, "-o", exe_fw], capture_output=True, text=True)
+    check("cc firmware.c (with its own main) $(pkg-config --cflags --libs rtsim-app)",
+          r.returncode == 0, r.stderr)
+    if r.returncode == 0:
+        r = subprocess.run(wrapper + [exe_fw], input="show\ndelay 35\nshow\n",
+                           capture_output=True, text=True, timeout=120)
+        # The banner at boot, then main (priority 10) until it sleeps, then
+        # the shell; console time moves the ticks (115200 baud).
+        check("./firmware < script: the banner, then the firmware's main() in the main "
+              "thread at priority 10 until it sleeps, the shell beside it; the end of input "
+              "ends the run, status 0",
+              r.returncode == 0 and "\nmain runs in main at priority 10\nmsh >show\n"
+              "blinks 1 at tick 10\nmsh >delay 35\n[tick    12] tshell     delay 35\n"
+              "msh >show\nblinks 4 at tick 47\nmsh >\n" in r.stdout
+              and r.stdout.index("Thread Operating System") < r.stdout.index("main runs"),
+              r.stdout + r.stderr)
+    if os.path.exists(exe):
         r = subprocess.run(wrapper + [exe, "--bogus"], capture_output=True, text=True,
                            timeout=120)
         check("./shell_app --bogus: the shell's usage error (status 2)",

@@ -809,10 +809,12 @@ int rtsim_main(int argc, char **argv)
 /* rtsim-app's main() (app_main.c): a program that links its own RT-Thread
  * code with the command.  Without a command it boots into the shell, as a
  * board boots into msh, with the CPU model on (its code is built with
- * rtsim.pc's flags; a later --cpu-hz wins); `APP COMMAND ...` is `rtsim
- * COMMAND ...`. */
-int rtsim_app_main(int argc, char **argv)
+ * rtsim.pc's flags; a later --cpu-hz wins), and runs the application's own
+ * main() (firmware_main, or NULL) in the main thread; `APP COMMAND ...` is
+ * `rtsim COMMAND ...`. */
+int rtsim_app_main(int argc, char **argv, int (*firmware_main)(void))
 {
+    rtsim_shell_firmware_main = firmware_main;
     const char *first = argc > 1 ? argv[1] : "";
     if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0)
     {

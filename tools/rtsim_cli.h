@@ -48,8 +48,9 @@ int rtsim_run_text(const char *file, const char *text, struct rtsim_options *o,
 int rtsim_cmd_shell(int argc, char **argv);
 /* The command (main.c) and rtsim-app's main() (app_main.c). */
 int rtsim_main(int argc, char **argv);
-int rtsim_app_main(int argc, char **argv);
-extern int rtsim_shell_ends_run;     /* shell.c */
+int rtsim_app_main(int argc, char **argv, int (*firmware_main)(void));
+extern int rtsim_shell_ends_run;                 /* shell.c */
+extern int (*rtsim_shell_firmware_main)(void);   /* shell.c */
 int rtsim_cmd_replay(int argc, char **argv);
 
 #endif

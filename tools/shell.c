@@ -553,7 +553,6 @@ static void shell_thread(void *arg)
     struct shell_ctx *c = arg;
     char line[1024];
     int lineno = 0, more = 0;
-    rt_show_version();
     reader = pthread_self();
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
@@ -655,13 +654,22 @@ static void shell_thread(void *arg)
         rt_sim_stop(0);
 }
 
+/* rtsim-app: the application's own main() (app_main.c), or NULL. */
+int (*rtsim_shell_firmware_main)(void);
+
 static void shell_main(void *arg)
 {
+    rt_show_version();      /* RT-Thread: rtthread_startup, before any thread */
     scn_session_boot_step();
     rt_thread_t t = rt_thread_create("tshell", shell_thread, arg, FINSH_THREAD_STACK_SIZE,
                                      FINSH_THREAD_PRIORITY, 10);
     if (t)
         rt_thread_startup(t);
+    /* As on a board: finsh's thread is made during the components' init,
+     * then the main thread (RT_MAIN_THREAD_PRIORITY, above the shell) runs
+     * the application's main(); the shell runs whenever main waits. */
+    if (rtsim_shell_firmware_main)
+        rtsim_shell_firmware_main();
 }
 
 /* Set by rtsim-app (rtsim.c rtsim_app_main): its shell is the program's
