@@ -251,12 +251,14 @@ static void body_api(void *arg)
     TU_EXPECT(th != RT_NULL);
     TU_EXPECT_INT(rt_thread_control(th, 0x7f, RT_NULL), -RT_EINVAL);
     TU_EXPECT_INT(rt_thread_control(th, RT_THREAD_CTRL_STARTUP, RT_NULL), RT_EOK);
+#if !RTSIM_V5_API     /* 5.x suspends only the caller (test_sched) */
     TU_EXPECT_INT(rt_thread_suspend(th), RT_EOK);
     TU_EXPECT_INT(rt_thread_suspend(th), -RT_ERROR);
     TU_EXPECT(suspend_calls >= 1);
     rt_thread_delay(2);                             /* it stays suspended */
     TU_EXPECT_INT(rt_thread_resume(th), RT_EOK);
     TU_EXPECT(resume_calls >= 1);
+#endif
     rt_thread_delay(2);                             /* now it runs and ends */
 
     /* A thread closed through rt_thread_control before it ever ran. */

@@ -203,6 +203,43 @@ static void test_suspend_resume_priority_change(void **state)
     assert_string_equal(tu_log_text(), "v:run main:resumed v:woke@2 main:end");
 }
 
+/* Suspending another thread: 4.1.1 suspends any ready or running one;
+ * 5.x only the caller (5.1.0 src/thread.c rt_thread_suspend_to_list:
+ * RT_ASSERT(thread == rt_thread_self())). */
+static void other_entry(void *arg)
+{
+    (void)arg;
+    rt_thread_delay(5);
+    tu_log("other:ran");
+}
+
+static void suspend_other_main(void *arg)
+{
+    (void)arg;
+    rt_thread_t t = tu_spawn("other", other_entry, RT_NULL, 15, 10);
+    tu_log("suspend");
+    TU_EXPECT_INT(rt_thread_suspend(t), RT_EOK);
+    rt_thread_delay(10);
+    tu_log("resume");
+    rt_thread_resume(t);
+    rt_thread_delay(10);
+}
+
+static void test_suspend_other_thread(void **state)
+{
+    (void)state;
+    tu_log_reset();
+#if RTSIM_V5_API
+    assert_int_equal(tu_run(NULL, suspend_other_main, NULL), RT_SIM_EASSERT);
+    assert_string_equal(tu_log_text(), "suspend");
+    assert_non_null(strstr(tu_report(), "(thread == rt_thread_self()) in rt_thread_suspend"));
+#else
+    assert_int_equal(tu_run(NULL, suspend_other_main, NULL), RT_SIM_OK);
+    /* suspended ready, before it ever ran: it runs only after the resume */
+    assert_string_equal(tu_log_text(), "suspend resume other:ran");
+#endif
+}
+
 /* Critical sections hold off preemption until the outermost exit. */
 static void crit_main(void *arg)
 {
@@ -454,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_yield_round),
         cmocka_unit_test(test_round_robin_time_slices),
         cmocka_unit_test(test_suspend_resume_priority_change),
+        cmocka_unit_test(test_suspend_other_thread),
         cmocka_unit_test(test_critical_section),
 #if RTSIM_V5_API
         cmocka_unit_test(test_critical_safe),

@@ -355,6 +355,12 @@ rt_err_t rt_thread_control(rt_thread_t thread, int cmd, void *arg)
 rt_err_t rt_thread_suspend(rt_thread_t thread)
 {
     thread_check(thread);
+#if RTSIM_V5_API
+    /* 5.x: a thread suspends only itself (5.0 src/thread.c
+     * rt_thread_suspend_with_flag, 5.1.0 rt_thread_suspend_to_list:
+     * RT_ASSERT(thread == rt_thread_self()); 4.1.1 suspends any ready one) */
+    RT_ASSERT(thread == rt_thread_self());
+#endif
     rt_uint8_t stat = thread->stat & RT_THREAD_STAT_MASK;
     if (stat != RT_THREAD_READY && stat != RT_THREAD_RUNNING)
         return -RT_ERROR;

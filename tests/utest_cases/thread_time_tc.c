@@ -67,13 +67,15 @@ static void test_lower_priority_spinner(void)
 
 static volatile rt_uint32_t counted;
 
+/* A suspended counter does not count; resumed, it counts again.  4.1:
+ * 5.x suspends only the caller (rt_thread_suspend_to_list asserts it). */
+#if !RTSIM_V5_API
 static void counter(void *parameter)
 {
     for (;;)
         counted++;
 }
 
-/* A suspended counter does not count; resumed, it counts again. */
 static void test_suspend_resume_counter(void)
 {
     counted = 0;
@@ -92,6 +94,7 @@ static void test_suspend_resume_counter(void)
     uassert_true(counted != before);
     rt_thread_delete(t);
 }
+#endif
 
 static volatile rt_uint32_t cnt_a, cnt_b1, cnt_b2;
 
@@ -148,7 +151,9 @@ static void testcase(void)
 {
     UTEST_UNIT_RUN(test_spin_until_woken);
     UTEST_UNIT_RUN(test_lower_priority_spinner);
+#if !RTSIM_V5_API
     UTEST_UNIT_RUN(test_suspend_resume_counter);
+#endif
     UTEST_UNIT_RUN(test_equal_slices);
 }
 UTEST_TC_EXPORT(testcase, "rtsim.cpu.thread_time", tc_init, RT_NULL, 10);
