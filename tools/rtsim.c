@@ -819,9 +819,12 @@ int rtsim_app_main(int argc, char **argv, int (*firmware_main)(void))
     if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0)
     {
         printf("usage: %s [shell options]   the msh prompt with this program's MSH_CMD_EXPORT\n"
-               "       %*s                   commands (rtsim shell --cpu-hz board OPTIONS)\n"
+               "       %*s                   commands, its main() in the main thread (rtsim\n"
+               "       %*s                   shell --cpu-hz board OPTIONS); the end of input\n"
+               "       %*s                   ends the run\n"
                "       %s COMMAND ...       as rtsim COMMAND ...\n\n", argv[0],
-               (int)strlen(argv[0]), "", argv[0]);
+               (int)strlen(argv[0]), "", (int)strlen(argv[0]), "", (int)strlen(argv[0]), "",
+               argv[0]);
         usage(stdout, -1);
         return 0;
     }
